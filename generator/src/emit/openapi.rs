@@ -1,0 +1,157 @@
+//! Stage 4b: API model -> OpenAPI 3.1 document.
+
+use super::DEFAULT_BASE_URL;
+use crate::model::{ApiModel, Operation, Primitive, Property, RequestBody, TypeDef, TypeKind, TypeRef};
+use serde_json::{json, Map, Value};
+
+pub fn openapi(model: &ApiModel, title: &str) -> Value {
+    let mut paths = Map::new();
+    for op in &model.operations {
+        let item = paths.entry(op.path.clone()).or_insert_with(|| json!({}));
+        if let Value::Object(item) = item {
+            item.insert(op.method.to_ascii_lowercase(), operation(op));
+        }
+    }
+    let schemas: Map<String, Value> = model.types.iter().map(|def| (def.qualified_name(), type_schema(def))).collect();
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": title, "version": "1.0.0" },
+        "servers": [{ "url": model.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL) }],
+        "paths": paths,
+        "components": { "schemas": schemas },
+    })
+}
+
+fn operation(op: &Operation) -> Value {
+    let mut out = Map::new();
+    out.insert("operationId".into(), json!(op.id));
+    out.insert("summary".into(), json!(op.title));
+    if !op.description.is_empty() {
+        out.insert("description".into(), json!(op.description));
+    }
+    let mut parameters: Vec<Value> = op
+        .path_params
+        .iter()
+        .map(|p| json!({ "name": p.name, "in": "path", "required": true, "schema": { "type": "string" }, "description": format!("documented as `{{{}}}`", p.documented) }))
+        .collect();
+    parameters
+        .extend(op.query_options.iter().map(|q| json!({ "name": q, "in": "query", "required": false, "schema": { "type": "string" } })));
+    parameters.extend(op.headers.iter().map(
+        |h| json!({ "name": h.name, "in": "header", "required": h.required, "schema": { "type": "string" }, "description": h.description }),
+    ));
+    if !parameters.is_empty() {
+        out.insert("parameters".into(), Value::Array(parameters));
+    }
+    if let Some(body) = &op.request_body {
+        let schema = match body {
+            RequestBody::Parameters { parameters, .. } => object_schema(parameters.iter()),
+            RequestBody::Resource { ty } => type_ref_schema(ty),
+        };
+        out.insert("requestBody".into(), json!({ "required": true, "content": { "application/json": { "schema": schema } } }));
+    }
+    let responses: Map<String, Value> = op
+        .responses
+        .iter()
+        .map(|r| {
+            let mut response = json!({ "description": format!("{} response", r.status) });
+            if let Some(body) = &r.body {
+                response["content"] = json!({ "application/json": { "schema": response_schema(body) } });
+            }
+            (r.status.to_string(), response)
+        })
+        .collect();
+    out.insert("responses".into(), Value::Object(responses));
+    Value::Object(out)
+}
+
+/// Collections travel as `{"value": [...], "@odata.nextLink": "..."}`.
+fn response_schema(ty: &TypeRef) -> Value {
+    match ty {
+        TypeRef::Collection(item) => json!({
+            "type": "object",
+            "properties": {
+                "value": { "type": "array", "items": type_ref_schema(item) },
+                "@odata.nextLink": { "type": "string" },
+            },
+        }),
+        other => type_ref_schema(other),
+    }
+}
+
+fn type_schema(def: &TypeDef) -> Value {
+    let mut schema = match &def.kind {
+        TypeKind::Enum { members } => json!({ "type": "string", "enum": members.iter().map(|m| m.name.clone()).collect::<Vec<_>>() }),
+        TypeKind::Object { base, properties, navigation } => {
+            let own = object_schema(properties.iter().chain(navigation));
+            match base {
+                Some(base) => json!({ "allOf": [{ "$ref": schema_ref(base) }, own] }),
+                None => own,
+            }
+        }
+    };
+    if !def.description.is_empty() {
+        schema["description"] = json!(def.description);
+    }
+    schema
+}
+
+fn object_schema<'a>(properties: impl Iterator<Item = &'a Property>) -> Value {
+    let properties: Map<String, Value> = properties.map(|p| (p.json_name.clone(), type_ref_schema(&p.ty))).collect();
+    json!({ "type": "object", "properties": properties })
+}
+
+fn schema_ref(qualified: &str) -> String {
+    format!("#/components/schemas/{qualified}")
+}
+
+pub fn type_ref_schema(ty: &TypeRef) -> Value {
+    match ty {
+        TypeRef::Primitive(p) => primitive_schema(*p),
+        TypeRef::Named(name) => json!({ "$ref": schema_ref(name) }),
+        TypeRef::Collection(item) => json!({ "type": "array", "items": type_ref_schema(item) }),
+        TypeRef::Json => json!({ "type": "object" }),
+    }
+}
+
+fn primitive_schema(p: Primitive) -> Value {
+    let (ty, format) = match p {
+        Primitive::String => ("string", None),
+        Primitive::Boolean => ("boolean", None),
+        Primitive::Byte => ("integer", Some("uint8")),
+        Primitive::SByte => ("integer", Some("int8")),
+        Primitive::Int16 => ("integer", Some("int16")),
+        Primitive::Int32 => ("integer", Some("int32")),
+        Primitive::Int64 => ("integer", Some("int64")),
+        Primitive::Single => ("number", Some("float")),
+        Primitive::Double => ("number", Some("double")),
+        Primitive::Decimal => ("number", Some("decimal")),
+        Primitive::Guid => ("string", Some("uuid")),
+        Primitive::DateTimeOffset => ("string", Some("date-time")),
+        Primitive::Date => ("string", Some("date")),
+        Primitive::TimeOfDay => ("string", Some("time")),
+        Primitive::Duration => ("string", Some("duration")),
+        Primitive::Binary => ("string", Some("base64url")),
+        Primitive::Stream => ("string", Some("binary")),
+    };
+    match format {
+        Some(format) => json!({ "type": ty, "format": format }),
+        None => json!({ "type": ty }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn primitives_map_edm_style() {
+        let cases = [
+            ("Edm.Int32", json!({"type": "integer", "format": "int32"})),
+            ("Edm.Binary", json!({"type": "string", "format": "base64url"})),
+            ("Collection(Edm.String)", json!({"type": "array", "items": {"type": "string"}})),
+        ];
+        for (ty, expected) in cases {
+            assert_eq!(type_ref_schema(&ty.parse().unwrap()), expected);
+        }
+    }
+}

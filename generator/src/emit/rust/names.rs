@@ -1,0 +1,168 @@
+//! Rust identifiers from documented names. Every rename that is not a plain
+//! case conversion (keywords, reserved names, collisions, invalid characters)
+//! is reported, so a user can find `r#type` or `Option2` back in the docs.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::Ident;
+use std::collections::BTreeSet;
+
+/// Type names that would shadow the prelude or the runtime inside generated modules.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Self",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Send",
+    "Sync",
+    "Sized",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "Into",
+    "Iterator",
+    "ToString",
+    "ToOwned",
+    "AsRef",
+    "AsMut",
+    "Serialize",
+    "Deserialize",
+    "Unknown",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "extern", "_"];
+
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop",
+    "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe",
+    "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "typeof",
+    "unsized", "virtual", "yield", "try", "gen", "union",
+];
+
+/// Keeps ASCII letters, digits and underscores; other characters separate words.
+fn ascii_words(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+}
+
+pub fn type_name(documented: &str) -> String {
+    let mut name = ascii_words(documented).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Unnamed".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'T');
+    }
+    if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+        name.push_str("Type");
+    }
+    name
+}
+
+pub fn variant_name(documented: &str) -> String {
+    let mut name = ascii_words(documented).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Empty".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if name == "Self" {
+        name = "SelfValue".into();
+    }
+    name
+}
+
+pub fn snake_name(documented: &str) -> String {
+    let mut name = ascii_words(documented).to_snake_case();
+    if name.is_empty() {
+        name = "unnamed".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'n');
+    }
+    if NON_RAW_KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// An identifier for a snake or camel name, raw (`r#type`) when it is a keyword.
+pub fn ident(name: &str) -> Ident {
+    if KEYWORDS.contains(&name) && !NON_RAW_KEYWORDS.contains(&name) {
+        Ident::new_raw(name, proc_macro2::Span::call_site())
+    } else {
+        Ident::new(name, proc_macro2::Span::call_site())
+    }
+}
+
+/// Hands out unique names within one scope (a module, a struct, an enum).
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    pub fn with_reserved(names: &[&str]) -> Scope {
+        Scope { taken: names.iter().map(|s| s.to_string()).collect() }
+    }
+
+    /// `candidate` if free, else `candidate2`, `candidate3`, ... (with `_` for snake names).
+    pub fn claim(&mut self, candidate: &str) -> String {
+        let separator = if candidate.contains('_') || candidate.chars().all(|c| c.is_ascii_lowercase()) { "_" } else { "" };
+        let name = if self.taken.contains(candidate) {
+            (2..).map(|n| format!("{candidate}{separator}{n}")).find(|n| !self.taken.contains(n)).unwrap_or_default()
+        } else {
+            candidate.to_owned()
+        };
+        self.taken.insert(name.clone());
+        name
+    }
+}
+
+/// True when `rust` is just the expected case conversion of `documented`.
+pub fn is_plain_conversion(documented: &str, rust: &str) -> bool {
+    documented.to_snake_case() == rust || documented.to_upper_camel_case() == rust
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_names_become_valid_identifiers() {
+        assert_eq!(type_name("result"), "ResultType");
+        assert_eq!(type_name("2fa"), "T2fa");
+        assert_eq!(type_name("été"), "T");
+        assert_eq!(type_name(""), "Unnamed");
+        assert_eq!(snake_name("@odata.type"), "odata_type");
+        assert_eq!(snake_name("self"), "self_");
+        assert_eq!(snake_name("3d"), "n3d");
+        assert_eq!(ident("type").to_string(), "r#type");
+        assert_eq!(ident("self_").to_string(), "self_");
+    }
+
+    #[test]
+    fn scopes_hand_out_unique_names() {
+        let mut scope = Scope::with_reserved(&["additional_properties"]);
+        assert_eq!(scope.claim("id"), "id");
+        assert_eq!(scope.claim("id"), "id_2");
+        assert_eq!(scope.claim("additional_properties"), "additional_properties_2");
+        assert_eq!(scope.claim("Thing"), "Thing");
+        assert_eq!(scope.claim("Thing"), "Thing2");
+    }
+}

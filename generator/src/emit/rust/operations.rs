@@ -1,0 +1,142 @@
+//! Operations -> request-building functions (the generated `operations`
+//! module) and, behind the `client` feature, `Client` methods that send them.
+
+use super::names::{ident, Scope};
+use super::types::{doc_lines, docs};
+use super::Context;
+use crate::model::{Operation, RequestBody, TypeRef};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub fn operations_module(cx: &Context<'_>) -> TokenStream {
+    let functions = cx.model.operations.iter().map(|op| request_function(cx, op));
+    let methods = cx.model.operations.iter().map(|op| client_method(cx, op));
+    quote! {
+        //! One function per documented method and path. Each builds a [`Request`]
+        //! without touching the network; with the `client` feature the same
+        //! operations are methods on [`crate::runtime::Client`] that send it.
+        #[allow(unused_imports)]
+        use crate::runtime::{encode_path_segment, Method, Page, Request};
+        #[allow(unused_imports)]
+        use crate::types;
+
+        #(#functions)*
+
+        #[cfg(feature = "client")]
+        impl crate::runtime::Client {
+            #(#methods)*
+        }
+    }
+}
+
+/// Argument names and types of an operation, shared by both emitted forms.
+struct Signature {
+    params: Vec<TokenStream>,
+    args: Vec<TokenStream>,
+    response: TokenStream,
+    doc: TokenStream,
+}
+
+fn signature(cx: &Context<'_>, op: &Operation) -> Signature {
+    let mut scope = Scope::with_reserved(&["body", "self", "request"]);
+    let mut params = Vec::new();
+    let mut args = Vec::new();
+    for param in &op.path_params {
+        let name = ident(&scope.claim(&param.name));
+        params.push(quote! { #name: &str });
+        args.push(quote! { #name });
+    }
+    if let Some(body) = &op.request_body {
+        let ty = match body {
+            RequestBody::Parameters { type_name, .. } => {
+                let name = format_ident!("{}", cx.parameter_struct_name(type_name));
+                quote! { types::#name }
+            }
+            RequestBody::Resource { ty } => cx.rust_type(ty, false),
+        };
+        params.push(quote! { body: &#ty });
+        args.push(quote! { body });
+    }
+    Signature { params, args, response: response_type(cx, op), doc: operation_doc(op) }
+}
+
+fn response_type(cx: &Context<'_>, op: &Operation) -> TokenStream {
+    let success = op.responses.iter().find(|r| (200..300).contains(&r.status));
+    match success.and_then(|r| r.body.as_ref()) {
+        None => quote! { () },
+        Some(TypeRef::Collection(item)) => {
+            let item = cx.rust_type(item, false);
+            quote! { Page<#item> }
+        }
+        Some(ty) => cx.rust_type(ty, false),
+    }
+}
+
+fn operation_doc(op: &Operation) -> TokenStream {
+    let mut lines = doc_lines(&op.title);
+    lines.extend(doc_lines(&op.description));
+    lines.push(format!("`{} {}`", op.method, op.path));
+    if !op.query_options.is_empty() {
+        lines.push(format!(
+            "Supports the OData query options {}.",
+            op.query_options.iter().map(|q| format!("`{q}`")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    for header in &op.headers {
+        let requirement = if header.required { "required" } else { "optional" };
+        lines.push(format!("Header `{}` ({requirement}): set it with `Request::header`.", header.name.replace('`', "")));
+    }
+    docs(&lines)
+}
+
+fn request_function(cx: &Context<'_>, op: &Operation) -> TokenStream {
+    let Signature { params, response, doc, .. } = signature(cx, op);
+    let name = ident(&op.id);
+    let method = format_ident!("{}", method_variant(&op.method));
+    let path = path_expression(op);
+    let body = op.request_body.as_ref().map(|_| quote! { .json(body) });
+    quote! {
+        #doc
+        pub fn #name(#(#params),*) -> Request<#response> {
+            Request::new(Method::#method, #path) #body
+        }
+    }
+}
+
+fn client_method(cx: &Context<'_>, op: &Operation) -> TokenStream {
+    let Signature { params, args, response, doc } = signature(cx, op);
+    let name = ident(&op.id);
+    quote! {
+        #doc
+        pub async fn #name(&self, #(#params),*) -> Result<#response, crate::runtime::Error> {
+            self.send(#name(#(#args),*)).await
+        }
+    }
+}
+
+fn method_variant(method: &str) -> &'static str {
+    match method {
+        "POST" => "Post",
+        "PUT" => "Put",
+        "PATCH" => "Patch",
+        "DELETE" => "Delete",
+        _ => "Get",
+    }
+}
+
+/// `format!("/users/{}/messages", encode_path_segment(user_id))`, or a plain literal.
+fn path_expression(op: &Operation) -> TokenStream {
+    if op.path_params.is_empty() {
+        let path = &op.path;
+        return quote! { #path };
+    }
+    let mut template = op.path.replace('{', "{{").replace('}', "}}");
+    let mut scope = Scope::with_reserved(&["body", "self", "request"]);
+    let mut args = Vec::new();
+    for param in &op.path_params {
+        template = template.replacen(&format!("{{{{{}}}}}", param.name), "{}", 1);
+        let name = ident(&scope.claim(&param.name));
+        args.push(quote! { encode_path_segment(#name) });
+    }
+    quote! { format!(#template, #(#args),*) }
+}

@@ -1,0 +1,185 @@
+//! Model types -> Rust structs and enums (the generated `types` module).
+
+use super::names::{ident, snake_name, variant_name, Scope};
+use super::Context;
+use crate::diagnostics::Diagnostics;
+use crate::model::{EnumMember, Property, TypeDef, TypeKind};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub fn types_module(cx: &Context<'_>, diags: &mut Diagnostics) -> TokenStream {
+    let mut items = Vec::new();
+    for def in &cx.model.types {
+        items.push(match &def.kind {
+            TypeKind::Object { .. } => object(cx, def, diags),
+            TypeKind::Enum { members } => enumeration(cx, def, members, diags),
+        });
+    }
+    for (name, (parameters, source_doc)) in &cx.parameter_structs {
+        items.push(parameter_struct(cx, name, parameters, source_doc, diags));
+    }
+    quote! {
+        //! Request and response types, one per documented type.
+        #(#items)*
+    }
+}
+
+fn object(cx: &Context<'_>, def: &TypeDef, diags: &mut Diagnostics) -> TokenStream {
+    let name = format_ident!("{}", cx.type_name(&def.qualified_name()));
+    let fields = cx.all_fields(&def.qualified_name());
+    let field_tokens = fields_tokens(cx, &def.qualified_name(), &fields, diags);
+    let mut doc = doc_lines(&def.description);
+    doc.push(format!("`{}`", def.qualified_name()));
+    if def.inferred {
+        doc.push("No page documents this type: its fields were inferred from an example.".into());
+    }
+    if let TypeKind::Object { base: Some(base), .. } = &def.kind {
+        doc.push(format!("Includes the properties of its base type `{base}`."));
+    }
+    let doc = docs(&doc);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#field_tokens)*
+            /// Properties the docs do not list, kept so a read-modify-write loses nothing.
+            #[serde(flatten)]
+            pub additional_properties: serde_json::Map<String, serde_json::Value>,
+        }
+    }
+}
+
+fn parameter_struct(cx: &Context<'_>, name: &str, parameters: &[Property], title: &str, diags: &mut Diagnostics) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let fields = fields_tokens(cx, name, &parameters.iter().collect::<Vec<_>>(), diags);
+    let doc = docs(&[format!("Parameters of `{title}`.")]);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct #ident {
+            #(#fields)*
+            /// Parameters the docs do not list.
+            #[serde(flatten)]
+            pub additional_properties: serde_json::Map<String, serde_json::Value>,
+        }
+    }
+}
+
+fn fields_tokens(cx: &Context<'_>, owner: &str, fields: &[&Property], diags: &mut Diagnostics) -> Vec<TokenStream> {
+    let mut scope = Scope::with_reserved(&["additional_properties"]);
+    fields
+        .iter()
+        .map(|property| {
+            let rust = scope.claim(&snake_name(&property.json_name));
+            cx.report_rename(diags, &property.source, "property", &property.json_name, &rust);
+            let field = ident(&rust);
+            let json_name = &property.json_name;
+            let ty = cx.rust_type(&property.ty, cx.is_boxed(owner, json_name));
+            let doc = docs(&doc_lines(&property.description));
+            quote! {
+                #doc
+                #[serde(rename = #json_name, default, skip_serializing_if = "Option::is_none")]
+                pub #field: Option<#ty>,
+            }
+        })
+        .collect()
+}
+
+/// Enums keep values this crate does not know in `Unknown`, so new members on the
+/// server never break deserialization.
+fn enumeration(cx: &Context<'_>, def: &TypeDef, members: &[EnumMember], diags: &mut Diagnostics) -> TokenStream {
+    let name = format_ident!("{}", cx.type_name(&def.qualified_name()));
+    let mut scope = Scope::with_reserved(&["Unknown"]);
+    let mut variants = Vec::new();
+    let mut wire = Vec::new();
+    let mut docs_per_variant = Vec::new();
+    for member in members {
+        if wire.contains(&member.name) {
+            diags.warn(
+                &member.source.file,
+                member.source.line,
+                "duplicate-member",
+                format!("enum member `{}` is listed twice; the first is kept", member.name),
+            );
+            continue;
+        }
+        let rust = scope.claim(&variant_name(&member.name));
+        cx.report_rename(diags, &member.source, "enum member", &member.name, &rust);
+        variants.push(format_ident!("{}", rust));
+        wire.push(member.name.clone());
+        docs_per_variant.push(docs(&doc_lines(&member.description)));
+    }
+    let doc = docs(&[doc_lines(&def.description), vec![format!("`{}`", def.qualified_name())]].concat());
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(from = "String", into = "String")]
+        pub enum #name {
+            #( #docs_per_variant #variants, )*
+            /// A value this crate does not know (added to the API after generation).
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( #name::#variants => #wire, )*
+                    #name::Unknown(other) => other,
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #( #wire => #name::#variants, )*
+                    _ => #name::Unknown(value),
+                }
+            }
+        }
+
+        impl From<#name> for String {
+            fn from(value: #name) -> Self {
+                match value {
+                    #name::Unknown(other) => other,
+                    known => known.as_str().to_owned(),
+                }
+            }
+        }
+    }
+}
+
+/// Description text as doc lines, escaped so rustdoc reads it as plain prose:
+/// no intra-doc links, HTML tags or code blocks can appear by accident.
+pub fn doc_lines(text: &str) -> Vec<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '[' | ']' | '<' | '>' | '*' | '_' | '`' | '#' | '\\' | '|' => {
+                escaped.push('\\');
+                escaped.push(c);
+            }
+            '\r' => {}
+            c => escaped.push(c),
+        }
+    }
+    escaped.lines().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect()
+}
+
+/// `#[doc = "..."]` attributes, with a blank line between paragraphs.
+pub fn docs(lines: &[String]) -> TokenStream {
+    let mut out = TokenStream::new();
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            out.extend(quote! { #[doc = ""] });
+        }
+        let line = format!(" {line}");
+        out.extend(quote! { #[doc = #line] });
+    }
+    out
+}

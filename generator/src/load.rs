@@ -1,0 +1,60 @@
+//! Stage 1: find the Markdown pages below a docs root and read them.
+
+use crate::diagnostics::Diagnostics;
+use std::path::{Path, PathBuf};
+
+/// One page's text, with its path relative to the docs root (`/`-separated).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// Every `*.md` file below `root`, in path order. Unreadable files and invalid
+/// UTF-8 are reported, not fatal: invalid bytes are replaced and the page kept.
+pub fn load_docs(root: &Path, diags: &mut Diagnostics) -> std::io::Result<Vec<SourceFile>> {
+    let mut paths = Vec::new();
+    collect_markdown(root, &mut paths)?;
+    paths.sort();
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let rel = relative_path(root, &path);
+        match std::fs::read(&path) {
+            Ok(bytes) => files.push(SourceFile { text: decode(&rel, bytes, diags), path: rel }),
+            Err(err) => diags.error(&rel, 1, "unreadable-file", format!("cannot read the page: {err}")),
+        }
+    }
+    Ok(files)
+}
+
+fn decode(rel: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> String {
+    match String::from_utf8(bytes) {
+        Ok(text) => text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text),
+        Err(err) => {
+            let bytes = err.into_bytes();
+            let valid_up_to = std::str::from_utf8(&bytes).map_err(|e| e.valid_up_to()).err().unwrap_or(0);
+            let line = 1 + bytes[..valid_up_to].iter().filter(|&&b| b == b'\n').count() as u32;
+            diags.warn(rel, line, "invalid-utf8", "the page is not valid UTF-8; invalid bytes were replaced with U+FFFD");
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+    }
+}
+
+fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let file_type = entry.file_type()?;
+        if file_type.is_dir() {
+            collect_markdown(&path, out)?;
+        } else if file_type.is_file() && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md")) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn relative_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}

@@ -1,0 +1,318 @@
+//! The API model: plain data produced by `resolve` and consumed by every emitter.
+//! Nothing downstream of this module looks at Markdown again.
+//!
+//! Lists are kept sorted (operations by path then method, types by qualified
+//! name) so that the serialized model is stable and diffs well.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ApiModel {
+    /// Service root seen in the examples, e.g. `https://graph.microsoft.com/v1.0`.
+    pub base_url: Option<String>,
+    pub operations: Vec<Operation>,
+    pub types: Vec<TypeDef>,
+}
+
+impl ApiModel {
+    pub fn find_type(&self, qualified_name: &str) -> Option<&TypeDef> {
+        self.types.binary_search_by(|t| t.qualified_name().as_str().cmp(qualified_name)).ok().map(|i| &self.types[i])
+    }
+}
+
+/// Where a model element was documented: page path relative to the docs root, 1-based line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Source {
+    pub file: String,
+    pub line: u32,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperationKind {
+    List,
+    Get,
+    Create,
+    Update,
+    Delete,
+    Action,
+    Function,
+    Other,
+}
+
+/// One documented HTTP method on one documented path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Operation {
+    /// Rust function name, unique in the model.
+    pub id: String,
+    /// Page title, e.g. `attachment: createUploadSession`.
+    pub title: String,
+    pub kind: OperationKind,
+    pub method: String,
+    /// Path with distinct, named parameters, e.g. `/users/{user_id}/messages/{message_id}`.
+    pub path: String,
+    /// The path exactly as the docs wrote it.
+    pub documented_path: String,
+    pub path_params: Vec<PathParam>,
+    /// OData system query options the page documents (`$select`, `$top`, ...).
+    pub query_options: Vec<String>,
+    pub headers: Vec<HeaderParam>,
+    pub request_body: Option<RequestBody>,
+    pub responses: Vec<ResponseSpec>,
+    pub description: String,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathParam {
+    /// snake_case name used in the Rust signature and the normalized path.
+    pub name: String,
+    /// Placeholder text as documented (`id`, `user-id`, `id | userPrincipalName`).
+    pub documented: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeaderParam {
+    pub name: String,
+    pub required: bool,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RequestBody {
+    /// Action parameters: a JSON object whose members are the parameters.
+    Parameters { type_name: String, parameters: Vec<Property> },
+    /// A whole resource (create) or the changed fields of it (update).
+    Resource { ty: TypeRef },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponseSpec {
+    pub status: u16,
+    /// `None` when the response has no body.
+    pub body: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TypeDef {
+    pub namespace: String,
+    pub name: String,
+    pub description: String,
+    /// True when no page documents the type and it was inferred from examples.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inferred: bool,
+    pub kind: TypeKind,
+    pub source: Source,
+}
+
+impl TypeDef {
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", self.namespace, self.name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeKind {
+    Object {
+        /// Qualified name of the base type.
+        base: Option<String>,
+        properties: Vec<Property>,
+        navigation: Vec<Property>,
+    },
+    Enum {
+        members: Vec<EnumMember>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Property {
+    /// Name on the wire, kept exactly as documented.
+    pub json_name: String,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    pub description: String,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnumMember {
+    pub name: String,
+    pub description: String,
+    pub source: Source,
+}
+
+/// Edm primitive types, as named in CSDL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Primitive {
+    String,
+    Boolean,
+    Byte,
+    SByte,
+    Int16,
+    Int32,
+    Int64,
+    Single,
+    Double,
+    Decimal,
+    Guid,
+    DateTimeOffset,
+    Date,
+    TimeOfDay,
+    Duration,
+    Binary,
+    Stream,
+}
+
+impl Primitive {
+    pub const ALL: [Primitive; 17] = [
+        Primitive::String,
+        Primitive::Boolean,
+        Primitive::Byte,
+        Primitive::SByte,
+        Primitive::Int16,
+        Primitive::Int32,
+        Primitive::Int64,
+        Primitive::Single,
+        Primitive::Double,
+        Primitive::Decimal,
+        Primitive::Guid,
+        Primitive::DateTimeOffset,
+        Primitive::Date,
+        Primitive::TimeOfDay,
+        Primitive::Duration,
+        Primitive::Binary,
+        Primitive::Stream,
+    ];
+
+    pub fn edm_name(self) -> &'static str {
+        match self {
+            Primitive::String => "String",
+            Primitive::Boolean => "Boolean",
+            Primitive::Byte => "Byte",
+            Primitive::SByte => "SByte",
+            Primitive::Int16 => "Int16",
+            Primitive::Int32 => "Int32",
+            Primitive::Int64 => "Int64",
+            Primitive::Single => "Single",
+            Primitive::Double => "Double",
+            Primitive::Decimal => "Decimal",
+            Primitive::Guid => "Guid",
+            Primitive::DateTimeOffset => "DateTimeOffset",
+            Primitive::Date => "Date",
+            Primitive::TimeOfDay => "TimeOfDay",
+            Primitive::Duration => "Duration",
+            Primitive::Binary => "Binary",
+            Primitive::Stream => "Stream",
+        }
+    }
+
+    /// Accepts `Int32`, `int32`, `Edm.Int32`.
+    pub fn from_edm_name(name: &str) -> Option<Primitive> {
+        let bare = name.strip_prefix("Edm.").unwrap_or(name);
+        Primitive::ALL.into_iter().find(|p| p.edm_name().eq_ignore_ascii_case(bare))
+    }
+}
+
+/// A reference to a type. Serialized as its CSDL spelling: `Edm.String`,
+/// `microsoft.graph.uploadSession`, `Collection(Edm.String)`, or `Json` for an
+/// open JSON object (a type the docs did not define).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    Primitive(Primitive),
+    Named(String),
+    Collection(Box<TypeRef>),
+    Json,
+}
+
+impl TypeRef {
+    pub fn collection(item: TypeRef) -> TypeRef {
+        TypeRef::Collection(Box::new(item))
+    }
+
+    pub fn is_collection(&self) -> bool {
+        matches!(self, TypeRef::Collection(_))
+    }
+
+    /// The element type for collections, the type itself otherwise.
+    pub fn item(&self) -> &TypeRef {
+        match self {
+            TypeRef::Collection(item) => item.item(),
+            other => other,
+        }
+    }
+}
+
+impl fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeRef::Primitive(p) => write!(f, "Edm.{}", p.edm_name()),
+            TypeRef::Named(name) => f.write_str(name),
+            TypeRef::Collection(item) => write!(f, "Collection({item})"),
+            TypeRef::Json => f.write_str("Json"),
+        }
+    }
+}
+
+impl FromStr for TypeRef {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Some(inner) = s.strip_prefix("Collection(").and_then(|r| r.strip_suffix(')')) {
+            return Ok(TypeRef::collection(inner.parse()?));
+        }
+        if s == "Json" {
+            return Ok(TypeRef::Json);
+        }
+        if let Some(bare) = s.strip_prefix("Edm.") {
+            return Primitive::from_edm_name(bare).map(TypeRef::Primitive).ok_or_else(|| format!("unknown Edm type `{s}`"));
+        }
+        if s.is_empty() {
+            return Err("empty type name".into());
+        }
+        Ok(TypeRef::Named(s.to_owned()))
+    }
+}
+
+impl Serialize for TypeRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for TypeRef {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_refs_round_trip_through_their_csdl_spelling() {
+        for text in ["Edm.String", "microsoft.graph.user", "Collection(Edm.Int64)", "Json", "Collection(Collection(a.b))"] {
+            let parsed: TypeRef = text.parse().unwrap();
+            assert_eq!(parsed.to_string(), text);
+        }
+        assert!("Edm.Nope".parse::<TypeRef>().is_err());
+    }
+
+    #[test]
+    fn primitive_names_are_case_insensitive_and_accept_the_edm_prefix() {
+        assert_eq!(Primitive::from_edm_name("Edm.int32"), Some(Primitive::Int32));
+        assert_eq!(Primitive::from_edm_name("datetimeoffset"), Some(Primitive::DateTimeOffset));
+        assert_eq!(Primitive::from_edm_name("Object"), None);
+    }
+}

@@ -1,0 +1,10 @@
+//! Stage 2: parsing single pages into page models.
+
+pub mod annotation;
+pub mod front_matter;
+pub mod http;
+pub mod json;
+pub mod markdown;
+pub mod page;
+
+pub use page::{parse_page, Page, PageKind};

@@ -1,0 +1,574 @@
+//! Stage 2: one Markdown page -> one `Page`, the page model. This module knows
+//! the Graph docs layout (sections, tables, annotated examples) but nothing
+//! about other pages; linking pages together is `resolve`'s job.
+
+use super::annotation::{self, Annotation};
+use super::front_matter;
+use super::http::{parse_request_line, RequestLine};
+use super::markdown::{blocks, Block, BlockKind, Inline, TableRow};
+use crate::diagnostics::Diagnostics;
+use crate::load::SourceFile;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    Api,
+    Resource,
+    Enum,
+    /// Conceptual and overview pages: loaded, not modelled.
+    Conceptual,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub file: String,
+    pub kind: PageKind,
+    pub title: String,
+    pub title_line: u32,
+    pub namespace: Option<String>,
+    pub description: String,
+    pub http: Option<HttpSection>,
+    pub query_options: Vec<String>,
+    pub headers: Vec<Row>,
+    pub request_body: BodySection,
+    pub response: Option<ResponseSentence>,
+    pub examples: Vec<Example>,
+    pub base_type: Option<TypeCell>,
+    pub properties: Vec<Row>,
+    pub relationships: Vec<Row>,
+    pub members: Vec<Row>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpSection {
+    /// Line of the first code block of the section (or of its heading when it has none).
+    pub line: u32,
+    pub requests: Vec<(u32, RequestLine)>,
+}
+
+/// A table row: name, type cell and description.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub name: String,
+    pub ty: TypeCell,
+    pub description: String,
+    pub line: u32,
+}
+
+/// A type as written in a table cell or sentence: its text and the link target, if linked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TypeCell {
+    pub text: String,
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodySection {
+    /// No `Request body` section at all.
+    Unspecified,
+    /// The page says the method takes no body.
+    Empty,
+    /// Action parameters.
+    Parameters { line: u32, rows: Vec<Row> },
+    /// "a JSON representation of the [x] object".
+    Resource { line: u32, ty: TypeCell },
+    /// "the values for relevant fields that should be updated".
+    Update { line: u32, rows: Vec<Row> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseSentence {
+    pub line: u32,
+    pub status: Option<u16>,
+    pub ty: Option<TypeCell>,
+    pub collection: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExampleRole {
+    Request,
+    Response,
+    Resource,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub role: ExampleRole,
+    pub annotation: Annotation,
+    /// Line of the opening fence.
+    pub line: u32,
+    /// Line of the first line inside the block.
+    pub body_line: u32,
+    pub lang: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Preamble,
+    Permissions,
+    Http,
+    PathParameters,
+    QueryParameters,
+    Headers,
+    Body,
+    Response,
+    Examples,
+    Properties,
+    Relationships,
+    JsonRepresentation,
+    Members,
+    Other,
+}
+
+fn classify_heading(text: &str) -> Section {
+    let t = text.trim().to_ascii_lowercase();
+    let t = t.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
+    if t.starts_with("http request") {
+        Section::Http
+    } else if t.starts_with("permission") {
+        Section::Permissions
+    } else if t.contains("query parameter") {
+        Section::QueryParameters
+    } else if t.contains("path parameter") {
+        Section::PathParameters
+    } else if t.starts_with("request header") {
+        Section::Headers
+    } else if t.starts_with("request body") {
+        Section::Body
+    } else if t == "response" || t.starts_with("response ") || t == "responses" {
+        Section::Response
+    } else if t.starts_with("example") {
+        Section::Examples
+    } else if t == "properties" || t.ends_with(" properties") && !t.contains("relationship") {
+        Section::Properties
+    } else if t.starts_with("relationship") {
+        Section::Relationships
+    } else if t.starts_with("json representation") {
+        Section::JsonRepresentation
+    } else if t == "members" || t.ends_with(" values") || t.starts_with("enum") {
+        Section::Members
+    } else {
+        Section::Other
+    }
+}
+
+pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
+    let file = source.path.as_str();
+    let (front, yaml_error) = front_matter::parse(&source.text);
+    if let Some((line, message)) = yaml_error {
+        diags.warn(file, line, "bad-front-matter", format!("the YAML front matter does not parse ({message}); read it line by line"));
+    }
+    let blocks = blocks(&source.text);
+    let (title, title_line) = blocks
+        .iter()
+        .find_map(|b| match &b.kind {
+            BlockKind::Heading { level: 1, text } => Some((text.clone(), b.line)),
+            _ => None,
+        })
+        .or_else(|| front.title.clone().map(|t| (t, 1)))
+        .unwrap_or_default();
+    if title.is_empty() {
+        diags.warn(file, 1, "missing-title", "the page has no `# title` heading and no front matter title");
+    }
+    let mut page = Page {
+        file: file.to_owned(),
+        kind: page_kind(file, front.doc_type.as_deref(), &title),
+        title,
+        title_line,
+        namespace: None,
+        description: front.description.clone().unwrap_or_default(),
+        http: None,
+        query_options: Vec::new(),
+        headers: Vec::new(),
+        request_body: BodySection::Unspecified,
+        response: None,
+        examples: Vec::new(),
+        base_type: None,
+        properties: Vec::new(),
+        relationships: Vec::new(),
+        members: Vec::new(),
+    };
+    SectionWalker { page: &mut page, diags, section: Section::Preamble, pending: None, seen_title: false }.walk(&blocks);
+    page
+}
+
+fn page_kind(file: &str, doc_type: Option<&str>, title: &str) -> PageKind {
+    match doc_type.map(str::to_ascii_lowercase).as_deref() {
+        Some("apipagetype") => return PageKind::Api,
+        Some("resourcepagetype") => return PageKind::Resource,
+        Some("enumpagetype") => return PageKind::Enum,
+        Some("conceptualpagetype") => return PageKind::Conceptual,
+        _ => {}
+    }
+    let lower_title = title.to_ascii_lowercase();
+    if lower_title.ends_with("enum type") || lower_title.ends_with(" enum") {
+        PageKind::Enum
+    } else if lower_title.contains("resource type") || lower_title.ends_with("complex type") {
+        PageKind::Resource
+    } else if file.starts_with("api/") || file.contains("/api/") {
+        PageKind::Api
+    } else if file.starts_with("resources/") || file.contains("/resources/") {
+        PageKind::Resource
+    } else {
+        PageKind::Conceptual
+    }
+}
+
+struct SectionWalker<'a> {
+    page: &'a mut Page,
+    diags: &'a mut Diagnostics,
+    section: Section,
+    /// The annotation comment waiting for the code block it describes.
+    pending: Option<(Annotation, u32)>,
+    seen_title: bool,
+}
+
+impl SectionWalker<'_> {
+    fn walk(mut self, blocks: &[Block]) {
+        for block in blocks {
+            match &block.kind {
+                BlockKind::Heading { level, text } => self.heading(*level, text, block.line),
+                BlockKind::Paragraph(inline) => self.paragraph(inline, block.line),
+                BlockKind::Table { header, rows } => self.table(header, rows, block.line),
+                BlockKind::Code { lang, text, body_line } => self.code(lang, text, block.line, *body_line),
+                BlockKind::Html(html) => self.html(html, block.line),
+            }
+        }
+        if self.page.kind == PageKind::Api && self.page.http.is_none() {
+            self.diags.warn(&self.page.file, self.page.title_line, "missing-http-request", "the page has no `## HTTP request` section");
+        }
+    }
+
+    fn heading(&mut self, level: u8, text: &str, line: u32) {
+        if level == 1 && !self.seen_title {
+            self.seen_title = true;
+            return;
+        }
+        let section = classify_heading(text);
+        let switches = level <= 2 || (section != Section::Other && self.section != Section::Examples);
+        if switches {
+            self.section = section;
+            if section == Section::Http && self.page.http.is_none() {
+                self.page.http = Some(HttpSection { line, requests: Vec::new() });
+            }
+        }
+        self.pending = None;
+    }
+
+    fn paragraph(&mut self, inline: &Inline, line: u32) {
+        let text = inline.text.trim();
+        if let Some(ns) = text.strip_prefix("Namespace:") {
+            let ns = ns.split_whitespace().next().unwrap_or("").trim_matches(|c: char| c == '`' || c == '.' || c == ',');
+            if !ns.is_empty() && self.page.namespace.is_none() {
+                self.page.namespace = Some(ns.to_owned());
+            }
+            return;
+        }
+        if let Some(base) = inherits_from(inline) {
+            self.page.base_type.get_or_insert(base);
+        }
+        match self.section {
+            Section::Preamble if self.page.description.is_empty() && is_prose(text) => {
+                self.page.description = text.to_owned();
+            }
+            Section::Body => self.body_sentence(inline, line),
+            Section::Response if self.page.response.is_none() => {
+                self.page.response = response_sentence(inline, line);
+            }
+            Section::QueryParameters => collect_query_options(text, &mut self.page.query_options),
+            _ => {}
+        }
+    }
+
+    fn body_sentence(&mut self, inline: &Inline, line: u32) {
+        if !matches!(self.page.request_body, BodySection::Unspecified) {
+            return;
+        }
+        let lower = inline.text.to_ascii_lowercase();
+        if lower.contains("don't supply")
+            || lower.contains("do not supply")
+            || lower.contains("no request body")
+            || lower.contains("not supply a request body")
+        {
+            self.page.request_body = BodySection::Empty;
+        } else if lower.contains("should be updated") || lower.contains("relevant fields") || lower.contains("to update") {
+            self.page.request_body = BodySection::Update { line, rows: Vec::new() };
+        } else if lower.contains("json representation") {
+            let link = inline.links.iter().find(|l| is_page_link(&l.dest));
+            if let Some(link) = link {
+                self.page.request_body =
+                    BodySection::Resource { line, ty: TypeCell { text: link.text.clone(), link: Some(link.dest.clone()) } };
+            }
+        }
+    }
+
+    fn table(&mut self, header: &[Inline], rows: &[TableRow], line: u32) {
+        let columns = Columns::find(header);
+        match self.section {
+            Section::Headers => self.page.headers.extend(columns.rows(rows)),
+            Section::QueryParameters => {
+                for row in columns.rows(rows) {
+                    collect_query_options(&row.name, &mut self.page.query_options);
+                }
+            }
+            Section::Body if columns.ty.is_some() => match &mut self.page.request_body {
+                BodySection::Update { rows: existing, .. } => existing.extend(columns.rows(rows)),
+                BodySection::Parameters { rows: existing, .. } => existing.extend(columns.rows(rows)),
+                _ => self.page.request_body = BodySection::Parameters { line, rows: columns.rows(rows) },
+            },
+            Section::Properties if columns.ty.is_some() => self.page.properties.extend(columns.rows(rows)),
+            Section::Relationships if columns.ty.is_some() => self.page.relationships.extend(columns.rows(rows)),
+            Section::Members => self.page.members.extend(columns.rows(rows)),
+            _ if self.page.kind == PageKind::Enum && columns.is_member_table => self.page.members.extend(columns.rows(rows)),
+            _ => {}
+        }
+    }
+
+    fn html(&mut self, html: &str, line: u32) {
+        match annotation::parse(html) {
+            None => {}
+            Some(Ok(annotation)) => self.pending = Some((annotation, line)),
+            Some(Err(message)) => {
+                self.diags.warn(
+                    &self.page.file,
+                    line,
+                    "bad-annotation",
+                    format!("the example annotation is not valid JSON ({message}); it is ignored"),
+                );
+                self.pending = Some((Annotation::default(), line));
+            }
+        }
+    }
+
+    fn code(&mut self, lang: &str, text: &str, line: u32, body_line: u32) {
+        let pending = self.pending.take().map(|(a, _)| a);
+        if self.section == Section::Http {
+            self.http_block(text, line, body_line);
+            return;
+        }
+        let annotation = pending.unwrap_or_default();
+        let role = match annotation.block_type.as_deref() {
+            Some("request") => ExampleRole::Request,
+            Some("response") => ExampleRole::Response,
+            Some("resource") => ExampleRole::Resource,
+            Some(_) => ExampleRole::Other,
+            None => guess_role(self.section, text),
+        };
+        self.page.examples.push(Example { role, annotation, line, body_line, lang: lang.to_owned(), text: text.to_owned() });
+    }
+
+    fn http_block(&mut self, text: &str, line: u32, body_line: u32) {
+        let http = self.page.http.get_or_insert(HttpSection { line, requests: Vec::new() });
+        if http.requests.is_empty() {
+            http.line = line;
+        }
+        for (offset, raw) in text.lines().enumerate() {
+            let raw = raw.trim();
+            if raw.is_empty() || raw.starts_with('#') || raw.starts_with("//") {
+                continue;
+            }
+            let line_no = body_line + offset as u32;
+            match parse_request_line(raw) {
+                Some(request) => http.requests.push((line_no, request)),
+                None => self.diags.warn(
+                    &self.page.file,
+                    line_no,
+                    "bad-request-line",
+                    format!("`{raw}` is not a `METHOD /path` request line; it is skipped"),
+                ),
+            }
+        }
+    }
+}
+
+fn guess_role(section: Section, text: &str) -> ExampleRole {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    if section == Section::JsonRepresentation {
+        ExampleRole::Resource
+    } else if first.to_ascii_uppercase().starts_with("HTTP") {
+        ExampleRole::Response
+    } else if parse_request_line(first).is_some() {
+        ExampleRole::Request
+    } else {
+        ExampleRole::Other
+    }
+}
+
+fn is_prose(text: &str) -> bool {
+    !text.is_empty() && !text.starts_with("[!") && !text.starts_with('>') && !text.starts_with('|')
+}
+
+fn is_page_link(dest: &str) -> bool {
+    let path = dest.split('#').next().unwrap_or("");
+    path.ends_with(".md") || (!path.is_empty() && !path.contains("://") && !path.starts_with('/'))
+}
+
+fn inherits_from(inline: &Inline) -> Option<TypeCell> {
+    let lower = inline.text.to_ascii_lowercase();
+    let at = lower.find("inherits from")?;
+    let after = &inline.text[at + "inherits from".len()..];
+    if let Some(link) = inline.links.iter().find(|l| after.contains(&l.text) && is_page_link(&l.dest)) {
+        return Some(TypeCell { text: link.text.clone(), link: Some(link.dest.clone()) });
+    }
+    let word = after.split_whitespace().next()?.trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
+    (!word.is_empty()).then(|| TypeCell { text: word.to_owned(), link: None })
+}
+
+/// "If successful, this method returns a `200 OK` response code and a collection of [x](x.md) objects".
+fn response_sentence(inline: &Inline, line: u32) -> Option<ResponseSentence> {
+    let text = &inline.text;
+    let status = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|t| t.len() == 3)
+        .filter_map(|t| t.parse::<u16>().ok())
+        .find(|c| (100..600).contains(c));
+    let lower = text.to_ascii_lowercase();
+    if status.is_none() && !lower.contains("return") {
+        return None;
+    }
+    let collection = lower.contains("collection of") || lower.contains("list of") || lower.contains("array of");
+    let ty = inline
+        .links
+        .iter()
+        .find(|l| is_page_link(&l.dest) && !l.dest.contains("errors") && !l.dest.contains("/concepts/"))
+        .map(|l| TypeCell { text: l.text.clone(), link: Some(l.dest.clone()) })
+        .or_else(|| object_word(text).map(|w| TypeCell { text: w, link: None }));
+    Some(ResponseSentence { line, status, ty, collection })
+}
+
+/// The word before `object`/`objects` in a sentence ("an uploadSession object").
+fn object_word(text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.windows(2).find_map(|w| {
+        let next = w[1].trim_end_matches(|c: char| !c.is_alphanumeric());
+        let word = w[0].trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
+        let is_object = next.eq_ignore_ascii_case("object") || next.eq_ignore_ascii_case("objects");
+        let is_name = word.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && !["an", "a", "the", "of", "response", "json"].contains(&word.to_ascii_lowercase().as_str());
+        (is_object && is_name).then(|| word.to_owned())
+    })
+}
+
+fn collect_query_options(text: &str, into: &mut Vec<String>) {
+    for token in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '$')) {
+        if let Some(name) = token.strip_prefix('$') {
+            let option = format!("${}", name.to_ascii_lowercase());
+            if !name.is_empty() && !into.contains(&option) {
+                into.push(option);
+            }
+        }
+    }
+}
+
+/// Which table columns hold the name, type and description. Header names vary
+/// (`Parameter`, `Name`, `Property`, `Member`), so we match on keywords.
+struct Columns {
+    name: usize,
+    ty: Option<usize>,
+    description: Option<usize>,
+    is_member_table: bool,
+}
+
+impl Columns {
+    fn find(header: &[Inline]) -> Columns {
+        let names: Vec<String> = header.iter().map(|h| h.text.trim().to_ascii_lowercase()).collect();
+        let position = |keys: &[&str]| names.iter().position(|n| keys.iter().any(|k| n.contains(k)));
+        let ty = position(&["type"]);
+        let description = position(&["description", "notes", "remarks"]);
+        let name = position(&["parameter", "name", "property", "member", "header", "option"]).unwrap_or(0);
+        let is_member_table = names.iter().any(|n| n == "member" || n == "value" || n == "name");
+        Columns { name, ty, description, is_member_table }
+    }
+
+    fn rows(&self, rows: &[TableRow]) -> Vec<Row> {
+        rows.iter()
+            .filter_map(|row| {
+                let cell = |i: usize| row.cells.get(i).cloned().unwrap_or_default();
+                let name = cell(self.name).text.trim().trim_matches('`').trim().to_owned();
+                if name.is_empty() {
+                    return None;
+                }
+                let ty = self.ty.map(cell).map(|c| type_cell(&c)).unwrap_or_default();
+                let description = self.description.map(cell).map(|c| c.text.trim().to_owned()).unwrap_or_default();
+                Some(Row { name, ty, description, line: row.line })
+            })
+            .collect()
+    }
+}
+
+fn type_cell(cell: &Inline) -> TypeCell {
+    let link = cell.links.iter().find(|l| is_page_link(&l.dest)).map(|l| l.dest.clone());
+    TypeCell { text: cell.text.trim().to_owned(), link }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(text: &str) -> (Page, Diagnostics) {
+        let mut diags = Diagnostics::default();
+        let source = SourceFile { path: "api/x.md".into(), text: text.into() };
+        (parse_page(&source, &mut diags), diags)
+    }
+
+    #[test]
+    fn api_page_sections() {
+        let (page, diags) = page(
+            "---\ndoc_type: apiPageType\n---\n# List things\n\nNamespace: microsoft.graph\n\nLists the things.\n\n## HTTP Requests\n\n# [HTTP](#tab/http)\n```http\nGET /me/things\nGET /users/{id}/things?$top=2\n```\n\n## Optional query parameters\nSupports `$select` and `$top`.\n\n## Request headers\n| Header | Value |\n|--|--|\n| Authorization | Bearer {token}. Required. |\n\n## Request body\nDon't supply a request body for this method.\n\n## Response\n\nIf successful, this method returns a `200 OK` response code and a collection of [thing](../resources/thing.md) objects in the response body.\n\n## Example\n### Request\n<!-- { \"blockType\": \"request\", \"name\": \"list\" } -->\n```http\nGET https://graph.microsoft.com/v1.0/me/things\n```\n### Response\n```http\nHTTP/1.1 200 OK\n```\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(page.kind, PageKind::Api);
+        assert_eq!(page.title, "List things");
+        assert_eq!(page.namespace.as_deref(), Some("microsoft.graph"));
+        assert_eq!(page.description, "Lists the things.");
+        let http = page.http.unwrap();
+        assert_eq!(http.requests.len(), 2);
+        assert_eq!(http.requests[1].0, 15);
+        assert_eq!(page.query_options, vec!["$select", "$top"]);
+        assert_eq!(page.headers[0].name, "Authorization");
+        assert_eq!(page.request_body, BodySection::Empty);
+        let response = page.response.unwrap();
+        assert_eq!((response.status, response.collection), (Some(200), true));
+        assert_eq!(response.ty.unwrap().link.as_deref(), Some("../resources/thing.md"));
+        assert_eq!(page.examples.len(), 2);
+        assert_eq!(page.examples[0].role, ExampleRole::Request);
+        assert_eq!(page.examples[0].annotation.name.as_deref(), Some("list"));
+        assert_eq!(page.examples[1].role, ExampleRole::Response);
+    }
+
+    #[test]
+    fn resource_page_tables_and_inheritance() {
+        let (page, _) = page(
+            "---\ndoc_type: resourcePageType\n---\n# fileAttachment resource type\n\nNamespace: microsoft.graph\n\nA file.\n\nInherits from [attachment](attachment.md).\n\n## Properties\n| Property | Type | Description |\n|:--|:--|:--|\n| contentBytes | Binary | The bytes. |\n| tags | String collection | Tags. |\n\n## Relationships\n| Relationship | Type | Description |\n|:--|:--|:--|\n| owner | [user](user.md) | Owner. |\n",
+        );
+        assert_eq!(page.kind, PageKind::Resource);
+        assert_eq!(page.base_type, Some(TypeCell { text: "attachment".into(), link: Some("attachment.md".into()) }));
+        assert_eq!(page.properties.len(), 2);
+        assert_eq!(page.properties[1].ty.text, "String collection");
+        assert_eq!(page.relationships[0].ty.link.as_deref(), Some("user.md"));
+    }
+
+    #[test]
+    fn enum_page_members() {
+        let (page, _) = page("---\ndoc_type: enumPageType\n---\n# attachmentType enum type\n\n| Member | Value | Description |\n|--|--|--|\n| file | 0 | A file. |\n| item | 1 | An item. |\n");
+        assert_eq!(page.kind, PageKind::Enum);
+        assert_eq!(page.members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["file", "item"]);
+    }
+
+    #[test]
+    fn action_parameters_and_object_word() {
+        let (page, _) = page("# x: act\n\n## HTTP request\n```http\n```\n## Request body\n| Parameter | Type | Description |\n|--|--|--|\n| Item | [attachmentItem](../resources/attachmentitem.md) | |\n## Response\nIf successful, this method returns a `200 Ok` response code and an uploadSession object in the response body.\n");
+        let BodySection::Parameters { rows, .. } = &page.request_body else { panic!("{:?}", page.request_body) };
+        assert_eq!(rows[0].ty.link.as_deref(), Some("../resources/attachmentitem.md"));
+        assert_eq!(page.response.unwrap().ty.unwrap().text, "uploadSession");
+        assert_eq!(page.http.unwrap().requests, vec![]);
+    }
+
+    #[test]
+    fn bad_request_lines_are_reported_with_their_line() {
+        let (_, diags) = page("# x\n\n## HTTP request\n```http\nGET /a\nnot a request\n```\n");
+        let d: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+        assert_eq!(d, ["api/x.md:6: warning[bad-request-line]: `not a request` is not a `METHOD /path` request line; it is skipped"]);
+    }
+}

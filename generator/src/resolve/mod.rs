@@ -1,0 +1,180 @@
+//! Stage 3: pages -> API model. Links pages together, reconciles the sources a
+//! page offers for the same fact, and reports every disagreement.
+//!
+//! Reconciliation rules (each disagreement also produces a diagnostic):
+//! - path: the `## HTTP request` block; when it is empty, the example request.
+//! - status: a well-formed example status line, else the response sentence,
+//!   else the conventional status for the operation kind.
+//! - response type: the type linked in the response sentence, else the
+//!   annotation's `@odata.type`, else the word before "object" in the sentence;
+//!   a type with no page is inferred from the response example.
+
+mod operations;
+pub mod paths;
+pub mod types;
+
+use crate::diagnostics::Diagnostics;
+use crate::model::{ApiModel, EnumMember, Property, Source, TypeDef, TypeKind, TypeRef};
+use crate::parse::page::{ExampleRole, Page, PageKind};
+use crate::parse::{http, json};
+use std::collections::BTreeMap;
+use types::{infer_properties, page_namespace, type_name_of, TypeIndex};
+
+pub fn resolve(pages: &[Page], diags: &mut Diagnostics) -> ApiModel {
+    let index = TypeIndex::build(pages, diags);
+    let mut types: BTreeMap<String, TypeDef> = BTreeMap::new();
+    for page in pages {
+        if let Some(def) = type_def(page, &index, diags) {
+            types.entry(def.qualified_name()).or_insert(def);
+        }
+    }
+    let mut resolver = operations::OperationResolver::new(&index, &mut types);
+    for page in pages.iter().filter(|p| p.kind == PageKind::Api) {
+        resolver.add_page(page, diags);
+    }
+    let (operations, base_url) = resolver.finish(diags);
+    check_bases(&mut types, diags);
+    ApiModel { base_url, operations, types: types.into_values().collect() }
+}
+
+fn type_def(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> Option<TypeDef> {
+    if !matches!(page.kind, PageKind::Resource | PageKind::Enum) {
+        return None;
+    }
+    let name = type_name_of(page)?;
+    let namespace = page_namespace(page).to_owned();
+    if index.owns_file(&page.file.to_ascii_lowercase()).is_none_or(|q| *q != format!("{namespace}.{name}")) {
+        return None; // a duplicate, already reported
+    }
+    let source = Source { file: page.file.clone(), line: page.title_line };
+    let kind = if page.kind == PageKind::Enum {
+        TypeKind::Enum { members: enum_members(page) }
+    } else {
+        let properties = properties(page, &page.properties, index, diags);
+        let properties = if properties.is_empty() { properties_from_json(page, index) } else { properties };
+        TypeKind::Object {
+            base: page.base_type.as_ref().and_then(|cell| match index.resolve_cell(cell, &page.file, page.title_line, diags) {
+                TypeRef::Named(base) => Some(base),
+                _ => None,
+            }),
+            properties,
+            navigation: self::properties(page, &page.relationships, index, diags),
+        }
+    };
+    Some(TypeDef { namespace, name, description: page.description.clone(), inferred: false, kind, source })
+}
+
+fn properties(page: &Page, rows: &[crate::parse::page::Row], index: &TypeIndex, diags: &mut Diagnostics) -> Vec<Property> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for row in rows {
+        let name = row.name.trim_end_matches('*').trim();
+        if seen.contains(&name) {
+            diags.warn(&page.file, row.line, "duplicate-property", format!("property `{name}` is listed twice; the first row is kept"));
+            continue;
+        }
+        seen.push(name);
+        let ty = index.resolve_cell(&row.ty, &page.file, row.line, diags);
+        out.push(Property {
+            json_name: name.to_owned(),
+            ty,
+            description: row.description.clone(),
+            source: Source { file: page.file.clone(), line: row.line },
+        });
+    }
+    out
+}
+
+/// Resource pages without a properties table still show a JSON representation.
+fn properties_from_json(page: &Page, index: &TypeIndex) -> Vec<Property> {
+    page.examples
+        .iter()
+        .filter(|e| e.role == ExampleRole::Resource)
+        .find_map(|e| match json::parse_lenient(&e.text) {
+            Ok((serde_json::Value::Object(map), _)) => {
+                Some(infer_properties(&map, index, &Source { file: page.file.clone(), line: e.body_line }))
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+fn enum_members(page: &Page) -> Vec<EnumMember> {
+    page.members
+        .iter()
+        .map(|m| EnumMember {
+            name: m.name.clone(),
+            description: m.description.clone(),
+            source: Source { file: page.file.clone(), line: m.line },
+        })
+        .collect()
+}
+
+/// Bases must exist and inheritance must not loop.
+fn check_bases(types: &mut BTreeMap<String, TypeDef>, diags: &mut Diagnostics) {
+    let names: Vec<String> = types.keys().cloned().collect();
+    for name in names {
+        let mut seen = vec![name.clone()];
+        let mut current = name.clone();
+        while let Some(base) = base_of(types, &current) {
+            if seen.contains(&base) || !types.contains_key(&base) {
+                let def = &types[&name];
+                let reason = if seen.contains(&base) { "inheritance loops back to it" } else { "the base type is not documented" };
+                diags.warn(
+                    &def.source.file,
+                    def.source.line,
+                    "bad-base-type",
+                    format!("`{name}` inherits from `{base}` but {reason}; the base is dropped"),
+                );
+                if let Some(TypeDef { kind: TypeKind::Object { base, .. }, .. }) = types.get_mut(&current) {
+                    *base = None;
+                }
+                break;
+            }
+            seen.push(base.clone());
+            current = base;
+        }
+    }
+}
+
+fn base_of(types: &BTreeMap<String, TypeDef>, name: &str) -> Option<String> {
+    match &types.get(name)?.kind {
+        TypeKind::Object { base, .. } => base.clone(),
+        TypeKind::Enum { .. } => None,
+    }
+}
+
+/// The status line and JSON body of an example message, parsed leniently.
+struct ParsedExample {
+    status: Option<http::StatusLine>,
+    start_line: String,
+    start_line_no: u32,
+    body: Option<(serde_json::Value, u32)>,
+}
+
+fn parse_example(page: &Page, example: &crate::parse::page::Example, diags: &mut Diagnostics) -> Option<ParsedExample> {
+    let message = http::parse_message(&example.text)?;
+    let start_line_no = example.body_line + message.start_offset;
+    let body = message.body.and_then(|(text, offset)| {
+        let line = example.body_line + offset;
+        if !text.trim_start().starts_with(['{', '[']) {
+            return None;
+        }
+        match json::parse_lenient(&text) {
+            Ok((value, _)) => Some((value, line)),
+            Err(err) => {
+                diags.warn(
+                    &page.file,
+                    line + err.line - 1,
+                    "bad-example-json",
+                    format!(
+                        "the example body is not valid JSON even after removing comments and elisions ({}); it is ignored",
+                        err.message
+                    ),
+                );
+                None
+            }
+        }
+    });
+    Some(ParsedExample { status: http::parse_status_line(&message.start_line), start_line: message.start_line, start_line_no, body })
+}

@@ -1,0 +1,487 @@
+//! API pages -> operations: one per documented (method, path).
+
+use super::paths::{literal_words, looks_like_key, name_placeholders, singular};
+use super::types::{infer_properties, page_namespace, split_qualified, TypeIndex};
+use super::{parse_example, ParsedExample};
+use crate::diagnostics::Diagnostics;
+use crate::model::{HeaderParam, Operation, OperationKind, Property, RequestBody, ResponseSpec, Source, TypeDef, TypeKind, TypeRef};
+use crate::parse::http::{canonical_reason, parse_request_line, RequestLine};
+use crate::parse::page::{BodySection, ExampleRole, Page};
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+pub struct OperationResolver<'a> {
+    index: &'a TypeIndex,
+    types: &'a mut BTreeMap<String, TypeDef>,
+    operations: Vec<Operation>,
+    base_urls: BTreeMap<String, usize>,
+}
+
+/// What the title says: `attachment: createUploadSession`, `List messages`, ...
+struct Title {
+    kind: Option<OperationKind>,
+    /// The resource the operation acts on (`attachment`, `messages`).
+    subject: String,
+}
+
+fn parse_title(title: &str) -> Title {
+    if let Some((binding, action)) = title.split_once(':') {
+        let _ = action;
+        return Title { kind: None, subject: binding.trim().to_owned() };
+    }
+    let (verb, rest) = title.trim().split_once(' ').unwrap_or((title, ""));
+    let kind = match verb.to_ascii_lowercase().as_str() {
+        "list" => Some(OperationKind::List),
+        "get" => Some(OperationKind::Get),
+        "create" | "add" | "post" => Some(OperationKind::Create),
+        "update" => Some(OperationKind::Update),
+        "delete" | "remove" => Some(OperationKind::Delete),
+        _ => None,
+    };
+    Title { kind, subject: rest.trim().to_owned() }
+}
+
+fn kind_for(title: &Title, method: &str, is_action_title: bool) -> OperationKind {
+    if is_action_title {
+        return if method == "GET" { OperationKind::Function } else { OperationKind::Action };
+    }
+    title.kind.unwrap_or(match method {
+        "GET" => OperationKind::Get,
+        "POST" | "PUT" => OperationKind::Create,
+        "PATCH" => OperationKind::Update,
+        "DELETE" => OperationKind::Delete,
+        _ => OperationKind::Other,
+    })
+}
+
+impl<'a> OperationResolver<'a> {
+    pub fn new(index: &'a TypeIndex, types: &'a mut BTreeMap<String, TypeDef>) -> Self {
+        OperationResolver { index, types, operations: Vec::new(), base_urls: BTreeMap::new() }
+    }
+
+    pub fn add_page(&mut self, page: &Page, diags: &mut Diagnostics) {
+        let title = parse_title(&page.title);
+        let is_action_title = page.title.contains(':');
+        let requests: Vec<(usize, ParsedExample)> = examples(page, ExampleRole::Request, diags);
+        let responses: Vec<(usize, ParsedExample)> = examples(page, ExampleRole::Response, diags);
+        for (_, example) in &requests {
+            if let Some(base) = parse_request_line(&example.start_line).and_then(|r| r.base_url) {
+                *self.base_urls.entry(base).or_default() += 1;
+            }
+        }
+        let lines = self.request_lines(page, &requests, diags);
+        if lines.is_empty() {
+            return;
+        }
+        let response = self.response(page, responses.first().map(|(_, e)| e), diags);
+        let first_method = lines[0].1.method.clone();
+        let kind = kind_for(&title, &first_method, is_action_title);
+        let body = self.request_body(page, &title, kind, &first_method, requests.first().map(|(_, e)| e), &response, diags);
+        let headers = headers(page);
+        for (line, request) in lines {
+            let named = name_placeholders(&request.path);
+            if !named.repeated.is_empty() {
+                let names: Vec<&str> = named.params.iter().map(|p| p.name.as_str()).collect();
+                let repeated = named.repeated.iter().map(|r| format!("`{{{r}}}`")).collect::<Vec<_>>().join(", ");
+                diags.warn(
+                    &page.file,
+                    line,
+                    "duplicate-placeholder",
+                    format!("path `{}` repeats the placeholder {repeated}; the parameters are named {}", request.path, names.join(", ")),
+                );
+            }
+            self.operations.push(Operation {
+                id: String::new(),
+                title: page.title.clone(),
+                kind: kind_for(&title, &request.method, is_action_title),
+                method: request.method.clone(),
+                path: named.path,
+                documented_path: request.path.clone(),
+                path_params: named.params,
+                query_options: page.query_options.clone(),
+                headers: headers.clone(),
+                request_body: if matches!(request.method.as_str(), "GET" | "DELETE" | "HEAD") { None } else { body.clone() },
+                responses: vec![response.clone()],
+                description: page.description.clone(),
+                source: Source { file: page.file.clone(), line },
+            });
+        }
+    }
+
+    /// The request lines of the `## HTTP request` block, or of the example when the block is empty.
+    fn request_lines(&self, page: &Page, requests: &[(usize, ParsedExample)], diags: &mut Diagnostics) -> Vec<(u32, RequestLine)> {
+        let documented: Vec<(u32, RequestLine)> = page.http.iter().flat_map(|h| h.requests.iter().cloned()).collect();
+        for (line, request) in &documented {
+            if !request.repairs.is_empty() {
+                diags.warn(&page.file, *line, "irregular-request-line", format!("request line repaired: {}", request.repairs.join(", ")));
+            }
+        }
+        if !documented.is_empty() {
+            return documented;
+        }
+        let from_example = requests.iter().find_map(|(_, e)| parse_request_line(&e.start_line).map(|r| (e.start_line_no, r)));
+        let at = page.http.as_ref().map(|h| h.line).unwrap_or(page.title_line);
+        match from_example {
+            Some((line, mut request)) => {
+                request.path = generalize_keys(&request.path);
+                let what = if page.http.is_some() { "the HTTP request block is empty" } else { "the page has no HTTP request block" };
+                diags.warn(
+                    &page.file,
+                    at,
+                    "empty-http-request",
+                    format!("{what}; the path `{} {}` is taken from the request example at line {line}", request.method, request.path),
+                );
+                vec![(line, request)]
+            }
+            None => {
+                diags.error(
+                    &page.file,
+                    at,
+                    "no-endpoint",
+                    "no request line in the HTTP request block nor in an example; the page yields no operation",
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn response(&mut self, page: &Page, example: Option<&ParsedExample>, diags: &mut Diagnostics) -> ResponseSpec {
+        let sentence = page.response.as_ref();
+        let status_from_example = example.and_then(|e| {
+            let status = e.status.as_ref()?;
+            if !status.well_formed {
+                let canonical = canonical_reason(status.status)
+                    .map(|r| format!("HTTP/1.1 {} {r}", status.status))
+                    .unwrap_or_else(|| format!("HTTP/1.1 {}", status.status));
+                diags.warn(
+                    &page.file,
+                    e.start_line_no,
+                    "malformed-status-line",
+                    format!("status line `{}` is malformed (expected `{canonical}`); status {} is used", e.start_line, status.status),
+                );
+            }
+            Some(status.status)
+        });
+        let status_from_sentence = sentence.and_then(|s| s.status);
+        if let (Some(a), Some(b), Some(e)) = (status_from_example, status_from_sentence, example) {
+            if a != b {
+                diags.warn(
+                    &page.file,
+                    e.start_line_no,
+                    "status-mismatch",
+                    format!("the example answers {a} but the response section says {b}; the example's status is used"),
+                );
+            }
+        }
+        let status = status_from_example.or(status_from_sentence).unwrap_or(200);
+        if status == 204
+            || (200..300).contains(&status) && sentence.is_some_and(|s| s.ty.is_none()) && example.is_none_or(|e| e.body.is_none())
+        {
+            return ResponseSpec { status, body: None };
+        }
+        let annotation_collection = page.examples.iter().any(|e| e.role == ExampleRole::Response && e.annotation.is_collection);
+        let mut collection = sentence.is_some_and(|s| s.collection) || annotation_collection;
+        let sample =
+            example.and_then(|e| e.body.as_ref()).and_then(|(body, line)| self.unwrap_sample(page, body, *line, &mut collection, diags));
+        let item = self.response_item_type(page, sample.as_ref(), diags);
+        let body = item.map(|ty| if collection { TypeRef::collection(ty) } else { ty });
+        ResponseSpec { status, body }
+    }
+
+    /// The object an example response shows, with any `value` wrapper removed.
+    fn unwrap_sample(
+        &self,
+        page: &Page,
+        body: &Value,
+        line: u32,
+        collection: &mut bool,
+        diags: &mut Diagnostics,
+    ) -> Option<(serde_json::Map<String, Value>, u32)> {
+        let object = body.as_object()?;
+        match object.get("value") {
+            Some(Value::Array(items)) if *collection || object.keys().all(|k| k == "value" || k.starts_with('@')) => {
+                if !*collection {
+                    diags.warn(&page.file, line, "collection-mismatch", "the response example holds a `value` array but the page declares a single object; the response is read as a collection");
+                    *collection = true;
+                }
+                items.iter().find_map(Value::as_object).map(|o| (o.clone(), line))
+            }
+            Some(Value::Object(inner)) if object.keys().all(|k| k == "value" || k.starts_with('@')) => {
+                diags.warn(
+                    &page.file,
+                    line,
+                    "unexpected-value-wrapper",
+                    "the response example wraps a single object in `value` although the page declares one object; the wrapper is ignored",
+                );
+                Some((inner.clone(), line))
+            }
+            _ => Some((object.clone(), line)),
+        }
+    }
+
+    fn response_item_type(
+        &mut self,
+        page: &Page,
+        sample: Option<&(serde_json::Map<String, Value>, u32)>,
+        diags: &mut Diagnostics,
+    ) -> Option<TypeRef> {
+        let sentence = page.response.as_ref();
+        let linked = sentence
+            .and_then(|s| s.ty.as_ref())
+            .filter(|c| c.link.is_some())
+            .map(|c| self.index.resolve_cell(c, &page.file, sentence.map_or(0, |s| s.line), diags))
+            .filter(|t| *t != TypeRef::Json);
+        if let Some(ty) = linked {
+            return Some(ty.item().clone());
+        }
+        let annotated = page
+            .examples
+            .iter()
+            .find(|e| e.role == ExampleRole::Response)
+            .and_then(|e| e.annotation.odata_type.as_ref().map(|t| (t, e.line)));
+        let mut candidate: Option<String> = None;
+        if let Some((odata_type, line)) = annotated {
+            let bare = odata_type.trim_start_matches('#');
+            let bare = bare.strip_prefix("Collection(").and_then(|b| b.strip_suffix(')')).unwrap_or(bare);
+            let (namespace, name) = split_qualified(bare);
+            let page_ns = page_namespace(page);
+            if bare.contains('.') && !namespace.eq_ignore_ascii_case(page_ns) && !self.index.knows_namespace(namespace) {
+                diags.warn(&page.file, line, "foreign-namespace", format!("the response annotation's @odata.type `{odata_type}` names namespace `{namespace}`, not the page's `{page_ns}`; read as `{page_ns}.{name}`"));
+            }
+            if let Some(q) = self.known(bare).or_else(|| self.known(name)) {
+                return Some(TypeRef::Named(q));
+            }
+            candidate = Some(name.to_owned());
+        }
+        if let Some(word) = sentence.and_then(|s| s.ty.as_ref()).map(|c| c.text.clone()) {
+            if let Some(q) = self.known(&word) {
+                return Some(TypeRef::Named(q));
+            }
+            candidate.get_or_insert(word);
+        }
+        match (candidate, sample) {
+            (Some(name), Some((object, line))) => Some(self.infer_type(page, &name, object, *line, diags)),
+            (None, Some(_)) => Some(TypeRef::Json),
+            (Some(name), None) => {
+                diags.warn(
+                    &page.file,
+                    sentence.map_or(page.title_line, |s| s.line),
+                    "unknown-type",
+                    format!("the response type `{name}` has no page and no example to infer it from; it degrades to an open JSON object"),
+                );
+                Some(TypeRef::Json)
+            }
+            (None, None) => None,
+        }
+    }
+
+    fn known(&self, name: &str) -> Option<String> {
+        self.index.lookup(name).cloned().or_else(|| {
+            let lower = name.to_ascii_lowercase();
+            self.types.keys().find(|q| q.to_ascii_lowercase() == lower || split_qualified(q).1.to_ascii_lowercase() == lower).cloned()
+        })
+    }
+
+    fn infer_type(
+        &mut self,
+        page: &Page,
+        name: &str,
+        object: &serde_json::Map<String, Value>,
+        line: u32,
+        diags: &mut Diagnostics,
+    ) -> TypeRef {
+        let namespace = page_namespace(page).to_owned();
+        let qualified = format!("{namespace}.{name}");
+        let source = Source { file: page.file.clone(), line };
+        let properties = infer_properties(object, self.index, &source);
+        diags.warn(
+            &page.file,
+            line,
+            "inferred-type",
+            format!("no page documents `{qualified}`; its {} properties are inferred from the response example", properties.len()),
+        );
+        self.types.entry(qualified.clone()).or_insert_with(|| TypeDef {
+            namespace,
+            name: name.to_owned(),
+            description: String::new(),
+            inferred: true,
+            kind: TypeKind::Object { base: None, properties, navigation: Vec::new() },
+            source,
+        });
+        TypeRef::Named(qualified)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn request_body(
+        &mut self,
+        page: &Page,
+        title: &Title,
+        kind: OperationKind,
+        method: &str,
+        example: Option<&ParsedExample>,
+        response: &ResponseSpec,
+        diags: &mut Diagnostics,
+    ) -> Option<RequestBody> {
+        match &page.request_body {
+            BodySection::Empty => None,
+            BodySection::Parameters { rows, .. } => {
+                let parameters = self.parameters(page, rows, diags);
+                if let Some((Value::Object(body), line)) = example.and_then(|e| e.body.as_ref()) {
+                    check_parameter_example(page, &parameters, body, *line, diags);
+                }
+                let type_name = format!(
+                    "{}{}Request",
+                    self.subject_name(&title.subject).to_upper_camel_case(),
+                    action_name(&page.title).to_upper_camel_case()
+                );
+                Some(RequestBody::Parameters { type_name, parameters })
+            }
+            BodySection::Resource { line, ty } => Some(RequestBody::Resource { ty: self.index.resolve_cell(ty, &page.file, *line, diags) }),
+            BodySection::Update { .. } | BodySection::Unspecified => {
+                if matches!(method, "GET" | "DELETE" | "HEAD") {
+                    return None;
+                }
+                let subject =
+                    self.known(&singular(&title.subject.to_snake_case()).to_upper_camel_case()).or_else(|| self.known(&title.subject));
+                let from_response = response
+                    .body
+                    .as_ref()
+                    .filter(|t| !t.is_collection() && matches!(kind, OperationKind::Create | OperationKind::Update))
+                    .cloned();
+                let ty = subject.map(TypeRef::Named).or(from_response);
+                match ty {
+                    Some(ty) => Some(RequestBody::Resource { ty }),
+                    None if example.is_some_and(|e| e.body.is_some()) => Some(RequestBody::Resource { ty: TypeRef::Json }),
+                    None => None,
+                }
+            }
+        }
+    }
+
+    fn parameters(&self, page: &Page, rows: &[crate::parse::page::Row], diags: &mut Diagnostics) -> Vec<Property> {
+        rows.iter()
+            .map(|row| Property {
+                json_name: row.name.clone(),
+                ty: self.index.resolve_cell(&row.ty, &page.file, row.line, diags),
+                description: row.description.clone(),
+                source: Source { file: page.file.clone(), line: row.line },
+            })
+            .collect()
+    }
+
+    /// The documented spelling of a title's subject (`fileattachment` -> `fileAttachment`).
+    fn subject_name(&self, subject: &str) -> String {
+        let word = subject.split_whitespace().next().unwrap_or(subject);
+        self.known(word).map(|q| split_qualified(&q).1.to_owned()).unwrap_or_else(|| word.to_owned())
+    }
+
+    /// Sorts, names and de-duplicates the operations; picks the base URL.
+    pub fn finish(mut self, diags: &mut Diagnostics) -> (Vec<Operation>, Option<String>) {
+        self.operations.sort_by(|a, b| (&a.path, &a.method, &a.source).cmp(&(&b.path, &b.method, &b.source)));
+        let mut kept: Vec<Operation> = Vec::with_capacity(self.operations.len());
+        for op in self.operations {
+            if let Some(first) = kept.iter().find(|k| k.method == op.method && k.path == op.path) {
+                diags.warn(
+                    &op.source.file,
+                    op.source.line,
+                    "duplicate-operation",
+                    format!("`{} {}` is also documented at {}; this one is dropped", op.method, op.documented_path, first.source),
+                );
+                continue;
+            }
+            kept.push(op);
+        }
+        let mut taken: BTreeMap<String, usize> = BTreeMap::new();
+        for op in &mut kept {
+            let base = operation_id(op);
+            let n = taken.entry(base.clone()).or_default();
+            *n += 1;
+            op.id = if *n == 1 { base } else { format!("{base}_{n}") };
+        }
+        let base_url = self.base_urls.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|(url, _)| url);
+        (kept, base_url)
+    }
+}
+
+fn examples(page: &Page, role: ExampleRole, diags: &mut Diagnostics) -> Vec<(usize, ParsedExample)> {
+    page.examples
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.role == role)
+        .filter_map(|(i, e)| parse_example(page, e, diags).map(|p| (i, p)))
+        .collect()
+}
+
+fn headers(page: &Page) -> Vec<HeaderParam> {
+    page.headers
+        .iter()
+        .filter(|h| !matches!(h.name.to_ascii_lowercase().as_str(), "authorization" | "content-type" | "content-length"))
+        .map(|h| HeaderParam {
+            name: h.name.clone(),
+            required: h.description.contains("Required") && !h.description.contains("Optional"),
+            description: h.description.clone(),
+        })
+        .collect()
+}
+
+fn action_name(title: &str) -> String {
+    title.split_once(':').map(|(_, a)| a.trim().to_owned()).unwrap_or_default()
+}
+
+/// Example URLs carry real keys (`/me/messages/AAMkAD...=/attachments`): they become `{id}`.
+fn generalize_keys(path: &str) -> String {
+    path.split('/').map(|s| if looks_like_key(s) { "{id}" } else { s }).collect::<Vec<_>>().join("/")
+}
+
+fn check_parameter_example(
+    page: &Page,
+    parameters: &[Property],
+    body: &serde_json::Map<String, Value>,
+    line: u32,
+    diags: &mut Diagnostics,
+) {
+    let matches_any = body.keys().any(|k| parameters.iter().any(|p| p.json_name == *k));
+    if matches_any || body.is_empty() {
+        return;
+    }
+    let found = body.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+    let expected = parameters.iter().map(|p| format!("`{}`", p.json_name)).collect::<Vec<_>>().join(", ");
+    diags.warn(&page.file, line, "request-example-mismatch", format!("the request example body has {found} but the documented parameters are {expected}; the example is not a parameters payload and is ignored"));
+}
+
+/// `GET /me/messages/{id}/attachments` (list) -> `list_me_messages_attachments`;
+/// actions and functions are named by their path alone.
+fn operation_id(op: &Operation) -> String {
+    let words = literal_words(&op.path).join("_");
+    let verb = match op.kind {
+        OperationKind::List => "list",
+        OperationKind::Get => "get",
+        OperationKind::Create => "create",
+        OperationKind::Update => "update",
+        OperationKind::Delete => "delete",
+        OperationKind::Action | OperationKind::Function | OperationKind::Other => "",
+    };
+    let verb = if verb.is_empty() && words.is_empty() { op.method.to_ascii_lowercase() } else { verb.to_owned() };
+    [verb, words].into_iter().filter(|w| !w.is_empty()).collect::<Vec<_>>().join("_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles() {
+        let t = parse_title("List attachments");
+        assert_eq!((t.kind, t.subject.as_str()), (Some(OperationKind::List), "attachments"));
+        let t = parse_title("fileattachment : createUploadSession");
+        assert_eq!((t.kind, t.subject.as_str()), (None, "fileattachment"));
+        assert_eq!(kind_for(&t, "POST", true), OperationKind::Action);
+        assert_eq!(kind_for(&parse_title("Something else"), "PATCH", false), OperationKind::Update);
+    }
+
+    #[test]
+    fn example_keys_become_placeholders() {
+        assert_eq!(generalize_keys("/me/messages/AAMkADA1MTAAAAqldOAAA=/attachments"), "/me/messages/{id}/attachments");
+    }
+}

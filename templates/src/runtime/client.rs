@@ -1,0 +1,271 @@
+//! The async client: authentication, retries and paging on top of reqwest.
+//! Only compiled with the `client` feature.
+
+use super::error::{Error, GraphError};
+use super::paging::Page;
+use super::request::{Body, Method, Request};
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// Supplies the bearer token for each request.
+pub trait TokenProvider: Send + Sync {
+    fn token(&self) -> Result<String, Error>;
+}
+
+/// A fixed token. Its `Debug` output never shows the token.
+#[derive(Clone)]
+pub struct StaticToken(String);
+
+impl fmt::Debug for StaticToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StaticToken(<redacted>)")
+    }
+}
+
+impl TokenProvider for StaticToken {
+    fn token(&self) -> Result<String, Error> {
+        Ok(self.0.clone())
+    }
+}
+
+/// Any closure returning a token, e.g. one that refreshes from a cache.
+impl<F> TokenProvider for F
+where
+    F: Fn() -> Result<String, String> + Send + Sync,
+{
+    fn token(&self) -> Result<String, Error> {
+        self().map_err(Error::Token)
+    }
+}
+
+/// How failed requests are retried: 429, 503 and 504 are retried up to
+/// `max_attempts` in all, waiting for `Retry-After` when the server sends it and
+/// otherwise for an exponential backoff capped at `max_delay`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub max_attempts: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy { max_attempts: 4, base_delay: Duration::from_millis(500), max_delay: Duration::from_secs(30) }
+    }
+}
+
+impl RetryPolicy {
+    pub fn never() -> Self {
+        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
+        self.base_delay.saturating_mul(factor).min(self.max_delay)
+    }
+}
+
+pub struct ClientBuilder {
+    base_url: String,
+    token: Option<Arc<dyn TokenProvider>>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+}
+
+impl ClientBuilder {
+    /// Base URL for another cloud or a test server, e.g. `https://graph.microsoft.us/v1.0`.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into().trim_end_matches('/').to_owned();
+        self
+    }
+
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(Arc::new(StaticToken(token.into())));
+        self
+    }
+
+    pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+        self.token = Some(Arc::new(provider));
+        self
+    }
+
+    /// Whole-request timeout (default 100 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    pub fn build(self) -> Result<Client, Error> {
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .build()
+            .map_err(|e| Error::Transport(e.to_string()))?;
+        let token = self.token.ok_or_else(|| Error::Token("no token or token provider was configured".into()))?;
+        Ok(Client { http, base_url: self.base_url, token, retry: self.retry })
+    }
+}
+
+/// Sends requests built by the operation functions.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base_url: String,
+    token: Arc<dyn TokenProvider>,
+    retry: RetryPolicy,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client").field("base_url", &self.base_url).field("token", &"<redacted>").field("retry", &self.retry).finish()
+    }
+}
+
+impl Client {
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder {
+            base_url: crate::DEFAULT_BASE_URL.to_owned(),
+            token: None,
+            timeout: Duration::from_secs(100),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// A client for the default base URL with a fixed token.
+    pub fn new(token: impl Into<String>) -> Result<Client, Error> {
+        Client::builder().token(token).build()
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Sends `request` and decodes the success body into `T`.
+    pub async fn send<T: DeserializeOwned>(&self, request: Request<T>) -> Result<T, Error> {
+        let url = request.url(&self.base_url);
+        let (status, bytes) = self.execute(request.method(), &url, request.headers(), request.body()).await?;
+        decode(status, &bytes)
+    }
+
+    /// The page after `page`, if any. `@odata.nextLink` is absolute; the token is
+    /// only sent when it points below this client's base URL.
+    pub async fn next_page<T: DeserializeOwned>(&self, page: &Page<T>) -> Result<Option<Page<T>>, Error> {
+        let Some(next) = page.next_link.as_deref() else { return Ok(None) };
+        let (status, bytes) = self.execute(Method::Get, next, &[], &Body::Empty).await?;
+        decode(status, &bytes).map(Some)
+    }
+
+    /// Every item of a collection, following `@odata.nextLink` to the end.
+    pub async fn all_pages<T: DeserializeOwned>(&self, first: Request<Page<T>>) -> Result<Vec<T>, Error> {
+        let mut page = self.send(first).await?;
+        let mut items = std::mem::take(&mut page.value);
+        while let Some(mut next) = self.next_page(&page).await? {
+            items.append(&mut next.value);
+            page = next;
+        }
+        Ok(items)
+    }
+
+    fn is_own_url(&self, url: &str) -> bool {
+        url.strip_prefix(&self.base_url).is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
+    }
+
+    async fn execute(&self, method: Method, url: &str, headers: &[(String, String)], body: &Body) -> Result<(u16, Vec<u8>), Error> {
+        if let Body::Invalid(message) = body {
+            return Err(Error::InvalidRequest(message.clone()));
+        }
+        let mut attempt = 1;
+        loop {
+            let response = self.attempt(method, url, headers, body).await?;
+            let status = response.status().as_u16();
+            let retry_after =
+                response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
+            let bytes = response.bytes().await.map_err(|e| Error::Transport(e.to_string()))?.to_vec();
+            if matches!(status, 429 | 503 | 504) && attempt < self.retry.max_attempts {
+                let delay = retry_after.unwrap_or_else(|| self.retry.backoff(attempt)).min(self.retry.max_delay);
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+                continue;
+            }
+            if !(200..300).contains(&status) {
+                return Err(Error::Api { status, error: GraphError::from_body(&bytes) });
+            }
+            return Ok((status, bytes));
+        }
+    }
+
+    async fn attempt(&self, method: Method, url: &str, headers: &[(String, String)], body: &Body) -> Result<reqwest::Response, Error> {
+        let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+        let mut builder = self.http.request(method, url);
+        if self.is_own_url(url) {
+            builder = builder.bearer_auth(self.token.token()?);
+        }
+        for (name, value) in headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        builder = match body {
+            Body::Empty | Body::Invalid(_) => builder,
+            Body::Json(bytes) => builder.header("Content-Type", "application/json").body(bytes.clone()),
+            Body::Bytes { content_type, data } => builder.header("Content-Type", content_type.as_str()).body(data.clone()),
+        };
+        builder.send().await.map_err(|e| Error::Transport(e.without_url().to_string()))
+    }
+}
+
+fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
+    let bytes = if bytes.iter().all(u8::is_ascii_whitespace) { b"null".as_slice() } else { bytes };
+    serde_json::from_slice(bytes).map_err(|e| Error::Decode { status, message: e.to_string() })
+}
+
+/// `Retry-After` is either delay-seconds or an HTTP date.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_in_both_forms() {
+        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn backoff_is_exponential_and_capped() {
+        let policy = RetryPolicy { max_attempts: 10, base_delay: Duration::from_secs(1), max_delay: Duration::from_secs(5) };
+        let delays: Vec<u64> = (1..6).map(|a| policy.backoff(a).as_secs()).collect();
+        assert_eq!(delays, [1, 2, 4, 5, 5]);
+    }
+
+    #[test]
+    fn debug_output_hides_the_token() {
+        let client = Client::builder().token("secret-token").build().unwrap();
+        let shown = format!("{client:?} {:?}", StaticToken("secret-token".into()));
+        assert!(!shown.contains("secret-token"), "{shown}");
+    }
+
+    #[test]
+    fn tokens_only_go_to_the_base_url() {
+        let client = Client::builder().token("t").base_url("https://graph.example/v1.0").build().unwrap();
+        assert!(client.is_own_url("https://graph.example/v1.0/me?$skip=2"));
+        assert!(!client.is_own_url("https://graph.example/v1.0.evil.example/me"));
+        assert!(!client.is_own_url("https://upload.example/session"));
+    }
+}

@@ -1,0 +1,103 @@
+//! Errors. The API's error body (`{"error": {"code", "message", "innerError"}}`)
+//! is decoded into `GraphError`; nothing here ever holds a token.
+
+use serde::Deserialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct GraphError {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default, rename = "innerError", alias = "innererror")]
+    pub inner_error: Option<InnerError>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct InnerError {
+    #[serde(default, rename = "request-id")]
+    pub request_id: Option<String>,
+    #[serde(default, rename = "client-request-id")]
+    pub client_request_id: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+impl GraphError {
+    /// Decodes an error body; bodies that are not Graph errors keep their text as the message.
+    pub fn from_body(body: &[u8]) -> GraphError {
+        #[derive(Deserialize)]
+        struct Envelope {
+            error: GraphError,
+        }
+        match serde_json::from_slice::<Envelope>(body) {
+            Ok(envelope) => envelope.error,
+            Err(_) => GraphError { message: String::from_utf8_lossy(&body[..body.len().min(1024)]).into_owned(), ..GraphError::default() },
+        }
+    }
+}
+
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with a non-success status.
+    Api { status: u16, error: GraphError },
+    /// The request never got a response (connection, TLS, timeout).
+    Transport(String),
+    /// The response body did not decode into the expected type.
+    Decode { status: u16, message: String },
+    /// The request could not be built (e.g. its body did not serialize).
+    InvalidRequest(String),
+    /// The token provider failed.
+    Token(String),
+}
+
+impl Error {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api { status, error } => {
+                write!(f, "the API answered {status}: {} ({})", error.message, error.code)?;
+                if let Some(id) = error.inner_error.as_ref().and_then(|i| i.request_id.as_deref()) {
+                    write!(f, " [request-id {id}]")?;
+                }
+                Ok(())
+            }
+            Error::Transport(e) => write!(f, "request failed: {e}"),
+            Error::Decode { status, message } => write!(f, "cannot decode the {status} response: {message}"),
+            Error::InvalidRequest(e) => write!(f, "invalid request: {e}"),
+            Error::Token(e) => write!(f, "cannot get an access token: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_graph_error_bodies() {
+        let body = br#"{"error":{"code":"itemNotFound","message":"Nope","innerError":{"request-id":"r1","date":"2021-01-01T00:00:00"}}}"#;
+        let error = GraphError::from_body(body);
+        assert_eq!(error.code, "itemNotFound");
+        assert_eq!(error.inner_error.as_ref().unwrap().request_id.as_deref(), Some("r1"));
+        let shown = Error::Api { status: 404, error }.to_string();
+        assert_eq!(shown, "the API answered 404: Nope (itemNotFound) [request-id r1]");
+    }
+
+    #[test]
+    fn other_bodies_become_the_message() {
+        assert_eq!(GraphError::from_body(b"Bad gateway").message, "Bad gateway");
+    }
+}

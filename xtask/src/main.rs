@@ -1,0 +1,112 @@
+//! `cargo xtask <command>`: the project's commands (see `cargo xtask --help`).
+
+use clap::{Parser, Subcommand};
+use docgen::diagnostics::Diagnostics;
+use docgen::emit::CrateOptions;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Generate a typed Rust client from Markdown API reference pages")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse the docs and write the generated crate.
+    Gen {
+        /// Docs tree to read (default: docs-input/).
+        #[arg(long)]
+        docs: Option<PathBuf>,
+        /// Crate directory to write (default: generated/). Created if missing.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write nothing; fail and name the files if the output is not up to date.
+        #[arg(long)]
+        check: bool,
+        /// Package name of the generated crate.
+        #[arg(long, default_value = "graph-client")]
+        crate_name: String,
+    },
+    /// Write the model as an OpenAPI 3.1 JSON document.
+    Openapi {
+        #[arg(long)]
+        docs: Option<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Gen { docs, out, check, crate_name } => gen(docs, out, check, crate_name),
+        Command::Openapi { docs, out } => openapi(docs, &out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn report(diags: &Diagnostics) {
+    for d in diags.sorted() {
+        eprintln!("{d}");
+    }
+    eprintln!("diagnostics: {}", diags.summary());
+}
+
+fn gen(docs: Option<PathBuf>, out: Option<PathBuf>, check: bool, crate_name: String) -> Result<ExitCode, String> {
+    let root = project_root();
+    let docs = docs.unwrap_or_else(|| root.join("docs-input"));
+    let out = out.unwrap_or_else(|| root.join("generated"));
+    let generation = docgen::generate(&docs, &CrateOptions { crate_name }).map_err(|e| format!("{}: {e}", docs.display()))?;
+    report(&generation.diagnostics);
+    let counts = format!("{} operations, {} types", generation.model.operations.len(), generation.model.types.len());
+    if check {
+        let drift = docgen::output::check(&out, &generation.files);
+        if drift.is_empty() {
+            eprintln!("{} is up to date ({counts})", out.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        for d in &drift {
+            eprintln!("stale: {}", out.join(d.to_string()).display());
+        }
+        eprintln!("{} file(s) in {} differ from the docs; run `cargo xtask gen`", drift.len(), out.display());
+        return Ok(ExitCode::FAILURE);
+    }
+    let written = docgen::output::write(&out, &generation.files).map_err(|e| format!("writing {}: {e}", out.display()))?;
+    eprintln!(
+        "generated {} ({counts}): {} written, {} unchanged, {} removed",
+        out.display(),
+        written.written.len(),
+        written.unchanged,
+        written.removed.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn openapi(docs: Option<PathBuf>, out: &Path) -> Result<ExitCode, String> {
+    let docs = docs.unwrap_or_else(|| project_root().join("docs-input"));
+    let (model, diags) = docgen::build_model(&docs).map_err(|e| format!("{}: {e}", docs.display()))?;
+    report(&diags);
+    let title = docs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "API".into());
+    let document = docgen::emit::openapi::openapi(&model, &title);
+    let mut text = serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?;
+    text.push('\n');
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(out, text).map_err(|e| format!("{}: {e}", out.display()))?;
+    eprintln!("wrote {} ({} paths, {} schemas)", out.display(), document["paths"].as_object().map_or(0, |p| p.len()), model.types.len());
+    Ok(ExitCode::SUCCESS)
+}
