@@ -230,9 +230,10 @@ impl<'a> OperationResolver<'a> {
         let linked = sentence
             .and_then(|s| s.ty.as_ref())
             .filter(|c| c.link.is_some())
-            .map(|c| self.index.resolve_cell(c, &page.file, sentence.map_or(0, |s| s.line), diags))
-            .filter(|t| *t != TypeRef::Json);
-        if let Some(ty) = linked {
+            .map(|c| self.index.resolve_cell(c, &page.file, sentence.map_or(0, |s| s.line), diags));
+        // A broken link was reported when resolving it; don't report the same type twice.
+        let already_reported = linked == Some(TypeRef::Json);
+        if let Some(ty) = linked.filter(|t| *t != TypeRef::Json) {
             return Some(ty.item().clone());
         }
         let annotated = page
@@ -263,6 +264,7 @@ impl<'a> OperationResolver<'a> {
         match (candidate, sample) {
             (Some(name), Some((object, line))) => Some(self.infer_type(page, &name, object, *line, diags)),
             (None, Some(_)) => Some(TypeRef::Json),
+            (Some(_), None) if already_reported => Some(TypeRef::Json),
             (Some(name), None) => {
                 diags.warn(
                     &page.file,

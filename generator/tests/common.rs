@@ -1,0 +1,25 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// `../shared` beside the checkout (CI lays it there). Tests that need it fail
+/// loudly when it is missing rather than passing without checking anything.
+pub fn shared() -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared");
+    assert!(path.is_dir(), "{} is missing: the tests read the shared corpus and seed there", path.display());
+    path
+}
+
+/// A docs tree holding only the user's seed page, as `api/fileattachment-createuploadsession.md`.
+pub fn seed_docs() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("api")).unwrap();
+    let seed = shared().join("seeds/000_b4b5826c818a8b5c.txt");
+    std::fs::copy(seed, dir.path().join("api/fileattachment-createuploadsession.md")).unwrap();
+    dir
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}

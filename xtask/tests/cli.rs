@@ -1,0 +1,85 @@
+//! The commands as users type them.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn write_page(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const PAGE: &str = "---\ndoc_type: apiPageType\n---\n# Get widget\n\nNamespace: microsoft.graph\n\nReads one widget.\n\n## HTTP request\n```http\nGET /widgets/{id}\n```\n\n## Response\nIf successful, this method returns a `200 OK` response code and a [widget](../resources/widget.md) object.\n";
+const RESOURCE: &str = "---\ndoc_type: resourcePageType\n---\n# widget resource type\n\nNamespace: microsoft.graph\n\nA widget.\n\n## Properties\n| Property | Type | Description |\n|--|--|--|\n| id | String | Key. |\n| size | Int32 | Size. |\n";
+
+#[test]
+fn gen_creates_the_crate_and_check_names_stale_files() {
+    let docs = tempfile::tempdir().unwrap();
+    write_page(docs.path(), "api/widget-get.md", PAGE);
+    write_page(docs.path(), "resources/widget.md", RESOURCE);
+    let out = tempfile::tempdir().unwrap();
+    let crate_dir = out.path().join("new/crate");
+    let (docs_arg, out_arg) = (docs.path().to_str().unwrap(), crate_dir.to_str().unwrap());
+
+    let output = xtask(&["gen", "--docs", docs_arg, "--out", out_arg]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("1 operations, 1 types"), "{}", stderr(&output));
+    assert!(crate_dir.join("src/types.rs").is_file());
+    assert!(std::fs::read_to_string(crate_dir.join("src/operations.rs")).unwrap().contains("pub fn get_widgets(widget_id: &str)"));
+
+    let check = xtask(&["gen", "--check", "--docs", docs_arg, "--out", out_arg]);
+    assert!(check.status.success(), "{}", stderr(&check));
+
+    write_page(docs.path(), "resources/widget.md", &RESOURCE.replace("| size | Int32 | Size. |\n", ""));
+    let check = xtask(&["gen", "--check", "--docs", docs_arg, "--out", out_arg]);
+    assert!(!check.status.success());
+    let text = stderr(&check);
+    assert!(text.contains("src/types.rs"), "{text}");
+    assert!(text.contains("api-model.json"), "{text}");
+    assert!(!text.contains("src/operations.rs"), "unchanged files are not named: {text}");
+}
+
+#[test]
+fn diagnostics_are_located_and_counted() {
+    let docs = tempfile::tempdir().unwrap();
+    write_page(docs.path(), "api/widget-get.md", &PAGE.replace("GET /widgets/{id}", "GET /widgets/{id}\nnonsense line"));
+    let out = tempfile::tempdir().unwrap();
+    let output = xtask(&["gen", "--docs", docs.path().to_str().unwrap(), "--out", out.path().to_str().unwrap()]);
+    assert!(output.status.success());
+    let text = stderr(&output);
+    assert!(text.contains("api/widget-get.md:13: warning[bad-request-line]: `nonsense line`"), "{text}");
+    assert!(text.contains("api/widget-get.md:17: warning[unresolved-link]"), "{text}");
+    assert!(text.contains("diagnostics: 0 errors, 2 warnings (bad-request-line: 1, unresolved-link: 1)"), "{text}");
+}
+
+#[test]
+fn openapi_writes_a_document() {
+    let docs = tempfile::tempdir().unwrap();
+    write_page(docs.path(), "api/widget-get.md", PAGE);
+    write_page(docs.path(), "resources/widget.md", RESOURCE);
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("spec/openapi.json");
+    let output = xtask(&["openapi", "--docs", docs.path().to_str().unwrap(), "--out", file.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let document: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    assert_eq!(
+        document["paths"]["/widgets/{widget_id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/microsoft.graph.widget"
+    );
+    assert_eq!(document["components"]["schemas"]["microsoft.graph.widget"]["properties"]["size"]["format"], "int32");
+}
+
+#[test]
+fn a_missing_docs_directory_is_an_error_not_a_panic() {
+    let output = xtask(&["gen", "--docs", "/nonexistent/docs", "--out", "/nonexistent/out"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).starts_with("error: /nonexistent/docs"), "{}", stderr(&output));
+}
