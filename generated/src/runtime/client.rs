@@ -1,9 +1,20 @@
 //! The async client: authentication, retries and paging on top of reqwest.
 //! Only compiled with the `client` feature.
+//!
+//! Security defaults:
+//! - the bearer token is only attached to URLs below the client's base URL
+//!   (an `@odata.nextLink` or an upload URL on another host never gets it);
+//! - redirects are followed (at most 10), but reqwest drops `Authorization`
+//!   (and cookies) whenever a redirect changes host or port, no `Referer` is
+//!   sent, and a redirect from `https` down to `http` is not followed;
+//! - tokens never appear in `Debug` output or error messages: transport errors
+//!   are reported without their URL (upload URLs carry their own credential);
+//! - every request has a total timeout (100 s) and a connect timeout (10 s).
 
 use super::error::{Error, GraphError};
 use super::paging::Page;
 use super::request::{Body, Method, Request};
+use futures_util::stream::{self, Stream, TryStreamExt};
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
@@ -61,7 +72,7 @@ impl RetryPolicy {
         RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
     }
 
-    fn backoff(&self, attempt: u32) -> Duration {
+    pub(super) fn backoff(&self, attempt: u32) -> Duration {
         let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
         self.base_delay.saturating_mul(factor).min(self.max_delay)
     }
@@ -103,12 +114,27 @@ impl ClientBuilder {
         self
     }
 
+    /// Connect timeout (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
     pub fn build(self) -> Result<Client, Error> {
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                let previous = attempt.previous().last().cloned();
+                match redirect_decision(previous.as_ref(), attempt.url(), attempt.previous().len()) {
+                    Redirect::Follow => attempt.follow(),
+                    Redirect::Stop => attempt.stop(),
+                    Redirect::TooMany => attempt.error("too many redirects"),
+                }
+            }))
+            .referer(false)
             .build()
-            .map_err(|e| Error::Transport(e.to_string()))?;
+            .map_err(transport_error)?;
         let token = self.token.ok_or_else(|| Error::Token("no token or token provider was configured".into()))?;
         Ok(Client { http, base_url: self.base_url, token, retry: self.retry })
     }
@@ -117,10 +143,10 @@ impl ClientBuilder {
 /// Sends requests built by the operation functions.
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    pub(super) http: reqwest::Client,
     base_url: String,
     token: Arc<dyn TokenProvider>,
-    retry: RetryPolicy,
+    pub(super) retry: RetryPolicy,
 }
 
 impl fmt::Debug for Client {
@@ -160,8 +186,61 @@ impl Client {
     /// only sent when it points below this client's base URL.
     pub async fn next_page<T: DeserializeOwned>(&self, page: &Page<T>) -> Result<Option<Page<T>>, Error> {
         let Some(next) = page.next_link.as_deref() else { return Ok(None) };
-        let (status, bytes) = self.execute(Method::Get, next, &[], &Body::Empty).await?;
-        decode(status, &bytes).map(Some)
+        self.get_link(next).await.map(Some)
+    }
+
+    async fn get_link<T: DeserializeOwned>(&self, url: &str) -> Result<Page<T>, Error> {
+        let (status, bytes) = self.execute(Method::Get, url, &[], &Body::Empty).await?;
+        decode(status, &bytes)
+    }
+
+    /// Each page of a collection in turn, following `@odata.nextLink`; the
+    /// stream ends after the last page or after the first error.
+    ///
+    /// ```ignore
+    /// use futures_util::StreamExt; // also re-exported as `runtime::StreamExt`
+    /// let mut pages = std::pin::pin!(client.stream_pages(request));
+    /// while let Some(page) = pages.next().await {
+    ///     println!("{} items", page?.value.len());
+    /// }
+    /// ```
+    pub fn stream_pages<T>(&self, first: Request<Page<T>>) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        enum Next<T> {
+            First(Request<Page<T>>),
+            Link(String),
+            Done,
+        }
+        stream::try_unfold((self.clone(), Next::First(first)), |(client, next)| async move {
+            let page: Page<T> = match next {
+                Next::First(request) => client.send(request).await?,
+                Next::Link(url) => client.get_link(&url).await?,
+                Next::Done => return Ok(None),
+            };
+            let next = match &page.next_link {
+                Some(url) => Next::Link(url.clone()),
+                None => Next::Done,
+            };
+            Ok(Some((page, (client, next))))
+        })
+    }
+
+    /// Every item of a collection, one at a time, fetching pages as needed.
+    ///
+    /// ```ignore
+    /// use futures_util::TryStreamExt;
+    /// let mut items = std::pin::pin!(client.stream_items(request));
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// ```
+    pub fn stream_items<T>(&self, first: Request<Page<T>>) -> impl Stream<Item = Result<T, Error>> + Send + 'static
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        self.stream_pages(first).map_ok(|page| stream::iter(page.value.into_iter().map(Ok))).try_flatten()
     }
 
     /// Every item of a collection, following `@odata.nextLink` to the end.
@@ -189,7 +268,7 @@ impl Client {
             let status = response.status().as_u16();
             let retry_after =
                 response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
-            let bytes = response.bytes().await.map_err(|e| Error::Transport(e.to_string()))?.to_vec();
+            let bytes = response.bytes().await.map_err(transport_error)?.to_vec();
             if matches!(status, 429 | 503 | 504) && attempt < self.retry.max_attempts {
                 let delay = retry_after.unwrap_or_else(|| self.retry.backoff(attempt)).min(self.retry.max_delay);
                 tokio::time::sleep(delay).await;
@@ -217,7 +296,43 @@ impl Client {
             Body::Json(bytes) => builder.header("Content-Type", "application/json").body(bytes.clone()),
             Body::Bytes { content_type, data } => builder.header("Content-Type", content_type.as_str()).body(data.clone()),
         };
-        builder.send().await.map_err(|e| Error::Transport(e.without_url().to_string()))
+        builder.send().await.map_err(transport_error)
+    }
+}
+
+/// A transport error without its URL (which may carry a credential, as upload
+/// URLs do), with the chain of causes that explains it.
+pub(super) fn transport_error(error: reqwest::Error) -> Error {
+    let error = error.without_url();
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !message.contains(&cause_text) {
+            message.push_str(": ");
+            message.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    Error::Transport(message)
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Redirect {
+    Follow,
+    Stop,
+    TooMany,
+}
+
+/// At most 10 redirects, and never from `https` down to `http`. (reqwest itself
+/// removes `Authorization` when a redirect changes host or port.)
+fn redirect_decision(previous: Option<&reqwest::Url>, next: &reqwest::Url, hops: usize) -> Redirect {
+    if hops >= 10 {
+        Redirect::TooMany
+    } else if previous.is_some_and(|p| p.scheme() == "https") && next.scheme() != "https" {
+        Redirect::Stop
+    } else {
+        Redirect::Follow
     }
 }
 
@@ -259,6 +374,17 @@ mod tests {
         let client = Client::builder().token("secret-token").build().unwrap();
         let shown = format!("{client:?} {:?}", StaticToken("secret-token".into()));
         assert!(!shown.contains("secret-token"), "{shown}");
+    }
+
+    #[test]
+    fn redirects_are_bounded_and_never_downgrade() {
+        let url = |u: &str| reqwest::Url::parse(u).unwrap();
+        let https = url("https://graph.example/v1.0/me/photo/$value");
+        assert_eq!(redirect_decision(Some(&https), &url("https://cdn.example/photo"), 1), Redirect::Follow);
+        assert_eq!(redirect_decision(Some(&https), &url("http://cdn.example/photo"), 1), Redirect::Stop);
+        assert_eq!(redirect_decision(Some(&url("http://127.0.0.1/a")), &url("http://localhost/b"), 1), Redirect::Follow);
+        assert_eq!(redirect_decision(Some(&https), &url("https://cdn.example/photo"), 9), Redirect::Follow);
+        assert_eq!(redirect_decision(Some(&https), &url("https://cdn.example/photo"), 10), Redirect::TooMany);
     }
 
     #[test]

@@ -51,6 +51,9 @@ pub enum Error {
     InvalidRequest(String),
     /// The token provider failed.
     Token(String),
+    /// A large-file upload could not go on: the file could not be read, or the
+    /// upload session stopped making progress.
+    Upload(String),
 }
 
 impl Error {
@@ -76,6 +79,7 @@ impl fmt::Display for Error {
             Error::Decode { status, message } => write!(f, "cannot decode the {status} response: {message}"),
             Error::InvalidRequest(e) => write!(f, "invalid request: {e}"),
             Error::Token(e) => write!(f, "cannot get an access token: {e}"),
+            Error::Upload(e) => write!(f, "upload failed: {e}"),
         }
     }
 }

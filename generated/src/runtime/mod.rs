@@ -1,6 +1,7 @@
 //! Hand-written runtime shared by all generated operations: request building
 //! (no network needed), errors, paging and, behind the `client` feature, an
-//! async HTTP client.
+//! async HTTP client with retries, paging streams and resumable large-file
+//! uploads (module `upload`).
 
 mod encode;
 pub mod error;
@@ -9,10 +10,17 @@ pub mod request;
 
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "client")]
+pub mod upload;
 
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, TokenProvider};
+pub use client::{Client, ClientBuilder, RetryPolicy, TokenProvider};
 pub use encode::encode_path_segment;
 pub use error::{Error, GraphError, InnerError};
+/// Stream traits for [`Client::stream_pages`] and [`Client::stream_items`].
+#[cfg(feature = "client")]
+pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 pub use paging::Page;
 pub use request::{Body, Method, Request};
+#[cfg(feature = "client")]
+pub use upload::{ByteRange, LargeFileUpload, UploadResult, UploadStatus};

@@ -9,6 +9,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("src/runtime/error.rs", include_str!("../../../templates/src/runtime/error.rs")),
     ("src/runtime/paging.rs", include_str!("../../../templates/src/runtime/paging.rs")),
     ("src/runtime/request.rs", include_str!("../../../templates/src/runtime/request.rs")),
+    ("src/runtime/upload.rs", include_str!("../../../templates/src/runtime/upload.rs")),
 ];
 
 const TEMPLATE_MANIFEST: &str = include_str!("../../../templates/Cargo.toml");

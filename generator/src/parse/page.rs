@@ -35,6 +35,16 @@ pub struct Page {
     pub base_type: Option<TypeCell>,
     pub properties: Vec<Row>,
     pub relationships: Vec<Row>,
+    /// Members of the page's own enum (enum pages).
+    pub members: Vec<Row>,
+    /// Enums documented under `### <name> values` headings, on enum or resource pages.
+    pub named_enums: Vec<NamedEnum>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedEnum {
+    pub name: String,
+    pub line: u32,
     pub members: Vec<Row>,
 }
 
@@ -118,6 +128,8 @@ enum Section {
     Relationships,
     JsonRepresentation,
     Members,
+    /// Under a `### <name> values` heading: rows go to the last of `Page::named_enums`.
+    NamedEnum,
     Other,
 }
 
@@ -188,13 +200,15 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         properties: Vec::new(),
         relationships: Vec::new(),
         members: Vec::new(),
+        named_enums: Vec::new(),
     };
     SectionWalker { page: &mut page, diags, section: Section::Preamble, pending: None, seen_title: false }.walk(&blocks);
     page
 }
 
 fn page_kind(file: &str, doc_type: Option<&str>, title: &str) -> PageKind {
-    match doc_type.map(str::to_ascii_lowercase).as_deref() {
+    let doc_type = doc_type.map(|d| d.to_ascii_lowercase().trim_matches(|c: char| !c.is_ascii_alphabetic()).to_owned());
+    match doc_type.as_deref() {
         Some("apipagetype") => return PageKind::Api,
         Some("resourcepagetype") => return PageKind::Resource,
         Some("enumpagetype") => return PageKind::Enum,
@@ -243,6 +257,12 @@ impl SectionWalker<'_> {
     fn heading(&mut self, level: u8, text: &str, line: u32) {
         if level == 1 && !self.seen_title {
             self.seen_title = true;
+            return;
+        }
+        if let Some(name) = enum_values_heading(text) {
+            self.page.named_enums.push(NamedEnum { name, line, members: Vec::new() });
+            self.section = Section::NamedEnum;
+            self.pending = None;
             return;
         }
         let section = classify_heading(text);
@@ -320,6 +340,11 @@ impl SectionWalker<'_> {
             Section::Properties if columns.ty.is_some() => self.page.properties.extend(columns.rows(rows)),
             Section::Relationships if columns.ty.is_some() => self.page.relationships.extend(columns.rows(rows)),
             Section::Members => self.page.members.extend(columns.rows(rows)),
+            Section::NamedEnum => {
+                if let Some(named) = self.page.named_enums.last_mut() {
+                    named.members.extend(columns.rows(rows));
+                }
+            }
             _ if self.page.kind == PageKind::Enum && columns.is_member_table => self.page.members.extend(columns.rows(rows)),
             _ => {}
         }
@@ -380,6 +405,18 @@ impl SectionWalker<'_> {
             }
         }
     }
+}
+
+/// `chatType values` -> `chatType`. Only `<identifier> values`, so headings such as
+/// "Enum values" or "Property values" are not taken for enum names.
+fn enum_values_heading(text: &str) -> Option<String> {
+    let mut words = text.split_whitespace();
+    let (name, values, rest) = (words.next()?, words.next()?, words.next());
+    let name = name.trim_matches('`');
+    let is_identifier =
+        name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let generic = matches!(name.to_ascii_lowercase().as_str(), "enum" | "enumeration" | "property" | "possible" | "return" | "default");
+    (values.eq_ignore_ascii_case("values") && rest.is_none() && is_identifier && !generic).then(|| name.to_owned())
 }
 
 fn guess_role(section: Section, text: &str) -> ExampleRole {
@@ -554,6 +591,21 @@ mod tests {
         let (page, _) = page("---\ndoc_type: enumPageType\n---\n# attachmentType enum type\n\n| Member | Value | Description |\n|--|--|--|\n| file | 0 | A file. |\n| item | 1 | An item. |\n");
         assert_eq!(page.kind, PageKind::Enum);
         assert_eq!(page.members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["file", "item"]);
+    }
+
+    #[test]
+    fn enums_under_values_headings() {
+        let (page, _) = page("---\ndoc_type: enumPageType\n---\n# Call records enum values\n\n### callType values\n\n| Member\n|:---\n| unknown\n| groupCall\n\n### Enum values\n\n## modality values\n| Member | Value |\n|--|--|\n| audio | 0 |\n");
+        let found: Vec<(String, Vec<String>)> =
+            page.named_enums.iter().map(|e| (e.name.clone(), e.members.iter().map(|m| m.name.clone()).collect())).collect();
+        assert_eq!(
+            found,
+            [
+                ("callType".to_owned(), vec!["unknown".to_owned(), "groupCall".to_owned()]),
+                ("modality".to_owned(), vec!["audio".to_owned()])
+            ]
+        );
+        assert!(page.members.is_empty());
     }
 
     #[test]

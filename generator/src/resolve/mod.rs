@@ -18,13 +18,13 @@ use crate::model::{ApiModel, EnumMember, Property, Source, TypeDef, TypeKind, Ty
 use crate::parse::page::{ExampleRole, Page, PageKind};
 use crate::parse::{http, json};
 use std::collections::BTreeMap;
-use types::{infer_properties, page_namespace, type_name_of, TypeIndex};
+use types::{documented_types, infer_properties, page_namespace, Form, TypeIndex};
 
 pub fn resolve(pages: &[Page], diags: &mut Diagnostics) -> ApiModel {
     let index = TypeIndex::build(pages, diags);
     let mut types: BTreeMap<String, TypeDef> = BTreeMap::new();
     for page in pages {
-        if let Some(def) = type_def(page, &index, diags) {
+        for def in type_defs(page, &index, diags) {
             types.entry(def.qualified_name()).or_insert(def);
         }
     }
@@ -37,31 +37,33 @@ pub fn resolve(pages: &[Page], diags: &mut Diagnostics) -> ApiModel {
     ApiModel { base_url, operations, types: types.into_values().collect() }
 }
 
-fn type_def(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> Option<TypeDef> {
-    if !matches!(page.kind, PageKind::Resource | PageKind::Enum) {
-        return None;
-    }
-    let name = type_name_of(page)?;
+fn type_defs(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> Vec<TypeDef> {
     let namespace = page_namespace(page).to_owned();
-    if index.owns_file(&page.file.to_ascii_lowercase()).is_none_or(|q| *q != format!("{namespace}.{name}")) {
-        return None; // a duplicate, already reported
-    }
-    let source = Source { file: page.file.clone(), line: page.title_line };
-    let kind = if page.kind == PageKind::Enum {
-        TypeKind::Enum { members: enum_members(page) }
-    } else {
-        let properties = properties(page, &page.properties, index, diags);
-        let properties = if properties.is_empty() { properties_from_json(page, index) } else { properties };
-        TypeKind::Object {
-            base: page.base_type.as_ref().and_then(|cell| match index.resolve_cell(cell, &page.file, page.title_line, diags) {
-                TypeRef::Named(base) => Some(base),
-                _ => None,
-            }),
-            properties,
-            navigation: self::properties(page, &page.relationships, index, diags),
+    let mut defs = Vec::new();
+    for documented in documented_types(page) {
+        let qualified = format!("{namespace}.{}", documented.name);
+        if !index.is_origin(&qualified, &page.file, documented.line) {
+            continue; // a duplicate, already reported
         }
-    };
-    Some(TypeDef { namespace, name, description: page.description.clone(), inferred: false, kind, source })
+        let source = Source { file: page.file.clone(), line: documented.line };
+        let (kind, description) = match documented.form {
+            Form::Enum(rows) => (TypeKind::Enum { members: enum_members(page, rows) }, page.description.clone()),
+            Form::Object => (object_kind(page, index, diags), page.description.clone()),
+        };
+        let description = if documented.anchor.is_some() { String::new() } else { description };
+        defs.push(TypeDef { namespace: namespace.clone(), name: documented.name, description, inferred: false, kind, source });
+    }
+    defs
+}
+
+fn object_kind(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> TypeKind {
+    let properties = properties(page, &page.properties, index, diags);
+    let properties = if properties.is_empty() { properties_from_json(page, index) } else { properties };
+    let base = page.base_type.as_ref().and_then(|cell| match index.resolve_cell(cell, &page.file, page.title_line, diags) {
+        TypeRef::Named(base) => Some(base),
+        _ => None,
+    });
+    TypeKind::Object { base, properties, navigation: self::properties(page, &page.relationships, index, diags) }
 }
 
 fn properties(page: &Page, rows: &[crate::parse::page::Row], index: &TypeIndex, diags: &mut Diagnostics) -> Vec<Property> {
@@ -99,9 +101,8 @@ fn properties_from_json(page: &Page, index: &TypeIndex) -> Vec<Property> {
         .unwrap_or_default()
 }
 
-fn enum_members(page: &Page) -> Vec<EnumMember> {
-    page.members
-        .iter()
+fn enum_members(page: &Page, rows: &[crate::parse::page::Row]) -> Vec<EnumMember> {
+    rows.iter()
         .map(|m| EnumMember {
             name: m.name.clone(),
             description: m.description.clone(),

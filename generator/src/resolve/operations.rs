@@ -4,7 +4,9 @@ use super::paths::{literal_words, looks_like_key, name_placeholders, singular};
 use super::types::{infer_properties, page_namespace, split_qualified, TypeIndex};
 use super::{parse_example, ParsedExample};
 use crate::diagnostics::Diagnostics;
-use crate::model::{HeaderParam, Operation, OperationKind, Property, RequestBody, ResponseSpec, Source, TypeDef, TypeKind, TypeRef};
+use crate::model::{
+    HeaderParam, Operation, OperationKind, Primitive, Property, RequestBody, ResponseSpec, Source, TypeDef, TypeKind, TypeRef,
+};
 use crate::parse::http::{canonical_reason, parse_request_line, RequestLine};
 use crate::parse::page::{BodySection, ExampleRole, Page};
 use heck::{ToSnakeCase, ToUpperCamelCase};
@@ -182,6 +184,11 @@ impl<'a> OperationResolver<'a> {
         }
         let annotation_collection = page.examples.iter().any(|e| e.role == ExampleRole::Response && e.annotation.is_collection);
         let mut collection = sentence.is_some_and(|s| s.collection) || annotation_collection;
+        if let Some(primitive) = annotated_primitive(page) {
+            // OData wraps primitive results in `{"value": ...}`: that wrapper is expected.
+            let item = TypeRef::Primitive(primitive);
+            return ResponseSpec { status, body: Some(if collection { TypeRef::collection(item) } else { item }) };
+        }
         let sample =
             example.and_then(|e| e.body.as_ref()).and_then(|(body, line)| self.unwrap_sample(page, body, *line, &mut collection, diags));
         let item = self.response_item_type(page, sample.as_ref(), diags);
@@ -256,6 +263,9 @@ impl<'a> OperationResolver<'a> {
             candidate = Some(name.to_owned());
         }
         if let Some(word) = sentence.and_then(|s| s.ty.as_ref()).map(|c| c.text.clone()) {
+            if let Some(primitive) = Primitive::from_edm_name(&word) {
+                return Some(TypeRef::Primitive(primitive));
+            }
             if let Some(q) = self.known(&word) {
                 return Some(TypeRef::Named(q));
             }
@@ -384,6 +394,11 @@ impl<'a> OperationResolver<'a> {
         let mut kept: Vec<Operation> = Vec::with_capacity(self.operations.len());
         for op in self.operations {
             if let Some(first) = kept.iter().find(|k| k.method == op.method && k.path == op.path) {
+                // One page listing the same path with different query strings documents
+                // one endpoint; only a second page documenting it is a defect.
+                if first.source.file == op.source.file {
+                    continue;
+                }
                 diags.warn(
                     &op.source.file,
                     op.source.line,
@@ -413,6 +428,14 @@ fn examples(page: &Page, role: ExampleRole, diags: &mut Diagnostics) -> Vec<(usi
         .filter(|(_, e)| e.role == role)
         .filter_map(|(i, e)| parse_example(page, e, diags).map(|p| (i, p)))
         .collect()
+}
+
+/// `"@odata.type": "Edm.String"` (or `Collection(Edm.Int32)`) on the response example.
+fn annotated_primitive(page: &Page) -> Option<Primitive> {
+    let annotated = page.examples.iter().find(|e| e.role == ExampleRole::Response)?.annotation.odata_type.as_deref()?;
+    let bare = annotated.trim_start_matches('#');
+    let bare = bare.strip_prefix("Collection(").and_then(|b| b.strip_suffix(')')).unwrap_or(bare);
+    Primitive::from_edm_name(bare)
 }
 
 fn headers(page: &Page) -> Vec<HeaderParam> {

@@ -4,7 +4,7 @@
 
 use crate::diagnostics::Diagnostics;
 use crate::model::{Primitive, Property, Source, TypeRef};
-use crate::parse::page::{Page, PageKind, TypeCell};
+use crate::parse::page::{Page, PageKind, Row, TypeCell};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,28 +16,73 @@ pub struct TypeIndex {
     by_file: BTreeMap<String, String>,
     by_lower_name: BTreeMap<String, String>,
     by_lower_qualified: BTreeMap<String, String>,
+    /// Where each type is documented (the first page, when several do).
+    origins: BTreeMap<String, (String, u32)>,
     namespaces: BTreeSet<String>,
+}
+
+/// A type a page documents: the page's own type, or an enum under a `### x values` heading.
+pub struct DocumentedType<'p> {
+    pub name: String,
+    pub line: u32,
+    /// Link fragment that points at it (`chattype-values`), for enums under headings.
+    pub anchor: Option<String>,
+    pub form: Form<'p>,
+}
+
+pub enum Form<'p> {
+    Object,
+    Enum(&'p [Row]),
+}
+
+pub fn documented_types(page: &Page) -> Vec<DocumentedType<'_>> {
+    let mut out = Vec::new();
+    let own = type_name_of(page).map(|name| DocumentedType { name, line: page.title_line, anchor: None, form: Form::Object });
+    match page.kind {
+        PageKind::Resource => out.extend(own),
+        PageKind::Enum if !page.members.is_empty() || page.named_enums.is_empty() => {
+            out.extend(own.map(|t| DocumentedType { form: Form::Enum(&page.members), ..t }))
+        }
+        _ => {}
+    }
+    if matches!(page.kind, PageKind::Resource | PageKind::Enum) {
+        out.extend(page.named_enums.iter().map(|e| DocumentedType {
+            name: e.name.clone(),
+            line: e.line,
+            anchor: Some(format!("{}-values", e.name.to_ascii_lowercase())),
+            form: Form::Enum(&e.members),
+        }));
+    }
+    out
 }
 
 impl TypeIndex {
     pub fn build(pages: &[Page], diags: &mut Diagnostics) -> TypeIndex {
         let mut index = TypeIndex::default();
-        for page in pages.iter().filter(|p| matches!(p.kind, PageKind::Resource | PageKind::Enum)) {
-            let Some(name) = type_name_of(page) else { continue };
-            let qualified = format!("{}.{}", page_namespace(page), name);
-            if let Some(first) = index.by_lower_qualified.get(&qualified.to_ascii_lowercase()) {
-                let first_file = index.by_file.iter().find(|(_, q)| *q == first).map(|(f, _)| f.clone()).unwrap_or_default();
-                diags.warn(
-                    &page.file,
-                    page.title_line,
-                    "duplicate-type",
-                    format!("type `{qualified}` is also documented in {first_file}; this page is ignored"),
-                );
-                continue;
+        for page in pages {
+            for documented in documented_types(page) {
+                let qualified = format!("{}.{}", page_namespace(page), documented.name);
+                let key = match &documented.anchor {
+                    Some(anchor) => format!("{}#{anchor}", page.file.to_ascii_lowercase()),
+                    None => page.file.to_ascii_lowercase(),
+                };
+                if let Some(first) = index.by_lower_qualified.get(&qualified.to_ascii_lowercase()) {
+                    let (file, line) = &index.origins[first];
+                    let message = format!("type `{qualified}` is also documented at {file}:{line}; this definition is ignored");
+                    diags.warn(&page.file, documented.line, "duplicate-type", message);
+                    index.by_file.entry(key).or_insert_with(|| first.clone());
+                    continue;
+                }
+                index.add(&key, &qualified);
+                index.origins.insert(qualified, (page.file.clone(), documented.line));
             }
-            index.add(&page.file, &qualified);
         }
         index
+    }
+
+    /// True when this definition is the one the model keeps for its name.
+    pub fn is_origin(&self, qualified: &str, file: &str, line: u32) -> bool {
+        self.origins.get(qualified).is_some_and(|(f, l)| f == file && *l == line)
     }
 
     pub fn add(&mut self, file: &str, qualified: &str) {
@@ -82,7 +127,9 @@ impl TypeIndex {
 
     fn resolve_link(&self, link: &str, text: &str, page: &str, line: u32, diags: &mut Diagnostics) -> TypeRef {
         let target = join_link(page, link);
-        if let Some(qualified) = self.by_file.get(&target) {
+        let fragment = link.split_once('#').map(|(_, f)| f.to_ascii_lowercase());
+        let with_fragment = fragment.as_ref().map(|f| format!("{target}#{f}"));
+        if let Some(qualified) = with_fragment.and_then(|key| self.by_file.get(&key)).or_else(|| self.by_file.get(&target)) {
             return TypeRef::Named(qualified.clone());
         }
         if let Some(p) = Primitive::from_edm_name(text) {
@@ -112,7 +159,8 @@ impl TypeIndex {
     }
 
     fn resolve_word(&self, text: &str, page: &str, line: u32, diags: &mut Diagnostics) -> TypeRef {
-        let word = text.split_whitespace().next().unwrap_or("").trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '_');
+        let word = without_parentheses(text);
+        let word = word.split_whitespace().next().unwrap_or("").trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '_');
         if let Some(p) = Primitive::from_edm_name(word) {
             return TypeRef::Primitive(p);
         }
@@ -120,7 +168,9 @@ impl TypeIndex {
             return TypeRef::Named(qualified.clone());
         }
         match word.to_ascii_lowercase().as_str() {
-            "int" | "integer" | "number" => TypeRef::Primitive(Primitive::Int32),
+            "int" | "integer" => TypeRef::Primitive(Primitive::Int32),
+            "number" | "float" => TypeRef::Primitive(Primitive::Double),
+            "url" | "uri" => TypeRef::Primitive(Primitive::String),
             "bool" => TypeRef::Primitive(Primitive::Boolean),
             "datetime" | "timestamp" => TypeRef::Primitive(Primitive::DateTimeOffset),
             "object" | "json" | "edm.untyped" | "untyped" => TypeRef::Json,
@@ -136,6 +186,21 @@ impl TypeIndex {
             }
         }
     }
+}
+
+/// `(Optional) String` -> `String`: parenthesized remarks are not part of a type.
+fn without_parentheses(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 pub fn split_qualified(qualified: &str) -> (&str, &str) {
