@@ -6,6 +6,9 @@
 /// `microsoft.graph.attachment`
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Attachment {
+    /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
     /// The media type of the attached content.
     #[serde(rename = "contentType", default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
@@ -32,11 +35,39 @@ pub struct Attachment {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl Attachment {
+    /// This type's `@odata.type` discriminator.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachment";
+}
+/// The concrete types of `microsoft.graph.attachment`, chosen by `@odata.type`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttachmentKind {
+    FileAttachment(FileAttachment),
+    /// The base type itself, or a derived type this crate does not know.
+    Other(Attachment),
+}
+impl Attachment {
+    /// The concrete type named by `@odata.type`, with all its properties.
+    pub fn into_kind(self) -> AttachmentKind {
+        if crate::runtime::odata::is_odata_type(
+            self.odata_type.as_deref(),
+            "microsoft.graph.fileAttachment",
+        ) {
+            if let Some(concrete) = crate::runtime::odata::convert(&self) {
+                return AttachmentKind::FileAttachment(concrete);
+            }
+        }
+        AttachmentKind::Other(self)
+    }
+}
 /// Describes a file that a client intends to attach through an upload session.
 ///
 /// `microsoft.graph.attachmentItem`
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AttachmentItem {
+    /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
     /// The kind of attachment being created. Required.
     #[serde(rename = "attachmentType", default, skip_serializing_if = "Option::is_none")]
     pub attachment_type: Option<crate::types::AttachmentType>,
@@ -58,6 +89,10 @@ pub struct AttachmentItem {
     /// Properties the docs do not list, kept so a read-modify-write loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl AttachmentItem {
+    /// This type's `@odata.type` discriminator.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachmentItem";
 }
 /// Lists the kinds of attachment that an upload session can create.
 ///
@@ -108,6 +143,9 @@ impl From<AttachmentType> for String {
 /// `microsoft.graph.driveItemUploadableProperties`
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DriveItemUploadableProperties {
+    /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
     /// A human-readable note stored with the file.
     #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -121,6 +159,10 @@ pub struct DriveItemUploadableProperties {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl DriveItemUploadableProperties {
+    /// This type's `@odata.type` discriminator.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveItemUploadableProperties";
+}
 /// An attachment whose payload is the raw content of a file.
 ///
 /// `microsoft.graph.fileAttachment`
@@ -128,6 +170,9 @@ pub struct DriveItemUploadableProperties {
 /// Includes the properties of its base type `microsoft.graph.attachment`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileAttachment {
+    /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
     /// The file content, encoded as base64.
     #[serde(rename = "contentBytes", default, skip_serializing_if = "Option::is_none")]
     pub content_bytes: Option<String>,
@@ -167,11 +212,28 @@ pub struct FileAttachment {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+impl FileAttachment {
+    /// This type's `@odata.type` discriminator.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileAttachment";
+}
+impl From<FileAttachment> for Attachment {
+    fn from(value: FileAttachment) -> Self {
+        let mut base: Attachment = crate::runtime::odata::convert(&value)
+            .unwrap_or_default();
+        base.odata_type = Some(
+            value.odata_type.unwrap_or_else(|| FileAttachment::ODATA_TYPE.to_owned()),
+        );
+        base
+    }
+}
 /// Describes a temporary session that accepts a large file in consecutive byte ranges.
 ///
 /// `microsoft.graph.uploadSession`
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UploadSession {
+    /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
     /// The UTC moment after which the session stops accepting bytes, so the whole file must arrive before then.
     #[serde(
         rename = "expirationDateTime",
@@ -192,6 +254,10 @@ pub struct UploadSession {
     /// Properties the docs do not list, kept so a read-modify-write loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl UploadSession {
+    /// This type's `@odata.type` discriminator.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.uploadSession";
 }
 /// Parameters of `attachment: createUploadSession`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -4,6 +4,7 @@
 //! across pages into the [`model`] -> [`emit`] Rust, OpenAPI and the model
 //! snapshot -> [`output`] writes or checks the files. See ARCHITECTURE.md.
 
+pub mod audit;
 pub mod diagnostics;
 pub mod emit;
 pub mod load;

@@ -17,21 +17,55 @@ pub struct ApiModel {
 }
 
 impl ApiModel {
+    /// Finds a type by qualified name (`types` is sorted by it).
     pub fn find_type(&self, qualified_name: &str) -> Option<&TypeDef> {
-        self.types.binary_search_by(|t| t.qualified_name().as_str().cmp(qualified_name)).ok().map(|i| &self.types[i])
+        self.types.binary_search_by(|t| compare_qualified(&t.namespace, &t.name, qualified_name)).ok().map(|i| &self.types[i])
     }
 }
 
+/// Orders `namespace.name` against a qualified string as the string order of
+/// `format!("{namespace}.{name}")` would, without allocating it.
+fn compare_qualified(namespace: &str, name: &str, qualified: &str) -> std::cmp::Ordering {
+    let joined = namespace.bytes().chain(std::iter::once(b'.')).chain(name.bytes());
+    joined.cmp(qualified.bytes())
+}
+
 /// Where a model element was documented: page path relative to the docs root, 1-based line.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+///
+/// Line 0 means "line unknown": the model snapshot (`api-model.json`) keeps only
+/// the page, as a plain string, and reading a snapshot back gives such sources.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Source {
     pub file: String,
     pub line: u32,
 }
 
 impl fmt::Display for Source {
+    /// `page.md:LINE`, or `page.md` when the line is unknown.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)
+        if self.line == 0 {
+            f.write_str(&self.file)
+        } else {
+            write!(f, "{}:{}", self.file, self.line)
+        }
+    }
+}
+
+/// Accepts `{"file": ..., "line": ...}` (the full model) and a plain file name
+/// (the snapshot, whose sources have no line).
+impl<'de> Deserialize<'de> for Source {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Located { file: String, line: u32 },
+            File(String),
+        }
+        match Form::deserialize(deserializer) {
+            Ok(Form::Located { file, line }) => Ok(Source { file, line }),
+            Ok(Form::File(file)) => Ok(Source { file, line: 0 }),
+            Err(_) => Err(serde::de::Error::custom("expected a source: a file name or {\"file\", \"line\"}")),
+        }
     }
 }
 
@@ -307,6 +341,17 @@ mod tests {
             assert_eq!(parsed.to_string(), text);
         }
         assert!("Edm.Nope".parse::<TypeRef>().is_err());
+    }
+
+    #[test]
+    fn sources_read_both_the_full_form_and_the_snapshot_form() {
+        let full: Source = serde_json::from_str(r#"{"file": "api/a.md", "line": 7}"#).unwrap();
+        assert_eq!(full, Source { file: "api/a.md".into(), line: 7 });
+        assert_eq!(full.to_string(), "api/a.md:7");
+        let bare: Source = serde_json::from_str(r#""api/a.md""#).unwrap();
+        assert_eq!(bare, Source { file: "api/a.md".into(), line: 0 });
+        assert_eq!(bare.to_string(), "api/a.md");
+        assert!(serde_json::from_str::<Source>("12").is_err());
     }
 
     #[test]

@@ -37,6 +37,16 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Compare the model built from the docs with the API's CSDL metadata (the answer key): recall, precision, disagreements.
+    Audit {
+        #[arg(long)]
+        docs: PathBuf,
+        #[arg(long)]
+        metadata: PathBuf,
+        /// Also write the figures as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -44,6 +54,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Gen { docs, out, check, crate_name } => gen(docs, out, check, crate_name),
         Command::Openapi { docs, out } => openapi(docs, &out),
+        Command::Audit { docs, metadata, json } => audit(&docs, &metadata, json.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -108,5 +119,18 @@ fn openapi(docs: Option<PathBuf>, out: &Path) -> Result<ExitCode, String> {
     }
     std::fs::write(out, text).map_err(|e| format!("{}: {e}", out.display()))?;
     eprintln!("wrote {} ({} paths, {} schemas)", out.display(), document["paths"].as_object().map_or(0, |p| p.len()), model.types.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn audit(docs: &Path, metadata: &Path, json: Option<&Path>) -> Result<ExitCode, String> {
+    let started = std::time::Instant::now();
+    let audit = docgen::audit::run(docs, metadata)?;
+    print!("{}", audit.render(20));
+    if let Some(path) = json {
+        let text = serde_json::to_string_pretty(&audit.to_json(20)).map_err(|e| e.to_string())? + "\n";
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    eprintln!("audit took {:.2}s", started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
 }

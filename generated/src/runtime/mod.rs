@@ -5,6 +5,7 @@
 
 mod encode;
 pub mod error;
+pub mod odata;
 pub mod paging;
 pub mod request;
 

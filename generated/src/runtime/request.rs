@@ -187,6 +187,26 @@ impl<T> Request<T> {
         self.query("$count", include.to_string())
     }
 
+    /// `If-Match`: only act when the resource still has this ETag.
+    pub fn if_match(self, etag: impl Into<String>) -> Self {
+        self.header("If-Match", etag)
+    }
+
+    /// `If-None-Match`: e.g. `*` to create only when absent.
+    pub fn if_none_match(self, etag: impl Into<String>) -> Self {
+        self.header("If-None-Match", etag)
+    }
+
+    /// `Prefer`: e.g. `return=minimal`, `outlook.timezone="Pacific Standard Time"`.
+    pub fn prefer(self, preference: impl Into<String>) -> Self {
+        self.header("Prefer", preference)
+    }
+
+    /// `ConsistencyLevel: eventual`, required by advanced directory queries (`$count`, `$search`).
+    pub fn consistency_level_eventual(self) -> Self {
+        self.header("ConsistencyLevel", "eventual")
+    }
+
     /// The full URL against a base such as `https://graph.microsoft.com/v1.0`.
     pub fn url(&self, base_url: &str) -> String {
         let mut url = format!("{}{}", base_url.trim_end_matches('/'), self.path);

@@ -21,6 +21,9 @@ pub struct Context<'m> {
     parameter_names: BTreeMap<String, String>,
     /// (type, json property) pairs that must be boxed to break recursion.
     boxed: BTreeSet<(String, String)>,
+    /// Base type -> the Rust name of the enum over its derived types (only bases that have some).
+    kind_names: BTreeMap<String, String>,
+    descendants: BTreeMap<String, Vec<String>>,
 }
 
 impl<'m> Context<'m> {
@@ -51,7 +54,28 @@ impl<'m> Context<'m> {
                 }
             }
         }
-        let mut cx = Context { model, type_names, parameter_structs, parameter_names, boxed: BTreeSet::new() };
+        let mut cx = Context {
+            model,
+            type_names,
+            parameter_structs,
+            parameter_names,
+            boxed: BTreeSet::new(),
+            kind_names: BTreeMap::new(),
+            descendants: BTreeMap::new(),
+        };
+        for def in &model.types {
+            let qualified = def.qualified_name();
+            for ancestor in cx.ancestors(&qualified) {
+                cx.descendants.entry(ancestor).or_default().push(qualified.clone());
+            }
+        }
+        for def in &model.types {
+            let qualified = def.qualified_name();
+            if !cx.descendants(&qualified).is_empty() {
+                let name = scope.claim(&format!("{}Kind", cx.type_name(&qualified)));
+                cx.kind_names.insert(qualified, name);
+            }
+        }
         cx.boxed = cx.recursive_fields();
         cx
     }
@@ -68,21 +92,30 @@ impl<'m> Context<'m> {
         self.boxed.contains(&(owner.to_owned(), json_name.to_owned()))
     }
 
+    /// Base types of `qualified`, nearest first (loops were cut by `resolve`).
+    fn ancestors(&self, qualified: &str) -> Vec<String> {
+        let mut chain: Vec<String> = Vec::new();
+        let mut current = qualified.to_owned();
+        while let Some(TypeKind::Object { base: Some(base), .. }) = self.model.find_type(&current).map(|d| &d.kind) {
+            if chain.contains(base) || base == qualified {
+                break;
+            }
+            chain.push(base.clone());
+            current = base.clone();
+        }
+        chain
+    }
+
+    /// Every type that inherits from `qualified`, directly or not, in model order.
+    fn descendants(&self, qualified: &str) -> &[String] {
+        self.descendants.get(qualified).map(Vec::as_slice).unwrap_or_default()
+    }
+
     /// Own and inherited properties, base first; a property redeclared by a
     /// derived type replaces the inherited one.
     fn all_fields(&self, qualified: &str) -> Vec<&'m Property> {
-        let mut chain = Vec::new();
-        let mut current = Some(qualified.to_owned());
-        while let Some(name) = current {
-            if chain.contains(&name) {
-                break;
-            }
-            current = match self.model.find_type(&name).map(|d| &d.kind) {
-                Some(TypeKind::Object { base, .. }) => base.clone(),
-                _ => None,
-            };
-            chain.push(name);
-        }
+        let mut chain = self.ancestors(qualified);
+        chain.insert(0, qualified.to_owned());
         let mut fields: Vec<&Property> = Vec::new();
         for name in chain.iter().rev() {
             if let Some(TypeKind::Object { properties, navigation, .. }) = self.model.find_type(name).map(|d| &d.kind) {
@@ -241,7 +274,7 @@ pub fn lib_rs(model: &ApiModel, default_base_url: &str, crate_name: &str) -> Res
         pub mod types;
 
         #[cfg(feature = "client")]
-        pub use runtime::Client;
+        pub use runtime::{Client, LargeFileUpload, RetryPolicy, UploadResult};
         pub use runtime::{Error, Page, Request};
     };
     format_file(tokens)

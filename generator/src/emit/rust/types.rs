@@ -37,14 +37,86 @@ fn object(cx: &Context<'_>, def: &TypeDef, diags: &mut Diagnostics) -> TokenStre
         doc.push(format!("Includes the properties of its base type `{base}`."));
     }
     let doc = docs(&doc);
+    let odata_type = format!("#{}", def.qualified_name());
+    let conversions = upcasts(cx, def);
+    let kind = kind_enum(cx, def);
     quote! {
         #doc
         #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct #name {
+            /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
+            #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+            pub odata_type: Option<String>,
             #(#field_tokens)*
             /// Properties the docs do not list, kept so a read-modify-write loses nothing.
             #[serde(flatten)]
             pub additional_properties: serde_json::Map<String, serde_json::Value>,
+        }
+
+        impl #name {
+            /// This type's `@odata.type` discriminator.
+            pub const ODATA_TYPE: &'static str = #odata_type;
+        }
+
+        #(#conversions)*
+        #kind
+    }
+}
+
+/// `From<Derived> for Base` for every base: a derived value can be sent where
+/// the API takes its base type, and it keeps its `@odata.type`.
+fn upcasts(cx: &Context<'_>, def: &TypeDef) -> Vec<TokenStream> {
+    let derived = format_ident!("{}", cx.type_name(&def.qualified_name()));
+    cx.ancestors(&def.qualified_name())
+        .iter()
+        .map(|base| {
+            let base = format_ident!("{}", cx.type_name(base));
+            quote! {
+                impl From<#derived> for #base {
+                    fn from(value: #derived) -> Self {
+                        let mut base: #base = crate::runtime::odata::convert(&value).unwrap_or_default();
+                        base.odata_type = Some(value.odata_type.unwrap_or_else(|| #derived::ODATA_TYPE.to_owned()));
+                        base
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+/// For a type with derived types: an enum over the concrete types, chosen by `@odata.type`.
+fn kind_enum(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
+    let qualified = def.qualified_name();
+    let Some(kind_name) = cx.kind_names.get(&qualified) else { return TokenStream::new() };
+    let kind = format_ident!("{}", kind_name);
+    let base = format_ident!("{}", cx.type_name(&qualified));
+    let mut scope = Scope::with_reserved(&["Other"]);
+    let descendants = cx.descendants(&qualified);
+    let variants: Vec<_> = descendants.iter().map(|d| format_ident!("{}", scope.claim(cx.type_name(d)))).collect();
+    let types: Vec<_> = descendants.iter().map(|d| format_ident!("{}", cx.type_name(d))).collect();
+    let names: Vec<&String> = descendants.iter().collect();
+    let doc = format!(" The concrete types of `{qualified}`, chosen by `@odata.type`.");
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #kind {
+            #( #variants(#types), )*
+            /// The base type itself, or a derived type this crate does not know.
+            Other(#base),
+        }
+
+        impl #base {
+            /// The concrete type named by `@odata.type`, with all its properties.
+            pub fn into_kind(self) -> #kind {
+                #(
+                    if crate::runtime::odata::is_odata_type(self.odata_type.as_deref(), #names) {
+                        if let Some(concrete) = crate::runtime::odata::convert(&self) {
+                            return #kind::#variants(concrete);
+                        }
+                    }
+                )*
+                #kind::Other(self)
+            }
         }
     }
 }
@@ -66,7 +138,7 @@ fn parameter_struct(cx: &Context<'_>, name: &str, parameters: &[Property], title
 }
 
 fn fields_tokens(cx: &Context<'_>, owner: &str, fields: &[&Property], diags: &mut Diagnostics) -> Vec<TokenStream> {
-    let mut scope = Scope::with_reserved(&["additional_properties"]);
+    let mut scope = Scope::with_reserved(&["additional_properties", "odata_type"]);
     fields
         .iter()
         .map(|property| {

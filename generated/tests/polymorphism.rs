@@ -1,0 +1,35 @@
+//! `@odata.type` polymorphism of the generated types: a derived value reaches
+//! its concrete type, and upcasting keeps the discriminator and every field.
+
+use graph_client::types::{Attachment, AttachmentKind, FileAttachment};
+
+#[test]
+fn attachments_reach_their_concrete_type() {
+    let json = r##"{"@odata.type": "#microsoft.graph.fileAttachment", "id": "a1", "name": "notes.txt", "contentBytes": "aGk=", "custom": 7}"##;
+    let attachment: Attachment = serde_json::from_str(json).unwrap();
+    assert_eq!(attachment.name.as_deref(), Some("notes.txt"));
+    let AttachmentKind::FileAttachment(file) = attachment.clone().into_kind() else { panic!("not a file attachment") };
+    assert_eq!(file.content_bytes.as_deref(), Some("aGk="));
+    assert_eq!(file.additional_properties["custom"], 7);
+
+    let other: Attachment = serde_json::from_str(r##"{"@odata.type": "#microsoft.graph.referenceAttachment", "name": "link"}"##).unwrap();
+    assert!(matches!(other.into_kind(), AttachmentKind::Other(a) if a.name.as_deref() == Some("link")));
+}
+
+#[test]
+fn derived_values_upcast_with_their_discriminator() {
+    let file = FileAttachment { name: Some("a.txt".into()), content_bytes: Some("aGk=".into()), ..Default::default() };
+    let attachment: Attachment = file.into();
+    assert_eq!(attachment.odata_type.as_deref(), Some(FileAttachment::ODATA_TYPE));
+    let sent = serde_json::to_value(&attachment).unwrap();
+    assert_eq!(sent, serde_json::json!({"@odata.type": "#microsoft.graph.fileAttachment", "name": "a.txt", "contentBytes": "aGk="}));
+}
+
+#[test]
+fn unknown_enum_values_survive_a_round_trip() {
+    use graph_client::types::AttachmentType;
+    let value: AttachmentType = serde_json::from_str("\"hologram\"").unwrap();
+    assert_eq!(value, AttachmentType::Unknown("hologram".into()));
+    assert_eq!(serde_json::to_string(&value).unwrap(), "\"hologram\"");
+    assert_eq!(serde_json::from_str::<AttachmentType>("\"file\"").unwrap(), AttachmentType::File);
+}

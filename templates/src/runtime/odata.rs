@@ -1,0 +1,39 @@
+//! OData conventions shared by generated types: `@odata.type` discriminators
+//! and lossless conversion between a type and its base or derived types.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Re-reads `value` as another type through JSON. Generated types keep unknown
+/// members in `additional_properties`, so converting between a type and its
+/// base or derived types loses nothing. `None` when `value` does not fit `T`.
+pub fn convert<T: DeserializeOwned>(value: &impl Serialize) -> Option<T> {
+    serde_json::to_value(value).ok().and_then(|json| serde_json::from_value(json).ok())
+}
+
+/// True when an `@odata.type` value (`#microsoft.graph.fileAttachment`) names
+/// `qualified` (`microsoft.graph.fileAttachment`); case-insensitive, `#` optional.
+pub fn is_odata_type(odata_type: Option<&str>, qualified: &str) -> bool {
+    odata_type.is_some_and(|t| t.trim_start_matches('#').eq_ignore_ascii_case(qualified))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_discriminators() {
+        assert!(is_odata_type(Some("#microsoft.graph.fileAttachment"), "microsoft.graph.fileattachment"));
+        assert!(is_odata_type(Some("microsoft.graph.fileAttachment"), "microsoft.graph.fileAttachment"));
+        assert!(!is_odata_type(Some("#microsoft.graph.itemAttachment"), "microsoft.graph.fileAttachment"));
+        assert!(!is_odata_type(None, "microsoft.graph.fileAttachment"));
+    }
+
+    #[test]
+    fn converts_through_json() {
+        let wide = serde_json::json!({"a": 1, "b": "x"});
+        let narrow: std::collections::BTreeMap<String, serde_json::Value> = convert(&wide).unwrap();
+        assert_eq!(narrow.len(), 2);
+        assert_eq!(convert::<u32>(&wide), None);
+    }
+}
