@@ -100,6 +100,9 @@ pub struct Operation {
     pub query_options: Vec<String>,
     pub headers: Vec<HeaderParam>,
     pub request_body: Option<RequestBody>,
+    /// Parameters of a function (`GET .../f(a='{a}')`), passed in the path or query.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub function_parameters: Vec<Property>,
     pub responses: Vec<ResponseSpec>,
     pub description: String,
     pub source: Source,

@@ -870,6 +870,9 @@ pub fn operations(model: &ApiModel, csdl: &Csdl, tree: &DocsTree) -> OperationOu
         let mut ours: BTreeMap<String, (String, Option<&Property>, &Operation)> = BTreeMap::new();
         for op in &ops {
             if co.is_function {
+                for p in &op.function_parameters {
+                    ours.entry(lower(&p.json_name)).or_insert((p.json_name.clone(), Some(p), op));
+                }
                 for p in last_segment_call(&op.documented_path).map(|(_, p)| p).unwrap_or_default() {
                     ours.entry(lower(&p)).or_insert((p, None, op));
                 }
@@ -1076,6 +1079,7 @@ mod tests {
             query_options: Vec::new(),
             headers: Vec::new(),
             request_body: body,
+            function_parameters: Vec::new(),
             responses: vec![ResponseSpec { status: 200, body: returns.map(|r| r.parse::<TypeRef>().unwrap()) }],
             description: String::new(),
             source: src(file, 7),

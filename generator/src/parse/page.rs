@@ -30,6 +30,10 @@ pub struct Page {
     pub query_options: Vec<String>,
     pub headers: Vec<Row>,
     pub request_body: BodySection,
+    /// A JSON block shown in the `Request body` section (instead of a parameter table).
+    pub body_sample: Option<(String, u32)>,
+    /// Rows of `Function parameters`, `Path parameters` or `Parameters` tables.
+    pub function_parameters: Vec<Row>,
     pub response: Option<ResponseSentence>,
     pub examples: Vec<Example>,
     pub base_type: Option<TypeCell>,
@@ -142,9 +146,9 @@ fn classify_heading(text: &str) -> Section {
         Section::Permissions
     } else if t.contains("query parameter") {
         Section::QueryParameters
-    } else if t.contains("path parameter") {
+    } else if t.contains("path parameter") || t.contains("function parameter") || t == "parameters" {
         Section::PathParameters
-    } else if t.starts_with("request header") {
+    } else if t.starts_with("request header") || t.contains("request header") {
         Section::Headers
     } else if t.starts_with("request body") {
         Section::Body
@@ -152,7 +156,7 @@ fn classify_heading(text: &str) -> Section {
         Section::Response
     } else if t.starts_with("example") {
         Section::Examples
-    } else if t == "properties" || t.ends_with(" properties") && !t.contains("relationship") {
+    } else if t == "properties" || t.starts_with("properties ") || t.ends_with(" properties") && !t.contains("relationship") {
         Section::Properties
     } else if t.starts_with("relationship") {
         Section::Relationships
@@ -194,6 +198,8 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         query_options: Vec::new(),
         headers: Vec::new(),
         request_body: BodySection::Unspecified,
+        body_sample: None,
+        function_parameters: Vec::new(),
         response: None,
         examples: Vec::new(),
         base_type: None,
@@ -203,6 +209,17 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         named_enums: Vec::new(),
     };
     SectionWalker { page: &mut page, diags, section: Section::Preamble, pending: None, seen_title: false }.walk(&blocks);
+    // Some operation pages claim `doc_type: resourcePageType`; their HTTP request
+    // section says what they are.
+    if page.kind == PageKind::Resource && page.http.as_ref().is_some_and(|h| !h.requests.is_empty()) && page.properties.is_empty() {
+        diags.warn(
+            &page.file,
+            1,
+            "wrong-doc-type",
+            "the page documents an HTTP request but its front matter says it is a resource page; read as an operation page",
+        );
+        page.kind = PageKind::Api;
+    }
     page
 }
 
@@ -266,7 +283,10 @@ impl SectionWalker<'_> {
             return;
         }
         let section = classify_heading(text);
-        let switches = level <= 2 || (section != Section::Other && self.section != Section::Examples);
+        // Subheadings keep their section ("### Request" under Examples), except known
+        // sections and lists that are not part of the one above ("### Derived types").
+        let ends_section = is_unrelated_subheading(text) && self.section != Section::Examples;
+        let switches = level <= 2 || ends_section || (section != Section::Other && self.section != Section::Examples);
         if switches {
             self.section = section;
             if section == Section::Http && self.page.http.is_none() {
@@ -337,6 +357,7 @@ impl SectionWalker<'_> {
                 BodySection::Parameters { rows: existing, .. } => existing.extend(columns.rows(rows)),
                 _ => self.page.request_body = BodySection::Parameters { line, rows: columns.rows(rows) },
             },
+            Section::PathParameters if columns.ty.is_some() => self.page.function_parameters.extend(columns.rows(rows)),
             Section::Properties if columns.ty.is_some() => self.page.properties.extend(columns.rows(rows)),
             Section::Relationships if columns.ty.is_some() => self.page.relationships.extend(columns.rows(rows)),
             Section::Members => self.page.members.extend(columns.rows(rows)),
@@ -370,6 +391,10 @@ impl SectionWalker<'_> {
         let pending = self.pending.take().map(|(a, _)| a);
         if self.section == Section::Http {
             self.http_block(text, line, body_line);
+            return;
+        }
+        if self.section == Section::Body && pending.is_none() && text.trim_start().starts_with('{') && self.page.body_sample.is_none() {
+            self.page.body_sample = Some((text.to_owned(), body_line));
             return;
         }
         let annotation = pending.unwrap_or_default();
@@ -419,6 +444,11 @@ fn enum_values_heading(text: &str) -> Option<String> {
     (values.eq_ignore_ascii_case("values") && rest.is_none() && is_identifier && !generic).then(|| name.to_owned())
 }
 
+fn is_unrelated_subheading(text: &str) -> bool {
+    let t = text.trim().to_ascii_lowercase();
+    ["derived type", "method", "see also", "related", "remarks"].iter().any(|p| t.starts_with(p))
+}
+
 fn guess_role(section: Section, text: &str) -> ExampleRole {
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
     if section == Section::JsonRepresentation {
@@ -441,10 +471,23 @@ fn is_page_link(dest: &str) -> bool {
     path.ends_with(".md") || (!path.is_empty() && !path.contains("://") && !path.starts_with('/'))
 }
 
+/// Phrases that introduce a base type: "Inherits from [x]", "inherits the
+/// properties from [x]", "is derived from [x]", "derives from [x]".
+const INHERITANCE_PHRASES: &[&str] = &[
+    "inherits from",
+    "inherits the properties from",
+    "inherits properties from",
+    "inherited from",
+    "derived from",
+    "derives from",
+    "a subclass of",
+    "a subtype of",
+];
+
 fn inherits_from(inline: &Inline) -> Option<TypeCell> {
     let lower = inline.text.to_ascii_lowercase();
-    let at = lower.find("inherits from")?;
-    let after = &inline.text[at + "inherits from".len()..];
+    let (at, phrase) = INHERITANCE_PHRASES.iter().filter_map(|p| lower.find(p).map(|at| (at, p))).min()?;
+    let after = &inline.text[at + phrase.len()..];
     if let Some(link) = inline.links.iter().find(|l| after.contains(&l.text) && is_page_link(&l.dest)) {
         return Some(TypeCell { text: link.text.clone(), link: Some(link.dest.clone()) });
     }
@@ -511,9 +554,10 @@ impl Columns {
     fn find(header: &[Inline]) -> Columns {
         let names: Vec<String> = header.iter().map(|h| h.text.trim().to_ascii_lowercase()).collect();
         let position = |keys: &[&str]| names.iter().position(|n| keys.iter().any(|k| n.contains(k)));
-        let ty = position(&["type"]);
         let description = position(&["description", "notes", "remarks"]);
         let name = position(&["parameter", "name", "property", "member", "header", "option"]).unwrap_or(0);
+        // Some parameter tables head their type column "Value".
+        let ty = position(&["type"]).or_else(|| names.iter().position(|n| n == "value").filter(|&i| i != name && names.len() >= 3));
         let is_member_table = names.iter().any(|n| n == "member" || n == "value" || n == "name");
         Columns { name, ty, description, is_member_table }
     }

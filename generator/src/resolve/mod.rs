@@ -23,9 +23,14 @@ use types::{documented_types, infer_properties, page_namespace, Form, TypeIndex}
 pub fn resolve(pages: &[Page], diags: &mut Diagnostics) -> ApiModel {
     let index = TypeIndex::build(pages, diags);
     let mut types: BTreeMap<String, TypeDef> = BTreeMap::new();
-    for page in pages {
-        for def in type_defs(page, &index, diags) {
-            types.entry(def.qualified_name()).or_insert(def);
+    let (origins, duplicates): (Vec<_>, Vec<_>) =
+        pages.iter().flat_map(|page| type_defs(page, &index, diags)).partition(|(_, origin)| *origin);
+    for (def, _) in origins {
+        types.insert(def.qualified_name(), def);
+    }
+    for (def, _) in duplicates {
+        if let Some(target) = index.merged_into(&def.qualified_name()).and_then(|q| types.get_mut(q)) {
+            merge_type(target, def);
         }
     }
     let mut resolver = operations::OperationResolver::new(&index, &mut types);
@@ -37,33 +42,72 @@ pub fn resolve(pages: &[Page], diags: &mut Diagnostics) -> ApiModel {
     ApiModel { base_url, operations, types: types.into_values().collect() }
 }
 
-fn type_defs(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> Vec<TypeDef> {
+/// The types a page documents, each flagged true when it is the kept definition
+/// of its name (false: a duplicate to merge into it).
+fn type_defs(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> Vec<(TypeDef, bool)> {
     let namespace = page_namespace(page).to_owned();
     let mut defs = Vec::new();
     for documented in documented_types(page) {
         let qualified = format!("{namespace}.{}", documented.name);
-        if !index.is_origin(&qualified, &page.file, documented.line) {
-            continue; // a duplicate, already reported
-        }
+        let origin = index.is_origin(&qualified, &page.file, documented.line);
         let source = Source { file: page.file.clone(), line: documented.line };
         let (kind, description) = match documented.form {
             Form::Enum(rows) => (TypeKind::Enum { members: enum_members(page, rows) }, page.description.clone()),
             Form::Object => (object_kind(page, index, diags), page.description.clone()),
         };
         let description = if documented.anchor.is_some() { String::new() } else { description };
-        defs.push(TypeDef { namespace: namespace.clone(), name: documented.name, description, inferred: false, kind, source });
+        defs.push((TypeDef { namespace: namespace.clone(), name: documented.name, description, inferred: false, kind, source }, origin));
     }
     defs
+}
+
+/// Adds what a second page documents about a type (members, properties) to the kept definition.
+fn merge_type(target: &mut TypeDef, extra: TypeDef) {
+    match (&mut target.kind, extra.kind) {
+        (TypeKind::Object { base, properties, navigation }, TypeKind::Object { base: extra_base, properties: p, navigation: n }) => {
+            if base.is_none() {
+                *base = extra_base;
+            }
+            for property in p {
+                if !properties.iter().chain(navigation.iter()).any(|q| q.json_name.eq_ignore_ascii_case(&property.json_name)) {
+                    properties.push(property);
+                }
+            }
+            for property in n {
+                if !properties.iter().chain(navigation.iter()).any(|q| q.json_name.eq_ignore_ascii_case(&property.json_name)) {
+                    navigation.push(property);
+                }
+            }
+        }
+        (TypeKind::Enum { members }, TypeKind::Enum { members: extra_members }) => {
+            for member in extra_members {
+                if !members.iter().any(|m| m.name == member.name) {
+                    members.push(member);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 fn object_kind(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> TypeKind {
     let properties = properties(page, &page.properties, index, diags);
     let properties = if properties.is_empty() { properties_from_json(page, index) } else { properties };
-    let base = page.base_type.as_ref().and_then(|cell| match index.resolve_cell(cell, &page.file, page.title_line, diags) {
-        TypeRef::Named(base) => Some(base),
-        _ => None,
+    let base = annotated_base(page, index).or_else(|| {
+        page.base_type.as_ref().and_then(|cell| match index.resolve_cell(cell, &page.file, page.title_line, diags) {
+            TypeRef::Named(base) => Some(base),
+            _ => None,
+        })
     });
     TypeKind::Object { base, properties, navigation: self::properties(page, &page.relationships, index, diags) }
+}
+
+/// The `baseType` of the JSON representation's annotation: machine-readable, so
+/// preferred over the prose "Inherits from" sentence when it names a known type.
+fn annotated_base(page: &Page, index: &TypeIndex) -> Option<String> {
+    let example = page.examples.iter().find(|e| e.role == ExampleRole::Resource)?;
+    let base = example.annotation.raw.get("baseType")?.as_str()?;
+    index.lookup(base).cloned()
 }
 
 fn properties(page: &Page, rows: &[crate::parse::page::Row], index: &TypeIndex, diags: &mut Diagnostics) -> Vec<Property> {

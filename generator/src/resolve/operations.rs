@@ -81,6 +81,8 @@ impl<'a> OperationResolver<'a> {
         let kind = kind_for(&title, &first_method, is_action_title);
         let body = self.request_body(page, &title, kind, &first_method, requests.first().map(|(_, e)| e), &response, diags);
         let headers = headers(page);
+        let function_parameters =
+            if kind == OperationKind::Function { self.parameters(page, &page.function_parameters, diags) } else { Vec::new() };
         for (line, request) in lines {
             let named = name_placeholders(&request.path);
             if !named.repeated.is_empty() {
@@ -104,6 +106,7 @@ impl<'a> OperationResolver<'a> {
                 query_options: page.query_options.clone(),
                 headers: headers.clone(),
                 request_body: if matches!(request.method.as_str(), "GET" | "DELETE" | "HEAD") { None } else { body.clone() },
+                function_parameters: parameters_in_call(&function_parameters, &request.path),
                 responses: vec![response.clone()],
                 description: page.description.clone(),
                 source: Source { file: page.file.clone(), line },
@@ -336,23 +339,26 @@ impl<'a> OperationResolver<'a> {
         diags: &mut Diagnostics,
     ) -> Option<RequestBody> {
         match &page.request_body {
+            // "No request body is required. However, ..." followed by a `Parameters` table.
+            BodySection::Empty if kind == OperationKind::Action && !page.function_parameters.is_empty() => {
+                self.action_parameters_without_table(page, title, None, diags)
+            }
             BodySection::Empty => None,
             BodySection::Parameters { rows, .. } => {
                 let parameters = self.parameters(page, rows, diags);
                 if let Some((Value::Object(body), line)) = example.and_then(|e| e.body.as_ref()) {
                     check_parameter_example(page, &parameters, body, *line, diags);
                 }
-                let type_name = format!(
-                    "{}{}Request",
-                    self.subject_name(&title.subject).to_upper_camel_case(),
-                    action_name(&page.title).to_upper_camel_case()
-                );
+                let type_name = self.parameter_struct_name(page, title);
                 Some(RequestBody::Parameters { type_name, parameters })
             }
             BodySection::Resource { line, ty } => Some(RequestBody::Resource { ty: self.index.resolve_cell(ty, &page.file, *line, diags) }),
             BodySection::Update { .. } | BodySection::Unspecified => {
                 if matches!(method, "GET" | "DELETE" | "HEAD") {
                     return None;
+                }
+                if kind == OperationKind::Action {
+                    return self.action_parameters_without_table(page, title, example, diags);
                 }
                 let subject =
                     self.known(&singular(&title.subject.to_snake_case()).to_upper_camel_case()).or_else(|| self.known(&title.subject));
@@ -369,6 +375,44 @@ impl<'a> OperationResolver<'a> {
                 }
             }
         }
+    }
+
+    /// Actions whose `Request body` section has no parameter table: a `Parameters`
+    /// table elsewhere on the page, else the keys of the JSON the page shows.
+    fn action_parameters_without_table(
+        &self,
+        page: &Page,
+        title: &Title,
+        example: Option<&ParsedExample>,
+        diags: &mut Diagnostics,
+    ) -> Option<RequestBody> {
+        let type_name = self.parameter_struct_name(page, title);
+        if !page.function_parameters.is_empty() {
+            return Some(RequestBody::Parameters { type_name, parameters: self.parameters(page, &page.function_parameters, diags) });
+        }
+        let sample = page
+            .body_sample
+            .as_ref()
+            .and_then(|(text, line)| crate::parse::json::parse_lenient(text).ok().map(|(v, _)| (v, *line)))
+            .or_else(|| example.and_then(|e| e.body.clone()));
+        let (Value::Object(object), line) = sample? else { return None };
+        if object.is_empty() {
+            return None;
+        }
+        let source = Source { file: page.file.clone(), line };
+        let parameters = infer_properties(&object, self.index, &source);
+        let names = parameters.iter().map(|p| format!("`{}`", p.json_name)).collect::<Vec<_>>().join(", ");
+        diags.warn(
+            &page.file,
+            line,
+            "inferred-parameters",
+            format!("the action documents no parameter table; its parameters {names} are inferred from the JSON body shown"),
+        );
+        Some(RequestBody::Parameters { type_name, parameters })
+    }
+
+    fn parameter_struct_name(&self, page: &Page, title: &Title) -> String {
+        format!("{}{}Request", self.subject_name(&title.subject).to_upper_camel_case(), action_name(&page.title).to_upper_camel_case())
     }
 
     fn parameters(&self, page: &Page, rows: &[crate::parse::page::Row], diags: &mut Diagnostics) -> Vec<Property> {
@@ -436,6 +480,18 @@ fn annotated_primitive(page: &Page) -> Option<Primitive> {
     let bare = annotated.trim_start_matches('#');
     let bare = bare.strip_prefix("Collection(").and_then(|b| b.strip_suffix(')')).unwrap_or(bare);
     Primitive::from_edm_name(bare)
+}
+
+/// A function page's parameter table covers all its overloads; a path that
+/// spells its arguments (`image(width={w},height={h})`) takes only those.
+fn parameters_in_call(parameters: &[Property], path: &str) -> Vec<Property> {
+    let last = path.rsplit('/').next().unwrap_or("");
+    let Some(arguments) = last.split_once('(').map(|(_, a)| a.trim_end_matches(')')) else { return parameters.to_vec() };
+    let names: Vec<&str> = arguments.split(',').filter_map(|a| a.split_once('=').map(|(n, _)| n.trim())).collect();
+    if names.is_empty() {
+        return if arguments.trim().is_empty() { Vec::new() } else { parameters.to_vec() };
+    }
+    parameters.iter().filter(|p| names.iter().any(|n| n.eq_ignore_ascii_case(&p.json_name))).cloned().collect()
 }
 
 fn headers(page: &Page) -> Vec<HeaderParam> {

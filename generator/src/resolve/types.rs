@@ -35,6 +35,20 @@ pub enum Form<'p> {
     Enum(&'p [Row]),
 }
 
+/// How much a page looks like *the* page of a type it documents.
+fn page_preference(page: &Page, documented: &DocumentedType<'_>) -> u8 {
+    let stem = link_stem(&page.file).to_ascii_lowercase();
+    let name = documented.name.to_ascii_lowercase();
+    let named_after = stem == name || stem.rsplit(['-', '_']).next() == Some(name.as_str()) && documented.anchor.is_none();
+    let under_resources = page.file.starts_with("resources/") || page.file.contains("/resources/");
+    match (named_after && stem == name, named_after, under_resources) {
+        (true, _, _) => 3,
+        (_, true, _) => 2,
+        (_, _, true) => 1,
+        _ => 0,
+    }
+}
+
 pub fn documented_types(page: &Page) -> Vec<DocumentedType<'_>> {
     let mut out = Vec::new();
     let own = type_name_of(page).map(|name| DocumentedType { name, line: page.title_line, anchor: None, form: Form::Object });
@@ -58,26 +72,34 @@ pub fn documented_types(page: &Page) -> Vec<DocumentedType<'_>> {
 
 impl TypeIndex {
     pub fn build(pages: &[Page], diags: &mut Diagnostics) -> TypeIndex {
+        let mut candidates: Vec<(u8, &Page, DocumentedType<'_>)> =
+            pages.iter().flat_map(|page| documented_types(page).into_iter().map(move |d| (page_preference(page, &d), page, d))).collect();
+        // When several pages document one type, the page named after it wins
+        // (`user.md` over `intune-devices-user.md`); the others are merged into it.
+        candidates.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.file.cmp(&b.1.file)).then(a.2.line.cmp(&b.2.line)));
         let mut index = TypeIndex::default();
-        for page in pages {
-            for documented in documented_types(page) {
-                let qualified = format!("{}.{}", page_namespace(page), documented.name);
-                let key = match &documented.anchor {
-                    Some(anchor) => format!("{}#{anchor}", page.file.to_ascii_lowercase()),
-                    None => page.file.to_ascii_lowercase(),
-                };
-                if let Some(first) = index.by_lower_qualified.get(&qualified.to_ascii_lowercase()) {
-                    let (file, line) = &index.origins[first];
-                    let message = format!("type `{qualified}` is also documented at {file}:{line}; this definition is ignored");
-                    diags.warn(&page.file, documented.line, "duplicate-type", message);
-                    index.by_file.entry(key).or_insert_with(|| first.clone());
-                    continue;
-                }
-                index.add(&key, &qualified);
-                index.origins.insert(qualified, (page.file.clone(), documented.line));
+        for (_, page, documented) in candidates {
+            let qualified = format!("{}.{}", page_namespace(page), documented.name);
+            let key = match &documented.anchor {
+                Some(anchor) => format!("{}#{anchor}", page.file.to_ascii_lowercase()),
+                None => page.file.to_ascii_lowercase(),
+            };
+            if let Some(first) = index.by_lower_qualified.get(&qualified.to_ascii_lowercase()).cloned() {
+                let (file, line) = &index.origins[&first];
+                let message = format!("type `{qualified}` is also documented at {file}:{line}; what this page adds is merged into it");
+                diags.warn(&page.file, documented.line, "duplicate-type", message);
+                index.by_file.entry(key).or_insert(first);
+                continue;
             }
+            index.add(&key, &qualified);
+            index.origins.insert(qualified, (page.file.clone(), documented.line));
         }
         index
+    }
+
+    /// The qualified name a definition was merged under, when it is not the origin.
+    pub fn merged_into(&self, qualified: &str) -> Option<&String> {
+        self.by_lower_qualified.get(&qualified.to_ascii_lowercase())
     }
 
     /// True when this definition is the one the model keeps for its name.
