@@ -50,6 +50,9 @@ fn type_defs(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> Vec<(Ty
     for documented in documented_types(page) {
         let qualified = format!("{namespace}.{}", documented.name);
         let origin = index.is_origin(&qualified, &page.file, documented.line);
+        if origin && documented.anchor.is_none() {
+            report_title_mismatch(page, &documented.name, diags);
+        }
         let source = Source { file: page.file.clone(), line: documented.line };
         let (kind, description) = match documented.form {
             Form::Enum(rows) => (TypeKind::Enum { members: enum_members(page, rows) }, page.description.clone()),
@@ -59,6 +62,15 @@ fn type_defs(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> Vec<(Ty
         defs.push((TypeDef { namespace: namespace.clone(), name: documented.name, description, inferred: false, kind, source }, origin));
     }
     defs
+}
+
+fn report_title_mismatch(page: &Page, name: &str, diags: &mut Diagnostics) {
+    if let Some(title_name) = types::title_type_name(page).filter(|t| !t.eq_ignore_ascii_case(name)) {
+        if types::annotated_type_name(page).as_deref() == Some(name) {
+            let message = format!("the title names the type `{title_name}` but its JSON representation is `{name}`; the type is named `{name}`");
+            diags.warn(&page.file, page.title_line, "type-name-mismatch", message);
+        }
+    }
 }
 
 /// Adds what a second page documents about a type (members, properties) to the kept definition.

@@ -4,7 +4,7 @@
 
 use crate::diagnostics::Diagnostics;
 use crate::model::{Primitive, Property, Source, TypeRef};
-use crate::parse::page::{Page, PageKind, Row, TypeCell};
+use crate::parse::page::{ExampleRole, Page, PageKind, Row, TypeCell};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -234,7 +234,28 @@ pub fn page_namespace(page: &Page) -> &str {
 }
 
 /// The type name a resource or enum page documents: `uploadSession resource type` -> `uploadSession`.
+/// The name a resource page gives its type: the `@odata.type` of its JSON
+/// representation when it has one (machine-readable, and the name on the
+/// wire: `Range resource type` documents `microsoft.graph.workbookRange`),
+/// else the title's first word, else the file name.
 pub fn type_name_of(page: &Page) -> Option<String> {
+    if page.kind == PageKind::Resource {
+        if let Some(name) = annotated_type_name(page) {
+            return Some(name);
+        }
+    }
+    title_type_name(page)
+}
+
+pub fn annotated_type_name(page: &Page) -> Option<String> {
+    let example = page.examples.iter().find(|e| e.role == ExampleRole::Resource)?;
+    let odata_type = example.annotation.odata_type.as_deref()?.trim_start_matches('#');
+    let name = odata_type.rsplit('.').next()?;
+    let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    (valid && !odata_type.starts_with("Edm.")).then(|| name.to_owned())
+}
+
+pub fn title_type_name(page: &Page) -> Option<String> {
     let title = page.title.trim();
     let first = title.split_whitespace().next().unwrap_or("");
     let from_title = first.rsplit('.').next().unwrap_or("").trim_matches(|c: char| !c.is_alphanumeric() && c != '_');
