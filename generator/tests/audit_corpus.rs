@@ -9,19 +9,20 @@ use std::path::Path;
 /// --metadata ../shared/metadata/graph-v1.0-2021-07.csdl.xml` to see the current values).
 const ENDPOINT_RECALL: f64 = 99.0; // measured 100.0 (3022/3023)
 const ENDPOINT_PRECISION: f64 = 98.5; // measured 99.5 (3019/3035)
-const TYPE_RECALL: f64 = 97.5; // measured 98.5 (901/915)
-const TYPE_PRECISION: f64 = 89.0; // measured 90.3 (901/998)
-const PROPERTY_NAME_RECALL: f64 = 96.0; // measured 96.9 (6956/7175)
-const PROPERTY_NAME_PRECISION: f64 = 98.0; // measured 98.8 (6956/7039)
-const PROPERTY_TYPE_AGREEMENT: f64 = 96.5; // measured 97.4 (6455/6627)
+const TYPE_RECALL: f64 = 98.0; // measured 99.0 (906/915)
+const TYPE_PRECISION: f64 = 94.5; // measured 95.6 (952/996)
+const PROPERTY_NAME_RECALL: f64 = 96.0; // measured 97.1 (7256/7471)
+const PROPERTY_NAME_PRECISION: f64 = 98.0; // measured 98.7 (7256/7348)
+const PROPERTY_TYPE_AGREEMENT: f64 = 96.5; // measured 97.5 (7078/7256)
 const ENUM_MEMBER_RECALL: f64 = 96.5; // measured 97.4 (1605/1647)
 const ENUM_MEMBER_PRECISION: f64 = 65.5; // measured 66.7 (1605/2406)
 const ENUM_TYPE_RECALL: f64 = 99.0; // measured 100.0 (288/288)
 const ENUM_TYPE_PRECISION: f64 = 89.0; // measured 90.3 (288/319)
 const PARAMETER_RECALL: f64 = 90.5; // measured 91.5 (379/414)
 const PARAMETER_PRECISION: f64 = 93.5; // measured 94.8 (379/400)
-const PARAMETER_TYPE_AGREEMENT: f64 = 94.5; // measured 95.7 (355/371)
-const RETURN_TYPE_AGREEMENT: f64 = 59.5; // measured 60.9 (229/376)
+const PARAMETER_TYPE_AGREEMENT: f64 = 95.5; // measured 96.8 (359/371)
+const RETURN_TYPE_AGREEMENT: f64 = 70.0; // measured 71.0 (267/376)
+const RESPONSE_EXAMPLES_VALID: f64 = 68.0; // measured 69.1 (806/1167)
 
 /// Lower bounds on what is counted, so that a reader that finds nothing cannot pass.
 const MIN_REFERENCE_ENDPOINTS: usize = 2500;
@@ -68,6 +69,7 @@ fn audit_of_the_2021_07_corpus_meets_the_bars() {
         ("parameters", "precision", PARAMETER_PRECISION),
         ("parameter_types", "agreement", PARAMETER_TYPE_AGREEMENT),
         ("return_types", "agreement", RETURN_TYPE_AGREEMENT),
+        ("response_examples", "agreement", RESPONSE_EXAMPLES_VALID),
     ];
     let mut below = Vec::new();
     for (key, which, bar) in bars {

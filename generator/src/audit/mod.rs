@@ -16,6 +16,7 @@
 
 pub mod csdl;
 pub mod docs;
+pub mod examples;
 pub mod metrics;
 
 use metrics::{Disagreement, Figure, Outcome, Verdict};
@@ -85,6 +86,7 @@ pub fn compare(model: &crate::model::ApiModel, csdl: &csdl::Csdl, tree: &docs::D
         ops.parameters,
         ops.parameter_types,
         ops.returns,
+        examples::response_examples(model, tree),
     ]
 }
 

@@ -64,9 +64,11 @@ fn operation(op: &Operation) -> Value {
     Value::Object(out)
 }
 
-/// Collections travel as `{"value": [...], "@odata.nextLink": "..."}`.
+/// Collections travel as `{"value": [...], "@odata.nextLink": "..."}`, and
+/// primitive results as `{"value": ...}`.
 fn response_schema(ty: &TypeRef) -> Value {
     match ty {
+        TypeRef::Primitive(_) => json!({ "type": "object", "properties": { "value": type_ref_schema(ty) } }),
         TypeRef::Collection(item) => json!({
             "type": "object",
             "properties": {

@@ -67,7 +67,8 @@ fn type_defs(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> Vec<(Ty
 fn report_title_mismatch(page: &Page, name: &str, diags: &mut Diagnostics) {
     if let Some(title_name) = types::title_type_name(page).filter(|t| !t.eq_ignore_ascii_case(name)) {
         if types::annotated_type_name(page).as_deref() == Some(name) {
-            let message = format!("the title names the type `{title_name}` but its JSON representation is `{name}`; the type is named `{name}`");
+            let message =
+                format!("the title names the type `{title_name}` but its JSON representation is `{name}`; the type is named `{name}`");
             diags.warn(&page.file, page.title_line, "type-name-mismatch", message);
         }
     }
@@ -103,15 +104,30 @@ fn merge_type(target: &mut TypeDef, extra: TypeDef) {
 }
 
 fn object_kind(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> TypeKind {
-    let properties = properties(page, &page.properties, index, diags);
-    let properties = if properties.is_empty() { properties_from_json(page, index) } else { properties };
+    let mut properties = properties(page, &page.properties, index, diags);
+    let navigation = self::properties(page, &page.relationships, index, diags);
+    // The JSON representation is documentation too: members it shows that the
+    // tables omit are kept (and reported), so no documented member is lost.
+    let documented = |name: &str| properties.iter().chain(&navigation).any(|p: &Property| p.json_name.eq_ignore_ascii_case(name));
+    let missing: Vec<Property> = properties_from_json(page, index).into_iter().filter(|p| !documented(&p.json_name)).collect();
+    if !missing.is_empty() && !(properties.is_empty() && navigation.is_empty()) {
+        let names = missing.iter().map(|p| format!("`{}`", p.json_name)).collect::<Vec<_>>().join(", ");
+        let line = missing[0].source.line;
+        diags.warn(
+            &page.file,
+            line,
+            "undocumented-property",
+            format!("the JSON representation shows {names}, which the property tables do not list; kept with types inferred from it"),
+        );
+    }
+    properties.extend(missing);
     let base = annotated_base(page, index).or_else(|| {
         page.base_type.as_ref().and_then(|cell| match index.resolve_cell(cell, &page.file, page.title_line, diags) {
             TypeRef::Named(base) => Some(base),
             _ => None,
         })
     });
-    TypeKind::Object { base, properties, navigation: self::properties(page, &page.relationships, index, diags) }
+    TypeKind::Object { base, properties, navigation }
 }
 
 /// The `baseType` of the JSON representation's annotation: machine-readable, so

@@ -148,14 +148,15 @@ impl TypeIndex {
     }
 
     fn resolve_link(&self, link: &str, text: &str, page: &str, line: u32, diags: &mut Diagnostics) -> TypeRef {
+        // `[DateTimeOffset](timestamp.md)`: a primitive's name says more than where it links.
+        if let Some(p) = Primitive::from_edm_name(text) {
+            return TypeRef::Primitive(p);
+        }
         let target = join_link(page, link);
         let fragment = link.split_once('#').map(|(_, f)| f.to_ascii_lowercase());
         let with_fragment = fragment.as_ref().map(|f| format!("{target}#{f}"));
         if let Some(qualified) = with_fragment.and_then(|key| self.by_file.get(&key)).or_else(|| self.by_file.get(&target)) {
             return TypeRef::Named(qualified.clone());
-        }
-        if let Some(p) = Primitive::from_edm_name(text) {
-            return TypeRef::Primitive(p);
         }
         let name = if text.is_empty() { link_stem(link) } else { text.to_owned() };
         match self.lookup(&name) {

@@ -1,0 +1,257 @@
+//! Response examples against the exported OpenAPI schemas: does what the docs
+//! show a response to look like fit the schema the generator exported for it?
+//!
+//! The check is strict where OpenAPI is lenient: a member the schema does not
+//! declare fails (instance annotations such as `@odata.context` excepted), so a
+//! property the docs forgot to list is caught. `null` is accepted for any
+//! property (OData properties are nullable unless stated otherwise).
+
+use super::docs::DocsTree;
+use super::metrics::{Disagreement, Figure, Outcome, Ratio, Verdict};
+use crate::diagnostics::Diagnostics;
+use crate::load::SourceFile;
+use crate::model::ApiModel;
+use crate::parse::page::ExampleRole;
+use crate::parse::{http, json, parse_page};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+const DEFINITION: &str = "For every operation page with a JSON response example, the example body is validated against the \
+response schema the OpenAPI export gives that page's first operation for the example's status. Validation follows JSON Schema \
+(type, properties, items, enum, allOf, $ref) with two strict rules: members not declared by the schema fail (except `@` \
+annotations), and `null` is allowed for properties. agreement = examples that validate / examples checked. Verdict: an example \
+that fails because its page's own tables lack the member or type is a doc defect; a failure where the page does document it is \
+a generator miss.";
+
+pub fn response_examples(model: &ApiModel, tree: &DocsTree) -> Outcome {
+    let document = crate::emit::openapi::openapi(model, "audit");
+    let schemas = document["components"]["schemas"].as_object().cloned().unwrap_or_default();
+    let mut first_op: BTreeMap<&str, &crate::model::Operation> = BTreeMap::new();
+    for op in &model.operations {
+        first_op.entry(op.source.file.as_str()).or_insert(op);
+    }
+    let (mut checked, mut passed) = (0, 0);
+    let mut failures: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for (file, op) in &first_op {
+        let Some(text) = tree.text(file) else { continue };
+        let Some((status, body, line)) = response_example(file, text) else { continue };
+        let Some(schema) = document["paths"][&op.path][op.method.to_ascii_lowercase()]["responses"][status.to_string()]["content"]
+            ["application/json"]["schema"]
+            .as_object()
+        else {
+            continue;
+        };
+        checked += 1;
+        let validator = Validator { schemas: &schemas };
+        match validator.check(&body, &Value::Object(schema.clone()), "$") {
+            Ok(()) => passed += 1,
+            Err(reason) => failures.entry(reason_kind(&reason)).or_default().push((format!("{file}:{line}"), reason)),
+        }
+    }
+    let disagreements = failures
+        .into_iter()
+        .map(|(kind, items)| Disagreement {
+            metric: "response_examples",
+            verdict: Verdict::DocDefect,
+            count: items.len(),
+            weight: items.len(),
+            subject: kind,
+            detail: items.iter().take(4).map(|(at, why)| format!("{at}: {why}")).collect::<Vec<_>>().join("; "),
+            evidence: items[0].0.clone(),
+        })
+        .collect();
+    let figure = Figure {
+        key: "response_examples",
+        label: "response examples valid",
+        definition: DEFINITION,
+        recall: None,
+        precision: None,
+        agreement: Some(Ratio::new(passed, checked)),
+        notes: vec![format!("{checked} response examples checked on {} operation pages", first_op.len())],
+    };
+    let mut disagreements: Vec<Disagreement> = disagreements;
+    disagreements.sort_by(|a, b| b.count.cmp(&a.count).then(a.subject.cmp(&b.subject)));
+    Outcome { figure, disagreements }
+}
+
+/// The first response example of a page with a JSON body: (status, body, line).
+fn response_example(file: &str, text: &str) -> Option<(u16, Value, u32)> {
+    let mut diags = Diagnostics::default();
+    let page = parse_page(&SourceFile { path: file.to_owned(), text: text.to_owned() }, &mut diags);
+    let example = page.examples.iter().find(|e| e.role == ExampleRole::Response)?;
+    let message = http::parse_message(&example.text)?;
+    let status = http::parse_status_line(&message.start_line)?.status;
+    let (body, offset) = message.body?;
+    let (value, _) = json::parse_lenient(&body).ok()?;
+    Some((status, value, example.body_line + offset))
+}
+
+/// Groups failures by what failed: "undeclared member `x`" keeps the member,
+/// value mismatches group by kind ("expected integer").
+fn reason_kind(reason: &str) -> String {
+    let what = reason.split_once(": ").map_or(reason, |(_, w)| w);
+    if what.starts_with("undeclared member") {
+        what.to_owned()
+    } else {
+        what.split(" `").next().unwrap_or(what).to_owned()
+    }
+}
+
+struct Validator<'a> {
+    schemas: &'a Map<String, Value>,
+}
+
+impl Validator<'_> {
+    fn check(&self, value: &Value, schema: &Value, at: &str) -> Result<(), String> {
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            let name = reference.rsplit('/').next().unwrap_or("");
+            let target = self.schemas.get(name).ok_or_else(|| format!("{at}: unresolved `{reference}`"))?;
+            if let Some(concrete) = self.derived_named_by(value, name) {
+                return self.check_object(value, concrete, at);
+            }
+            return self.check(value, target, at);
+        }
+        if let Some(options) = schema.get("anyOf").and_then(Value::as_array) {
+            let errors: Vec<String> = options.iter().filter_map(|o| self.check(value, o, at).err()).collect();
+            return if errors.len() < options.len() { Ok(()) } else { Err(errors.into_iter().next().unwrap_or_default()) };
+        }
+        if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
+            if !value.is_null() && !allowed.contains(value) {
+                return Err(format!("{at}: value not among the enum members `{value}`"));
+            }
+            return Ok(());
+        }
+        match schema.get("type").and_then(Value::as_str) {
+            Some("object") | None if schema.get("allOf").is_some() || schema.get("properties").is_some() => {
+                self.check_object(value, schema, at)
+            }
+            Some("object") => match value {
+                Value::Object(_) | Value::Null => Ok(()),
+                other => Err(format!("{at}: expected an object `{}`", short(other))),
+            },
+            Some("array") => match value {
+                Value::Array(items) => {
+                    let item_schema = schema.get("items").cloned().unwrap_or(Value::Bool(true));
+                    items.iter().enumerate().try_for_each(|(i, item)| self.check(item, &item_schema, &format!("{at}[{i}]")))
+                }
+                Value::Null => Ok(()),
+                other => Err(format!("{at}: expected an array `{}`", short(other))),
+            },
+            Some(primitive) => check_primitive(value, primitive, at),
+            None => Ok(()),
+        }
+    }
+
+    /// A value of schema `name` may be of a type derived from it, named by its
+    /// `@odata.type` (OData polymorphism): that type's schema, if it is one.
+    fn derived_named_by(&self, value: &Value, name: &str) -> Option<&Value> {
+        let named = value.get("@odata.type")?.as_str()?.trim_start_matches('#');
+        let (concrete_name, concrete) = self.schemas.iter().find(|(n, _)| n.eq_ignore_ascii_case(named))?;
+        (concrete_name != name && self.inherits(concrete, name, 0)).then_some(concrete)
+    }
+
+    fn inherits(&self, schema: &Value, ancestor: &str, depth: usize) -> bool {
+        depth < 32
+            && schema.get("allOf").and_then(Value::as_array).into_iter().flatten().any(|part| {
+                let Some(base) = part.get("$ref").and_then(Value::as_str).map(|r| r.rsplit('/').next().unwrap_or("")) else { return false };
+                base == ancestor || self.schemas.get(base).is_some_and(|b| self.inherits(b, ancestor, depth + 1))
+            })
+    }
+
+    /// Properties of the schema and of everything it inherits (`allOf`).
+    fn declared(&self, schema: &Value, into: &mut Map<String, Value>) {
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            if let Some(target) = self.schemas.get(reference.rsplit('/').next().unwrap_or("")) {
+                self.declared(target, into);
+            }
+        }
+        for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+            self.declared(part, into);
+        }
+        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+            into.extend(properties.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+    }
+
+    fn check_object(&self, value: &Value, schema: &Value, at: &str) -> Result<(), String> {
+        let object = match value {
+            Value::Object(object) => object,
+            Value::Null => return Ok(()),
+            other => return Err(format!("{at}: expected an object `{}`", short(other))),
+        };
+        let mut declared = Map::new();
+        self.declared(schema, &mut declared);
+        for (key, member) in object {
+            if key.contains('@') {
+                continue;
+            }
+            match declared.get(key) {
+                Some(member_schema) if member.is_null() => {
+                    let _ = member_schema;
+                }
+                Some(member_schema) => self.check(member, member_schema, &format!("{at}.{key}"))?,
+                None => return Err(format!("{at}: undeclared member `{key}`")),
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_primitive(value: &Value, primitive: &str, at: &str) -> Result<(), String> {
+    let fits = match primitive {
+        "string" => value.is_string(),
+        "boolean" => value.is_boolean(),
+        "integer" => value.is_i64() || value.is_u64(),
+        // OData writes INF/NaN and, with IEEE754Compatible, numbers as strings.
+        "number" => value.is_number() || value.is_string(),
+        _ => true,
+    };
+    if fits || value.is_null() {
+        Ok(())
+    } else {
+        Err(format!("{at}: expected {primitive} `{}`", short(value)))
+    }
+}
+
+fn short(value: &Value) -> String {
+    let text = value.to_string();
+    if text.len() > 40 {
+        format!("{}...", &text[..text.char_indices().nth(40).map_or(text.len(), |(i, _)| i)])
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn validate(value: Value, schema: Value) -> Result<(), String> {
+        let schemas = json!({"ns.base": {"type": "object", "properties": {"id": {"type": "string"}}}, "ns.color": {"type": "string", "enum": ["red"]}});
+        Validator { schemas: schemas.as_object().unwrap() }.check(&value, &schema, "$")
+    }
+
+    #[test]
+    fn strict_objects_with_inheritance() {
+        let derived = json!({"allOf": [{"$ref": "#/components/schemas/ns.base"}, {"type": "object", "properties": {"n": {"type": "integer"}, "c": {"$ref": "#/components/schemas/ns.color"}}}]});
+        assert_eq!(validate(json!({"id": "a", "n": 2, "c": "red", "@odata.type": "#ns.derived"}), derived.clone()), Ok(()));
+        assert_eq!(validate(json!({"id": null, "n": null}), derived.clone()), Ok(()));
+        assert_eq!(validate(json!({"n": 1.5}), derived.clone()), Err("$.n: expected integer `1.5`".into()));
+        assert_eq!(validate(json!({"c": "blue"}), derived.clone()), Err("$.c: value not among the enum members `\"blue\"`".into()));
+        assert_eq!(validate(json!({"extra": 1}), derived), Err("$: undeclared member `extra`".into()));
+    }
+
+    #[test]
+    fn collections() {
+        let page = json!({"type": "object", "properties": {"value": {"type": "array", "items": {"type": "string"}}}});
+        assert_eq!(validate(json!({"value": ["a"], "@odata.nextLink": "x"}), page.clone()), Ok(()));
+        assert_eq!(validate(json!({"value": [1]}), page), Err("$.value[0]: expected string `1`".into()));
+    }
+
+    #[test]
+    fn failures_group_by_kind() {
+        assert_eq!(reason_kind("$.a: undeclared member `x`"), "undeclared member `x`");
+        assert_eq!(reason_kind("$.value[0].n: expected integer `1.5`"), "expected integer");
+    }
+}
