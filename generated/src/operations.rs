@@ -14,6 +14,7 @@ use crate::types;
 /// `POST /drives/{drive_id}/items/{item_id}/createUploadSession`
 ///
 /// Header `If-Match` (optional): set it with `Request::header`.
+#[cfg(any(feature = "sharepoint"))]
 pub fn drives_items_create_upload_session(
     drive_id: &str,
     item_id: &str,
@@ -35,6 +36,7 @@ pub fn drives_items_create_upload_session(
 /// `POST /me/drive/items/{item_id}/createUploadSession`
 ///
 /// Header `If-Match` (optional): set it with `Request::header`.
+#[cfg(any(feature = "sharepoint"))]
 pub fn me_drive_items_create_upload_session(
     item_id: &str,
     body: &types::DriveItemCreateUploadSessionRequest,
@@ -54,6 +56,7 @@ pub fn me_drive_items_create_upload_session(
 /// `GET /me/events/{event_id}/attachments`
 ///
 /// Supports the OData query options `$select`, `$expand`, `$top`.
+#[cfg(any(feature = "outlook"))]
 pub fn list_me_events_attachments(
     event_id: &str,
 ) -> Request<Page<crate::types::Attachment>> {
@@ -67,6 +70,7 @@ pub fn list_me_events_attachments(
 /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
 ///
 /// `POST /me/events/{event_id}/attachments/createUploadSession`
+#[cfg(any(feature = "outlook"))]
 pub fn me_events_attachments_create_upload_session(
     event_id: &str,
     body: &types::AttachmentCreateUploadSessionRequest,
@@ -87,6 +91,7 @@ pub fn me_events_attachments_create_upload_session(
 /// `GET /me/messages/{message_id}/attachments`
 ///
 /// Supports the OData query options `$select`, `$expand`, `$top`.
+#[cfg(any(feature = "outlook"))]
 pub fn list_me_messages_attachments(
     message_id: &str,
 ) -> Request<Page<crate::types::Attachment>> {
@@ -100,6 +105,7 @@ pub fn list_me_messages_attachments(
 /// Attach a file or other content to an existing message.
 ///
 /// `POST /me/messages/{message_id}/attachments`
+#[cfg(any(feature = "outlook"))]
 pub fn create_me_messages_attachments(
     message_id: &str,
     body: &crate::types::Attachment,
@@ -115,6 +121,7 @@ pub fn create_me_messages_attachments(
 /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
 ///
 /// `POST /me/messages/{message_id}/attachments/createUploadSession`
+#[cfg(any(feature = "outlook"))]
 pub fn me_messages_attachments_create_upload_session(
     message_id: &str,
     body: &types::AttachmentCreateUploadSessionRequest,
@@ -133,6 +140,7 @@ pub fn me_messages_attachments_create_upload_session(
 /// Remove one attachment from a message.
 ///
 /// `DELETE /me/messages/{message_id}/attachments/{attachment_id}`
+#[cfg(any(feature = "outlook"))]
 pub fn delete_me_messages_attachments(
     message_id: &str,
     attachment_id: &str,
@@ -152,6 +160,7 @@ pub fn delete_me_messages_attachments(
 /// `GET /me/messages/{message_id}/attachments/{attachment_id}`
 ///
 /// Supports the OData query options `$select`, `$expand`.
+#[cfg(any(feature = "outlook"))]
 pub fn get_me_messages_attachments(
     message_id: &str,
     attachment_id: &str,
@@ -171,6 +180,7 @@ pub fn get_me_messages_attachments(
 /// `POST /sites/{site_id}/drive/items/{item_id}/createUploadSession`
 ///
 /// Header `If-Match` (optional): set it with `Request::header`.
+#[cfg(any(feature = "sharepoint"))]
 pub fn sites_drive_items_create_upload_session(
     site_id: &str,
     item_id: &str,
@@ -192,6 +202,7 @@ pub fn sites_drive_items_create_upload_session(
 /// `GET /users/{user_id}/events/{event_id}/attachments`
 ///
 /// Supports the OData query options `$select`, `$expand`, `$top`.
+#[cfg(any(feature = "outlook"))]
 pub fn list_users_events_attachments(
     user_id: &str,
     event_id: &str,
@@ -209,6 +220,7 @@ pub fn list_users_events_attachments(
 /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
 ///
 /// `POST /users/{user_id}/events/{event_id}/attachments/createUploadSession`
+#[cfg(any(feature = "outlook"))]
 pub fn users_events_attachments_create_upload_session(
     user_id: &str,
     event_id: &str,
@@ -230,6 +242,7 @@ pub fn users_events_attachments_create_upload_session(
 /// `GET /users/{user_id}/messages/{message_id}/attachments`
 ///
 /// Supports the OData query options `$select`, `$expand`, `$top`.
+#[cfg(any(feature = "outlook"))]
 pub fn list_users_messages_attachments(
     user_id: &str,
     message_id: &str,
@@ -247,6 +260,7 @@ pub fn list_users_messages_attachments(
 /// Attach a file or other content to an existing message.
 ///
 /// `POST /users/{user_id}/messages/{message_id}/attachments`
+#[cfg(any(feature = "outlook"))]
 pub fn create_users_messages_attachments(
     user_id: &str,
     message_id: &str,
@@ -266,6 +280,7 @@ pub fn create_users_messages_attachments(
 /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
 ///
 /// `POST /users/{user_id}/messages/{message_id}/attachments/createUploadSession`
+#[cfg(any(feature = "outlook"))]
 pub fn users_messages_attachments_create_upload_session(
     user_id: &str,
     message_id: &str,
@@ -285,6 +300,7 @@ pub fn users_messages_attachments_create_upload_session(
 /// Remove one attachment from a message.
 ///
 /// `DELETE /users/{user_id}/messages/{message_id}/attachments/{attachment_id}`
+#[cfg(any(feature = "outlook"))]
 pub fn delete_users_messages_attachments(
     user_id: &str,
     message_id: &str,
@@ -305,6 +321,7 @@ pub fn delete_users_messages_attachments(
 /// `GET /users/{user_id}/messages/{message_id}/attachments/{attachment_id}`
 ///
 /// Supports the OData query options `$select`, `$expand`.
+#[cfg(any(feature = "outlook"))]
 pub fn get_users_messages_attachments(
     user_id: &str,
     message_id: &str,
@@ -323,6 +340,7 @@ pub fn get_users_messages_attachments(
 /// Open an upload session for sending a large file to a note as an attachment, one byte range at a time.
 ///
 /// `POST /users/{user_id}/notes/{note_id}/attachments/{attachment_id}/createUploadSession`
+#[cfg(any(feature = "onenote"))]
 pub fn users_notes_attachments_create_upload_session(
     user_id: &str,
     note_id: &str,
@@ -348,6 +366,7 @@ impl crate::runtime::Client {
     /// `POST /drives/{drive_id}/items/{item_id}/createUploadSession`
     ///
     /// Header `If-Match` (optional): set it with `Request::header`.
+    #[cfg(any(feature = "sharepoint"))]
     pub async fn drives_items_create_upload_session(
         &self,
         drive_id: &str,
@@ -363,6 +382,7 @@ impl crate::runtime::Client {
     /// `POST /me/drive/items/{item_id}/createUploadSession`
     ///
     /// Header `If-Match` (optional): set it with `Request::header`.
+    #[cfg(any(feature = "sharepoint"))]
     pub async fn me_drive_items_create_upload_session(
         &self,
         item_id: &str,
@@ -377,6 +397,7 @@ impl crate::runtime::Client {
     /// `GET /me/events/{event_id}/attachments`
     ///
     /// Supports the OData query options `$select`, `$expand`, `$top`.
+    #[cfg(any(feature = "outlook"))]
     pub async fn list_me_events_attachments(
         &self,
         event_id: &str,
@@ -388,6 +409,7 @@ impl crate::runtime::Client {
     /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
     ///
     /// `POST /me/events/{event_id}/attachments/createUploadSession`
+    #[cfg(any(feature = "outlook"))]
     pub async fn me_events_attachments_create_upload_session(
         &self,
         event_id: &str,
@@ -402,6 +424,7 @@ impl crate::runtime::Client {
     /// `GET /me/messages/{message_id}/attachments`
     ///
     /// Supports the OData query options `$select`, `$expand`, `$top`.
+    #[cfg(any(feature = "outlook"))]
     pub async fn list_me_messages_attachments(
         &self,
         message_id: &str,
@@ -413,6 +436,7 @@ impl crate::runtime::Client {
     /// Attach a file or other content to an existing message.
     ///
     /// `POST /me/messages/{message_id}/attachments`
+    #[cfg(any(feature = "outlook"))]
     pub async fn create_me_messages_attachments(
         &self,
         message_id: &str,
@@ -425,6 +449,7 @@ impl crate::runtime::Client {
     /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
     ///
     /// `POST /me/messages/{message_id}/attachments/createUploadSession`
+    #[cfg(any(feature = "outlook"))]
     pub async fn me_messages_attachments_create_upload_session(
         &self,
         message_id: &str,
@@ -437,6 +462,7 @@ impl crate::runtime::Client {
     /// Remove one attachment from a message.
     ///
     /// `DELETE /me/messages/{message_id}/attachments/{attachment_id}`
+    #[cfg(any(feature = "outlook"))]
     pub async fn delete_me_messages_attachments(
         &self,
         message_id: &str,
@@ -451,6 +477,7 @@ impl crate::runtime::Client {
     /// `GET /me/messages/{message_id}/attachments/{attachment_id}`
     ///
     /// Supports the OData query options `$select`, `$expand`.
+    #[cfg(any(feature = "outlook"))]
     pub async fn get_me_messages_attachments(
         &self,
         message_id: &str,
@@ -465,6 +492,7 @@ impl crate::runtime::Client {
     /// `POST /sites/{site_id}/drive/items/{item_id}/createUploadSession`
     ///
     /// Header `If-Match` (optional): set it with `Request::header`.
+    #[cfg(any(feature = "sharepoint"))]
     pub async fn sites_drive_items_create_upload_session(
         &self,
         site_id: &str,
@@ -480,6 +508,7 @@ impl crate::runtime::Client {
     /// `GET /users/{user_id}/events/{event_id}/attachments`
     ///
     /// Supports the OData query options `$select`, `$expand`, `$top`.
+    #[cfg(any(feature = "outlook"))]
     pub async fn list_users_events_attachments(
         &self,
         user_id: &str,
@@ -492,6 +521,7 @@ impl crate::runtime::Client {
     /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
     ///
     /// `POST /users/{user_id}/events/{event_id}/attachments/createUploadSession`
+    #[cfg(any(feature = "outlook"))]
     pub async fn users_events_attachments_create_upload_session(
         &self,
         user_id: &str,
@@ -510,6 +540,7 @@ impl crate::runtime::Client {
     /// `GET /users/{user_id}/messages/{message_id}/attachments`
     ///
     /// Supports the OData query options `$select`, `$expand`, `$top`.
+    #[cfg(any(feature = "outlook"))]
     pub async fn list_users_messages_attachments(
         &self,
         user_id: &str,
@@ -522,6 +553,7 @@ impl crate::runtime::Client {
     /// Attach a file or other content to an existing message.
     ///
     /// `POST /users/{user_id}/messages/{message_id}/attachments`
+    #[cfg(any(feature = "outlook"))]
     pub async fn create_users_messages_attachments(
         &self,
         user_id: &str,
@@ -535,6 +567,7 @@ impl crate::runtime::Client {
     /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
     ///
     /// `POST /users/{user_id}/messages/{message_id}/attachments/createUploadSession`
+    #[cfg(any(feature = "outlook"))]
     pub async fn users_messages_attachments_create_upload_session(
         &self,
         user_id: &str,
@@ -555,6 +588,7 @@ impl crate::runtime::Client {
     /// Remove one attachment from a message.
     ///
     /// `DELETE /users/{user_id}/messages/{message_id}/attachments/{attachment_id}`
+    #[cfg(any(feature = "outlook"))]
     pub async fn delete_users_messages_attachments(
         &self,
         user_id: &str,
@@ -571,6 +605,7 @@ impl crate::runtime::Client {
     /// `GET /users/{user_id}/messages/{message_id}/attachments/{attachment_id}`
     ///
     /// Supports the OData query options `$select`, `$expand`.
+    #[cfg(any(feature = "outlook"))]
     pub async fn get_users_messages_attachments(
         &self,
         user_id: &str,
@@ -585,6 +620,7 @@ impl crate::runtime::Client {
     /// Open an upload session for sending a large file to a note as an attachment, one byte range at a time.
     ///
     /// `POST /users/{user_id}/notes/{note_id}/attachments/{attachment_id}/createUploadSession`
+    #[cfg(any(feature = "onenote"))]
     pub async fn users_notes_attachments_create_upload_session(
         &self,
         user_id: &str,

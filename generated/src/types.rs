@@ -4,6 +4,7 @@
 /// Abstract base type for content attached to a message, event, or note.
 ///
 /// `microsoft.graph.attachment`
+#[cfg(any(feature = "outlook"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Attachment {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
@@ -35,20 +36,25 @@ pub struct Attachment {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "outlook"))]
 impl Attachment {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachment";
 }
 /// The concrete types of `microsoft.graph.attachment`, chosen by `@odata.type`.
+#[cfg(any(feature = "outlook"))]
 #[derive(Debug, Clone, PartialEq)]
 pub enum AttachmentKind {
+    #[cfg(any(feature = "outlook"))]
     FileAttachment(FileAttachment),
     /// The base type itself, or a derived type this crate does not know.
     Other(Attachment),
 }
+#[cfg(any(feature = "outlook"))]
 impl Attachment {
     /// The concrete type named by `@odata.type`, with all its properties.
     pub fn into_kind(self) -> AttachmentKind {
+        #[cfg(any(feature = "outlook"))]
         if crate::runtime::odata::is_odata_type(
             self.odata_type.as_deref(),
             "microsoft.graph.fileAttachment",
@@ -63,6 +69,7 @@ impl Attachment {
 /// Describes a file that a client intends to attach through an upload session.
 ///
 /// `microsoft.graph.attachmentItem`
+#[cfg(any(feature = "onenote", feature = "outlook"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AttachmentItem {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
@@ -90,6 +97,7 @@ pub struct AttachmentItem {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "onenote", feature = "outlook"))]
 impl AttachmentItem {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachmentItem";
@@ -97,6 +105,7 @@ impl AttachmentItem {
 /// Lists the kinds of attachment that an upload session can create.
 ///
 /// `microsoft.graph.attachmentType`
+#[cfg(any(feature = "onenote", feature = "outlook"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
 pub enum AttachmentType {
@@ -109,6 +118,7 @@ pub enum AttachmentType {
     /// A value this crate does not know (added to the API after generation).
     Unknown(String),
 }
+#[cfg(any(feature = "onenote", feature = "outlook"))]
 impl AttachmentType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -120,6 +130,7 @@ impl AttachmentType {
         }
     }
 }
+#[cfg(any(feature = "onenote", feature = "outlook"))]
 impl From<String> for AttachmentType {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -130,6 +141,7 @@ impl From<String> for AttachmentType {
         }
     }
 }
+#[cfg(any(feature = "onenote", feature = "outlook"))]
 impl From<AttachmentType> for String {
     fn from(value: AttachmentType) -> Self {
         match value {
@@ -141,6 +153,7 @@ impl From<AttachmentType> for String {
 /// Metadata that a client supplies about a drive file when opening an upload session.
 ///
 /// `microsoft.graph.driveItemUploadableProperties`
+#[cfg(any(feature = "files", feature = "sharepoint"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DriveItemUploadableProperties {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
@@ -159,6 +172,7 @@ pub struct DriveItemUploadableProperties {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "files", feature = "sharepoint"))]
 impl DriveItemUploadableProperties {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveItemUploadableProperties";
@@ -168,6 +182,7 @@ impl DriveItemUploadableProperties {
 /// `microsoft.graph.fileAttachment`
 ///
 /// Includes the properties of its base type `microsoft.graph.attachment`.
+#[cfg(any(feature = "outlook"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileAttachment {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
@@ -212,10 +227,12 @@ pub struct FileAttachment {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "outlook"))]
 impl FileAttachment {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileAttachment";
 }
+#[cfg(any(feature = "outlook"))]
 impl From<FileAttachment> for Attachment {
     fn from(value: FileAttachment) -> Self {
         let mut base: Attachment = crate::runtime::odata::convert(&value)
@@ -229,6 +246,7 @@ impl From<FileAttachment> for Attachment {
 /// Describes a temporary session that accepts a large file in consecutive byte ranges.
 ///
 /// `microsoft.graph.uploadSession`
+#[cfg(any(feature = "onenote", feature = "outlook", feature = "sharepoint"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UploadSession {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
@@ -255,11 +273,13 @@ pub struct UploadSession {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "onenote", feature = "outlook", feature = "sharepoint"))]
 impl UploadSession {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.uploadSession";
 }
 /// Parameters of `attachment: createUploadSession`.
+#[cfg(any(feature = "outlook"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AttachmentCreateUploadSessionRequest {
     /// Details of the file to be attached; set at least the attachment type, the name, and the size.
@@ -270,6 +290,7 @@ pub struct AttachmentCreateUploadSessionRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Parameters of `driveItem: createUploadSession`.
+#[cfg(any(feature = "sharepoint"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DriveItemCreateUploadSessionRequest {
     /// Metadata about the file that is about to be uploaded.
@@ -283,6 +304,7 @@ pub struct DriveItemCreateUploadSessionRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Parameters of `fileAttachment: createUploadSession`.
+#[cfg(any(feature = "onenote"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileAttachmentCreateUploadSessionRequest {
     /// Details of the file to be attached; set at least the attachment type, the name, and the size.

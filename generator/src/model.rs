@@ -105,6 +105,9 @@ pub struct Operation {
     pub function_parameters: Vec<Property>,
     pub responses: Vec<ResponseSpec>,
     pub description: String,
+    /// Product area (Cargo feature of the generated crate), from the page's `ms.prod`.
+    #[serde(default)]
+    pub area: String,
     pub source: Source,
 }
 
@@ -148,6 +151,9 @@ pub struct TypeDef {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub inferred: bool,
     pub kind: TypeKind,
+    /// Product area of the page that documents (or first infers) the type.
+    #[serde(default)]
+    pub area: String,
     pub source: Source,
 }
 

@@ -1063,6 +1063,7 @@ mod tests {
             description: String::new(),
             inferred: false,
             kind: TypeKind::Object { base: base.map(Into::into), properties, navigation },
+            area: "other".into(),
             source: src(file, 5),
         }
     }
@@ -1082,6 +1083,7 @@ mod tests {
             function_parameters: Vec::new(),
             responses: vec![ResponseSpec { status: 200, body: returns.map(|r| r.parse::<TypeRef>().unwrap()) }],
             description: String::new(),
+            area: "other".into(),
             source: src(file, 7),
         }
     }
@@ -1114,6 +1116,7 @@ mod tests {
                         .map(|m| EnumMember { name: (*m).into(), description: String::new(), source: src("resources/color.md", 9) })
                         .collect(),
                 },
+                area: "other".into(),
                 source: src("resources/color.md", 1),
             },
         ];

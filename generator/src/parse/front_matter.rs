@@ -7,6 +7,8 @@ pub struct FrontMatter {
     pub title: Option<String>,
     pub doc_type: Option<String>,
     pub description: Option<String>,
+    /// `ms.prod`: the product area (workload) the page belongs to.
+    pub product: Option<String>,
 }
 
 /// Outcome of reading the front matter: the fields and, if the YAML was broken,
@@ -41,7 +43,7 @@ fn from_yaml(doc: &Yaml) -> FrontMatter {
         Yaml::Integer(i) => Some(i.to_string()),
         _ => None,
     };
-    FrontMatter { title: field("title"), doc_type: field("doc_type"), description: field("description") }
+    FrontMatter { title: field("title"), doc_type: field("doc_type"), description: field("description"), product: field("ms.prod") }
 }
 
 fn from_lines(yaml: &str) -> FrontMatter {
@@ -51,7 +53,7 @@ fn from_lines(yaml: &str) -> FrontMatter {
             (k.trim() == key).then(|| v.trim().trim_matches(['"', '\'']).to_owned())
         })
     };
-    FrontMatter { title: field("title"), doc_type: field("doc_type"), description: field("description") }
+    FrontMatter { title: field("title"), doc_type: field("doc_type"), description: field("description"), product: field("ms.prod") }
 }
 
 #[cfg(test)]

@@ -24,6 +24,8 @@ pub struct Page {
     pub kind: PageKind,
     pub title: String,
     pub title_line: u32,
+    /// Product area from `ms.prod`, normalized (`Outlook` -> `outlook`); `other` when absent.
+    pub area: String,
     pub namespace: Option<String>,
     pub description: String,
     pub http: Option<HttpSection>,
@@ -183,7 +185,8 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
             _ => None,
         })
         .or_else(|| front.title.clone().map(|t| (t, 1)))
-        .unwrap_or_default();
+        // No title: diagnostics about the page as a whole point at its first line.
+        .unwrap_or_else(|| (String::new(), 1));
     if title.is_empty() {
         diags.warn(file, 1, "missing-title", "the page has no `# title` heading and no front matter title");
     }
@@ -192,6 +195,7 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         kind: page_kind(file, front.doc_type.as_deref(), &title),
         title,
         title_line,
+        area: area_name(front.product.as_deref()),
         namespace: None,
         description: front.description.clone().unwrap_or_default(),
         http: None,
@@ -221,6 +225,23 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         page.kind = PageKind::Api;
     }
     page
+}
+
+/// A Cargo feature name from `ms.prod`: lower-case ASCII letters, digits and `-`.
+pub fn area_name(product: Option<&str>) -> String {
+    let name: String = product
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let name = name.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
+    if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) || matches!(name.as_str(), "full" | "default" | "client") {
+        "other".to_owned()
+    } else {
+        name
+    }
 }
 
 fn page_kind(file: &str, doc_type: Option<&str>, title: &str) -> PageKind {

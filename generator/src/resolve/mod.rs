@@ -59,7 +59,7 @@ fn type_defs(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> Vec<(Ty
             Form::Object => (object_kind(page, index, diags), page.description.clone()),
         };
         let description = if documented.anchor.is_some() { String::new() } else { description };
-        defs.push((TypeDef { namespace: namespace.clone(), name: documented.name, description, inferred: false, kind, source }, origin));
+        defs.push((TypeDef { namespace: namespace.clone(), name: documented.name, description, inferred: false, kind, area: page.area.clone(), source }, origin));
     }
     defs
 }

@@ -109,6 +109,7 @@ impl<'a> OperationResolver<'a> {
                 function_parameters: parameters_in_call(&function_parameters, &request.path),
                 responses: vec![response.clone()],
                 description: page.description.clone(),
+                area: page.area.clone(),
                 source: Source { file: page.file.clone(), line },
             });
         }
@@ -322,6 +323,7 @@ impl<'a> OperationResolver<'a> {
             description: String::new(),
             inferred: true,
             kind: TypeKind::Object { base: None, properties, navigation: Vec::new() },
+            area: page.area.clone(),
             source,
         });
         TypeRef::Named(qualified)

@@ -24,6 +24,20 @@ pub struct Context<'m> {
     /// Base type -> the Rust name of the enum over its derived types (only bases that have some).
     kind_names: BTreeMap<String, String>,
     descendants: BTreeMap<String, Vec<String>>,
+    /// Every product area (Cargo feature) of the model.
+    areas: BTreeSet<String>,
+    /// Type -> the areas whose operations or pages need it (transitively).
+    type_areas: BTreeMap<String, BTreeSet<String>>,
+    /// Parameter struct (Rust name) -> areas of the operations that take it.
+    parameter_areas: BTreeMap<String, BTreeSet<String>>,
+    /// Rust names of each operation (same order as `model.operations`).
+    operation_names: Vec<OperationNames>,
+}
+
+/// The Rust function name of an operation and of its path parameters.
+struct OperationNames {
+    function: String,
+    path_params: Vec<String>,
 }
 
 impl<'m> Context<'m> {
@@ -62,6 +76,10 @@ impl<'m> Context<'m> {
             boxed: BTreeSet::new(),
             kind_names: BTreeMap::new(),
             descendants: BTreeMap::new(),
+            areas: model.operations.iter().map(|o| o.area.clone()).chain(model.types.iter().map(|t| t.area.clone())).collect(),
+            type_areas: BTreeMap::new(),
+            parameter_areas: BTreeMap::new(),
+            operation_names: Vec::new(),
         };
         for def in &model.types {
             let qualified = def.qualified_name();
@@ -77,7 +95,41 @@ impl<'m> Context<'m> {
             }
         }
         cx.boxed = cx.recursive_fields();
+        cx.type_areas = cx.compute_type_areas();
+        for op in &model.operations {
+            if let Some(RequestBody::Parameters { type_name: name, .. }) = &op.request_body {
+                let rust = cx.parameter_struct_name(name).to_owned();
+                cx.parameter_areas.entry(rust).or_default().insert(op.area.clone());
+            }
+        }
+        cx.operation_names = cx.name_operations(diags);
         cx
+    }
+
+    /// Function names unique in the `operations` module and among `Client`'s
+    /// methods; path parameters unique within their function and never
+    /// shadowing what its body calls.
+    fn name_operations(&self, diags: &mut Diagnostics) -> Vec<OperationNames> {
+        let mut functions = Scope::with_reserved(names::RESERVED_FUNCTION_NAMES);
+        self.model
+            .operations
+            .iter()
+            .map(|op| {
+                let function = functions.claim(&names::snake_name(&op.id));
+                self.report_rename(diags, &op.source, "operation", &op.id, &function);
+                let mut params = Scope::with_reserved(&["body", "self", "request", "encode_path_segment", &function]);
+                let path_params = op
+                    .path_params
+                    .iter()
+                    .map(|param| {
+                        let rust = params.claim(&names::snake_name(&param.name));
+                        self.report_rename(diags, &op.source, "path parameter", &param.name, &rust);
+                        rust
+                    })
+                    .collect();
+                OperationNames { function, path_params }
+            })
+            .collect()
     }
 
     fn type_name(&self, qualified: &str) -> &str {
@@ -126,6 +178,62 @@ impl<'m> Context<'m> {
             }
         }
         fields
+    }
+
+    /// Which areas need each type: an area needs the types its operations take
+    /// and return and the types its pages document, and everything those types
+    /// hold or inherit from, so every feature compiles on its own.
+    fn compute_type_areas(&self) -> BTreeMap<String, BTreeSet<String>> {
+        let mut roots: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for op in &self.model.operations {
+            let mut refs: Vec<&TypeRef> = op.responses.iter().filter_map(|r| r.body.as_ref()).collect();
+            refs.extend(op.function_parameters.iter().map(|p| &p.ty));
+            match &op.request_body {
+                Some(RequestBody::Parameters { parameters, .. }) => refs.extend(parameters.iter().map(|p| &p.ty)),
+                Some(RequestBody::Resource { ty }) => refs.push(ty),
+                None => {}
+            }
+            let named = refs.into_iter().filter_map(|t| match t.item() {
+                TypeRef::Named(name) => Some(name.clone()),
+                _ => None,
+            });
+            roots.entry(op.area.as_str()).or_default().extend(named);
+        }
+        for def in &self.model.types {
+            roots.entry(def.area.as_str()).or_default().push(def.qualified_name());
+        }
+        let mut type_areas: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (area, mut stack) in roots {
+            while let Some(name) = stack.pop() {
+                let areas = type_areas.entry(name.clone()).or_default();
+                if !areas.insert(area.to_owned()) {
+                    continue;
+                }
+                stack.extend(self.ancestors(&name));
+                stack.extend(self.all_fields(&name).into_iter().filter_map(|p| match p.ty.item() {
+                    TypeRef::Named(target) => Some(target.clone()),
+                    _ => None,
+                }));
+            }
+        }
+        type_areas
+    }
+
+    /// `#[cfg(any(feature = "a", ...))]` for items needed by `areas`; nothing when every area needs them.
+    fn cfg(&self, areas: &BTreeSet<String>) -> TokenStream {
+        if areas.is_empty() || self.areas.is_subset(areas) {
+            return TokenStream::new();
+        }
+        let names = areas.iter();
+        quote! { #[cfg(any(#(feature = #names),*))] }
+    }
+
+    fn type_cfg(&self, qualified: &str) -> TokenStream {
+        self.cfg(self.type_areas.get(qualified).unwrap_or(&BTreeSet::new()))
+    }
+
+    fn area_cfg(&self, area: &str) -> TokenStream {
+        self.cfg(&BTreeSet::from([area.to_owned()]))
     }
 
     /// Fields holding (not in a `Vec`) a struct that can reach back to the owner.
@@ -233,6 +341,12 @@ fn primitive(p: Primitive) -> TokenStream {
 }
 
 /// The `types.rs` and `operations.rs` sources, formatted.
+/// The Cargo features of the generated crate: one per product area.
+pub fn areas(model: &ApiModel) -> Vec<String> {
+    let areas: BTreeSet<&str> = model.operations.iter().map(|o| o.area.as_str()).chain(model.types.iter().map(|t| t.area.as_str())).collect();
+    areas.into_iter().map(str::to_owned).collect()
+}
+
 pub fn emit_modules(model: &ApiModel, diags: &mut Diagnostics) -> Result<Vec<(&'static str, String)>, String> {
     let cx = Context::new(model, diags);
     let types = types::types_module(&cx, diags);

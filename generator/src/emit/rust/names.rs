@@ -44,6 +44,28 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Unknown",
 ];
 
+/// Names an operation function or `Client` method must not take: what the
+/// generated `operations` module imports, and every inherent method of the
+/// runtime's `Client` (a test checks this list against `templates/`).
+pub const RESERVED_FUNCTION_NAMES: &[&str] = &[
+    "encode_path_segment",
+    "all_pages",
+    "attempt",
+    "base_url",
+    "builder",
+    "download",
+    "download_to",
+    "execute",
+    "get_link",
+    "is_own_url",
+    "large_file_upload",
+    "new",
+    "next_page",
+    "send",
+    "stream_pages",
+    "stream_items",
+];
+
 /// Keywords that cannot be raw identifiers.
 const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "extern", "_"];
 
@@ -154,6 +176,30 @@ mod tests {
         assert_eq!(snake_name("3d"), "n3d");
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("self_").to_string(), "self_");
+    }
+
+    /// Every inherent method of `Client` in the runtime templates is reserved,
+    /// so an operation named like one (`POST /send`) cannot collide with it.
+    #[test]
+    fn client_methods_are_reserved_function_names() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../templates/src/runtime");
+        let mut methods = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let file = syn::parse_file(&std::fs::read_to_string(entry.unwrap().path()).unwrap()).unwrap();
+            for item in file.items {
+                let syn::Item::Impl(block) = item else { continue };
+                let is_client = matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+                if is_client && block.trait_.is_none() {
+                    methods.extend(block.items.iter().filter_map(|i| match i {
+                        syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+                        _ => None,
+                    }));
+                }
+            }
+        }
+        assert!(methods.len() > 5, "{methods:?}");
+        let missing: Vec<&String> = methods.iter().filter(|m| !RESERVED_FUNCTION_NAMES.contains(&m.as_str())).collect();
+        assert!(missing.is_empty(), "add {missing:?} to RESERVED_FUNCTION_NAMES");
     }
 
     #[test]

@@ -1,16 +1,17 @@
 //! Operations -> request-building functions (the generated `operations`
 //! module) and, behind the `client` feature, `Client` methods that send them.
 
-use super::names::{ident, Scope};
+use super::names::ident;
 use super::types::{doc_lines, docs};
-use super::Context;
+use super::{Context, OperationNames};
 use crate::model::{Operation, RequestBody, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 pub fn operations_module(cx: &Context<'_>) -> TokenStream {
-    let functions = cx.model.operations.iter().map(|op| request_function(cx, op));
-    let methods = cx.model.operations.iter().map(|op| client_method(cx, op));
+    let named = || cx.model.operations.iter().zip(&cx.operation_names);
+    let functions = named().map(|(op, names)| request_function(cx, op, names));
+    let methods = named().map(|(op, names)| client_method(cx, op, names));
     quote! {
         //! One function per documented method and path. Each builds a [`Request`]
         //! without touching the network; with the `client` feature the same
@@ -37,12 +38,11 @@ struct Signature {
     doc: TokenStream,
 }
 
-fn signature(cx: &Context<'_>, op: &Operation) -> Signature {
-    let mut scope = Scope::with_reserved(&["body", "self", "request"]);
+fn signature(cx: &Context<'_>, op: &Operation, names: &OperationNames) -> Signature {
     let mut params = Vec::new();
     let mut args = Vec::new();
-    for param in &op.path_params {
-        let name = ident(&scope.claim(&param.name));
+    for name in &names.path_params {
+        let name = ident(name);
         params.push(quote! { #name: &str });
         args.push(quote! { #name });
     }
@@ -89,25 +89,29 @@ fn operation_doc(op: &Operation) -> TokenStream {
     docs(&lines)
 }
 
-fn request_function(cx: &Context<'_>, op: &Operation) -> TokenStream {
-    let Signature { params, response, doc, .. } = signature(cx, op);
-    let name = ident(&op.id);
+fn request_function(cx: &Context<'_>, op: &Operation, names: &OperationNames) -> TokenStream {
+    let Signature { params, response, doc, .. } = signature(cx, op, names);
+    let name = ident(&names.function);
     let method = format_ident!("{}", method_variant(&op.method));
-    let path = path_expression(op);
+    let path = path_expression(op, names);
     let body = op.request_body.as_ref().map(|_| quote! { .json(body) });
+    let cfg = cx.area_cfg(&op.area);
     quote! {
         #doc
+        #cfg
         pub fn #name(#(#params),*) -> Request<#response> {
             Request::new(Method::#method, #path) #body
         }
     }
 }
 
-fn client_method(cx: &Context<'_>, op: &Operation) -> TokenStream {
-    let Signature { params, args, response, doc } = signature(cx, op);
-    let name = ident(&op.id);
+fn client_method(cx: &Context<'_>, op: &Operation, names: &OperationNames) -> TokenStream {
+    let Signature { params, args, response, doc } = signature(cx, op, names);
+    let name = ident(&names.function);
+    let cfg = cx.area_cfg(&op.area);
     quote! {
         #doc
+        #cfg
         pub async fn #name(&self, #(#params),*) -> Result<#response, crate::runtime::Error> {
             self.send(#name(#(#args),*)).await
         }
@@ -125,18 +129,36 @@ fn method_variant(method: &str) -> &'static str {
 }
 
 /// `format!("/users/{}/messages", encode_path_segment(user_id))`, or a plain literal.
-fn path_expression(op: &Operation) -> TokenStream {
+/// Placeholders are found in path order, so each `{}` of the template has
+/// exactly one argument whatever the literal text around them holds.
+fn path_expression(op: &Operation, names: &OperationNames) -> TokenStream {
     if op.path_params.is_empty() {
         let path = &op.path;
         return quote! { #path };
     }
-    let mut template = op.path.replace('{', "{{").replace('}', "}}");
-    let mut scope = Scope::with_reserved(&["body", "self", "request"]);
+    let escape = |text: &str| text.replace('{', "{{").replace('}', "}}");
+    let mut template = String::new();
+    let mut rest = op.path.as_str();
     let mut args = Vec::new();
-    for param in &op.path_params {
-        template = template.replacen(&format!("{{{{{}}}}}", param.name), "{}", 1);
-        let name = ident(&scope.claim(&param.name));
-        args.push(quote! { encode_path_segment(#name) });
+    let mut unused = Vec::new();
+    for (param, rust) in op.path_params.iter().zip(&names.path_params) {
+        let name = ident(rust);
+        match rest.split_once(&format!("{{{}}}", param.name)) {
+            Some((before, after)) => {
+                template.push_str(&escape(before));
+                template.push_str("{}");
+                args.push(quote! { encode_path_segment(#name) });
+                rest = after;
+            }
+            // Not in the path (a model not made by `resolve`): the argument is ignored.
+            None => unused.push(name),
+        }
     }
-    quote! { format!(#template, #(#args),*) }
+    template.push_str(&escape(rest));
+    let path = quote! { format!(#template, #(#args),*) };
+    if unused.is_empty() {
+        path
+    } else {
+        quote! { { #(let _ = #unused;)* #path } }
+    }
 }

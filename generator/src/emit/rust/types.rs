@@ -40,8 +40,10 @@ fn object(cx: &Context<'_>, def: &TypeDef, diags: &mut Diagnostics) -> TokenStre
     let odata_type = format!("#{}", def.qualified_name());
     let conversions = upcasts(cx, def);
     let kind = kind_enum(cx, def);
+    let cfg = cx.type_cfg(&def.qualified_name());
     quote! {
         #doc
+        #cfg
         #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct #name {
             /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
@@ -53,6 +55,7 @@ fn object(cx: &Context<'_>, def: &TypeDef, diags: &mut Diagnostics) -> TokenStre
             pub additional_properties: serde_json::Map<String, serde_json::Value>,
         }
 
+        #cfg
         impl #name {
             /// This type's `@odata.type` discriminator.
             pub const ODATA_TYPE: &'static str = #odata_type;
@@ -67,11 +70,14 @@ fn object(cx: &Context<'_>, def: &TypeDef, diags: &mut Diagnostics) -> TokenStre
 /// the API takes its base type, and it keeps its `@odata.type`.
 fn upcasts(cx: &Context<'_>, def: &TypeDef) -> Vec<TokenStream> {
     let derived = format_ident!("{}", cx.type_name(&def.qualified_name()));
+    // The derived type's areas include its bases' (bases are part of what it needs).
+    let cfg = cx.type_cfg(&def.qualified_name());
     cx.ancestors(&def.qualified_name())
         .iter()
         .map(|base| {
             let base = format_ident!("{}", cx.type_name(base));
             quote! {
+                #cfg
                 impl From<#derived> for #base {
                     fn from(value: #derived) -> Self {
                         let mut base: #base = crate::runtime::odata::convert(&value).unwrap_or_default();
@@ -95,20 +101,25 @@ fn kind_enum(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     let variants: Vec<_> = descendants.iter().map(|d| format_ident!("{}", scope.claim(cx.type_name(d)))).collect();
     let types: Vec<_> = descendants.iter().map(|d| format_ident!("{}", cx.type_name(d))).collect();
     let names: Vec<&String> = descendants.iter().collect();
+    let variant_cfgs: Vec<TokenStream> = descendants.iter().map(|d| cx.type_cfg(d)).collect();
+    let cfg = cx.type_cfg(&qualified);
     let doc = format!(" The concrete types of `{qualified}`, chosen by `@odata.type`.");
     quote! {
         #[doc = #doc]
+        #cfg
         #[derive(Debug, Clone, PartialEq)]
         pub enum #kind {
-            #( #variants(#types), )*
+            #( #variant_cfgs #variants(#types), )*
             /// The base type itself, or a derived type this crate does not know.
             Other(#base),
         }
 
+        #cfg
         impl #base {
             /// The concrete type named by `@odata.type`, with all its properties.
             pub fn into_kind(self) -> #kind {
                 #(
+                    #variant_cfgs
                     if crate::runtime::odata::is_odata_type(self.odata_type.as_deref(), #names) {
                         if let Some(concrete) = crate::runtime::odata::convert(&self) {
                             return #kind::#variants(concrete);
@@ -125,8 +136,10 @@ fn parameter_struct(cx: &Context<'_>, name: &str, parameters: &[Property], title
     let ident = format_ident!("{}", name);
     let fields = fields_tokens(cx, name, &parameters.iter().collect::<Vec<_>>(), diags);
     let doc = docs(&[format!("Parameters of `{title}`.")]);
+    let cfg = cx.cfg(cx.parameter_areas.get(name).unwrap_or(&Default::default()));
     quote! {
         #doc
+        #cfg
         #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct #ident {
             #(#fields)*
@@ -141,6 +154,8 @@ fn fields_tokens(cx: &Context<'_>, owner: &str, fields: &[&Property], diags: &mu
     let mut scope = Scope::with_reserved(&["additional_properties", "odata_type"]);
     fields
         .iter()
+        // Every struct already carries `@odata.type` as `odata_type`.
+        .filter(|property| property.json_name != "@odata.type")
         .map(|property| {
             let rust = scope.claim(&snake_name(&property.json_name));
             cx.report_rename(diags, &property.source, "property", &property.json_name, &rust);
@@ -182,8 +197,10 @@ fn enumeration(cx: &Context<'_>, def: &TypeDef, members: &[EnumMember], diags: &
         docs_per_variant.push(docs(&doc_lines(&member.description)));
     }
     let doc = docs(&[doc_lines(&def.description), vec![format!("`{}`", def.qualified_name())]].concat());
+    let cfg = cx.type_cfg(&def.qualified_name());
     quote! {
         #doc
+        #cfg
         #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(from = "String", into = "String")]
         pub enum #name {
@@ -192,6 +209,7 @@ fn enumeration(cx: &Context<'_>, def: &TypeDef, members: &[EnumMember], diags: &
             Unknown(String),
         }
 
+        #cfg
         impl #name {
             /// The value on the wire.
             pub fn as_str(&self) -> &str {
@@ -202,6 +220,7 @@ fn enumeration(cx: &Context<'_>, def: &TypeDef, members: &[EnumMember], diags: &
             }
         }
 
+        #cfg
         impl From<String> for #name {
             fn from(value: String) -> Self {
                 match value.as_str() {
@@ -211,6 +230,7 @@ fn enumeration(cx: &Context<'_>, def: &TypeDef, members: &[EnumMember], diags: &
             }
         }
 
+        #cfg
         impl From<#name> for String {
             fn from(value: #name) -> Self {
                 match value {
