@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod load;
 pub mod model;

@@ -37,6 +37,16 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// API changes between two versions of the docs, breaking changes first.
+    Diff {
+        /// A docs directory, an api-model.json, or a git revision: `REV` (its docs-input/) or `REV:path`.
+        old: String,
+        /// Same forms as OLD.
+        new: String,
+        /// `md`: a changelog for a pull request; `json`: `{"changes": [...]}`.
+        #[arg(long, default_value = "md", value_parser = ["md", "json"])]
+        format: String,
+    },
     /// Compare the model built from the docs with the API's CSDL metadata (the answer key): recall, precision, disagreements.
     Audit {
         #[arg(long)]
@@ -55,6 +65,7 @@ fn main() -> ExitCode {
         Command::Gen { docs, out, check, crate_name } => gen(docs, out, check, crate_name),
         Command::Openapi { docs, out } => openapi(docs, &out),
         Command::Audit { docs, metadata, json } => audit(&docs, &metadata, json.as_deref()),
+        Command::Diff { old, new, format } => diff(&old, &new, &format),
     };
     match result {
         Ok(code) => code,
@@ -95,6 +106,7 @@ fn gen(docs: Option<PathBuf>, out: Option<PathBuf>, check: bool, crate_name: Str
         eprintln!("{} file(s) in {} differ from the docs; run `cargo xtask gen`", drift.len(), out.display());
         return Ok(ExitCode::FAILURE);
     }
+    let previous_snapshot = std::fs::read_to_string(out.join(docgen::emit::MODEL_SNAPSHOT)).ok();
     let written = docgen::output::write(&out, &generation.files).map_err(|e| format!("writing {}: {e}", out.display()))?;
     eprintln!(
         "generated {} ({counts}): {} written, {} unchanged, {} removed",
@@ -103,6 +115,7 @@ fn gen(docs: Option<PathBuf>, out: Option<PathBuf>, check: bool, crate_name: Str
         written.unchanged,
         written.removed.len()
     );
+    eprintln!("{}", docgen::diff::snapshot_summary(previous_snapshot.as_deref(), &generation.model));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -132,5 +145,21 @@ fn audit(docs: &Path, metadata: &Path, json: Option<&Path>) -> Result<ExitCode, 
         eprintln!("wrote {}", path.display());
     }
     eprintln!("audit took {:.2}s", started.elapsed().as_secs_f64());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn diff(old: &str, new: &str, format: &str) -> Result<ExitCode, String> {
+    let started = std::time::Instant::now();
+    let (old, new) = docgen::diff::input::load_pair(old, new, &project_root())?;
+    let changes = docgen::diff::diff(&old.model, &new.model);
+    match format {
+        "json" => print!("{}", docgen::diff::json::render(&changes)),
+        _ => print!("{}", docgen::diff::markdown::render(&changes, &old.label, &new.label)),
+    }
+    for side in [&old, &new] {
+        let diagnostics = side.diagnostics.as_deref().map(|d| format!("; diagnostics: {d}")).unwrap_or_default();
+        eprintln!("{}: {} operations, {} types{diagnostics}", side.label, side.model.operations.len(), side.model.types.len());
+    }
+    eprintln!("api changes: {} (diff took {:.2}s)", docgen::diff::Counts::of(&changes), started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
 }

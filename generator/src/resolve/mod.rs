@@ -30,7 +30,7 @@ pub fn resolve(pages: &[Page], diags: &mut Diagnostics) -> ApiModel {
     }
     for (def, _) in duplicates {
         if let Some(target) = index.merged_into(&def.qualified_name()).and_then(|q| types.get_mut(q)) {
-            merge_type(target, def);
+            merge_type(target, def, diags);
         }
     }
     let mut resolver = operations::OperationResolver::new(&index, &mut types);
@@ -59,7 +59,18 @@ fn type_defs(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> Vec<(Ty
             Form::Object => (object_kind(page, index, diags), page.description.clone()),
         };
         let description = if documented.anchor.is_some() { String::new() } else { description };
-        defs.push((TypeDef { namespace: namespace.clone(), name: documented.name, description, inferred: false, kind, area: page.area.clone(), source }, origin));
+        defs.push((
+            TypeDef {
+                namespace: namespace.clone(),
+                name: documented.name,
+                description,
+                inferred: false,
+                kind,
+                area: page.area.clone(),
+                source,
+            },
+            origin,
+        ));
     }
     defs
 }
@@ -75,20 +86,29 @@ fn report_title_mismatch(page: &Page, name: &str, diags: &mut Diagnostics) {
 }
 
 /// Adds what a second page documents about a type (members, properties) to the kept definition.
-fn merge_type(target: &mut TypeDef, extra: TypeDef) {
+/// A property both pages document keeps the first page's definition; when
+/// the second disagrees on its type, that is reported.
+fn merge_type(target: &mut TypeDef, extra: TypeDef, diags: &mut Diagnostics) {
+    let conflict = |kept: &Property, dropped: &Property, diags: &mut Diagnostics| {
+        if kept.ty != dropped.ty {
+            let message = format!(
+                "property `{}` is also documented at {} as `{}`; this page's `{}` is dropped",
+                dropped.json_name, kept.source, kept.ty, dropped.ty
+            );
+            diags.warn(&dropped.source.file, dropped.source.line, "conflicting-duplicate", message);
+        }
+    };
+    let (qualified, kept_at) = (target.qualified_name(), target.source.clone());
     match (&mut target.kind, extra.kind) {
         (TypeKind::Object { base, properties, navigation }, TypeKind::Object { base: extra_base, properties: p, navigation: n }) => {
             if base.is_none() {
                 *base = extra_base;
             }
-            for property in p {
-                if !properties.iter().chain(navigation.iter()).any(|q| q.json_name.eq_ignore_ascii_case(&property.json_name)) {
-                    properties.push(property);
-                }
-            }
-            for property in n {
-                if !properties.iter().chain(navigation.iter()).any(|q| q.json_name.eq_ignore_ascii_case(&property.json_name)) {
-                    navigation.push(property);
+            for (property, is_navigation) in p.into_iter().map(|p| (p, false)).chain(n.into_iter().map(|n| (n, true))) {
+                match properties.iter().chain(navigation.iter()).find(|q| q.json_name.eq_ignore_ascii_case(&property.json_name)) {
+                    Some(kept) => conflict(kept, &property, diags),
+                    None if is_navigation => navigation.push(property),
+                    None => properties.push(property),
                 }
             }
         }
@@ -99,7 +119,14 @@ fn merge_type(target: &mut TypeDef, extra: TypeDef) {
                 }
             }
         }
-        _ => {}
+        (kept, _) => {
+            let form = |k: &TypeKind| if matches!(k, TypeKind::Enum { .. }) { "an enum" } else { "an object type" };
+            let message = format!(
+                "`{qualified}` is documented at {kept_at} as {}; this page, which documents it as the other form, is dropped",
+                form(kept)
+            );
+            diags.warn(&extra.source.file, extra.source.line, "conflicting-duplicate", message);
+        }
     }
 }
 
@@ -110,7 +137,8 @@ fn object_kind(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> TypeK
     // tables omit are kept (and reported), so no documented member is lost.
     let documented = |name: &str| properties.iter().chain(&navigation).any(|p: &Property| p.json_name.eq_ignore_ascii_case(name));
     let missing: Vec<Property> = properties_from_json(page, index).into_iter().filter(|p| !documented(&p.json_name)).collect();
-    if !missing.is_empty() && !(properties.is_empty() && navigation.is_empty()) {
+    let has_tables = !properties.is_empty() || !navigation.is_empty();
+    if !missing.is_empty() && has_tables {
         let names = missing.iter().map(|p| format!("`{}`", p.json_name)).collect::<Vec<_>>().join(", ");
         let line = missing[0].source.line;
         diags.warn(
@@ -191,13 +219,14 @@ fn check_bases(types: &mut BTreeMap<String, TypeDef>, diags: &mut Diagnostics) {
         let mut current = name.clone();
         while let Some(base) = base_of(types, &current) {
             if seen.contains(&base) || !types.contains_key(&base) {
-                let def = &types[&name];
+                // Reported where the dropped link is documented: on `current`, whose base it is.
+                let def = &types[&current];
                 let reason = if seen.contains(&base) { "inheritance loops back to it" } else { "the base type is not documented" };
                 diags.warn(
                     &def.source.file,
                     def.source.line,
                     "bad-base-type",
-                    format!("`{name}` inherits from `{base}` but {reason}; the base is dropped"),
+                    format!("`{current}` inherits from `{base}` but {reason}; the base is dropped"),
                 );
                 if let Some(TypeDef { kind: TypeKind::Object { base, .. }, .. }) = types.get_mut(&current) {
                     *base = None;

@@ -1,0 +1,118 @@
+//! The two sides of a diff, from what a user types: a docs tree (directory), a
+//! model snapshot (`api-model.json`), or a git revision of the docs (`REV`,
+//! meaning `REV:docs-input`, or `REV:path`, the path relative to the
+//! repository root). A revision is materialized with `git archive` into a
+//! temporary directory, removed once its model is built.
+
+use crate::model::ApiModel;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Where a git revision's docs are when no path is given.
+pub const DEFAULT_DOCS_PATH: &str = "docs-input";
+
+/// One side of a diff, loaded.
+#[derive(Debug)]
+pub struct Side {
+    /// What the user typed, or `REV:path` for a revision.
+    pub label: String,
+    pub model: ApiModel,
+    /// The diagnostics summary of building the model (`None` for a snapshot).
+    pub diagnostics: Option<String>,
+}
+
+/// Reads a model snapshot written by `gen` (sources without lines) or a full model.
+pub fn model_from_snapshot(text: &str) -> Result<ApiModel, String> {
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+/// Loads one side: an existing directory is a docs tree, an existing file a
+/// model snapshot, anything else a git revision of the repository at `repo`.
+pub fn load(spec: &str, repo: &Path) -> Result<Side, String> {
+    let path = Path::new(spec);
+    if path.is_dir() {
+        return from_docs(spec.to_owned(), path);
+    }
+    if path.is_file() {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{spec}: {e}"))?;
+        let model = model_from_snapshot(&text).map_err(|e| format!("{spec}: not a model snapshot: {e}"))?;
+        return Ok(Side { label: spec.to_owned(), model, diagnostics: None });
+    }
+    let (rev, docs_path) = spec.split_once(':').unwrap_or((spec, DEFAULT_DOCS_PATH));
+    let label = format!("{rev}:{docs_path}");
+    let tree = materialize(repo, rev, docs_path).map_err(|e| format!("`{spec}` is neither a directory, a file nor a git revision: {e}"))?;
+    from_docs(label, tree.path())
+}
+
+/// Loads both sides at once, each on its own thread.
+pub fn load_pair(old: &str, new: &str, repo: &Path) -> Result<(Side, Side), String> {
+    std::thread::scope(|scope| {
+        let old = scope.spawn(|| load(old, repo));
+        let new = load(new, repo);
+        let old = old.join().map_err(|_| "building the old model panicked".to_owned())?;
+        Ok((old?, new?))
+    })
+}
+
+fn from_docs(label: String, dir: &Path) -> Result<Side, String> {
+    let (model, diags) = crate::build_model(dir).map_err(|e| format!("{label}: {e}"))?;
+    Ok(Side { label, model, diagnostics: Some(diags.summary()) })
+}
+
+/// A directory removed when dropped.
+pub struct TempTree {
+    path: PathBuf,
+}
+
+impl TempTree {
+    fn new() -> std::io::Result<TempTree> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("docgen-diff-{}-{nanos}-{n}", std::process::id()));
+        std::fs::create_dir(&path)?;
+        Ok(TempTree { path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for TempTree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// Extracts the tree `rev:path` of the git repository at `repo` into a temporary directory.
+pub fn materialize(repo: &Path, rev: &str, path: &str) -> Result<TempTree, String> {
+    let treeish = format!("{rev}:{}", path.trim_matches('/'));
+    let kind = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["cat-file", "-t", &treeish])
+        .stderr(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !kind.status.success() || kind.stdout.trim_ascii() != b"tree" {
+        return Err(format!("`{treeish}` is not a directory in the git repository at {}", repo.display()));
+    }
+    let tree = TempTree::new().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let mut archive = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["archive", "--format=tar", &treeish])
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run git archive: {e}"))?;
+    let stdout = archive.stdout.take().ok_or("git archive has no output")?;
+    let untar = Command::new("tar").arg("-x").arg("-C").arg(tree.path()).stdin(stdout).status();
+    let archived = archive.wait().map_err(|e| format!("git archive: {e}"))?;
+    let untar = untar.map_err(|e| format!("cannot run tar: {e}"))?;
+    if !archived.success() || !untar.success() {
+        return Err(format!("extracting `{treeish}` failed (git archive: {archived}, tar: {untar})"));
+    }
+    Ok(tree)
+}

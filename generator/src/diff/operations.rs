@@ -1,0 +1,356 @@
+//! Operations, their parameters (action parameters, query options, headers),
+//! request bodies and responses.
+
+use super::{code, Change, Delta, Element};
+use crate::model::{ApiModel, Operation, Property, RequestBody, ResponseSpec, Source, TypeKind, TypeRef};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The identity of an operation: `METHOD path` with every `{...}` placeholder
+/// replaced by `{}` and the literal text lower-cased.
+pub fn operation_key(method: &str, documented_path: &str) -> String {
+    let mut key = method.trim().to_ascii_uppercase();
+    key.push(' ');
+    let mut rest = documented_path.trim();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+        key.push_str(&rest[..open].to_lowercase());
+        key.push_str("{}");
+        rest = &rest[close + 1..];
+    }
+    key.push_str(&rest.to_lowercase());
+    key
+}
+
+fn display_name(op: &Operation) -> String {
+    format!("{} {}", op.method, op.documented_path)
+}
+
+pub(super) fn diff_operations(old: &ApiModel, new: &ApiModel, out: &mut Vec<Change>) {
+    let resources = ResourceIndex::new(old, new);
+    let mut keys: BTreeMap<String, (Vec<&Operation>, Vec<&Operation>)> = BTreeMap::new();
+    for op in &old.operations {
+        keys.entry(operation_key(&op.method, &op.documented_path)).or_default().0.push(op);
+    }
+    for op in &new.operations {
+        keys.entry(operation_key(&op.method, &op.documented_path)).or_default().1.push(op);
+    }
+    let (mut removed, mut added) = (Vec::new(), Vec::new());
+    for (before, after) in keys.into_values() {
+        let (pairs, gone, new) = pair(before, after);
+        removed.extend(gone);
+        added.extend(new);
+        for (a, b) in pairs {
+            diff_operation(a, b, &resources, out);
+        }
+    }
+    // A page that lost an operation often documents its replacement (a new path prefix).
+    let mut added_by_page: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
+    for op in &added {
+        added_by_page.entry(op.source.file.as_str()).or_default().push(op);
+    }
+    for op in removed {
+        let mut detail = format!("function {} removed", code(&op.id));
+        if let Some(on_page) = added_by_page.get(op.source.file.as_str()) {
+            let same_method: Vec<&&Operation> = on_page.iter().filter(|o| o.method == op.method).collect();
+            if let Some(first) = same_method.first() {
+                let more = if same_method.len() > 1 { format!(" (and {} more)", same_method.len() - 1) } else { String::new() };
+                detail.push_str(&format!("; its page now documents {}{more}", code(&display_name(first))));
+            }
+        }
+        out.push(operation_change(op, Delta::Removed, true, detail, Some(&op.source), None, &resources));
+    }
+    for op in added {
+        let returns = success_body(op).map(|t| format!(", returns {}", code(&t.to_string()))).unwrap_or_default();
+        let detail = format!("new function {}{returns}", code(&op.id));
+        out.push(operation_change(op, Delta::Added, false, detail, None, Some(&op.source), &resources));
+    }
+}
+
+/// Pairs the operations of OLD and NEW that share a key: same documented path
+/// first, then same page, then in order. Returns (pairs, only in OLD, only in NEW).
+#[allow(clippy::type_complexity)]
+fn pair<'a>(
+    mut before: Vec<&'a Operation>,
+    mut after: Vec<&'a Operation>,
+) -> (Vec<(&'a Operation, &'a Operation)>, Vec<&'a Operation>, Vec<&'a Operation>) {
+    let mut pairs = Vec::new();
+    let same_path = |a: &Operation, b: &Operation| a.documented_path == b.documented_path;
+    let same_page = |a: &Operation, b: &Operation| a.source.file == b.source.file;
+    let in_order = |_: &Operation, _: &Operation| true;
+    let rules: [&dyn Fn(&Operation, &Operation) -> bool; 3] = [&same_path, &same_page, &in_order];
+    for matches in rules {
+        let mut i = 0;
+        while i < before.len() {
+            match after.iter().position(|b| matches(before[i], b)) {
+                Some(j) => pairs.push((before.remove(i), after.remove(j))),
+                None => i += 1,
+            }
+        }
+    }
+    (pairs, before, after)
+}
+
+fn operation_change(
+    op: &Operation,
+    delta: Delta,
+    breaking: bool,
+    detail: String,
+    old: Option<&Source>,
+    new: Option<&Source>,
+    resources: &ResourceIndex,
+) -> Change {
+    Change {
+        element: Element::Operation,
+        name: display_name(op),
+        delta,
+        breaking,
+        detail,
+        old: old.cloned(),
+        new: new.cloned(),
+        resource: resources.of(op),
+    }
+}
+
+fn diff_operation(a: &Operation, b: &Operation, resources: &ResourceIndex, out: &mut Vec<Change>) {
+    let name = display_name(b);
+    let resource = resources.of(b);
+    let change = |element: Element, name: String, delta: Delta, breaking: bool, detail: String| Change {
+        element,
+        name,
+        delta,
+        breaking,
+        detail,
+        old: (delta != Delta::Added).then(|| a.source.clone()),
+        new: (delta != Delta::Removed).then(|| b.source.clone()),
+        resource: resource.clone(),
+    };
+    // Action parameters have rows of their own.
+    let located = |mut c: Change, p: Option<&Property>, q: Option<&Property>| {
+        c.old = p.map(|p| p.source.clone());
+        c.new = q.map(|q| q.source.clone());
+        c
+    };
+    let mut operation_details = Vec::new();
+    // A renamed function or a different body breaks callers; a move to another
+    // area does not with the default `full` feature, so it is reported but not breaking.
+    let mut signature_changed = false;
+    if a.id != b.id {
+        signature_changed = true;
+        operation_details.push(format!("function renamed {} -> {}", code(&a.id), code(&b.id)));
+    }
+    if let Some(body) = body_change(a.request_body.as_ref(), b.request_body.as_ref()) {
+        signature_changed = true;
+        operation_details.push(body);
+    }
+    // The function is compiled only with its area's Cargo feature. An empty
+    // area is a snapshot written before areas existed: nothing to compare.
+    if !a.area.is_empty() && !b.area.is_empty() && a.area != b.area {
+        operation_details.push(format!("moved from Cargo feature {} to {}", code(&a.area), code(&b.area)));
+    }
+    if !operation_details.is_empty() {
+        out.push(change(Element::Operation, name.clone(), Delta::Changed, signature_changed, operation_details.join("; ")));
+    }
+
+    // Action parameters, when both sides take them: `Option` fields of a `Default` struct.
+    if let (Some(RequestBody::Parameters { parameters: before, .. }), Some(RequestBody::Parameters { parameters: after, .. })) =
+        (&a.request_body, &b.request_body)
+    {
+        for (param, delta, p, q) in parameter_changes(before, after) {
+            let (breaking, detail) = match (p, q) {
+                (Some(p), None) => (true, format!("action parameter {} removed", code(&p.ty.to_string()))),
+                (Some(p), Some(q)) => (true, format!("action parameter type {} -> {}", code(&p.ty.to_string()), code(&q.ty.to_string()))),
+                (_, q) => (false, format!("new optional action parameter {}", code(&q.map(|q| q.ty.to_string()).unwrap_or_default()))),
+            };
+            out.push(located(change(Element::Parameter, format!("{name}/{param}"), delta, breaking, detail), p, q));
+        }
+    }
+
+    // Function parameters: the generated function takes them as `&str` path
+    // arguments, and one more in the path makes another operation, so a row
+    // added, removed or retyped changes no signature.
+    for (param, delta, p, q) in parameter_changes(&a.function_parameters, &b.function_parameters) {
+        let detail = match (p, q) {
+            (Some(p), None) => format!("function parameter {} no longer documented", code(&p.ty.to_string())),
+            (Some(p), Some(q)) => format!("function parameter type {} -> {}", code(&p.ty.to_string()), code(&q.ty.to_string())),
+            (_, q) => format!("newly documented function parameter {}", code(&q.map(|q| q.ty.to_string()).unwrap_or_default())),
+        };
+        out.push(located(change(Element::Parameter, format!("{name}/{param}"), delta, false, detail), p, q));
+    }
+
+    // OData query options.
+    let before: BTreeSet<&str> = a.query_options.iter().map(String::as_str).collect();
+    let after: BTreeSet<&str> = b.query_options.iter().map(String::as_str).collect();
+    for option in before.difference(&after) {
+        out.push(change(Element::Parameter, format!("{name}/{option}"), Delta::Removed, false, "query option no longer documented".into()));
+    }
+    for option in after.difference(&before) {
+        out.push(change(Element::Parameter, format!("{name}/{option}"), Delta::Added, false, "new query option".into()));
+    }
+
+    // Request headers, by case-insensitive name.
+    let before: BTreeMap<String, (&str, bool)> =
+        a.headers.iter().rev().map(|h| (h.name.to_ascii_lowercase(), (h.name.as_str(), h.required))).collect();
+    let after: BTreeMap<String, (&str, bool)> =
+        b.headers.iter().rev().map(|h| (h.name.to_ascii_lowercase(), (h.name.as_str(), h.required))).collect();
+    let requirement = |required: bool| if required { "required" } else { "optional" };
+    for (key, (header, required)) in &before {
+        match after.get(key) {
+            None => out.push(change(
+                Element::Parameter,
+                format!("{name}/{header}"),
+                Delta::Removed,
+                false,
+                format!("{} header no longer documented", requirement(*required)),
+            )),
+            Some((header, now)) if now != required => out.push(change(
+                Element::Parameter,
+                format!("{name}/{header}"),
+                Delta::Changed,
+                *now,
+                format!("header now {}", requirement(*now)),
+            )),
+            Some(_) => {}
+        }
+    }
+    for (key, (header, required)) in &after {
+        if !before.contains_key(key) {
+            let detail = format!("new {} header", requirement(*required));
+            out.push(change(Element::Parameter, format!("{name}/{header}"), Delta::Added, *required, detail));
+        }
+    }
+
+    // Responses, by position (the model has one per operation).
+    let success_changed = success_body(a) != success_body(b);
+    let len = a.responses.len().max(b.responses.len());
+    for i in 0..len {
+        let (delta, detail) = match (a.responses.get(i), b.responses.get(i)) {
+            (Some(x), Some(y)) if x == y => continue,
+            (Some(x), Some(y)) => (Delta::Changed, format!("{} -> {}", show_response(x), show_response(y))),
+            (Some(x), None) => (Delta::Removed, format!("{} no longer documented", show_response(x))),
+            (None, Some(y)) => (Delta::Added, format!("now documents {}", show_response(y))),
+            (None, None) => continue,
+        };
+        out.push(change(Element::Response, name.clone(), delta, success_changed, detail));
+    }
+}
+
+/// Parameters by JSON name (the first of a repeated name): removed, retyped, then added,
+/// with the OLD and NEW rows.
+fn parameter_changes<'a>(
+    before: &'a [Property],
+    after: &'a [Property],
+) -> Vec<(&'a str, Delta, Option<&'a Property>, Option<&'a Property>)> {
+    let before: BTreeMap<&str, &Property> = before.iter().rev().map(|p| (p.json_name.as_str(), p)).collect();
+    let after: BTreeMap<&str, &Property> = after.iter().rev().map(|p| (p.json_name.as_str(), p)).collect();
+    let mut out = Vec::new();
+    for (name, p) in &before {
+        match after.get(name) {
+            None => out.push((*name, Delta::Removed, Some(*p), None)),
+            Some(q) if q.ty != p.ty => out.push((*name, Delta::Changed, Some(*p), Some(*q))),
+            Some(_) => {}
+        }
+    }
+    for (name, q) in &after {
+        if !before.contains_key(name) {
+            out.push((*name, Delta::Added, None, Some(*q)));
+        }
+    }
+    out
+}
+
+/// The success body type, as the generated function returns it.
+fn success_body(op: &Operation) -> Option<&TypeRef> {
+    op.responses.iter().find(|r| (200..300).contains(&r.status)).and_then(|r| r.body.as_ref())
+}
+
+fn show_response(r: &ResponseSpec) -> String {
+    match &r.body {
+        Some(ty) => format!("{} {}", r.status, code(&ty.to_string())),
+        None => format!("{} (no body)", r.status),
+    }
+}
+
+/// What the request body of the generated function became, if it changed shape.
+fn body_change(a: Option<&RequestBody>, b: Option<&RequestBody>) -> Option<String> {
+    let show = |body: &RequestBody| match body {
+        RequestBody::Parameters { type_name, .. } => format!("parameters {}", code(type_name)),
+        RequestBody::Resource { ty } => code(&ty.to_string()),
+    };
+    match (a, b) {
+        (None, None) => None,
+        (None, Some(b)) => Some(format!("now takes a request body: {}", show(b))),
+        (Some(a), None) => Some(format!("no longer takes a request body (was {})", show(a))),
+        (Some(RequestBody::Parameters { type_name: x, .. }), Some(RequestBody::Parameters { type_name: y, .. })) if x == y => None,
+        (Some(RequestBody::Resource { ty: x }), Some(RequestBody::Resource { ty: y })) if x == y => None,
+        (Some(a), Some(b)) => Some(format!("request body {} -> {}", show(a), show(b))),
+    }
+}
+
+/// Finds the resource (a documented type) an operation belongs to, for grouping.
+struct ResourceIndex {
+    /// Lower-cased local type name -> qualified name; `microsoft.graph` wins a tie.
+    by_local_name: BTreeMap<String, String>,
+    /// Lower-cased resource page name (`chartfill` for `resources/chartfill.md`) -> the main type it documents.
+    by_page: BTreeMap<String, String>,
+}
+
+impl ResourceIndex {
+    fn new(old: &ApiModel, new: &ApiModel) -> Self {
+        // (not in microsoft.graph, qualified name): the first candidate is the preferred one.
+        let mut candidates: BTreeMap<String, BTreeSet<(u8, String)>> = BTreeMap::new();
+        // Per page, (rank, qualified name): the type named like the page, then one whose
+        // name ends like it (`workbookChart` on `chart.md`), then any object type.
+        let mut pages: BTreeMap<String, BTreeSet<(u8, String)>> = BTreeMap::new();
+        for def in new.types.iter().chain(&old.types) {
+            let name = def.name.to_lowercase();
+            candidates.entry(name.clone()).or_default().insert((u8::from(def.namespace != "microsoft.graph"), def.qualified_name()));
+            if def.inferred || !def.source.file.starts_with("resources/") {
+                continue;
+            }
+            let page = stem(&def.source.file).to_lowercase();
+            let rank = match () {
+                _ if name == page => 0,
+                _ if name.ends_with(&page) => 1,
+                _ if matches!(def.kind, TypeKind::Object { .. }) => 2,
+                _ => 3,
+            };
+            pages.entry(page).or_default().insert((rank, def.qualified_name()));
+        }
+        let first = |set: BTreeSet<(u8, String)>| set.into_iter().next().map(|(_, qualified)| qualified);
+        ResourceIndex {
+            by_local_name: candidates.into_iter().filter_map(|(key, set)| Some((key, first(set)?))).collect(),
+            by_page: pages.into_iter().filter_map(|(key, set)| Some((key, first(set)?))).collect(),
+        }
+    }
+
+    fn lookup(&self, word: &str) -> Option<&String> {
+        self.by_local_name.get(&word.trim().to_lowercase())
+    }
+
+    /// The type named before `:` in the title (`driveItem: createUploadSession`);
+    /// else the type of the resource page whose name is the longest `-`-prefix
+    /// of the API page's (`api/chartfill-clear.md` -> `resources/chartfill.md`);
+    /// else a word of the page name that names a type; else the success body's
+    /// type; else the first word of the page name.
+    fn of(&self, op: &Operation) -> String {
+        if let Some(found) = op.title.split_once(':').and_then(|(binding, _)| self.lookup(binding)) {
+            return found.clone();
+        }
+        let stem = stem(&op.source.file).to_lowercase();
+        let prefixes = stem.match_indices('-').map(|(i, _)| &stem[..i]).chain([stem.as_str()]);
+        let longest_page = prefixes.collect::<Vec<_>>().into_iter().rev().find_map(|prefix| self.by_page.get(prefix));
+        if let Some(found) = longest_page.or_else(|| stem.split('-').find_map(|word| self.lookup(word))) {
+            return found.clone();
+        }
+        if let Some(TypeRef::Named(name)) = success_body(op).map(TypeRef::item) {
+            return name.clone();
+        }
+        stem.split('-').next().unwrap_or_default().to_owned()
+    }
+}
+
+/// `chart-delete` for `api/chart-delete.md`.
+fn stem(file: &str) -> &str {
+    let page = file.rsplit('/').next().unwrap_or_default();
+    page.strip_suffix(".md").unwrap_or(page)
+}
