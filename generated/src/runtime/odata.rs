@@ -2,7 +2,17 @@
 //! and lossless conversion between a type and its base or derived types.
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// A primitive result (a function returning a string, a number, ...): OData
+/// sends it as `{"value": ...}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ODataValue<T> {
+    pub value: T,
+    /// Instance annotations such as `@odata.context`.
+    #[serde(flatten)]
+    pub annotations: serde_json::Map<String, serde_json::Value>,
+}
 
 /// Re-reads `value` as another type through JSON. Generated types keep unknown
 /// members in `additional_properties`, so converting between a type and its
@@ -27,6 +37,13 @@ mod tests {
         assert!(is_odata_type(Some("microsoft.graph.fileAttachment"), "microsoft.graph.fileAttachment"));
         assert!(!is_odata_type(Some("#microsoft.graph.itemAttachment"), "microsoft.graph.fileAttachment"));
         assert!(!is_odata_type(None, "microsoft.graph.fileAttachment"));
+    }
+
+    #[test]
+    fn primitive_results_are_unwrapped() {
+        let result: ODataValue<String> = serde_json::from_str(r#"{"@odata.context": "x", "value": "abc"}"#).unwrap();
+        assert_eq!(result.value, "abc");
+        assert_eq!(result.annotations["@odata.context"], "x");
     }
 
     #[test]
