@@ -14,7 +14,7 @@ use crate::types;
 /// `POST /drives/{drive_id}/items/{item_id}/createUploadSession`
 ///
 /// Header `If-Match` (optional): set it with `Request::header`.
-#[cfg(any(feature = "sharepoint"))]
+#[cfg(feature = "sharepoint")]
 pub fn drives_items_create_upload_session(
     drive_id: &str,
     item_id: &str,
@@ -36,7 +36,7 @@ pub fn drives_items_create_upload_session(
 /// `POST /me/drive/items/{item_id}/createUploadSession`
 ///
 /// Header `If-Match` (optional): set it with `Request::header`.
-#[cfg(any(feature = "sharepoint"))]
+#[cfg(feature = "sharepoint")]
 pub fn me_drive_items_create_upload_session(
     item_id: &str,
     body: &types::DriveItemCreateUploadSessionRequest,
@@ -56,7 +56,7 @@ pub fn me_drive_items_create_upload_session(
 /// `GET /me/events/{event_id}/attachments`
 ///
 /// Supports the OData query options `$select`, `$expand`, `$top`.
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 pub fn list_me_events_attachments(
     event_id: &str,
 ) -> Request<Page<crate::types::Attachment>> {
@@ -70,7 +70,7 @@ pub fn list_me_events_attachments(
 /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
 ///
 /// `POST /me/events/{event_id}/attachments/createUploadSession`
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 pub fn me_events_attachments_create_upload_session(
     event_id: &str,
     body: &types::AttachmentCreateUploadSessionRequest,
@@ -91,7 +91,7 @@ pub fn me_events_attachments_create_upload_session(
 /// `GET /me/messages/{message_id}/attachments`
 ///
 /// Supports the OData query options `$select`, `$expand`, `$top`.
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 pub fn list_me_messages_attachments(
     message_id: &str,
 ) -> Request<Page<crate::types::Attachment>> {
@@ -105,7 +105,7 @@ pub fn list_me_messages_attachments(
 /// Attach a file or other content to an existing message.
 ///
 /// `POST /me/messages/{message_id}/attachments`
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 pub fn create_me_messages_attachments(
     message_id: &str,
     body: &crate::types::Attachment,
@@ -121,7 +121,7 @@ pub fn create_me_messages_attachments(
 /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
 ///
 /// `POST /me/messages/{message_id}/attachments/createUploadSession`
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 pub fn me_messages_attachments_create_upload_session(
     message_id: &str,
     body: &types::AttachmentCreateUploadSessionRequest,
@@ -140,7 +140,7 @@ pub fn me_messages_attachments_create_upload_session(
 /// Remove one attachment from a message.
 ///
 /// `DELETE /me/messages/{message_id}/attachments/{attachment_id}`
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 pub fn delete_me_messages_attachments(
     message_id: &str,
     attachment_id: &str,
@@ -160,7 +160,7 @@ pub fn delete_me_messages_attachments(
 /// `GET /me/messages/{message_id}/attachments/{attachment_id}`
 ///
 /// Supports the OData query options `$select`, `$expand`.
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 pub fn get_me_messages_attachments(
     message_id: &str,
     attachment_id: &str,
@@ -180,7 +180,7 @@ pub fn get_me_messages_attachments(
 /// `POST /sites/{site_id}/drive/items/{item_id}/createUploadSession`
 ///
 /// Header `If-Match` (optional): set it with `Request::header`.
-#[cfg(any(feature = "sharepoint"))]
+#[cfg(feature = "sharepoint")]
 pub fn sites_drive_items_create_upload_session(
     site_id: &str,
     item_id: &str,
@@ -202,7 +202,7 @@ pub fn sites_drive_items_create_upload_session(
 /// `GET /users/{user_id}/events/{event_id}/attachments`
 ///
 /// Supports the OData query options `$select`, `$expand`, `$top`.
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 pub fn list_users_events_attachments(
     user_id: &str,
     event_id: &str,
@@ -220,7 +220,7 @@ pub fn list_users_events_attachments(
 /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
 ///
 /// `POST /users/{user_id}/events/{event_id}/attachments/createUploadSession`
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 pub fn users_events_attachments_create_upload_session(
     user_id: &str,
     event_id: &str,
@@ -242,7 +242,7 @@ pub fn users_events_attachments_create_upload_session(
 /// `GET /users/{user_id}/messages/{message_id}/attachments`
 ///
 /// Supports the OData query options `$select`, `$expand`, `$top`.
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 pub fn list_users_messages_attachments(
     user_id: &str,
     message_id: &str,
@@ -260,7 +260,7 @@ pub fn list_users_messages_attachments(
 /// Attach a file or other content to an existing message.
 ///
 /// `POST /users/{user_id}/messages/{message_id}/attachments`
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 pub fn create_users_messages_attachments(
     user_id: &str,
     message_id: &str,
@@ -280,7 +280,7 @@ pub fn create_users_messages_attachments(
 /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
 ///
 /// `POST /users/{user_id}/messages/{message_id}/attachments/createUploadSession`
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 pub fn users_messages_attachments_create_upload_session(
     user_id: &str,
     message_id: &str,
@@ -300,7 +300,7 @@ pub fn users_messages_attachments_create_upload_session(
 /// Remove one attachment from a message.
 ///
 /// `DELETE /users/{user_id}/messages/{message_id}/attachments/{attachment_id}`
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 pub fn delete_users_messages_attachments(
     user_id: &str,
     message_id: &str,
@@ -321,7 +321,7 @@ pub fn delete_users_messages_attachments(
 /// `GET /users/{user_id}/messages/{message_id}/attachments/{attachment_id}`
 ///
 /// Supports the OData query options `$select`, `$expand`.
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 pub fn get_users_messages_attachments(
     user_id: &str,
     message_id: &str,
@@ -340,7 +340,7 @@ pub fn get_users_messages_attachments(
 /// Open an upload session for sending a large file to a note as an attachment, one byte range at a time.
 ///
 /// `POST /users/{user_id}/notes/{note_id}/attachments/{attachment_id}/createUploadSession`
-#[cfg(any(feature = "onenote"))]
+#[cfg(feature = "onenote")]
 pub fn users_notes_attachments_create_upload_session(
     user_id: &str,
     note_id: &str,
@@ -366,7 +366,7 @@ impl crate::runtime::Client {
     /// `POST /drives/{drive_id}/items/{item_id}/createUploadSession`
     ///
     /// Header `If-Match` (optional): set it with `Request::header`.
-    #[cfg(any(feature = "sharepoint"))]
+    #[cfg(feature = "sharepoint")]
     pub async fn drives_items_create_upload_session(
         &self,
         drive_id: &str,
@@ -382,7 +382,7 @@ impl crate::runtime::Client {
     /// `POST /me/drive/items/{item_id}/createUploadSession`
     ///
     /// Header `If-Match` (optional): set it with `Request::header`.
-    #[cfg(any(feature = "sharepoint"))]
+    #[cfg(feature = "sharepoint")]
     pub async fn me_drive_items_create_upload_session(
         &self,
         item_id: &str,
@@ -397,7 +397,7 @@ impl crate::runtime::Client {
     /// `GET /me/events/{event_id}/attachments`
     ///
     /// Supports the OData query options `$select`, `$expand`, `$top`.
-    #[cfg(any(feature = "outlook"))]
+    #[cfg(feature = "outlook")]
     pub async fn list_me_events_attachments(
         &self,
         event_id: &str,
@@ -409,7 +409,7 @@ impl crate::runtime::Client {
     /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
     ///
     /// `POST /me/events/{event_id}/attachments/createUploadSession`
-    #[cfg(any(feature = "outlook"))]
+    #[cfg(feature = "outlook")]
     pub async fn me_events_attachments_create_upload_session(
         &self,
         event_id: &str,
@@ -424,7 +424,7 @@ impl crate::runtime::Client {
     /// `GET /me/messages/{message_id}/attachments`
     ///
     /// Supports the OData query options `$select`, `$expand`, `$top`.
-    #[cfg(any(feature = "outlook"))]
+    #[cfg(feature = "outlook")]
     pub async fn list_me_messages_attachments(
         &self,
         message_id: &str,
@@ -436,7 +436,7 @@ impl crate::runtime::Client {
     /// Attach a file or other content to an existing message.
     ///
     /// `POST /me/messages/{message_id}/attachments`
-    #[cfg(any(feature = "outlook"))]
+    #[cfg(feature = "outlook")]
     pub async fn create_me_messages_attachments(
         &self,
         message_id: &str,
@@ -449,7 +449,7 @@ impl crate::runtime::Client {
     /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
     ///
     /// `POST /me/messages/{message_id}/attachments/createUploadSession`
-    #[cfg(any(feature = "outlook"))]
+    #[cfg(feature = "outlook")]
     pub async fn me_messages_attachments_create_upload_session(
         &self,
         message_id: &str,
@@ -462,7 +462,7 @@ impl crate::runtime::Client {
     /// Remove one attachment from a message.
     ///
     /// `DELETE /me/messages/{message_id}/attachments/{attachment_id}`
-    #[cfg(any(feature = "outlook"))]
+    #[cfg(feature = "outlook")]
     pub async fn delete_me_messages_attachments(
         &self,
         message_id: &str,
@@ -477,7 +477,7 @@ impl crate::runtime::Client {
     /// `GET /me/messages/{message_id}/attachments/{attachment_id}`
     ///
     /// Supports the OData query options `$select`, `$expand`.
-    #[cfg(any(feature = "outlook"))]
+    #[cfg(feature = "outlook")]
     pub async fn get_me_messages_attachments(
         &self,
         message_id: &str,
@@ -492,7 +492,7 @@ impl crate::runtime::Client {
     /// `POST /sites/{site_id}/drive/items/{item_id}/createUploadSession`
     ///
     /// Header `If-Match` (optional): set it with `Request::header`.
-    #[cfg(any(feature = "sharepoint"))]
+    #[cfg(feature = "sharepoint")]
     pub async fn sites_drive_items_create_upload_session(
         &self,
         site_id: &str,
@@ -508,7 +508,7 @@ impl crate::runtime::Client {
     /// `GET /users/{user_id}/events/{event_id}/attachments`
     ///
     /// Supports the OData query options `$select`, `$expand`, `$top`.
-    #[cfg(any(feature = "outlook"))]
+    #[cfg(feature = "outlook")]
     pub async fn list_users_events_attachments(
         &self,
         user_id: &str,
@@ -521,7 +521,7 @@ impl crate::runtime::Client {
     /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
     ///
     /// `POST /users/{user_id}/events/{event_id}/attachments/createUploadSession`
-    #[cfg(any(feature = "outlook"))]
+    #[cfg(feature = "outlook")]
     pub async fn users_events_attachments_create_upload_session(
         &self,
         user_id: &str,
@@ -540,7 +540,7 @@ impl crate::runtime::Client {
     /// `GET /users/{user_id}/messages/{message_id}/attachments`
     ///
     /// Supports the OData query options `$select`, `$expand`, `$top`.
-    #[cfg(any(feature = "outlook"))]
+    #[cfg(feature = "outlook")]
     pub async fn list_users_messages_attachments(
         &self,
         user_id: &str,
@@ -553,7 +553,7 @@ impl crate::runtime::Client {
     /// Attach a file or other content to an existing message.
     ///
     /// `POST /users/{user_id}/messages/{message_id}/attachments`
-    #[cfg(any(feature = "outlook"))]
+    #[cfg(feature = "outlook")]
     pub async fn create_users_messages_attachments(
         &self,
         user_id: &str,
@@ -567,7 +567,7 @@ impl crate::runtime::Client {
     /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
     ///
     /// `POST /users/{user_id}/messages/{message_id}/attachments/createUploadSession`
-    #[cfg(any(feature = "outlook"))]
+    #[cfg(feature = "outlook")]
     pub async fn users_messages_attachments_create_upload_session(
         &self,
         user_id: &str,
@@ -588,7 +588,7 @@ impl crate::runtime::Client {
     /// Remove one attachment from a message.
     ///
     /// `DELETE /users/{user_id}/messages/{message_id}/attachments/{attachment_id}`
-    #[cfg(any(feature = "outlook"))]
+    #[cfg(feature = "outlook")]
     pub async fn delete_users_messages_attachments(
         &self,
         user_id: &str,
@@ -605,7 +605,7 @@ impl crate::runtime::Client {
     /// `GET /users/{user_id}/messages/{message_id}/attachments/{attachment_id}`
     ///
     /// Supports the OData query options `$select`, `$expand`.
-    #[cfg(any(feature = "outlook"))]
+    #[cfg(feature = "outlook")]
     pub async fn get_users_messages_attachments(
         &self,
         user_id: &str,
@@ -620,7 +620,7 @@ impl crate::runtime::Client {
     /// Open an upload session for sending a large file to a note as an attachment, one byte range at a time.
     ///
     /// `POST /users/{user_id}/notes/{note_id}/attachments/{attachment_id}/createUploadSession`
-    #[cfg(any(feature = "onenote"))]
+    #[cfg(feature = "onenote")]
     pub async fn users_notes_attachments_create_upload_session(
         &self,
         user_id: &str,

@@ -4,7 +4,7 @@
 /// Abstract base type for content attached to a message, event, or note.
 ///
 /// `microsoft.graph.attachment`
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Attachment {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
@@ -36,25 +36,25 @@ pub struct Attachment {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 impl Attachment {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachment";
 }
 /// The concrete types of `microsoft.graph.attachment`, chosen by `@odata.type`.
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum AttachmentKind {
-    #[cfg(any(feature = "outlook"))]
+    #[cfg(feature = "outlook")]
     FileAttachment(FileAttachment),
     /// The base type itself, or a derived type this crate does not know.
     Other(Attachment),
 }
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 impl Attachment {
     /// The concrete type named by `@odata.type`, with all its properties.
     pub fn into_kind(self) -> AttachmentKind {
-        #[cfg(any(feature = "outlook"))]
+        #[cfg(feature = "outlook")]
         if crate::runtime::odata::is_odata_type(
             self.odata_type.as_deref(),
             "microsoft.graph.fileAttachment",
@@ -182,7 +182,7 @@ impl DriveItemUploadableProperties {
 /// `microsoft.graph.fileAttachment`
 ///
 /// Includes the properties of its base type `microsoft.graph.attachment`.
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileAttachment {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
@@ -227,12 +227,12 @@ pub struct FileAttachment {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 impl FileAttachment {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileAttachment";
 }
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 impl From<FileAttachment> for Attachment {
     fn from(value: FileAttachment) -> Self {
         let mut base: Attachment = crate::runtime::odata::convert(&value)
@@ -279,7 +279,7 @@ impl UploadSession {
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.uploadSession";
 }
 /// Parameters of `attachment: createUploadSession`.
-#[cfg(any(feature = "outlook"))]
+#[cfg(feature = "outlook")]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AttachmentCreateUploadSessionRequest {
     /// Details of the file to be attached; set at least the attachment type, the name, and the size.
@@ -290,7 +290,7 @@ pub struct AttachmentCreateUploadSessionRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Parameters of `driveItem: createUploadSession`.
-#[cfg(any(feature = "sharepoint"))]
+#[cfg(feature = "sharepoint")]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DriveItemCreateUploadSessionRequest {
     /// Metadata about the file that is about to be uploaded.
@@ -304,7 +304,7 @@ pub struct DriveItemCreateUploadSessionRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 /// Parameters of `fileAttachment: createUploadSession`.
-#[cfg(any(feature = "onenote"))]
+#[cfg(feature = "onenote")]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileAttachmentCreateUploadSessionRequest {
     /// Details of the file to be attached; set at least the attachment type, the name, and the size.

@@ -1,3 +1,4 @@
+#![cfg(feature = "outlook")]
 //! `@odata.type` polymorphism of the generated types: a derived value reaches
 //! its concrete type, and upcasting keeps the discriminator and every field.
 

@@ -13,6 +13,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod resolve;
+pub mod verify;
 
 use diagnostics::Diagnostics;
 use std::path::Path;
@@ -22,9 +23,18 @@ use std::path::Path;
 pub fn build_model(docs: &Path) -> std::io::Result<(model::ApiModel, Diagnostics)> {
     let mut diags = Diagnostics::default();
     let sources = load::load_docs(docs, &mut diags)?;
+    let (model, more) = build_model_from_sources(&sources);
+    diags.extend(more);
+    Ok((model, diags))
+}
+
+/// Parses and resolves pages already in memory (paths relative to a docs root,
+/// in the order given): no filesystem access. Used by the fuzz targets.
+pub fn build_model_from_sources(sources: &[load::SourceFile]) -> (model::ApiModel, Diagnostics) {
+    let mut diags = Diagnostics::default();
     let pages: Vec<parse::Page> = sources.iter().map(|s| parse::parse_page(s, &mut diags)).collect();
     let model = resolve::resolve(&pages, &mut diags);
-    Ok((model, diags))
+    (model, diags)
 }
 
 /// Everything one generation produces, before anything is written.
@@ -53,7 +63,77 @@ impl std::fmt::Display for GenerateError {
 impl std::error::Error for GenerateError {}
 
 pub fn generate(docs: &Path, options: &emit::CrateOptions) -> Result<Generation, GenerateError> {
-    let (model, mut diagnostics) = build_model(docs).map_err(GenerateError::Io)?;
+    generate_with_progress(docs, options, &mut |_| {})
+}
+
+/// Where a generation is, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// The pages were read: how many there are.
+    Loaded(usize),
+    /// One more page was parsed.
+    Parsed,
+    /// The model is built; emitting starts.
+    Resolved,
+}
+
+/// [`generate`], telling `progress` where it is.
+pub fn generate_with_progress(
+    docs: &Path,
+    options: &emit::CrateOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Generation, GenerateError> {
+    let mut diagnostics = Diagnostics::default();
+    let sources = load::load_docs(docs, &mut diagnostics).map_err(GenerateError::Io)?;
+    progress(Progress::Loaded(sources.len()));
+    let pages = parse_in_parallel(sources, &mut diagnostics, progress);
+    let model = resolve::resolve(&pages, &mut diagnostics);
+    // What the model was built from is not needed to emit it: free it first (peak memory).
+    drop(pages);
+    progress(Progress::Resolved);
     let files = emit::emit_crate(&model, options, &mut diagnostics).map_err(GenerateError::Emit)?;
     Ok(Generation { model, files: output::with_manifest(files), diagnostics })
+}
+
+/// Parses pages on every available core (pages are independent), keeping
+/// page order and each page's diagnostics in that order, so the result is
+/// the same as parsing one by one. Consumes the sources to free their text early.
+fn parse_in_parallel(sources: Vec<load::SourceFile>, diags: &mut Diagnostics, progress: &mut dyn FnMut(Progress)) -> Vec<parse::Page> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    const CHUNK: usize = 32;
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(sources.len().div_ceil(CHUNK)).max(1);
+    let chunks: Vec<&[load::SourceFile]> = sources.chunks(CHUNK).collect();
+    let mut parsed: Vec<Option<(Vec<parse::Page>, Diagnostics)>> = vec![None; chunks.len()];
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let (chunks, next) = (&chunks, &next);
+            scope.spawn(move || loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(chunk) = chunks.get(index) else { break };
+                let mut diags = Diagnostics::default();
+                let pages: Vec<parse::Page> = chunk.iter().map(|s| parse::parse_page(s, &mut diags)).collect();
+                if sender.send((index, pages, diags)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(sender);
+        for (index, pages, chunk_diags) in receiver {
+            for _ in &pages {
+                progress(Progress::Parsed);
+            }
+            parsed[index] = Some((pages, chunk_diags));
+        }
+    });
+    drop(chunks);
+    drop(sources);
+    let mut pages = Vec::new();
+    for (chunk_pages, chunk_diags) in parsed.into_iter().flatten() {
+        pages.extend(chunk_pages);
+        diags.extend(chunk_diags);
+    }
+    pages
 }

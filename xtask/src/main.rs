@@ -6,6 +6,11 @@ use docgen::emit::CrateOptions;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod bench;
+mod progress;
+mod sample;
+mod verify;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Generate a typed Rust client from Markdown API reference pages")]
 struct Cli {
@@ -37,16 +42,6 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// API changes between two versions of the docs, breaking changes first.
-    Diff {
-        /// A docs directory, an api-model.json, or a git revision: `REV` (its docs-input/) or `REV:path`.
-        old: String,
-        /// Same forms as OLD.
-        new: String,
-        /// `md`: a changelog for a pull request; `json`: `{"changes": [...]}`.
-        #[arg(long, default_value = "md", value_parser = ["md", "json"])]
-        format: String,
-    },
     /// Compare the model built from the docs with the API's CSDL metadata (the answer key): recall, precision, disagreements.
     Audit {
         #[arg(long)]
@@ -57,6 +52,22 @@ enum Command {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+    /// API changes between two versions of the docs, breaking changes first.
+    Diff {
+        /// A docs directory, an api-model.json, or a git revision: `REV` (its docs-input/) or `REV:path`.
+        old: String,
+        /// Same forms as OLD.
+        new: String,
+        /// `md`: a changelog for a pull request; `json`: `{"changes": [...]}`.
+        #[arg(long, default_value = "md", value_parser = ["md", "json"])]
+        format: String,
+    },
+    /// Round-trip every request and response example of the docs through the generated crate's types (compiles it in a scratch directory).
+    Verify(verify::Args),
+    /// Time the pipeline against a pulldown-cmark-only pass, measure peak memory and re-generation, optionally compile times.
+    Bench(bench::Args),
+    /// Copy a deterministic sample of the pages (every area represented) into a new docs tree.
+    Sample(sample::Args),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +77,9 @@ fn main() -> ExitCode {
         Command::Openapi { docs, out } => openapi(docs, &out),
         Command::Audit { docs, metadata, json } => audit(&docs, &metadata, json.as_deref()),
         Command::Diff { old, new, format } => diff(&old, &new, &format),
+        Command::Verify(args) => verify::run(args, &project_root()),
+        Command::Bench(args) => bench::run(args, &project_root()),
+        Command::Sample(args) => sample::run(&args),
     };
     match result {
         Ok(code) => code,
@@ -91,7 +105,7 @@ fn gen(docs: Option<PathBuf>, out: Option<PathBuf>, check: bool, crate_name: Str
     let root = project_root();
     let docs = docs.unwrap_or_else(|| root.join("docs-input"));
     let out = out.unwrap_or_else(|| root.join("generated"));
-    let generation = docgen::generate(&docs, &CrateOptions { crate_name }).map_err(|e| format!("{}: {e}", docs.display()))?;
+    let generation = progress::generate(&docs, &CrateOptions { crate_name }).map_err(|e| format!("{}: {e}", docs.display()))?;
     report(&generation.diagnostics);
     let counts = format!("{} operations, {} types", generation.model.operations.len(), generation.model.types.len());
     if check {
@@ -108,6 +122,13 @@ fn gen(docs: Option<PathBuf>, out: Option<PathBuf>, check: bool, crate_name: Str
     }
     let previous_snapshot = std::fs::read_to_string(out.join(docgen::emit::MODEL_SNAPSHOT)).ok();
     let written = docgen::output::write(&out, &generation.files).map_err(|e| format!("writing {}: {e}", out.display()))?;
+    match written.recovered {
+        Some(docgen::output::Recovery::RolledForward { moved }) => {
+            eprintln!("finished an interrupted gen in {} first ({moved} file(s) moved into place)", out.display())
+        }
+        Some(docgen::output::Recovery::RolledBack) => eprintln!("discarded the files staged by an interrupted gen in {}", out.display()),
+        None => {}
+    }
     eprintln!(
         "generated {} ({counts}): {} written, {} unchanged, {} removed",
         out.display(),

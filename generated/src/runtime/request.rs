@@ -81,13 +81,26 @@ impl<T> Clone for Request<T> {
     }
 }
 
+/// Credentials a caller may put in a header themselves (another auth scheme, a
+/// cookie, an API key): `Debug` shows `<redacted>` instead of their values.
+fn is_secret_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    matches!(name.as_str(), "authorization" | "proxy-authorization" | "cookie" | "set-cookie")
+        || ["token", "secret", "key", "password", "signature"].iter().any(|word| name.contains(word))
+}
+
 impl<T> fmt::Debug for Request<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), if is_secret_header(name) { "<redacted>" } else { value.as_str() }))
+            .collect();
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("path", &self.path)
             .field("query", &self.query)
-            .field("headers", &self.headers)
+            .field("headers", &headers)
             .field("body", &self.body)
             .finish()
     }
@@ -248,5 +261,18 @@ mod tests {
             format!("{request:?}"),
             r#"Request { method: Post, path: "/x", query: [], headers: [("prefer", "b")], body: Json({"a":1}) }"#
         );
+    }
+
+    #[test]
+    fn debug_output_hides_credentials_set_as_headers() {
+        let request: Request<()> = Request::new(Method::Get, "/x")
+            .header("Authorization", "Bearer secret-1")
+            .header("Cookie", "session=secret-2")
+            .header("X-Api-Key", "secret-3")
+            .header("If-Match", "etag-1");
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("secret-"), "{shown}");
+        assert!(shown.contains(r#"("Authorization", "<redacted>")"#) && shown.contains(r#"("If-Match", "etag-1")"#), "{shown}");
+        assert_eq!(request.headers()[0].1, "Bearer secret-1", "only Debug redacts; the header is still sent");
     }
 }

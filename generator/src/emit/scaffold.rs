@@ -5,6 +5,7 @@
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("src/runtime/mod.rs", include_str!("../../../templates/src/runtime/mod.rs")),
     ("src/runtime/client.rs", include_str!("../../../templates/src/runtime/client.rs")),
+    ("src/runtime/download.rs", include_str!("../../../templates/src/runtime/download.rs")),
     ("src/runtime/encode.rs", include_str!("../../../templates/src/runtime/encode.rs")),
     ("src/runtime/error.rs", include_str!("../../../templates/src/runtime/error.rs")),
     ("src/runtime/odata.rs", include_str!("../../../templates/src/runtime/odata.rs")),

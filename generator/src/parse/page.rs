@@ -229,13 +229,8 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
 
 /// A Cargo feature name from `ms.prod`: lower-case ASCII letters, digits and `-`.
 pub fn area_name(product: Option<&str>) -> String {
-    let name: String = product
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
+    let name: String =
+        product.unwrap_or("").trim().to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
     let name = name.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
     if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) || matches!(name.as_str(), "full" | "default" | "client") {
         "other".to_owned()
@@ -366,6 +361,16 @@ impl SectionWalker<'_> {
 
     fn table(&mut self, header: &[Inline], rows: &[TableRow], line: u32) {
         let columns = Columns::find(header);
+        let modelled = matches!(
+            self.section,
+            Section::Properties | Section::Relationships | Section::Members | Section::NamedEnum | Section::Body | Section::PathParameters
+        );
+        for row in rows.iter().filter(|_| modelled) {
+            let name_empty = row.cells.get(columns.name).is_none_or(|c| c.text.trim().trim_matches('`').trim().is_empty());
+            if name_empty && row.cells.iter().any(|c| !c.text.trim().is_empty()) {
+                self.diags.warn(&self.page.file, row.line, "empty-name", "this table row has no name; it is dropped");
+            }
+        }
         match self.section {
             Section::Headers => self.page.headers.extend(columns.rows(rows)),
             Section::QueryParameters => {

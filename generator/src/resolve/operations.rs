@@ -48,9 +48,12 @@ fn kind_for(title: &Title, method: &str, is_action_title: bool) -> OperationKind
     if is_action_title {
         return if method == "GET" { OperationKind::Function } else { OperationKind::Action };
     }
+    // A POST whose title is not "Create x"/"Add x" ("Archive team", "Send mail")
+    // calls an action rather than adding to a collection.
     title.kind.unwrap_or(match method {
         "GET" => OperationKind::Get,
-        "POST" | "PUT" => OperationKind::Create,
+        "POST" => OperationKind::Action,
+        "PUT" => OperationKind::Create,
         "PATCH" => OperationKind::Update,
         "DELETE" => OperationKind::Delete,
         _ => OperationKind::Other,
@@ -417,15 +420,24 @@ impl<'a> OperationResolver<'a> {
         format!("{}{}Request", self.subject_name(&title.subject).to_upper_camel_case(), action_name(&page.title).to_upper_camel_case())
     }
 
+    /// One parameter per name: a name listed twice keeps its first row (two
+    /// fields for one JSON member would not compile).
     fn parameters(&self, page: &Page, rows: &[crate::parse::page::Row], diags: &mut Diagnostics) -> Vec<Property> {
-        rows.iter()
-            .map(|row| Property {
+        let mut out: Vec<Property> = Vec::new();
+        for row in rows {
+            if out.iter().any(|p| p.json_name == row.name) {
+                let message = format!("parameter `{}` is listed twice; the first row is kept", row.name);
+                diags.warn(&page.file, row.line, "duplicate-parameter", message);
+                continue;
+            }
+            out.push(Property {
                 json_name: row.name.clone(),
                 ty: self.index.resolve_cell(&row.ty, &page.file, row.line, diags),
                 description: row.description.clone(),
                 source: Source { file: page.file.clone(), line: row.line },
-            })
-            .collect()
+            });
+        }
+        out
     }
 
     /// The documented spelling of a title's subject (`fileattachment` -> `fileAttachment`).
@@ -455,12 +467,22 @@ impl<'a> OperationResolver<'a> {
             }
             kept.push(op);
         }
-        let mut taken: BTreeMap<String, usize> = BTreeMap::new();
+        // Names are unique: a second `foo_bar` becomes `foo_bar_2`, unless some
+        // operation is already named that, and so on.
+        let mut taken: BTreeMap<String, String> = BTreeMap::new();
         for op in &mut kept {
             let base = operation_id(op);
-            let n = taken.entry(base.clone()).or_default();
-            *n += 1;
-            op.id = if *n == 1 { base } else { format!("{base}_{n}") };
+            let id = if taken.contains_key(&base) {
+                (2..).map(|n| format!("{base}_{n}")).find(|id| !taken.contains_key(id)).unwrap_or_default()
+            } else {
+                base.clone()
+            };
+            if let Some(first) = taken.get(&base).filter(|_| id != base) {
+                let message = format!("`{} {}` would be named `{base}` like {first}; it is named `{id}`", op.method, op.documented_path);
+                diags.warn(&op.source.file, op.source.line, "renamed", message);
+            }
+            taken.insert(id.clone(), format!("`{} {}` ({})", op.method, op.documented_path, op.source));
+            op.id = id;
         }
         let base_url = self.base_urls.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|(url, _)| url);
         (kept, base_url)
@@ -561,6 +583,8 @@ mod tests {
         assert_eq!((t.kind, t.subject.as_str()), (None, "fileattachment"));
         assert_eq!(kind_for(&t, "POST", true), OperationKind::Action);
         assert_eq!(kind_for(&parse_title("Something else"), "PATCH", false), OperationKind::Update);
+        assert_eq!(kind_for(&parse_title("Archive team"), "POST", false), OperationKind::Action);
+        assert_eq!(kind_for(&parse_title("Add member"), "POST", false), OperationKind::Create);
     }
 
     #[test]

@@ -8,8 +8,15 @@
 //!   (and cookies) whenever a redirect changes host or port, no `Referer` is
 //!   sent, and a redirect from `https` down to `http` is not followed;
 //! - tokens never appear in `Debug` output or error messages: transport errors
-//!   are reported without their URL (upload URLs carry their own credential);
-//! - every request has a total timeout (100 s) and a connect timeout (10 s).
+//!   are reported without their URL (upload URLs carry their own credential),
+//!   and a `Request`'s `Debug` redacts credential headers a caller set on it
+//!   (`Authorization`, `Cookie`, `*-Key`, ...);
+//! - every request has a total timeout (100 s) and a connect timeout (10 s);
+//! - error bodies are read up to 1 MiB; streamed content (`$value`) is read
+//!   with [`Client::download`] / [`Client::download_to`], which stop at a
+//!   size limit instead of buffering whatever the server sends;
+//! - the runtime does no logging at all (no `log`/`tracing`), so nothing it
+//!   does can write a token or a pre-authenticated URL to a log.
 
 use super::error::{Error, GraphError};
 use super::paging::Page;
@@ -77,6 +84,13 @@ impl RetryPolicy {
         self.base_delay.saturating_mul(factor).min(self.max_delay)
     }
 }
+
+/// Whole-request timeout of a client whose builder does not set one.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
+/// Connect timeout of a client whose builder does not set one.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How much of an error response's body is read (to decode the API's error).
+const ERROR_BODY_LIMIT: usize = 1024 * 1024;
 
 pub struct ClientBuilder {
     base_url: String,
@@ -160,8 +174,8 @@ impl Client {
         ClientBuilder {
             base_url: crate::DEFAULT_BASE_URL.to_owned(),
             token: None,
-            timeout: Duration::from_secs(100),
-            connect_timeout: Duration::from_secs(10),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
         }
     }
@@ -259,6 +273,22 @@ impl Client {
     }
 
     async fn execute(&self, method: Method, url: &str, headers: &[(String, String)], body: &Body) -> Result<(u16, Vec<u8>), Error> {
+        let response = self.respond(method, url, headers, body).await?;
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.map_err(transport_error)?.to_vec();
+        Ok((status, bytes))
+    }
+
+    /// Sends a request, retrying as the policy says, and returns the first
+    /// success response with its body not yet read. Failures become
+    /// `Error::Api` with the (bounded) error body decoded.
+    pub(super) async fn respond(
+        &self,
+        method: Method,
+        url: &str,
+        headers: &[(String, String)],
+        body: &Body,
+    ) -> Result<reqwest::Response, Error> {
         if let Body::Invalid(message) = body {
             return Err(Error::InvalidRequest(message.clone()));
         }
@@ -266,19 +296,19 @@ impl Client {
         loop {
             let response = self.attempt(method, url, headers, body).await?;
             let status = response.status().as_u16();
+            if (200..300).contains(&status) {
+                return Ok(response);
+            }
             let retry_after =
                 response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
-            let bytes = response.bytes().await.map_err(transport_error)?.to_vec();
+            let bytes = read_prefix(response, ERROR_BODY_LIMIT).await?;
             if matches!(status, 429 | 503 | 504) && attempt < self.retry.max_attempts {
                 let delay = retry_after.unwrap_or_else(|| self.retry.backoff(attempt)).min(self.retry.max_delay);
                 tokio::time::sleep(delay).await;
                 attempt += 1;
                 continue;
             }
-            if !(200..300).contains(&status) {
-                return Err(Error::Api { status, error: GraphError::from_body(&bytes) });
-            }
-            return Ok((status, bytes));
+            return Err(Error::Api { status, error: GraphError::from_body(&bytes) });
         }
     }
 
@@ -298,6 +328,18 @@ impl Client {
         };
         builder.send().await.map_err(transport_error)
     }
+}
+
+/// At most `limit` bytes of a response body; the rest is not read.
+async fn read_prefix(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Error> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+        bytes.extend_from_slice(&chunk[..chunk.len().min(limit - bytes.len())]);
+        if bytes.len() == limit {
+            break;
+        }
+    }
+    Ok(bytes)
 }
 
 /// A transport error without its URL (which may carry a credential, as upload
@@ -367,6 +409,17 @@ mod tests {
         let policy = RetryPolicy { max_attempts: 10, base_delay: Duration::from_secs(1), max_delay: Duration::from_secs(5) };
         let delays: Vec<u64> = (1..6).map(|a| policy.backoff(a).as_secs()).collect();
         assert_eq!(delays, [1, 2, 4, 5, 5]);
+    }
+
+    #[test]
+    fn clients_time_out_by_default() {
+        let builder = Client::builder();
+        assert_eq!(builder.timeout, DEFAULT_TIMEOUT);
+        assert_eq!(builder.connect_timeout, DEFAULT_CONNECT_TIMEOUT);
+        assert!(DEFAULT_TIMEOUT <= Duration::from_secs(300) && DEFAULT_CONNECT_TIMEOUT <= Duration::from_secs(30));
+        // Setting one timeout keeps the other's default.
+        let builder = Client::builder().timeout(Duration::from_secs(5));
+        assert_eq!((builder.timeout, builder.connect_timeout), (Duration::from_secs(5), DEFAULT_CONNECT_TIMEOUT));
     }
 
     #[test]

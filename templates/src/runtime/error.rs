@@ -54,6 +54,11 @@ pub enum Error {
     /// A large-file upload could not go on: the file could not be read, or the
     /// upload session stopped making progress.
     Upload(String),
+    /// A download's body is larger than the limit it was given; reading
+    /// stopped there (nothing beyond the limit was buffered).
+    BodyTooLarge { limit: u64 },
+    /// Writing a downloaded body to its destination failed.
+    Io(String),
 }
 
 impl Error {
@@ -80,6 +85,8 @@ impl fmt::Display for Error {
             Error::InvalidRequest(e) => write!(f, "invalid request: {e}"),
             Error::Token(e) => write!(f, "cannot get an access token: {e}"),
             Error::Upload(e) => write!(f, "upload failed: {e}"),
+            Error::BodyTooLarge { limit } => write!(f, "the response body is larger than the {limit}-byte limit"),
+            Error::Io(e) => write!(f, "cannot write the response body: {e}"),
         }
     }
 }

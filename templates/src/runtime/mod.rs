@@ -1,7 +1,7 @@
 //! Hand-written runtime shared by all generated operations: request building
 //! (no network needed), errors, paging and, behind the `client` feature, an
-//! async HTTP client with retries, paging streams and resumable large-file
-//! uploads (module `upload`).
+//! async HTTP client with retries, paging streams, resumable large-file
+//! uploads (module `upload`) and size-bounded downloads (module `download`).
 
 mod encode;
 pub mod error;
@@ -12,10 +12,12 @@ pub mod request;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
+mod download;
+#[cfg(feature = "client")]
 pub mod upload;
 
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, RetryPolicy, TokenProvider};
+pub use client::{Client, ClientBuilder, RetryPolicy, TokenProvider, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use encode::encode_path_segment;
 pub use error::{Error, GraphError, InnerError};
 /// Stream traits for [`Client::stream_pages`] and [`Client::stream_items`].

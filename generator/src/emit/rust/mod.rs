@@ -224,6 +224,9 @@ impl<'m> Context<'m> {
         if areas.is_empty() || self.areas.is_subset(areas) {
             return TokenStream::new();
         }
+        if let [only] = areas.iter().collect::<Vec<_>>()[..] {
+            return quote! { #[cfg(feature = #only)] };
+        }
         let names = areas.iter();
         quote! { #[cfg(any(#(feature = #names),*))] }
     }
@@ -288,6 +291,7 @@ impl<'m> Context<'m> {
                 let item = self.rust_type(item, false);
                 quote! { Vec<#item> }
             }
+            TypeRef::Named(name) if self.is_open_json(name) => quote! { serde_json::Value },
             TypeRef::Named(name) => match self.type_names.get(name) {
                 Some(rust) => {
                     let ident = format_ident!("{}", rust);
@@ -301,6 +305,14 @@ impl<'m> Context<'m> {
                 None => quote! { serde_json::Value },
             },
         }
+    }
+
+    /// `microsoft.graph.Json` is documented as a type without properties, but its
+    /// values are any JSON (Excel ranges hold strings, numbers, nested arrays).
+    fn is_open_json(&self, qualified: &str) -> bool {
+        qualified.rsplit('.').next() == Some("Json")
+            && matches!(self.model.find_type(qualified).map(|d| &d.kind),
+                Some(TypeKind::Object { base: None, properties, navigation }) if properties.is_empty() && navigation.is_empty())
     }
 
     fn report_rename(&self, diags: &mut Diagnostics, source: &Source, what: &str, documented: &str, rust: &str) {
@@ -343,15 +355,70 @@ fn primitive(p: Primitive) -> TokenStream {
 /// The `types.rs` and `operations.rs` sources, formatted.
 /// The Cargo features of the generated crate: one per product area.
 pub fn areas(model: &ApiModel) -> Vec<String> {
-    let areas: BTreeSet<&str> = model.operations.iter().map(|o| o.area.as_str()).chain(model.types.iter().map(|t| t.area.as_str())).collect();
+    let areas: BTreeSet<&str> =
+        model.operations.iter().map(|o| o.area.as_str()).chain(model.types.iter().map(|t| t.area.as_str())).collect();
     areas.into_iter().map(str::to_owned).collect()
+}
+
+/// The Rust types of one operation, as paths usable outside the generated crate.
+pub struct OperationTypes {
+    /// The function in `operations` (and method on `Client`).
+    pub function: String,
+    /// What the request body is serialized from; `None` when the operation sends none.
+    pub request_body: Option<TokenStream>,
+    /// What a success response is decoded into (`()` when it has no body).
+    pub response: TokenStream,
+}
+
+/// Per operation (in `model.operations` order), the types of its request body
+/// and success response as full paths from outside the generated crate `krate`
+/// (`graph_client::types::User`, `graph_client::runtime::Page<...>`): what a
+/// program that round-trips the docs' examples through the crate names.
+pub fn operation_types(model: &ApiModel, krate: &str) -> Vec<OperationTypes> {
+    let cx = Context::new(model, &mut Diagnostics::default());
+    let krate = format_ident!("{}", krate.replace('-', "_"));
+    model
+        .operations
+        .iter()
+        .zip(&cx.operation_names)
+        .map(|(op, names)| OperationTypes {
+            function: names.function.clone(),
+            request_body: operations::request_body_type(&cx, op).map(|t| qualify(t, &krate)),
+            response: qualify(operations::response_type(&cx, op), &krate),
+        })
+        .collect()
+}
+
+/// Rewrites paths written for the `operations` module (`crate::types::X`,
+/// `types::X`, `Page<X>`) as paths into the crate `krate`.
+fn qualify(tokens: TokenStream, krate: &proc_macro2::Ident) -> TokenStream {
+    use proc_macro2::{Group, TokenTree};
+    let mut out = TokenStream::new();
+    let mut after_colon = false;
+    for tree in tokens {
+        let next_after_colon = matches!(&tree, TokenTree::Punct(p) if p.as_char() == ':');
+        match tree {
+            TokenTree::Ident(i) if i == "crate" => out.extend(quote! { #krate }),
+            TokenTree::Ident(i) if i == "types" && !after_colon => out.extend(quote! { #krate::types }),
+            TokenTree::Ident(i) if i == "Page" && !after_colon => out.extend(quote! { #krate::runtime::Page }),
+            TokenTree::Group(g) => {
+                let mut group = Group::new(g.delimiter(), qualify(g.stream(), krate));
+                group.set_span(g.span());
+                out.extend([TokenTree::Group(group)]);
+            }
+            other => out.extend([other]),
+        }
+        after_colon = next_after_colon;
+    }
+    out
 }
 
 pub fn emit_modules(model: &ApiModel, diags: &mut Diagnostics) -> Result<Vec<(&'static str, String)>, String> {
     let cx = Context::new(model, diags);
-    let types = types::types_module(&cx, diags);
-    let operations = operations::operations_module(&cx);
-    Ok(vec![("src/types.rs", format_file(types)?), ("src/operations.rs", format_file(operations)?)])
+    // One module at a time: its tokens and syntax tree are freed before the next is built (peak memory).
+    let types = format_file(types::types_module(&cx, diags))?;
+    let operations = format_file(operations::operations_module(&cx))?;
+    Ok(vec![("src/types.rs", types), ("src/operations.rs", operations)])
 }
 
 pub fn lib_rs(model: &ApiModel, default_base_url: &str, crate_name: &str) -> Result<String, String> {

@@ -61,6 +61,7 @@ pub const RESERVED_FUNCTION_NAMES: &[&str] = &[
     "large_file_upload",
     "new",
     "next_page",
+    "respond",
     "send",
     "stream_pages",
     "stream_items",
@@ -146,8 +147,13 @@ impl Scope {
     /// `candidate` if free, else `candidate2`, `candidate3`, ... (with `_` for snake names).
     pub fn claim(&mut self, candidate: &str) -> String {
         let separator = if candidate.contains('_') || candidate.chars().all(|c| c.is_ascii_lowercase()) { "_" } else { "" };
+        // `self_` taken gives `self_2`, not `self__2` (not snake case: a warning).
+        let stem = match candidate.trim_end_matches('_') {
+            "" => candidate,
+            stem => stem,
+        };
         let name = if self.taken.contains(candidate) {
-            (2..).map(|n| format!("{candidate}{separator}{n}")).find(|n| !self.taken.contains(n)).unwrap_or_default()
+            (2..).map(|n| format!("{stem}{separator}{n}")).find(|n| !self.taken.contains(n)).unwrap_or_default()
         } else {
             candidate.to_owned()
         };
@@ -210,5 +216,7 @@ mod tests {
         assert_eq!(scope.claim("additional_properties"), "additional_properties_2");
         assert_eq!(scope.claim("Thing"), "Thing");
         assert_eq!(scope.claim("Thing"), "Thing2");
+        assert_eq!(scope.claim("self_"), "self_");
+        assert_eq!(scope.claim("self_"), "self_2");
     }
 }

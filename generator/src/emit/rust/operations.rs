@@ -46,24 +46,33 @@ fn signature(cx: &Context<'_>, op: &Operation, names: &OperationNames) -> Signat
         params.push(quote! { #name: &str });
         args.push(quote! { #name });
     }
-    if let Some(body) = &op.request_body {
-        let ty = match body {
-            RequestBody::Parameters { type_name, .. } => {
-                let name = format_ident!("{}", cx.parameter_struct_name(type_name));
-                quote! { types::#name }
-            }
-            RequestBody::Resource { ty } => cx.rust_type(ty, false),
-        };
+    if let Some(ty) = request_body_type(cx, op) {
         params.push(quote! { body: &#ty });
         args.push(quote! { body });
     }
     Signature { params, args, response: response_type(cx, op), doc: operation_doc(op) }
 }
 
-fn response_type(cx: &Context<'_>, op: &Operation) -> TokenStream {
+/// The body type an operation takes, as written in the `operations` module.
+pub(super) fn request_body_type(cx: &Context<'_>, op: &Operation) -> Option<TokenStream> {
+    Some(match op.request_body.as_ref()? {
+        RequestBody::Parameters { type_name, .. } => {
+            let name = format_ident!("{}", cx.parameter_struct_name(type_name));
+            quote! { types::#name }
+        }
+        RequestBody::Resource { ty } => cx.rust_type(ty, false),
+    })
+}
+
+/// The success type an operation's `Request<T>` decodes, as written in the `operations` module.
+pub(super) fn response_type(cx: &Context<'_>, op: &Operation) -> TokenStream {
     let success = op.responses.iter().find(|r| (200..300).contains(&r.status));
     match success.and_then(|r| r.body.as_ref()) {
         None => quote! { () },
+        Some(primitive @ TypeRef::Primitive(_)) => {
+            let value = cx.rust_type(primitive, false);
+            quote! { crate::runtime::odata::ODataValue<#value> }
+        }
         Some(TypeRef::Collection(item)) => {
             let item = cx.rust_type(item, false);
             quote! { Page<#item> }

@@ -154,20 +154,25 @@ fn fields_tokens(cx: &Context<'_>, owner: &str, fields: &[&Property], diags: &mu
     let mut scope = Scope::with_reserved(&["additional_properties", "odata_type"]);
     fields
         .iter()
-        // Every struct already carries `@odata.type` as `odata_type`.
-        .filter(|property| property.json_name != "@odata.type")
-        .map(|property| {
+        .filter_map(|property| {
+            // Every struct already carries `@odata.type` as `odata_type`.
+            if property.json_name == "@odata.type" {
+                let message = "property `@odata.type` is not emitted as a field of its own: it is the built-in `odata_type` \
+                    discriminator (in parameter structs it travels in `additional_properties`)";
+                diags.warn(&property.source.file, property.source.line, "merged", message);
+                return None;
+            }
             let rust = scope.claim(&snake_name(&property.json_name));
             cx.report_rename(diags, &property.source, "property", &property.json_name, &rust);
             let field = ident(&rust);
             let json_name = &property.json_name;
             let ty = cx.rust_type(&property.ty, cx.is_boxed(owner, json_name));
             let doc = docs(&doc_lines(&property.description));
-            quote! {
+            Some(quote! {
                 #doc
                 #[serde(rename = #json_name, default, skip_serializing_if = "Option::is_none")]
                 pub #field: Option<#ty>,
-            }
+            })
         })
         .collect()
 }

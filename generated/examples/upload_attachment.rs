@@ -1,0 +1,134 @@
+//! Attaches a file of any size to a message through an upload session.
+//!
+//! ```sh
+//! cargo run --example upload_attachment -- \
+//!     --base-url https://graph.microsoft.com/v1.0 --token "$TOKEN" --message-id AAMkAD... --file report.pdf
+//! ```
+//!
+//! 1. `POST {base}/me/messages/{id}/attachments/createUploadSession`, built by the
+//!    generated operation and sent with the token, opens an upload session for a
+//!    file attachment with the file's name and size.
+//! 2. `Client::large_file_upload` sends the file to the session's `uploadUrl` in
+//!    chunks. That URL carries its own credential, so the token is never sent to
+//!    it; a dropped connection or a 429/5xx answer makes the upload ask the
+//!    session where to resume and go on from there.
+//! 3. The last line of standard output is the `Location` of the new attachment.
+//!
+//! Errors are printed to standard error; the exit code is 1, or 2 for bad arguments.
+#![cfg_attr(not(all(feature = "client", feature = "outlook")), allow(dead_code))]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: upload_attachment --base-url URL --token TOKEN --message-id ID --file PATH";
+
+struct Args {
+    base_url: String,
+    token: String,
+    message_id: String,
+    file: PathBuf,
+}
+
+/// `--name value` or `--name=value`, each flag once, all four required.
+fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
+    let (mut base_url, mut token, mut message_id, mut file) = (None, None, None, None);
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
+            _ => (arg, None),
+        };
+        let slot = match flag.as_str() {
+            "--base-url" => &mut base_url,
+            "--token" => &mut token,
+            "--message-id" => &mut message_id,
+            "--file" => &mut file,
+            other => return Err(format!("unknown argument {other:?}")),
+        };
+        let value = match inline.or_else(|| args.next()) {
+            Some(value) if !value.is_empty() => value,
+            _ => return Err(format!("{flag} needs a value")),
+        };
+        if slot.replace(value).is_some() {
+            return Err(format!("{flag} is given twice"));
+        }
+    }
+    let missing = |flag: &str| format!("{flag} is required");
+    Ok(Args {
+        base_url: base_url.ok_or_else(|| missing("--base-url"))?,
+        token: token.ok_or_else(|| missing("--token"))?,
+        message_id: message_id.ok_or_else(|| missing("--message-id"))?,
+        file: file.ok_or_else(|| missing("--file"))?.into(),
+    })
+}
+
+#[cfg(all(feature = "client", feature = "outlook"))]
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let args = match parse_args(args) {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("upload_attachment: {message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match upload(&args).await {
+        Ok(location) => {
+            println!("{location}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("upload_attachment: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Creates the session, uploads the file and returns the new attachment's `Location`.
+#[cfg(all(feature = "client", feature = "outlook"))]
+async fn upload(args: &Args) -> Result<String, String> {
+    use graph_client::types::{AttachmentCreateUploadSessionRequest, AttachmentItem, AttachmentType};
+    use graph_client::{operations, Client};
+
+    let shown = args.file.display();
+    let name = args.file.file_name().ok_or_else(|| format!("--file {shown} does not name a file"))?.to_string_lossy().into_owned();
+    let file = tokio::fs::File::open(&args.file).await.map_err(|e| format!("cannot open {shown}: {e}"))?;
+    let size = file.metadata().await.map_err(|e| format!("cannot read {shown}: {e}"))?.len();
+    if size == 0 {
+        return Err(format!("{shown} is empty: an upload session needs at least one byte"));
+    }
+    let client = Client::builder().base_url(&args.base_url).token(&args.token).build().map_err(|e| e.to_string())?;
+
+    // 1. The upload session, through the generated operation (with the token).
+    let body = AttachmentCreateUploadSessionRequest {
+        attachment_item: Some(AttachmentItem {
+            attachment_type: Some(AttachmentType::File),
+            name: Some(name.clone()),
+            size: Some(i64::try_from(size).map_err(|_| format!("{shown} is too large"))?),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let request = operations::me_messages_attachments_create_upload_session(&args.message_id, &body);
+    let session = client.send(request).await.map_err(|e| format!("cannot create the upload session: {e}"))?;
+    let upload_url = session.upload_url.ok_or("the upload session came back without an uploadUrl")?;
+
+    // 2. The file, chunk by chunk, to the pre-authenticated upload URL (never printed: it is a credential).
+    println!("uploading {name} ({size} bytes)");
+    let done = client.large_file_upload(upload_url).upload(file).await.map_err(|e| format!("cannot upload {shown}: {e}"))?;
+    println!("uploaded {name}: {}", done.status);
+
+    // 3. Where the new attachment lives.
+    done.location.ok_or_else(|| format!("the upload finished ({}) but the service sent no Location header", done.status))
+}
+
+#[cfg(not(all(feature = "client", feature = "outlook")))]
+fn main() -> ExitCode {
+    eprintln!("upload_attachment needs the `client` and `outlook` features (on by default)");
+    ExitCode::from(2)
+}

@@ -1,0 +1,690 @@
+//! A fake Microsoft Graph on loopback addresses only, shared by the
+//! integration tests (`graph_server.rs`) and the examples test (`examples.rs`).
+//!
+//! - The API (axum) answers on `http://127.0.0.1:PORT/v1.0` like Graph does for
+//!   message attachments: create (201 + body + `Location`), get, list (pages
+//!   linked by an absolute `@odata.nextLink`), delete (204) and
+//!   `createUploadSession` (201 + `uploadSession`). It requires the bearer
+//!   token, gives every answer a `request-id`, and answers errors with Graph's
+//!   error body. Throttling (429 + `Retry-After`) can be injected.
+//! - The upload host answers on `http://localhost:PORT2`: another host name than
+//!   the API, still loopback, as real upload URLs live elsewhere. It is a small
+//!   hand-written HTTP/1.1 server so that it can drop the connection in the
+//!   middle of a chunk, which a framework does not let a handler do. It checks
+//!   each chunk as the service would and, after the last one, creates the
+//!   attachment (visible through the API) and answers 201 with its `Location`.
+#![allow(dead_code)]
+
+use graph_client::runtime::RetryPolicy;
+use graph_client::Client;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+
+pub const TOKEN: &str = "secret-token";
+/// The credential embedded in upload URLs, as real upload URLs do.
+pub const UPLOAD_SECRET: &str = "UPLOAD-SECRET-42";
+pub const KIB_320: usize = 320 * 1024;
+pub const FILE_ATTACHMENT: &str = "#microsoft.graph.fileAttachment";
+
+/// Runs a test body, failing it if it takes more than 20 seconds.
+pub async fn bounded<F: Future>(test: F) -> F::Output {
+    tokio::time::timeout(Duration::from_secs(20), test).await.expect("the test ran for more than 20 seconds")
+}
+
+/// Short backoff so that tests stay fast; `Retry-After` is still honoured up to 3 s.
+pub fn fast_retry(max_attempts: u32) -> RetryPolicy {
+    RetryPolicy { max_attempts, base_delay: Duration::from_millis(20), max_delay: Duration::from_secs(3) }
+}
+
+pub fn client(base_url: &str) -> Client {
+    Client::builder().base_url(base_url).token(TOKEN).timeout(Duration::from_secs(5)).retry(fast_retry(4)).build().unwrap()
+}
+
+/// Deterministic pseudo-random bytes (xorshift64).
+pub fn test_bytes(len: usize) -> Vec<u8> {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
+
+/// FNV-1a, to name contents in assertion messages instead of dumping megabytes.
+pub fn fingerprint(data: &[u8]) -> String {
+    let hash = data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+    format!("{} bytes, fnv1a {hash:016x}", data.len())
+}
+
+pub fn assert_same_content(stored: &[u8], sent: &[u8]) {
+    assert!(stored == sent, "the server holds {} but {} was sent", fingerprint(stored), fingerprint(sent));
+}
+
+/// A request the API received, with the status it answered.
+#[derive(Debug, Clone)]
+pub struct ApiSeen {
+    pub method: String,
+    /// Path and query as sent, e.g. `/v1.0/me/messages/m1/attachments?$skiptoken=2`.
+    pub target: String,
+    pub authorization: Option<String>,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+    pub status: u16,
+    pub request_id: String,
+    pub at: Instant,
+}
+
+impl ApiSeen {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+/// A request the upload host received.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    pub target: String,
+    /// Every header line as sent, names as written.
+    pub headers: Vec<(String, String)>,
+    pub at: Instant,
+}
+
+impl Seen {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn header_count(&self, name: &str) -> usize {
+        self.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).count()
+    }
+}
+
+/// What the upload host does to a chunk instead of taking it.
+#[derive(Debug, Clone, Copy)]
+pub enum Fault {
+    /// Read half of the chunk, then close the connection.
+    DropMidBody,
+    /// Read the chunk, discard it and answer 503 with this `Retry-After`.
+    Unavailable { retry_after: &'static str },
+}
+
+/// An attachment as the server keeps it: its JSON (without `contentBytes`) and its bytes.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub meta: Value,
+    pub bytes: Vec<u8>,
+}
+
+impl Stored {
+    pub fn id(&self) -> &str {
+        self.meta["id"].as_str().unwrap()
+    }
+}
+
+#[derive(Debug)]
+struct Session {
+    message_id: String,
+    name: String,
+    content_type: Option<String>,
+    size: u64,
+    received: Vec<u8>,
+    location: Option<String>,
+    cancelled: bool,
+}
+
+#[derive(Debug)]
+struct Throttle {
+    method: &'static str,
+    target_contains: String,
+    times: u32,
+    retry_after: &'static str,
+}
+
+#[derive(Debug, Default)]
+pub struct State {
+    messages: BTreeMap<String, Vec<Stored>>,
+    sessions: BTreeMap<String, Session>,
+    next_id: u64,
+    page_size: usize,
+    throttles: Vec<Throttle>,
+    /// (chunk start, fault, times left)
+    faults: Vec<(u64, Fault, u32)>,
+    pub api_seen: Vec<ApiSeen>,
+    pub upload_seen: Vec<Seen>,
+    /// One line a request to the upload host: `PUT 0-9/10 -> 202`, `GET -> 200 [10-]`.
+    pub upload_log: Vec<String>,
+}
+
+/// Both hosts, sharing one mailbox.
+pub struct Graph {
+    /// `http://127.0.0.1:PORT/v1.0`
+    pub base_url: String,
+    /// `http://localhost:PORT2`
+    pub upload_origin: String,
+    state: Arc<Mutex<State>>,
+}
+
+impl Graph {
+    pub async fn start() -> Graph {
+        let api = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let upload = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}/v1.0", api.local_addr().unwrap());
+        let upload_origin = format!("http://localhost:{}", upload.local_addr().unwrap().port());
+        let state = Arc::new(Mutex::new(State { page_size: 2, ..State::default() }));
+
+        let shared = Shared { state: state.clone(), base_url: base_url.clone(), upload_origin: upload_origin.clone() };
+        let app = axum::Router::new().fallback(api_handler).with_state(shared.clone());
+        tokio::spawn(async move { axum::serve(api, app).await.unwrap() });
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = upload.accept().await else { return };
+                tokio::spawn(serve_upload_connection(stream, shared.clone()));
+            }
+        });
+        Graph { base_url, upload_origin, state }
+    }
+
+    pub fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap()
+    }
+
+    pub fn add_message(&self, message_id: &str) {
+        self.state().messages.entry(message_id.to_owned()).or_default();
+    }
+
+    /// Adds an attachment of `odata_type` (e.g. `#microsoft.graph.referenceAttachment`) to a message; returns its id.
+    pub fn add_attachment(&self, message_id: &str, name: &str, odata_type: &str) -> String {
+        let mut state = self.state();
+        let id = state.new_id("att");
+        let meta = json!({"@odata.type": odata_type, "id": id, "name": name, "contentType": "application/octet-stream",
+            "size": 0, "isInline": false, "lastModifiedDateTime": "2024-05-01T12:00:00Z"});
+        state.messages.entry(message_id.to_owned()).or_default().push(Stored { meta, bytes: Vec::new() });
+        id
+    }
+
+    /// Items per page when the client does not ask with `$top` (2 unless set).
+    pub fn set_page_size(&self, page_size: usize) {
+        self.state().page_size = page_size;
+    }
+
+    /// The next `times` API requests with this method whose path and query contain
+    /// `target_contains` are answered 429 with this `Retry-After`.
+    pub fn throttle(&self, method: &'static str, target_contains: &str, times: u32, retry_after: &'static str) {
+        self.state().throttles.push(Throttle { method, target_contains: target_contains.to_owned(), times, retry_after });
+    }
+
+    /// The next `times` PUTs of the chunk starting at byte `start` meet `fault`.
+    pub fn fail_chunk(&self, start: u64, fault: Fault, times: u32) {
+        self.state().faults.push((start, fault, times));
+    }
+
+    pub fn api_seen(&self) -> Vec<ApiSeen> {
+        self.state().api_seen.clone()
+    }
+
+    pub fn upload_seen(&self) -> Vec<Seen> {
+        self.state().upload_seen.clone()
+    }
+
+    pub fn upload_log(&self) -> Vec<String> {
+        self.state().upload_log.clone()
+    }
+
+    /// Requests to the upload host that carried an `Authorization` header (there must be none).
+    pub fn authorized_uploads(&self) -> Vec<Seen> {
+        self.state().upload_seen.iter().filter(|s| s.header_count("authorization") > 0).cloned().collect()
+    }
+
+    pub fn attachments(&self, message_id: &str) -> Vec<Stored> {
+        self.state().messages.get(message_id).cloned().unwrap_or_default()
+    }
+
+    pub fn names(&self, message_id: &str) -> Vec<String> {
+        self.attachments(message_id).iter().map(|a| a.meta["name"].as_str().unwrap_or_default().to_owned()).collect()
+    }
+
+    /// The `Location` headers of the uploads that completed, in session order.
+    pub fn upload_locations(&self) -> Vec<String> {
+        self.state().sessions.values().filter_map(|s| s.location.clone()).collect()
+    }
+}
+
+impl State {
+    fn new_id(&mut self, prefix: &str) -> String {
+        self.next_id += 1;
+        format!("{prefix}-{}", self.next_id)
+    }
+}
+
+#[derive(Clone)]
+struct Shared {
+    state: Arc<Mutex<State>>,
+    base_url: String,
+    upload_origin: String,
+}
+
+// ------------------------------------------------------------------- the API
+
+struct Reply {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(status: u16, body: Value) -> Reply {
+        Reply { status, headers: vec![("Content-Type", "application/json".into())], body: body.to_string().into_bytes() }
+    }
+
+    fn empty(status: u16) -> Reply {
+        Reply { status, headers: Vec::new(), body: Vec::new() }
+    }
+
+    fn error(status: u16, code: &str, message: &str, request_id: &str) -> Reply {
+        Reply::json(
+            status,
+            json!({"error": {"code": code, "message": message,
+                "innerError": {"date": "2024-05-01T12:00:00", "request-id": request_id, "client-request-id": request_id}}}),
+        )
+    }
+
+    fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.headers.push((name, value.into()));
+        self
+    }
+}
+
+async fn api_handler(
+    axum::extract::State(shared): axum::extract::State<Shared>,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> axum::response::Response {
+    let at = Instant::now();
+    let header = |name: &str| headers.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let mut seen = ApiSeen {
+        method: method.to_string(),
+        target: uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default(),
+        authorization: header("authorization"),
+        content_type: header("content-type"),
+        body: body.to_vec(),
+        status: 0,
+        request_id: String::new(),
+        at,
+    };
+    let reply = {
+        let mut state = shared.state.lock().unwrap();
+        seen.request_id = format!("req-{:04}", state.api_seen.len() + 1);
+        let reply = api_reply(&mut state, &shared, &seen, uri.path(), uri.query().unwrap_or(""));
+        seen.status = reply.status;
+        state.api_seen.push(seen.clone());
+        reply
+    };
+    let mut response = axum::response::Response::builder().status(reply.status).header("request-id", &seen.request_id);
+    for (name, value) in &reply.headers {
+        response = response.header(*name, value);
+    }
+    response.body(axum::body::Body::from(reply.body)).unwrap()
+}
+
+fn api_reply(state: &mut State, shared: &Shared, seen: &ApiSeen, path: &str, query: &str) -> Reply {
+    let request_id = seen.request_id.as_str();
+    if seen.authorization.as_deref() != Some(&format!("Bearer {TOKEN}")) {
+        return Reply::error(401, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.", request_id);
+    }
+    let throttled = state.throttles.iter_mut().find(|t| t.method == seen.method && seen.target.contains(&t.target_contains) && t.times > 0);
+    if let Some(throttle) = throttled {
+        throttle.times -= 1;
+        return Reply::error(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.", request_id)
+            .header("Retry-After", throttle.retry_after);
+    }
+    let segments: Vec<String> = path.strip_prefix("/v1.0/").unwrap_or("").split('/').map(percent_decode).collect();
+    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let base = &shared.base_url;
+    let not_found = || Reply::error(404, "ErrorItemNotFound", "The specified object was not found in the store.", request_id);
+    match (seen.method.as_str(), segments.as_slice()) {
+        ("GET", ["me", "messages", message, "attachments"]) => {
+            let Some(attachments) = state.messages.get(*message) else { return not_found() };
+            let params = query_params(query);
+            let top = params.get("$top").and_then(|v| v.parse().ok()).unwrap_or(state.page_size).max(1);
+            let skip: usize = params.get("$skiptoken").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let value: Vec<Value> = attachments.iter().skip(skip).take(top).map(|a| without_content(&a.meta)).collect();
+            let mut page =
+                json!({"@odata.context": format!("{base}/$metadata#users('me')/messages('{message}')/attachments"), "value": value});
+            if skip + top < attachments.len() {
+                let mut next = format!("{base}/me/messages/{}/attachments?", percent_encode(message));
+                if params.contains_key("$top") {
+                    next.push_str(&format!("$top={top}&"));
+                }
+                next.push_str(&format!("$skiptoken={}", skip + top));
+                page["@odata.nextLink"] = next.into();
+            }
+            Reply::json(200, page)
+        }
+        ("POST", ["me", "messages", message, "attachments"]) => {
+            let Ok(Value::Object(mut meta)) = serde_json::from_slice::<Value>(&seen.body) else {
+                return Reply::error(400, "RequestBodyRead", "The request body is not a JSON object.", request_id);
+            };
+            if !meta.get("@odata.type").is_some_and(Value::is_string) || !meta.get("name").is_some_and(Value::is_string) {
+                return Reply::error(400, "ErrorInvalidRequest", "An attachment needs an @odata.type and a name.", request_id);
+            }
+            let bytes = match meta.get("contentBytes") {
+                Some(Value::String(text)) => match base64_decode(text) {
+                    Some(bytes) => bytes,
+                    None => return Reply::error(400, "ErrorInvalidRequest", "contentBytes is not base64.", request_id),
+                },
+                _ => Vec::new(),
+            };
+            if !state.messages.contains_key(*message) {
+                return not_found();
+            }
+            let id = state.new_id("att");
+            meta.insert("id".into(), id.clone().into());
+            meta.insert("size".into(), bytes.len().into());
+            meta.insert("lastModifiedDateTime".into(), "2024-05-01T12:00:00Z".into());
+            meta.entry("isInline").or_insert(false.into());
+            meta.entry("contentType").or_insert("application/octet-stream".into());
+            let mut created = Value::Object(meta);
+            state.messages.get_mut(*message).unwrap().push(Stored { meta: without_content(&created), bytes });
+            created["@odata.context"] = format!("{base}/$metadata#users('me')/messages('{message}')/attachments/$entity").into();
+            Reply::json(201, created).header("Location", attachment_url(base, message, &id))
+        }
+        ("POST", ["me", "messages", message, "attachments", "createUploadSession"]) => {
+            let body: Value = serde_json::from_slice(&seen.body).unwrap_or(Value::Null);
+            let item = &body["AttachmentItem"];
+            let (Some("file"), Some(name), Some(size)) = (item["attachmentType"].as_str(), item["name"].as_str(), item["size"].as_u64())
+            else {
+                return Reply::error(
+                    400,
+                    "ErrorInvalidRequest",
+                    "AttachmentItem needs attachmentType 'file', a name and a size.",
+                    request_id,
+                );
+            };
+            if size == 0 {
+                return Reply::error(400, "ErrorInvalidRequest", "The attachment size must be positive.", request_id);
+            }
+            if !state.messages.contains_key(*message) {
+                return not_found();
+            }
+            let session_id = state.new_id("session");
+            let session = Session {
+                message_id: message.to_string(),
+                name: name.to_owned(),
+                content_type: item["contentType"].as_str().map(str::to_owned),
+                size,
+                received: Vec::new(),
+                location: None,
+                cancelled: false,
+            };
+            state.sessions.insert(session_id.clone(), session);
+            Reply::json(
+                201,
+                json!({"@odata.context": format!("{base}/$metadata#microsoft.graph.uploadSession"),
+                    "uploadUrl": format!("{}/upload/{session_id}?tempauth={UPLOAD_SECRET}", shared.upload_origin),
+                    "expirationDateTime": "2030-01-01T00:00:00Z", "nextExpectedRanges": ["0-"]}),
+            )
+        }
+        ("GET", ["me", "messages", message, "attachments", id]) => {
+            match state.messages.get(*message).and_then(|list| list.iter().find(|a| a.id() == *id)) {
+                Some(found) => {
+                    let mut meta = found.meta.clone();
+                    meta["@odata.context"] = format!("{base}/$metadata#users('me')/messages('{message}')/attachments/$entity").into();
+                    Reply::json(200, meta)
+                }
+                None => not_found(),
+            }
+        }
+        ("DELETE", ["me", "messages", message, "attachments", id]) => {
+            let Some(list) = state.messages.get_mut(*message) else { return not_found() };
+            let before = list.len();
+            list.retain(|a| a.id() != *id);
+            if list.len() == before {
+                return not_found();
+            }
+            Reply::empty(204)
+        }
+        _ => Reply::error(400, "BadRequest", &format!("Resource not found for the segment '{path}'."), request_id),
+    }
+}
+
+fn attachment_url(base: &str, message: &str, id: &str) -> String {
+    format!("{base}/me/messages/{}/attachments/{}", percent_encode(message), percent_encode(id))
+}
+
+fn without_content(meta: &Value) -> Value {
+    let mut meta = meta.clone();
+    if let Some(object) = meta.as_object_mut() {
+        object.remove("contentBytes");
+    }
+    meta
+}
+
+fn query_params(query: &str) -> BTreeMap<String, String> {
+    query.split('&').filter_map(|pair| pair.split_once('=')).map(|(k, v)| (percent_decode(k), percent_decode(v))).collect()
+}
+
+/// Everything but RFC 3986 unreserved characters, independently of the client's encoder.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Standard base64 with padding.
+pub fn base64_encode(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
+        for i in 0..4 {
+            out.push(if i <= chunk.len() { ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' });
+        }
+    }
+    out
+}
+
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let digits: Vec<u32> = text
+        .trim_end_matches('=')
+        .bytes()
+        .map(|c| match c {
+            b'A'..=b'Z' => Some((c - b'A') as u32),
+            b'a'..=b'z' => Some((c - b'a' + 26) as u32),
+            b'0'..=b'9' => Some((c - b'0' + 52) as u32),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let mut out = Vec::new();
+    for chunk in digits.chunks(4) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &d)| n | d << (18 - 6 * i));
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    Some(out)
+}
+
+// ----------------------------------------------------------- the upload host
+
+async fn serve_upload_connection(stream: TcpStream, shared: Shared) {
+    let mut stream = BufReader::new(stream);
+    loop {
+        let Some(seen) = read_head(&mut stream).await else { return };
+        let length: usize = seen.header("content-length").and_then(|v| v.trim().parse().ok()).unwrap_or(0);
+        let range = seen.header("content-range").and_then(parse_content_range);
+        let fault = {
+            let mut state = shared.state.lock().unwrap();
+            state.upload_seen.push(seen.clone());
+            match (seen.method.as_str(), range) {
+                ("PUT", Some((start, _, _))) => take_fault(&mut state.faults, start),
+                _ => None,
+            }
+        };
+        if let Some(Fault::DropMidBody) = fault {
+            let mut half = vec![0; length / 2];
+            let _ = stream.read_exact(&mut half).await;
+            let (start, end, total) = range.unwrap();
+            shared.state.lock().unwrap().upload_log.push(format!("PUT {start}-{end}/{total} -> dropped"));
+            return; // closing with unread bytes: the client sees the connection reset
+        }
+        let mut body = vec![0; length];
+        if stream.read_exact(&mut body).await.is_err() {
+            return;
+        }
+        let reply = match fault {
+            Some(Fault::Unavailable { retry_after }) => {
+                let (start, end, total) = range.unwrap();
+                shared.state.lock().unwrap().upload_log.push(format!("PUT {start}-{end}/{total} -> 503"));
+                Reply::error(503, "serviceNotAvailable", "The service is temporarily unavailable.", "upload")
+                    .header("Retry-After", retry_after)
+            }
+            _ => upload_reply(&mut shared.state.lock().unwrap(), &shared.base_url, &seen, range, &body),
+        };
+        let mut head = format!("HTTP/1.1 {} Fake\r\nContent-Length: {}\r\n", reply.status, reply.body.len());
+        for (name, value) in &reply.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        let out = stream.get_mut();
+        if out.write_all(head.as_bytes()).await.is_err() || out.write_all(&reply.body).await.is_err() {
+            return;
+        }
+    }
+}
+
+fn take_fault(faults: &mut [(u64, Fault, u32)], start: u64) -> Option<Fault> {
+    let (_, fault, left) = faults.iter_mut().find(|(at, _, left)| *at == start && *left > 0)?;
+    *left -= 1;
+    Some(*fault)
+}
+
+async fn read_head(stream: &mut BufReader<TcpStream>) -> Option<Seen> {
+    let mut line = String::new();
+    if stream.read_line(&mut line).await.ok()? == 0 {
+        return None;
+    }
+    let mut parts = line.split_whitespace();
+    let (method, target) = (parts.next()?.to_owned(), parts.next()?.to_owned());
+    let mut headers = Vec::new();
+    loop {
+        line.clear();
+        if stream.read_line(&mut line).await.ok()? == 0 {
+            return None;
+        }
+        let header = line.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        let (name, value) = header.split_once(':')?;
+        headers.push((name.to_owned(), value.trim().to_owned()));
+    }
+    Some(Seen { method, target, headers, at: Instant::now() })
+}
+
+/// `bytes START-END/TOTAL`
+fn parse_content_range(value: &str) -> Option<(u64, u64, u64)> {
+    let (range, total) = value.strip_prefix("bytes ")?.split_once('/')?;
+    let (start, end) = range.split_once('-')?;
+    Some((start.parse().ok()?, end.parse().ok()?, total.parse().ok()?))
+}
+
+fn upload_reply(state: &mut State, base_url: &str, seen: &Seen, range: Option<(u64, u64, u64)>, body: &[u8]) -> Reply {
+    let error = |status, code, message: &str| Reply::error(status, code, message, "upload");
+    let (path, query) = seen.target.split_once('?').unwrap_or((&seen.target, ""));
+    let Some(session_id) = path.strip_prefix("/upload/") else { return error(404, "notFound", "no such route") };
+    if query != format!("tempauth={UPLOAD_SECRET}") {
+        return error(401, "InvalidAuthenticationToken", "The upload URL's credential is missing or wrong.");
+    }
+    let Some(session) = state.sessions.get_mut(session_id).filter(|s| !s.cancelled) else {
+        state.upload_log.push(format!("{} -> 404", seen.method));
+        return error(404, "ErrorItemNotFound", "The upload session does not exist or has expired.");
+    };
+    let status = |session: &Session| json!({"expirationDateTime": "2030-01-01T00:00:00Z", "nextExpectedRanges": [format!("{}-", session.received.len())]});
+    let reply = match seen.method.as_str() {
+        "GET" => {
+            let reply = Reply::json(200, status(session));
+            state.upload_log.push(format!("GET -> 200 [{}-]", session.received.len()));
+            return reply;
+        }
+        "DELETE" => {
+            session.cancelled = true;
+            state.upload_log.push("DELETE -> 204".into());
+            return Reply::empty(204);
+        }
+        "PUT" => put_chunk(session, seen, range, body),
+        _ => error(405, "MethodNotAllowed", "GET, PUT or DELETE"),
+    };
+    let (start, end, total) = range.unwrap_or_default();
+    state.upload_log.push(format!("PUT {start}-{end}/{total} -> {}", reply.status));
+    if reply.status != 201 {
+        return reply;
+    }
+    // The last chunk: the attachment now exists on the message.
+    let session = state.sessions.get(session_id).unwrap();
+    let (message_id, name, content_type, bytes) =
+        (session.message_id.clone(), session.name.clone(), session.content_type.clone(), session.received.clone());
+    let id = state.new_id("att");
+    let meta = json!({"@odata.type": FILE_ATTACHMENT, "id": id, "name": name,
+        "contentType": content_type.unwrap_or_else(|| "application/octet-stream".into()), "size": bytes.len(),
+        "isInline": false, "lastModifiedDateTime": "2024-05-01T12:00:00Z"});
+    state.messages.entry(message_id.clone()).or_default().push(Stored { meta, bytes });
+    let location = attachment_url(base_url, &message_id, &id);
+    state.sessions.get_mut(session_id).unwrap().location = Some(location.clone());
+    reply.header("Location", location)
+}
+
+/// Validates a chunk as the service would and appends it; 201 (empty body) after the last byte.
+fn put_chunk(session: &mut Session, seen: &Seen, range: Option<(u64, u64, u64)>, body: &[u8]) -> Reply {
+    let bad = |message: &str| Reply::error(400, "ErrorInvalidRequest", message, "upload");
+    let Some((start, end, total)) = range else { return bad("missing or malformed Content-Range") };
+    if seen.header_count("content-length") != 1 || end < start || body.len() as u64 != end - start + 1 {
+        return bad("Content-Length does not match Content-Range");
+    }
+    if total != session.size || end >= total {
+        return bad("the total size differs from the size given to createUploadSession");
+    }
+    if start != session.received.len() as u64 {
+        return Reply::error(416, "ErrorInvalidRange", "not the expected range", "upload");
+    }
+    let last = end + 1 == total;
+    if !last && body.len() / KIB_320 * KIB_320 != body.len() {
+        return bad("chunks must be multiples of 320 KiB");
+    }
+    session.received.extend_from_slice(body);
+    if last {
+        Reply::empty(201)
+    } else {
+        Reply::json(202, json!({"expirationDateTime": "2030-01-01T00:00:00Z", "nextExpectedRanges": [format!("{}-", end + 1)]}))
+    }
+}

@@ -1,0 +1,194 @@
+//! `cargo xtask verify --docs DIR`: generate the crate into a scratch
+//! directory, compile it with a round-trip program over every request and
+//! response example of the pages, run it, and judge each example (see
+//! `docgen::verify`). Ends with `N passed, M failed`.
+
+use crate::progress;
+use docgen::emit::CrateOptions;
+use docgen::verify::{self, Entry, Failure, Plan};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Docs tree to read.
+    #[arg(long)]
+    pub docs: PathBuf,
+    /// Scratch crate to write (default: target/verify/<docs directory name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Cargo target directory shared by reruns, so they compile incrementally (default: target/verify-target).
+    #[arg(long)]
+    pub target_dir: Option<PathBuf>,
+    /// Package name of the generated crate.
+    #[arg(long, default_value = "graph-client")]
+    pub crate_name: String,
+    /// Exit non-zero when fewer than this percentage of the examples without a doc defect pass.
+    #[arg(long)]
+    pub min_pass_rate: Option<f64>,
+}
+
+pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    let name = args.docs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "docs".into());
+    let out = args.out.unwrap_or_else(|| root.join("target/verify").join(&name));
+    let target_dir = args.target_dir.unwrap_or_else(|| root.join("target/verify-target"));
+    let options = CrateOptions { crate_name: args.crate_name.clone() };
+
+    let generation = progress::generate(&args.docs, &options).map_err(|e| format!("{}: {e}", args.docs.display()))?;
+    eprintln!("diagnostics: {}", generation.diagnostics.summary());
+    let written = docgen::output::write(&out, &generation.files).map_err(|e| format!("writing {}: {e}", out.display()))?;
+    let model = &generation.model;
+
+    let mut diags = docgen::diagnostics::Diagnostics::default();
+    let sources = docgen::load::load_docs(&args.docs, &mut diags).map_err(|e| format!("{}: {e}", args.docs.display()))?;
+    let (cases, skipped) = verify::collect(&sources, model);
+    let types = docgen::emit::rust::operation_types(model, &args.crate_name);
+    let plans: Vec<Plan> = cases.iter().map(|case| verify::plan(case, model, &types)).collect();
+    let texts: Vec<Option<String>> =
+        cases.iter().zip(&plans).map(|(case, plan)| matches!(plan, Plan::Run(_)).then(|| json_text(&case.body))).collect();
+    let entries: Vec<Entry<'_>> = plans
+        .iter()
+        .zip(&texts)
+        .enumerate()
+        .filter_map(|(id, (plan, text))| match (plan, text) {
+            (Plan::Run(ty), Some(json)) => Some(Entry { id, json, ty }),
+            _ => None,
+        })
+        .collect();
+    let source = verify::program(&entries)?;
+    let program_path = out.join("examples/verify.rs");
+    if std::fs::read_to_string(&program_path).ok().as_deref() != Some(source.as_str()) {
+        std::fs::create_dir_all(program_path.parent().unwrap_or(&out)).map_err(|e| e.to_string())?;
+        std::fs::write(&program_path, &source).map_err(|e| format!("{}: {e}", program_path.display()))?;
+    }
+    eprintln!(
+        "generated {} ({} operations, {} types; {} files written); {} examples, {} to run, {} skipped",
+        out.display(),
+        model.operations.len(),
+        model.types.len(),
+        written.written.len(),
+        cases.len(),
+        entries.len(),
+        skipped.values().sum::<usize>()
+    );
+
+    let compile_started = Instant::now();
+    compile(&out, &target_dir)?;
+    eprintln!("compiled in {:.1}s", compile_started.elapsed().as_secs_f64());
+
+    let outcomes = run_program(&target_dir.join("debug/examples/verify"), entries.len())?;
+
+    // Judge, then report: failures in page order, then counts by kind.
+    let mut failures: Vec<(usize, Failure)> = Vec::new();
+    for (id, (case, plan)) in cases.iter().zip(&plans).enumerate() {
+        let verdict = match plan {
+            Plan::Fail(failure) => Err(failure.clone()),
+            Plan::Run(_) => match outcomes.get(&id) {
+                Some(Ok(value)) => verify::judge(case, model, Ok(value)),
+                Some(Err(message)) => verify::judge(case, model, Err(message)),
+                None => Err(Failure::generator("no result from the verify program", String::new())),
+            },
+        };
+        if let Err(failure) = verdict {
+            failures.push((id, failure));
+        }
+    }
+    for (id, failure) in &failures {
+        let case = &cases[*id];
+        println!("{}: {}: {failure}", case.location(), case.role.as_str());
+    }
+    let mut kinds: BTreeMap<(bool, &str), usize> = BTreeMap::new();
+    for (_, failure) in &failures {
+        *kinds.entry((failure.doc_defect, failure.kind.as_str())).or_default() += 1;
+    }
+    let mut kinds: Vec<_> = kinds.into_iter().collect();
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    println!();
+    println!("failures by kind:");
+    for ((doc_defect, kind), count) in &kinds {
+        println!("  {count:>5}  {}: {kind}", if *doc_defect { "doc defect" } else { "generator" });
+    }
+    for (reason, count) in &skipped {
+        println!("  skipped {count:>5}: {reason}");
+    }
+    let failed = failures.len();
+    let passed = cases.len() - failed;
+    let doc_defects = failures.iter().filter(|(_, f)| f.doc_defect).count();
+    let percent = |part: usize, whole: usize| if whole == 0 { 100.0 } else { 100.0 * part as f64 / whole as f64 };
+    let raw = percent(passed, cases.len());
+    let rate = percent(passed, cases.len() - doc_defects);
+    println!(
+        "verify: {raw:.2}% of {} examples pass; {rate:.2}% of the {} without a doc defect; {doc_defects} failures are doc defects, {} generator misses ({:.1}s)",
+        cases.len(),
+        cases.len() - doc_defects,
+        failed - doc_defects,
+        started.elapsed().as_secs_f64()
+    );
+    println!("{passed} passed, {failed} failed");
+    match args.min_pass_rate {
+        Some(min) if rate < min => {
+            eprintln!("error: {rate:.2}% of the examples without a doc defect pass, below --min-pass-rate {min}");
+            Ok(ExitCode::FAILURE)
+        }
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+fn json_text(body: &Result<serde_json::Value, String>) -> String {
+    body.as_ref().map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// `cargo build --example verify` in the scratch crate. On a terminal Cargo
+/// draws its own progress; otherwise it is quiet unless the build fails.
+fn compile(crate_dir: &Path, target_dir: &Path) -> Result<(), String> {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(crate_dir).env("CARGO_TARGET_DIR", target_dir).args(["build", "--example", "verify"]);
+    let status = if progress::on_terminal() {
+        command.status().map_err(|e| format!("cannot run cargo: {e}"))?
+    } else {
+        let output = command.arg("--quiet").output().map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let lines: Vec<&str> = stderr.lines().collect();
+            eprintln!("{}", lines[lines.len().saturating_sub(80)..].join("\n"));
+        }
+        output.status
+    };
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the generated crate in {} does not compile", crate_dir.display()))
+    }
+}
+
+type Outcomes = BTreeMap<usize, Result<serde_json::Value, String>>;
+
+/// Runs the program and reads its JSON lines, with a bar over the cases.
+fn run_program(program: &Path, count: usize) -> Result<Outcomes, String> {
+    let mut child = Command::new(program).stdout(Stdio::piped()).spawn().map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+    let bar = progress::bar(count as u64, "verify");
+    let mut outcomes = Outcomes::new();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line.map_err(|e| e.to_string())?;
+            let Ok(serde_json::Value::Object(mut record)) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+            let Some(id) = record.get("id").and_then(serde_json::Value::as_u64) else { continue };
+            let outcome = match record.remove("ok") {
+                Some(value) => Ok(value),
+                None => Err(record.get("error").and_then(serde_json::Value::as_str).unwrap_or("no error message").to_owned()),
+            };
+            outcomes.insert(id as usize, outcome);
+            bar.inc(1);
+        }
+    }
+    bar.finish_and_clear();
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!("{} failed: {status}", program.display()));
+    }
+    Ok(outcomes)
+}
