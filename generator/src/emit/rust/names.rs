@@ -82,46 +82,52 @@ fn ascii_words(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
 }
 
+/// How one kind of identifier is made from a documented name: the case
+/// conversion, the name for an empty result, the prefix for a leading digit,
+/// and the suffix that frees a reserved name.
+struct Style {
+    convert: fn(&str) -> String,
+    empty: &'static str,
+    digit_prefix: char,
+    reserved: &'static [&'static str],
+    reserved_suffix: &'static str,
+}
+
+impl Style {
+    fn apply(&self, documented: &str) -> String {
+        let mut name = (self.convert)(&ascii_words(documented));
+        if name.is_empty() {
+            name = self.empty.into();
+        }
+        if name.starts_with(|c: char| c.is_ascii_digit()) {
+            name.insert(0, self.digit_prefix);
+        }
+        if self.reserved.contains(&name.as_str()) {
+            name.push_str(self.reserved_suffix);
+        }
+        name
+    }
+}
+
+fn upper_camel(text: &str) -> String {
+    text.to_upper_camel_case()
+}
+
+fn snake(text: &str) -> String {
+    text.to_snake_case()
+}
+
 pub fn type_name(documented: &str) -> String {
-    let mut name = ascii_words(documented).to_upper_camel_case();
-    if name.is_empty() {
-        name = "Unnamed".into();
-    }
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert(0, 'T');
-    }
-    if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
-        name.push_str("Type");
-    }
-    name
+    Style { convert: upper_camel, empty: "Unnamed", digit_prefix: 'T', reserved: RESERVED_TYPE_NAMES, reserved_suffix: "Type" }
+        .apply(documented)
 }
 
 pub fn variant_name(documented: &str) -> String {
-    let mut name = ascii_words(documented).to_upper_camel_case();
-    if name.is_empty() {
-        name = "Empty".into();
-    }
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert(0, 'V');
-    }
-    if name == "Self" {
-        name = "SelfValue".into();
-    }
-    name
+    Style { convert: upper_camel, empty: "Empty", digit_prefix: 'V', reserved: &["Self"], reserved_suffix: "Value" }.apply(documented)
 }
 
 pub fn snake_name(documented: &str) -> String {
-    let mut name = ascii_words(documented).to_snake_case();
-    if name.is_empty() {
-        name = "unnamed".into();
-    }
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert(0, 'n');
-    }
-    if NON_RAW_KEYWORDS.contains(&name.as_str()) {
-        name.push('_');
-    }
-    name
+    Style { convert: snake, empty: "unnamed", digit_prefix: 'n', reserved: NON_RAW_KEYWORDS, reserved_suffix: "_" }.apply(documented)
 }
 
 /// An identifier for a snake or camel name, raw (`r#type`) when it is a keyword.
