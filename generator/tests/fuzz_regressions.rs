@@ -47,3 +47,33 @@ fn an_operation_named_with_a_leading_digit() {
         "# root: 2fa\n\n## HTTP request\n```http\nPOST /2fa/{3d}/{self}/{crate}\n```\n## Response\nIf successful, this method returns a `204 No Content` response code.\n",
     )]);
 }
+
+/// pipeline, crash-e9969fd0 and crash-e1c94eb9 (real pages with the bytes of a
+/// request line mutated): a run of carriage returns inside the path of the
+/// `## HTTP request` block. The path went into the operation's doc comment,
+/// and prettyplease printed it in a `///` line, where a bare CR does not lex:
+/// `src/operations.rs` did not parse. Doc attributes now turn control
+/// characters into spaces, and a request line whose target holds one is
+/// reported as `bad-request-line` instead of becoming an operation.
+#[test]
+fn carriage_returns_inside_a_request_path() {
+    let page = "# Get x\n\n## HTTP request\n```http\nGET /devices/{id}/statuses/{sta\r\r\r\rtusId} application/json\nPOST /a/{id}/upload\r\r\rCertificate\n```\n\n## Response\nIf successful, this method returns a `204 No Content` response code.\n";
+    pipeline_target(&[("api/x.md", page)]);
+    let (model, diags) = docgen::build_model_from_sources(&[SourceFile { path: "api/x.md".into(), text: page.into() }]);
+    assert!(model.operations.is_empty(), "{:?}", model.operations);
+    assert_eq!(diags.iter().filter(|d| d.code == "bad-request-line").map(|d| d.line).collect::<Vec<_>>(), [5, 6]);
+
+    // The emitter alone never writes a control character into a doc comment,
+    // whatever a model holds (a model read back from JSON, say).
+    let mut model = docgen::model::ApiModel::default();
+    let mut op: docgen::model::Operation = serde_json::from_value(serde_json::json!({
+        "id": "get_x", "title": "t\r\u{0}", "kind": "get", "method": "GET", "path": "/x\r\r/y", "documented_path": "/x",
+        "path_params": [], "query_options": [], "headers": [], "request_body": null, "responses": [], "description": "", "source": "api/x.md"
+    }))
+    .unwrap();
+    op.description = "line\rbreak".into();
+    model.operations.push(op);
+    let files = docgen::emit::emit_crate(&model, &docgen::emit::CrateOptions::default(), &mut Diagnostics::default()).unwrap();
+    syn::parse_file(&files["src/operations.rs"]).unwrap();
+    assert!(!files["src/operations.rs"].contains('\r'));
+}

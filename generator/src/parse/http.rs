@@ -31,7 +31,8 @@ pub fn parse_request_line(line: &str) -> Option<RequestLine> {
     }
     let target = rest.trim();
     let target = strip_http_version(target).trim();
-    if target.is_empty() {
+    // A target with control characters (a stray carriage return) is not a path.
+    if target.is_empty() || target.chars().any(|c| c.is_control() && c != '\t') {
         return None;
     }
     let (base_url, path) = split_url(target);

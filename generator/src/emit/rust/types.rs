@@ -103,9 +103,9 @@ fn kind_enum(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     let names: Vec<&String> = descendants.iter().collect();
     let variant_cfgs: Vec<TokenStream> = descendants.iter().map(|d| cx.type_cfg(d)).collect();
     let cfg = cx.type_cfg(&qualified);
-    let doc = format!(" The concrete types of `{qualified}`, chosen by `@odata.type`.");
+    let doc = docs(&[format!("The concrete types of `{qualified}`, chosen by `@odata.type`.")]);
     quote! {
-        #[doc = #doc]
+        #doc
         #cfg
         #[derive(Debug, Clone, PartialEq)]
         pub enum #kind {
@@ -268,14 +268,18 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     escaped.lines().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect()
 }
 
-/// `#[doc = "..."]` attributes, with a blank line between paragraphs.
+/// `#[doc = "..."]` attributes, with a blank line between paragraphs. Every
+/// doc attribute goes through here: prettyplease prints them as `///` comments,
+/// where a line break or a bare carriage return (a request path in the docs
+/// can hold one) would end the comment or not lex, so control characters
+/// become spaces.
 pub fn docs(lines: &[String]) -> TokenStream {
     let mut out = TokenStream::new();
     for (i, line) in lines.iter().enumerate() {
         if i > 0 {
             out.extend(quote! { #[doc = ""] });
         }
-        let line = format!(" {line}");
+        let line: String = format!(" {line}").chars().map(|c| if c.is_control() && c != '\t' { ' ' } else { c }).collect();
         out.extend(quote! { #[doc = #line] });
     }
     out
