@@ -173,6 +173,24 @@ pub fn get_me_messages_attachments(
         ),
     )
 }
+/// Get attachment content
+///
+/// Download the raw bytes of a file attachment.
+///
+/// `GET /me/messages/{message_id}/attachments/{attachment_id}/$value`
+#[cfg(feature = "outlook")]
+pub fn get_me_messages_attachments_value(
+    message_id: &str,
+    attachment_id: &str,
+) -> Request<crate::runtime::Content> {
+    Request::new(
+        Method::Get,
+        format!(
+            "/me/messages/{}/attachments/{}/$value", encode_path_segment(message_id),
+            encode_path_segment(attachment_id)
+        ),
+    )
+}
 /// driveItem: createUploadSession
 ///
 /// Open an upload session so that a large file can be written to a drive in several byte ranges.
@@ -335,6 +353,25 @@ pub fn get_users_messages_attachments(
         ),
     )
 }
+/// Get attachment content
+///
+/// Download the raw bytes of a file attachment.
+///
+/// `GET /users/{user_id}/messages/{message_id}/attachments/{attachment_id}/$value`
+#[cfg(feature = "outlook")]
+pub fn get_users_messages_attachments_value(
+    user_id: &str,
+    message_id: &str,
+    attachment_id: &str,
+) -> Request<crate::runtime::Content> {
+    Request::new(
+        Method::Get,
+        format!(
+            "/users/{}/messages/{}/attachments/{}/$value", encode_path_segment(user_id),
+            encode_path_segment(message_id), encode_path_segment(attachment_id)
+        ),
+    )
+}
 /// fileAttachment: createUploadSession
 ///
 /// Open an upload session for sending a large file to a note as an attachment, one byte range at a time.
@@ -485,6 +522,27 @@ impl crate::runtime::Client {
     ) -> Result<crate::types::Attachment, crate::runtime::Error> {
         self.send(get_me_messages_attachments(message_id, attachment_id)).await
     }
+    /// Get attachment content
+    ///
+    /// Download the raw bytes of a file attachment.
+    ///
+    /// `GET /me/messages/{message_id}/attachments/{attachment_id}/$value`
+    ///
+    /// The content is read into memory, at most `max_bytes` of it; see
+    /// [`crate::runtime::Client::download_to`] to stream it to a writer.
+    #[cfg(feature = "outlook")]
+    pub async fn get_me_messages_attachments_value(
+        &self,
+        message_id: &str,
+        attachment_id: &str,
+        max_bytes: u64,
+    ) -> Result<Vec<u8>, crate::runtime::Error> {
+        self.download(
+                get_me_messages_attachments_value(message_id, attachment_id),
+                max_bytes,
+            )
+            .await
+    }
     /// driveItem: createUploadSession
     ///
     /// Open an upload session so that a large file can be written to a drive in several byte ranges.
@@ -613,6 +671,28 @@ impl crate::runtime::Client {
         attachment_id: &str,
     ) -> Result<crate::types::Attachment, crate::runtime::Error> {
         self.send(get_users_messages_attachments(user_id, message_id, attachment_id))
+            .await
+    }
+    /// Get attachment content
+    ///
+    /// Download the raw bytes of a file attachment.
+    ///
+    /// `GET /users/{user_id}/messages/{message_id}/attachments/{attachment_id}/$value`
+    ///
+    /// The content is read into memory, at most `max_bytes` of it; see
+    /// [`crate::runtime::Client::download_to`] to stream it to a writer.
+    #[cfg(feature = "outlook")]
+    pub async fn get_users_messages_attachments_value(
+        &self,
+        user_id: &str,
+        message_id: &str,
+        attachment_id: &str,
+        max_bytes: u64,
+    ) -> Result<Vec<u8>, crate::runtime::Error> {
+        self.download(
+                get_users_messages_attachments_value(user_id, message_id, attachment_id),
+                max_bytes,
+            )
             .await
     }
     /// fileAttachment: createUploadSession

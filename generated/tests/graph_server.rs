@@ -304,3 +304,37 @@ async fn a_large_file_upload_survives_a_dropped_connection_and_a_503() {
     })
     .await
 }
+
+#[tokio::test]
+async fn content_behind_a_cross_host_redirect_is_downloaded_without_the_token_and_bounded() {
+    bounded(async {
+        let graph = Graph::start().await;
+        let message = "AAMkAD+content=";
+        graph.add_message(message);
+        let client = client(&graph.base_url);
+        let content = test_bytes(KIB_320 + 17);
+        let created =
+            client.send(operations::create_me_messages_attachments(message, &file_attachment("data.bin", &content))).await.unwrap();
+        let id = created.id.expect("the created attachment has an id");
+
+        // The operation's page documents raw content (`$value`): the method returns bytes.
+        let downloaded = client.get_me_messages_attachments_value(message, &id, 1 << 20).await.unwrap();
+        assert_same_content(&downloaded, &content);
+        let api = graph.api_seen();
+        let last = api.last().unwrap();
+        assert_eq!((last.method.as_str(), last.status), ("GET", 302), "the API answered with a redirect");
+        assert_eq!(last.authorization, bearer(), "the API call carries the token");
+        assert_eq!(graph.upload_log(), ["GET content -> 200 (327697 bytes)"], "the redirect was followed to the content host");
+        assert!(graph.authorized_uploads().is_empty(), "the content host must never see a token: {:?}", graph.authorized_uploads());
+
+        // A limit below the content's size stops the download instead of reading it all.
+        let error = client.get_me_messages_attachments_value(message, &id, 1024).await.unwrap_err();
+        assert!(matches!(error, Error::BodyTooLarge { limit: 1024 }), "{error:?}");
+
+        // Raw-content requests are typed so that they cannot be JSON-decoded by mistake:
+        // `client.send(operations::get_me_messages_attachments_value(..))` does not compile.
+        let request: graph_client::Request<graph_client::runtime::Content> = operations::get_me_messages_attachments_value(message, &id);
+        assert!(request.url(client.base_url()).ends_with(&format!("/attachments/{id}/$value")));
+    })
+    .await
+}

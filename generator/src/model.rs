@@ -21,6 +21,14 @@ impl ApiModel {
     pub fn find_type(&self, qualified_name: &str) -> Option<&TypeDef> {
         self.types.binary_search_by(|t| compare_qualified(&t.namespace, &t.name, qualified_name)).ok().map(|i| &self.types[i])
     }
+
+    /// `microsoft.graph.Json` is documented as a type without properties, but its
+    /// values are any JSON (Excel ranges hold strings, numbers, nested arrays).
+    pub fn is_open_json(&self, qualified: &str) -> bool {
+        qualified.rsplit('.').next() == Some("Json")
+            && matches!(self.find_type(qualified).map(|d| &d.kind),
+                Some(TypeKind::Object { base: None, properties, navigation }) if properties.is_empty() && navigation.is_empty())
+    }
 }
 
 /// Orders `namespace.name` against a qualified string as the string order of
@@ -111,6 +119,23 @@ pub struct Operation {
     pub source: Source,
 }
 
+impl Operation {
+    /// Function parameters the path does not spell: `offsetRange` documented
+    /// with `rowOffset` and `columnOffset` but a path without `(...)`.
+    pub fn unspelled_function_parameters(&self) -> impl Iterator<Item = &Property> {
+        let last = self.path.rsplit('/').next().unwrap_or("");
+        let call = last.split_once('(').map_or("", |(_, args)| args.trim_end_matches(')'));
+        let spelled: Vec<&str> = call.split(',').filter_map(|a| a.split_once('=').map(|(name, _)| name.trim())).collect();
+        self.function_parameters.iter().filter(move |p| !spelled.iter().any(|name| name.eq_ignore_ascii_case(&p.json_name)))
+    }
+
+    /// The success response body: the first 2xx response's, or the content a
+    /// 3xx redirects to (usage reports answer `302 Found` to a download URL).
+    pub fn success_body(&self) -> Option<&TypeRef> {
+        self.responses.iter().find(|r| (200..400).contains(&r.status) && r.body.is_some()).and_then(|r| r.body.as_ref())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PathParam {
     /// snake_case name used in the Rust signature and the normalized path.
@@ -150,6 +175,10 @@ pub struct TypeDef {
     /// True when no page documents the type and it was inferred from examples.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub inferred: bool,
+    /// An OData open type ("This type is an open type"): members beyond the
+    /// documented ones are expected (planner's assignments keyed by user ID).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub open: bool,
     pub kind: TypeKind,
     /// Product area of the page that documents (or first infers) the type.
     #[serde(default)]

@@ -3,26 +3,29 @@
 
 use std::path::Path;
 
-/// Bars, in percent: the figures measured when the audit was written, minus
-/// about one point so that unrelated work does not trip them. Raise them as the
-/// parser improves (run `cargo xtask audit --docs ../shared/corpus/graph-v1.0-2021-07
-/// --metadata ../shared/metadata/graph-v1.0-2021-07.csdl.xml` to see the current values).
-const ENDPOINT_RECALL: f64 = 99.0; // measured 100.0 (3022/3023)
-const ENDPOINT_PRECISION: f64 = 98.5; // measured 99.5 (3019/3035)
-const TYPE_RECALL: f64 = 98.0; // measured 99.0 (906/915)
-const TYPE_PRECISION: f64 = 94.5; // measured 95.6 (952/996)
-const PROPERTY_NAME_RECALL: f64 = 96.0; // measured 97.1 (7256/7471)
-const PROPERTY_NAME_PRECISION: f64 = 98.0; // measured 98.7 (7256/7348)
-const PROPERTY_TYPE_AGREEMENT: f64 = 96.5; // measured 97.5 (7078/7256)
-const ENUM_MEMBER_RECALL: f64 = 96.5; // measured 97.4 (1605/1647)
-const ENUM_MEMBER_PRECISION: f64 = 65.5; // measured 66.7 (1605/2406)
-const ENUM_TYPE_RECALL: f64 = 99.0; // measured 100.0 (288/288)
-const ENUM_TYPE_PRECISION: f64 = 89.0; // measured 90.3 (288/319)
-const PARAMETER_RECALL: f64 = 90.5; // measured 91.5 (379/414)
-const PARAMETER_PRECISION: f64 = 93.5; // measured 94.8 (379/400)
-const PARAMETER_TYPE_AGREEMENT: f64 = 95.5; // measured 96.8 (359/371)
-const RETURN_TYPE_AGREEMENT: f64 = 70.0; // measured 71.0 (267/376)
-const RESPONSE_EXAMPLES_VALID: f64 = 68.0; // measured 69.1 (806/1167)
+/// Bars, in percent. Where the fidelity issue sets a bar and the figure meets
+/// it, the bar is the issue's (`issue`); elsewhere it is the figure measured
+/// when it was last raised minus about half a point, so that the test catches
+/// regressions (`guard`). Raise them as the reader improves (run `cargo xtask
+/// audit --docs ../shared/corpus/graph-v1.0-2021-07 --metadata
+/// ../shared/metadata/graph-v1.0-2021-07.csdl.xml` to see the current values).
+const ENDPOINT_RECALL: f64 = 99.0; // issue; measured 100.0 (3022/3023)
+const ENDPOINT_PRECISION: f64 = 97.0; // issue; measured 99.5 (3022/3038)
+const TYPE_RECALL: f64 = 98.0; // issue; measured 99.1 (907/915)
+const TYPE_PRECISION: f64 = 95.0; // guard; measured 95.7 (953/996)
+const PROPERTY_NAME_RECALL: f64 = 97.2; // guard, the issue's 98 is not met; measured 97.7 (7300/7471)
+const PROPERTY_NAME_PRECISION: f64 = 98.0; // issue; measured 98.4 (7300/7418)
+const PROPERTY_TYPE_AGREEMENT: f64 = 97.0; // issue; measured 97.4 (7113/7300)
+const ENUM_MEMBER_RECALL: f64 = 97.0; // guard, the issue's 98 is not met; measured 97.5 (1606/1647)
+const ENUM_MEMBER_PRECISION: f64 = 66.0; // guard; measured 66.7 (1606/2407)
+const ENUM_TYPE_RECALL: f64 = 99.0; // guard; measured 100.0 (288/288)
+const ENUM_TYPE_PRECISION: f64 = 89.5; // guard; measured 90.3 (288/319)
+const PARAMETER_RECALL: f64 = 94.0; // guard, the issue's 97 is not met; measured 94.7 (392/414)
+const PARAMETER_PRECISION: f64 = 96.0; // guard; measured 96.8 (392/405)
+const PARAMETER_TYPE_AGREEMENT: f64 = 96.0; // guard; measured 96.9 (372/384)
+const RETURN_TYPE_AGREEMENT: f64 = 95.0; // issue; measured 96.0 (361/376)
+const RESPONSE_EXAMPLES_VALID: f64 = 90.0; // issue; measured 94.7 (1108/1170)
+const RESPONSE_EXAMPLES_DECLARED: f64 = 75.5; // guard; measured 76.4 (894/1170)
 
 /// Lower bounds on what is counted, so that a reader that finds nothing cannot pass.
 const MIN_REFERENCE_ENDPOINTS: usize = 2500;
@@ -70,6 +73,7 @@ fn audit_of_the_2021_07_corpus_meets_the_bars() {
         ("parameter_types", "agreement", PARAMETER_TYPE_AGREEMENT),
         ("return_types", "agreement", RETURN_TYPE_AGREEMENT),
         ("response_examples", "agreement", RESPONSE_EXAMPLES_VALID),
+        ("response_examples_declared", "agreement", RESPONSE_EXAMPLES_DECLARED),
     ];
     let mut below = Vec::new();
     for (key, which, bar) in bars {

@@ -160,3 +160,129 @@ fn disagreements_are_resolved_by_rule_and_reported() {
     assert!(diags.iter().any(|d| d.contains("api/widget-get.md:24: warning[status-mismatch]")), "{diags:#?}");
     assert!(diags.iter().any(|d| d.contains("warning[unexpected-value-wrapper]")), "{diags:#?}");
 }
+
+fn success(model: &ApiModel, method: &str, path: &str) -> String {
+    let op = model
+        .operations
+        .iter()
+        .find(|o| o.method == method && o.path == path)
+        .unwrap_or_else(|| panic!("{method} {path}: {:?}", paths(model)));
+    op.success_body().map_or_else(|| "none".to_owned(), ToString::to_string)
+}
+
+#[test]
+fn response_sentences_and_examples_give_the_result_type() {
+    let strings = api(
+        "widget: listTags",
+        "## HTTP request\n```http\nGET /me/widgets/{id}/listTags\n```\n\n## Response\nIf successful, this function returns a `200 OK` response code and a String collection in the response body.\n",
+    );
+    let flag = api(
+        "widget: check",
+        "## HTTP request\n```http\nPOST /me/widgets/{id}/check\n```\n\n## Response\nIf successful, this method returns `200 OK`. A `true` value in the body means the widget passed.\n\n## Example\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n\n{\"@odata.context\": \"x\", \"value\": true}\n```\n",
+    );
+    let report = api(
+        "widget: getUsageReport",
+        "## HTTP request\n```http\nGET /reports/getWidgetUsage(period='{period_value}')\n```\n\n## Response\nIf successful, this method returns a `302 Found` response that redirects to a preauthenticated download URL for the report.\n\n## Example\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 302 Found\nLocation: https://reports.example/data.csv\n```\n",
+    );
+    let raw = api(
+        "Get widget picture",
+        "## HTTP request\n```http\nGET /me/widgets/{id}/picture/$value\n```\n\n## Response\nIf successful, this method returns a `200 OK` response code and the picture's bytes.\n\n## Example\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: image/png\n\n(binary)\n```\n",
+    );
+    let accepted = api(
+        "widget: archive",
+        "## HTTP request\n```http\nPOST /me/widgets/{id}/archive\n```\n\n## Response\nIf successful, this method returns `202 Accepted`; its `Location` header points to a [widget](../resources/widget.md) tracking the work.\n\n## Example\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 202 Accepted\nLocation: https://graph.microsoft.com/v1.0/me/widgets/1\n```\n",
+    );
+    let site_style = api(
+        "widget: follow",
+        "## HTTP request\n```http\nPOST /me/followedWidgets/add\n```\n\n## Response\nThe widgets now followed.\n\n## Example\n<!-- { \"blockType\": \"response\", \"@type\": \"microsoft.graph.widget\", \"isCollection\": true } -->\n```http\nHTTP/1.1 200 OK\n\n{\"value\": [{\"id\": \"1\"}]}\n```\n",
+    );
+    let (model, diags) = with_resources(vec![
+        ("api/widget-listtags.md", strings),
+        ("api/widget-check.md", flag),
+        ("api/widget-report.md", report),
+        ("api/widget-picture.md", raw),
+        ("api/widget-archive.md", accepted),
+        ("api/widget-follow.md", site_style),
+    ]);
+    assert_eq!(success(&model, "GET", "/me/widgets/{widget_id}/listTags"), "Collection(Edm.String)", "`a String collection`");
+    assert_eq!(success(&model, "POST", "/me/widgets/{widget_id}/check"), "Edm.Boolean", "`{{\"value\": true}}` wraps a primitive");
+    assert_eq!(success(&model, "GET", "/reports/getWidgetUsage(period='{period_value}')"), "Edm.Stream", "302 to a download URL");
+    assert_eq!(success(&model, "GET", "/me/widgets/{widget_id}/picture/$value"), "Edm.Stream", "`$value` is raw content");
+    assert_eq!(success(&model, "POST", "/me/widgets/{widget_id}/archive"), "none", "the 202's link is its Location, not its body");
+    assert_eq!(success(&model, "POST", "/me/followedWidgets/add"), "Collection(microsoft.graph.widget)", "`@type` for `@odata.type`");
+    assert!(!diags.iter().any(|d| d.contains("unknown-type")), "{diags:#?}");
+}
+
+#[test]
+fn parameters_documented_in_unusual_places() {
+    let get_with_body = api(
+        "widget: offset",
+        "## HTTP request\n```http\nGET /me/widgets/{id}/offset\n```\n\n## Request body\n| Parameter | Type | Description |\n|--|--|--|\n| rows | Int32 | Rows. |\n| columns | Int32 | Columns. |\n\n## Response\nIf successful, this method returns a `200 OK` response code and a [widget](../resources/widget.md) object.\n",
+    );
+    let intune_title = api(
+        "getWidgetPermissions function",
+        "## HTTP request\n```http\nGET /widgetManagement/getWidgetPermissions\n```\n\n## Request body\nIn the request URL, provide the following query parameters with values.\n\n|Property|Type|Description|\n|--|--|--|\n|scope|String|Scope.|\n\n## Response\nIf successful, this function returns a `200 OK` response code and a String collection in the response body.\n",
+    );
+    let wrapped = api(
+        "widget: addSecret",
+        "## HTTP request\n```http\nPOST /me/widgets/{id}/addSecret\n```\n\n## Request body\n| Property | Type | Description |\n|--|--|--|\n| displayName | String | Name. |\n| endDateTime | DateTimeOffset | Expiry. |\n\n## Response\nIf successful, this method returns a `200 OK` response code and a [widget](../resources/widget.md) object.\n\n## Example\n<!-- { \"blockType\": \"request\" } -->\n```http\nPOST https://graph.microsoft.com/v1.0/me/widgets/1/addSecret\n\n{\"widget\": {\"displayName\": \"x\"}}\n```\n",
+    );
+    let (model, diags) = with_resources(vec![
+        ("api/widget-offset.md", get_with_body),
+        ("api/intune-getwidgetpermissions.md", intune_title),
+        ("api/widget-addsecret.md", wrapped),
+    ]);
+    let op = |method: &str, path: &str| model.operations.iter().find(|o| o.method == method && o.path == path).unwrap();
+    let names = |props: &[docgen::model::Property]| props.iter().map(|p| format!("{}: {}", p.json_name, p.ty)).collect::<Vec<_>>();
+    let offset = op("GET", "/me/widgets/{widget_id}/offset");
+    assert_eq!((offset.kind, offset.request_body.is_none()), (OperationKind::Function, true));
+    assert_eq!(names(&offset.function_parameters), ["rows: Edm.Int32", "columns: Edm.Int32"]);
+    let permissions = op("GET", "/widgetManagement/getWidgetPermissions");
+    assert_eq!(permissions.kind, OperationKind::Function, "`x function` titles name a function");
+    assert_eq!(names(&permissions.function_parameters), ["scope: Edm.String"]);
+    let Some(RequestBody::Parameters { parameters, .. }) = &op("POST", "/me/widgets/{widget_id}/addSecret").request_body else { panic!() };
+    assert_eq!(names(parameters), ["widget: microsoft.graph.widget"], "the table lists the members of the one parameter the example sends");
+    for code in ["body-of-get", "wrapped-parameters"] {
+        assert!(diags.iter().any(|d| d.contains(&format!("warning[{code}]"))), "{code}: {diags:#?}");
+    }
+}
+
+#[test]
+fn members_only_examples_show_are_added_to_leaf_types_only() {
+    let gadget = "---\ndoc_type: resourcePageType\n---\n# gadget resource type\n\nNamespace: microsoft.graph\n\n## Properties\n| Property | Type | Description |\n|--|--|--|\n| label | String | Label. |\n";
+    let get = api(
+        "Get gadget",
+        "## HTTP request\n```http\nGET /me/gadgets/{id}\n```\n\n## Response\nIf successful, this method returns a `200 OK` response code and a [gadget](../resources/gadget.md) object.\n\n## Example\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n\n{\"label\": \"a\", \"createdDateTime\": \"2024-01-01T00:00:00Z\", \"fbab97d0-4932\": {}, \"gone\": null}\n```\n",
+    );
+    // `entity` is a base (user derives from it): an example of it shows a derived object.
+    let list = api(
+        "List entities",
+        "## HTTP request\n```http\nGET /entities\n```\n\n## Response\nIf successful, this method returns a `200 OK` response code and a collection of [entity](../resources/entity.md) objects.\n\n## Example\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n\n{\"value\": [{\"id\": \"1\", \"displayName\": \"Ada\"}]}\n```\n",
+    );
+    // An open type's extra members are data (keys chosen by the client), not members to learn.
+    let tally = "---\ndoc_type: resourcePageType\n---\n# tally resource type\n\nNamespace: microsoft.graph\n\nCounts keyed by user ID. This type is an open type.\n\n## Properties\n| Property | Type | Description |\n|--|--|--|\n| total | Int32 | Sum. |\n";
+    let get_tally = api(
+        "Get tally",
+        "## HTTP request\n```http\nGET /me/tally\n```\n\n## Response\nIf successful, this method returns a `200 OK` response code and a [tally](../resources/tally.md) object.\n\n## Example\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n\n{\"total\": 3, \"someUser\": 3}\n```\n",
+    );
+    let (model, diags) = with_resources(vec![
+        ("resources/gadget.md", gadget.to_owned()),
+        ("api/gadget-get.md", get),
+        ("api/entity-list.md", list),
+        ("resources/tally.md", tally.to_owned()),
+        ("api/tally-get.md", get_tally),
+    ]);
+    let properties = |name: &str| match &model.find_type(name).unwrap().kind {
+        TypeKind::Object { properties, .. } => properties.iter().map(|p| format!("{}: {}", p.json_name, p.ty)).collect::<Vec<_>>(),
+        TypeKind::Enum { .. } => panic!(),
+    };
+    assert_eq!(properties("microsoft.graph.gadget"), ["label: Edm.String", "createdDateTime: Edm.DateTimeOffset"]);
+    assert_eq!(properties("microsoft.graph.entity"), ["id: Edm.String"], "a base type learns nothing from examples");
+    assert!(diags.iter().any(|d| d.contains("api/gadget-get.md") && d.contains("warning[example-member]")), "{diags:#?}");
+    let tally = model.find_type("microsoft.graph.tally").unwrap();
+    assert!(tally.open);
+    assert_eq!(properties("microsoft.graph.tally"), ["total: Edm.Int32"]);
+    let openapi = docgen::emit::openapi::openapi(&model, "t");
+    assert_eq!(openapi["components"]["schemas"]["microsoft.graph.tally"]["additionalProperties"], true);
+    assert_eq!(openapi["components"]["schemas"]["microsoft.graph.gadget"].get("additionalProperties"), None);
+}

@@ -324,6 +324,25 @@ fn every_diagnostic_is_located_in_a_page() {
 /// One crate from all the hostile pages compiles without a warning (shared
 /// target dir with `compile.rs`, so dependencies are built once).
 #[test]
+fn function_arguments_and_download_limits_never_collide_with_other_arguments() {
+    renamed("api/measure.md", 23, "function parameter", "type", "r#type");
+    renamed("api/measure.md", 24, "function parameter", "self", "self_2");
+    renamed("api/measure.md", 27, "function parameter", "body", "body_2");
+    renamed("api/raw-content.md", 15, "path parameter", "max_bytes", "max_bytes_2");
+    // prettyplease spaces macro arguments freely: compare without whitespace.
+    let operations: String = file("src/operations.rs").chars().filter(|c| !c.is_whitespace()).collect();
+    for expected in [
+        "\"/types/{}/measure(type={},self={},kind={},since={},body={})\"",
+        "encode_path_segment(self_),encode_path_segment(&crate::runtime::odata::string_literal(r#type)),self_2,",
+        "encode_path_segment(&crate::runtime::odata::enum_literal(kind)),encode_path_segment(since),body_2",
+        "pubasyncfnget_types_content_value(&self,max_bytes_2:&str,max_bytes:u64",
+    ] {
+        assert!(operations.contains(expected), "{expected}");
+    }
+    assert!(!operations.contains("shape:"), "an object parameter has no call literal");
+}
+
+#[test]
 fn the_hostile_crate_compiles_without_warnings() {
     let out = tempfile::tempdir().unwrap();
     docgen::output::write(out.path(), &generation().files).unwrap();

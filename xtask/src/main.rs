@@ -51,6 +51,9 @@ enum Command {
         /// Also write the figures as JSON to this file.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// How many of the largest disagreement groups to list per metric.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
     },
     /// API changes between two versions of the docs, breaking changes first.
     Diff {
@@ -75,7 +78,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Gen { docs, out, check, crate_name } => gen(docs, out, check, crate_name),
         Command::Openapi { docs, out } => openapi(docs, &out),
-        Command::Audit { docs, metadata, json } => audit(&docs, &metadata, json.as_deref()),
+        Command::Audit { docs, metadata, json, top } => audit(&docs, &metadata, json.as_deref(), top),
         Command::Diff { old, new, format } => diff(&old, &new, &format),
         Command::Verify(args) => verify::run(args, &project_root()),
         Command::Bench(args) => bench::run(args, &project_root()),
@@ -156,12 +159,12 @@ fn openapi(docs: Option<PathBuf>, out: &Path) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn audit(docs: &Path, metadata: &Path, json: Option<&Path>) -> Result<ExitCode, String> {
+fn audit(docs: &Path, metadata: &Path, json: Option<&Path>, top: usize) -> Result<ExitCode, String> {
     let started = std::time::Instant::now();
     let audit = docgen::audit::run(docs, metadata)?;
-    print!("{}", audit.render(20));
+    print!("{}", audit.render(top));
     if let Some(path) = json {
-        let text = serde_json::to_string_pretty(&audit.to_json(20)).map_err(|e| e.to_string())? + "\n";
+        let text = serde_json::to_string_pretty(&audit.to_json(top)).map_err(|e| e.to_string())? + "\n";
         std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
         eprintln!("wrote {}", path.display());
     }

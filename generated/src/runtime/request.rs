@@ -57,6 +57,13 @@ impl fmt::Debug for Body {
     }
 }
 
+/// The response of a request whose success body is raw content (a file, a
+/// photo, a usage report behind a redirect) rather than JSON. It has no
+/// `Deserialize`: such a request is sent with `Client::download` or
+/// `Client::download_to`, which bound how much of it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Content;
+
 /// A request whose successful response decodes into `T`.
 pub struct Request<T> {
     method: Method,

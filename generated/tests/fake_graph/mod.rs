@@ -4,7 +4,8 @@
 //! - The API (axum) answers on `http://127.0.0.1:PORT/v1.0` like Graph does for
 //!   message attachments: create (201 + body + `Location`), get, list (pages
 //!   linked by an absolute `@odata.nextLink`), delete (204) and
-//!   `createUploadSession` (201 + `uploadSession`). It requires the bearer
+//!   `createUploadSession` (201 + `uploadSession`), and `$value` content as a
+//!   302 to the other host, as large downloads are served. It requires the bearer
 //!   token, gives every answer a `request-id`, and answers errors with Graph's
 //!   error body. Throttling (429 + `Retry-After`) can be injected.
 //! - The upload host answers on `http://localhost:PORT2`: another host name than
@@ -13,6 +14,7 @@
 //!   middle of a chunk, which a framework does not let a handler do. It checks
 //!   each chunk as the service would and, after the last one, creates the
 //!   attachment (visible through the API) and answers 201 with its `Location`.
+//!   It also serves attachment content (`GET /content/...`) to redirected downloads.
 #![allow(dead_code)]
 
 use graph_client::runtime::RetryPolicy;
@@ -435,6 +437,17 @@ fn api_reply(state: &mut State, shared: &Shared, seen: &ApiSeen, path: &str, que
                     "expirationDateTime": "2030-01-01T00:00:00Z", "nextExpectedRanges": ["0-"]}),
             )
         }
+        // Content is served by the other host, as large downloads are: a 302 to a
+        // URL that carries its own credential.
+        ("GET", ["me", "messages", message, "attachments", id, "$value"]) => {
+            match state.messages.get(*message).and_then(|list| list.iter().find(|a| a.id() == *id)) {
+                Some(_) => Reply::empty(302).header(
+                    "Location",
+                    format!("{}/content/{}/{}?tempauth={UPLOAD_SECRET}", shared.upload_origin, percent_encode(message), percent_encode(id)),
+                ),
+                None => not_found(),
+            }
+        }
         ("GET", ["me", "messages", message, "attachments", id]) => {
             match state.messages.get(*message).and_then(|list| list.iter().find(|a| a.id() == *id)) {
                 Some(found) => {
@@ -583,6 +596,19 @@ async fn serve_upload_connection(stream: TcpStream, shared: Shared) {
     }
 }
 
+/// `GET /content/{message}/{attachment}`: the attachment's bytes.
+fn content_reply(state: &mut State, seen: &Seen, content: &str) -> Reply {
+    let ids: Vec<String> = content.split('/').map(percent_decode).collect();
+    let found = match (seen.method.as_str(), ids.as_slice()) {
+        ("GET", [message, id]) => state.messages.get(message).and_then(|list| list.iter().find(|a| a.id() == id)),
+        _ => None,
+    };
+    let Some(found) = found else { return Reply::error(404, "ErrorItemNotFound", "No such content.", "upload") };
+    let reply = Reply { status: 200, headers: vec![("Content-Type", "application/octet-stream".to_owned())], body: found.bytes.clone() };
+    state.upload_log.push(format!("GET content -> 200 ({} bytes)", reply.body.len()));
+    reply
+}
+
 fn take_fault(faults: &mut [(u64, Fault, u32)], start: u64) -> Option<Fault> {
     let (_, fault, left) = faults.iter_mut().find(|(at, _, left)| *at == start && *left > 0)?;
     *left -= 1;
@@ -622,10 +648,13 @@ fn parse_content_range(value: &str) -> Option<(u64, u64, u64)> {
 fn upload_reply(state: &mut State, base_url: &str, seen: &Seen, range: Option<(u64, u64, u64)>, body: &[u8]) -> Reply {
     let error = |status, code, message: &str| Reply::error(status, code, message, "upload");
     let (path, query) = seen.target.split_once('?').unwrap_or((&seen.target, ""));
-    let Some(session_id) = path.strip_prefix("/upload/") else { return error(404, "notFound", "no such route") };
     if query != format!("tempauth={UPLOAD_SECRET}") {
-        return error(401, "InvalidAuthenticationToken", "The upload URL's credential is missing or wrong.");
+        return error(401, "InvalidAuthenticationToken", "The URL's credential is missing or wrong.");
     }
+    if let Some(content) = path.strip_prefix("/content/") {
+        return content_reply(state, seen, content);
+    }
+    let Some(session_id) = path.strip_prefix("/upload/") else { return error(404, "notFound", "no such route") };
     let Some(session) = state.sessions.get_mut(session_id).filter(|s| !s.cancelled) else {
         state.upload_log.push(format!("{} -> 404", seen.method));
         return error(404, "ErrorItemNotFound", "The upload session does not exist or has expired.");

@@ -141,8 +141,16 @@ pub fn normalize_path(target: &str) -> String {
         out.push('/');
     }
     let mut depth = 0usize;
+    // `<name>` is a placeholder too (`range(address='<address>')`).
+    let mut angle = false;
     for c in t.chars() {
         match c {
+            '<' if depth == 0 => {
+                angle = true;
+                out.push_str("{}");
+            }
+            '>' if angle => angle = false,
+            _ if angle => {}
             '{' => {
                 if depth == 0 {
                     out.push_str("{}");
@@ -256,6 +264,25 @@ pub fn enum_headings(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The part of a page under its `### name values` heading, up to the next
+/// heading; the whole page when it has no such heading (an enum page).
+pub fn enum_section<'a>(text: &'a str, name: &str) -> &'a str {
+    let heading = |line: &str| line.trim_start().starts_with('#');
+    let mut start = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        match start {
+            None if heading(line) && enum_headings(line).first().is_some_and(|n| n.eq_ignore_ascii_case(name)) => {
+                start = Some(offset + line.len())
+            }
+            Some(from) if heading(line) => return &text[from..offset],
+            _ => {}
+        }
+        offset += line.len();
+    }
+    start.map_or(text, |from| &text[from..])
+}
+
 /// Whether a page documents `name`: a table row whose first cell is the name
 /// (ignoring backticks, asterisks, links and case) or a JSON key `"name":`.
 pub fn documents_name(text: &str, name: &str) -> bool {
@@ -273,6 +300,19 @@ pub fn documents_name(text: &str, name: &str) -> bool {
         let lower = t.to_ascii_lowercase();
         lower.find(&json_key).is_some_and(|i| lower[i + json_key.len()..].trim_start().starts_with(':'))
     })
+}
+
+#[cfg(test)]
+mod enum_section_tests {
+    use super::enum_section;
+
+    #[test]
+    fn an_enum_section_ends_at_the_next_heading() {
+        let page = "# enums\n### color values\n|Member|\n|red|\n### size values\n|Member|\n|big|\n";
+        assert_eq!(enum_section(page, "color"), "|Member|\n|red|\n");
+        assert_eq!(enum_section(page, "size"), "|Member|\n|big|\n");
+        assert_eq!(enum_section(page, "shape"), page);
+    }
 }
 
 /// Whether `text` contains `word` case-insensitively with no identifier character on either side.

@@ -1,10 +1,14 @@
 //! Response examples against the exported OpenAPI schemas: does what the docs
 //! show a response to look like fit the schema the generator exported for it?
 //!
-//! The check is strict where OpenAPI is lenient: a member the schema does not
-//! declare fails (instance annotations such as `@odata.context` excepted), so a
-//! property the docs forgot to list is caught. `null` is accepted for any
-//! property (OData properties are nullable unless stated otherwise).
+//! Two figures. `response examples valid` follows JSON Schema as the export
+//! writes it: the schemas do not forbid undeclared members (the generated
+//! types keep them in `additional_properties`), so only values of the wrong
+//! type or outside an enum fail. `response examples fully declared` is stricter
+//! than OpenAPI: a member the schema does not declare fails too (instance
+//! annotations such as `@odata.context` excepted), so a property the docs
+//! forgot to list, or a wrapper they added, is caught. Both accept `null` for
+//! any property (OData properties are nullable unless stated otherwise).
 
 use super::docs::DocsTree;
 use super::metrics::{Disagreement, Figure, Outcome, Ratio, Verdict};
@@ -16,22 +20,27 @@ use crate::parse::{http, json, parse_page};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-const DEFINITION: &str = "For every operation page with a JSON response example, the example body is validated against the \
+const VALID: &str = "For every operation page with a JSON response example, the example body is validated against the \
 response schema the OpenAPI export gives that page's first operation for the example's status. Validation follows JSON Schema \
-(type, properties, items, enum, allOf, $ref) with two strict rules: members not declared by the schema fail (except `@` \
-annotations), and `null` is allowed for properties. agreement = examples that validate / examples checked. Verdict: an example \
-that fails because its page's own tables lack the member or type is a doc defect; a failure where the page does document it is \
-a generator miss.";
+(type, properties, items, enum, allOf, $ref; members the schema does not declare are allowed, as the exported schemas do not \
+forbid them), and `null` is allowed for properties. agreement = examples that validate / examples checked. Every failure is \
+listed as a doc defect with the member and value that fail (the model follows the page's tables; see the strict figure below).";
 
-pub fn response_examples(model: &ApiModel, tree: &DocsTree) -> Outcome {
+const DECLARED: &str = "The same examples and schemas, with one rule added: a member the schema does not declare fails \
+(except `@` annotations). This catches members the page's tables omit and single objects wrapped in `value`. agreement = \
+examples that validate / examples checked.";
+
+/// Both figures, from one pass over the examples: (valid, fully declared).
+pub fn response_examples(model: &ApiModel, tree: &DocsTree) -> (Outcome, Outcome) {
     let document = crate::emit::openapi::openapi(model, "audit");
     let schemas = document["components"]["schemas"].as_object().cloned().unwrap_or_default();
     let mut first_op: BTreeMap<&str, &crate::model::Operation> = BTreeMap::new();
     for op in &model.operations {
         first_op.entry(op.source.file.as_str()).or_insert(op);
     }
-    let (mut checked, mut passed) = (0, 0);
-    let mut failures: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let lax = Validator { schemas: &schemas, strict: false };
+    let strict = Validator { schemas: &schemas, strict: true };
+    let (mut valid, mut declared) = (Tally::default(), Tally::default());
     for (file, op) in &first_op {
         let Some(text) = tree.text(file) else { continue };
         let Some((status, body, line)) = response_example(file, text) else { continue };
@@ -41,37 +50,60 @@ pub fn response_examples(model: &ApiModel, tree: &DocsTree) -> Outcome {
         else {
             continue;
         };
-        checked += 1;
-        let validator = Validator { schemas: &schemas };
-        match validator.check(&body, &Value::Object(schema.clone()), "$") {
-            Ok(()) => passed += 1,
-            Err(reason) => failures.entry(reason_kind(&reason)).or_default().push((format!("{file}:{line}"), reason)),
+        let schema = Value::Object(schema.clone());
+        let at = format!("{file}:{line}");
+        valid.record(lax.check(&body, &schema, "$"), &at);
+        declared.record(strict.check(&body, &schema, "$"), &at);
+    }
+    let pages = first_op.len();
+    (
+        valid.outcome("response_examples", "response examples valid", VALID, pages),
+        declared.outcome("response_examples_declared", "response examples fully declared", DECLARED, pages),
+    )
+}
+
+#[derive(Default)]
+struct Tally {
+    checked: usize,
+    passed: usize,
+    failures: BTreeMap<String, Vec<(String, String)>>,
+}
+
+impl Tally {
+    fn record(&mut self, result: Result<(), String>, at: &str) {
+        self.checked += 1;
+        match result {
+            Ok(()) => self.passed += 1,
+            Err(reason) => self.failures.entry(reason_kind(&reason)).or_default().push((at.to_owned(), reason)),
         }
     }
-    let disagreements = failures
-        .into_iter()
-        .map(|(kind, items)| Disagreement {
-            metric: "response_examples",
-            verdict: Verdict::DocDefect,
-            count: items.len(),
-            weight: items.len(),
-            subject: kind,
-            detail: items.iter().take(4).map(|(at, why)| format!("{at}: {why}")).collect::<Vec<_>>().join("; "),
-            evidence: items[0].0.clone(),
-        })
-        .collect();
-    let figure = Figure {
-        key: "response_examples",
-        label: "response examples valid",
-        definition: DEFINITION,
-        recall: None,
-        precision: None,
-        agreement: Some(Ratio::new(passed, checked)),
-        notes: vec![format!("{checked} response examples checked on {} operation pages", first_op.len())],
-    };
-    let mut disagreements: Vec<Disagreement> = disagreements;
-    disagreements.sort_by(|a, b| b.count.cmp(&a.count).then(a.subject.cmp(&b.subject)));
-    Outcome { figure, disagreements }
+
+    fn outcome(self, key: &'static str, label: &'static str, definition: &'static str, pages: usize) -> Outcome {
+        let mut disagreements: Vec<Disagreement> = self
+            .failures
+            .into_iter()
+            .map(|(kind, items)| Disagreement {
+                metric: key,
+                verdict: Verdict::DocDefect,
+                count: items.len(),
+                weight: items.len(),
+                subject: kind,
+                detail: items.iter().take(4).map(|(at, why)| format!("{at}: {why}")).collect::<Vec<_>>().join("; "),
+                evidence: items[0].0.clone(),
+            })
+            .collect();
+        disagreements.sort_by(|a, b| b.count.cmp(&a.count).then(a.subject.cmp(&b.subject)));
+        let figure = Figure {
+            key,
+            label,
+            definition,
+            recall: None,
+            precision: None,
+            agreement: Some(Ratio::new(self.passed, self.checked)),
+            notes: vec![format!("{} response examples checked on {pages} operation pages", self.checked)],
+        };
+        Outcome { figure, disagreements }
+    }
 }
 
 /// The first response example of a page with a JSON body: (status, body, line).
@@ -99,6 +131,8 @@ fn reason_kind(reason: &str) -> String {
 
 struct Validator<'a> {
     schemas: &'a Map<String, Value>,
+    /// Undeclared members fail.
+    strict: bool,
 }
 
 impl Validator<'_> {
@@ -158,6 +192,20 @@ impl Validator<'_> {
             })
     }
 
+    /// Whether the schema or anything it inherits allows undeclared members
+    /// (`additionalProperties: true`, the export's mark of an open type).
+    fn is_open(&self, schema: &Value, depth: usize) -> bool {
+        if depth > 32 {
+            return false;
+        }
+        if schema.get("additionalProperties") == Some(&Value::Bool(true)) {
+            return true;
+        }
+        let referenced = schema.get("$ref").and_then(Value::as_str).and_then(|r| self.schemas.get(r.rsplit('/').next().unwrap_or("")));
+        referenced.is_some_and(|target| self.is_open(target, depth + 1))
+            || schema.get("allOf").and_then(Value::as_array).into_iter().flatten().any(|part| self.is_open(part, depth + 1))
+    }
+
     /// Properties of the schema and of everything it inherits (`allOf`).
     fn declared(&self, schema: &Value, into: &mut Map<String, Value>) {
         if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
@@ -181,6 +229,7 @@ impl Validator<'_> {
         };
         let mut declared = Map::new();
         self.declared(schema, &mut declared);
+        let open = !self.strict || self.is_open(schema, 0);
         for (key, member) in object {
             if key.contains('@') {
                 continue;
@@ -190,7 +239,8 @@ impl Validator<'_> {
                     let _ = member_schema;
                 }
                 Some(member_schema) => self.check(member, member_schema, &format!("{at}.{key}"))?,
-                None => return Err(format!("{at}: undeclared member `{key}`")),
+                None if !open => return Err(format!("{at}: undeclared member `{key}`")),
+                None => {}
             }
         }
         Ok(())
@@ -227,9 +277,25 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn schemas() -> Value {
+        json!({"ns.base": {"type": "object", "properties": {"id": {"type": "string"}}}, "ns.color": {"type": "string", "enum": ["red"]}})
+    }
+
     fn validate(value: Value, schema: Value) -> Result<(), String> {
-        let schemas = json!({"ns.base": {"type": "object", "properties": {"id": {"type": "string"}}}, "ns.color": {"type": "string", "enum": ["red"]}});
-        Validator { schemas: schemas.as_object().unwrap() }.check(&value, &schema, "$")
+        Validator { schemas: schemas().as_object().unwrap(), strict: true }.check(&value, &schema, "$")
+    }
+
+    #[test]
+    fn json_schema_semantics_allow_undeclared_members_but_not_wrong_values() {
+        let schemas = schemas();
+        let lax = Validator { schemas: schemas.as_object().unwrap(), strict: false };
+        let base = json!({"$ref": "#/components/schemas/ns.base"});
+        assert_eq!(lax.check(&json!({"id": "a", "extra": 1}), &base, "$"), Ok(()));
+        assert_eq!(lax.check(&json!({"id": 1, "extra": 1}), &base, "$"), Err("$.id: expected string `1`".into()));
+        assert_eq!(lax.check(&json!({"value": {"id": 7}}), &base, "$"), Ok(()), "a wrapper is only an undeclared member");
+        let strict = Validator { schemas: schemas.as_object().unwrap(), strict: true };
+        let open = json!({"type": "object", "properties": {}, "additionalProperties": true});
+        assert_eq!(strict.check(&json!({"fbab97d0-4932": {}}), &open, "$"), Ok(()), "an open type declares any member");
     }
 
     #[test]

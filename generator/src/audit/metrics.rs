@@ -513,6 +513,20 @@ pub fn comparable(ty: &str) -> String {
     lower(ty)
 }
 
+/// A CSDL complex type whose one property is an `Edm.Stream` (`microsoft.graph.report`
+/// and its `content`) stands for that stream: the usage-report functions
+/// answer with a redirect to the content, and the docs describe it so.
+fn stream_wrapper_as_stream(csdl: &Csdl, ty: &str) -> String {
+    let wraps_stream = csdl
+        .find_type(ty)
+        .is_some_and(|t| t.base.is_none() && matches!(t.properties.as_slice(), [only] if !only.navigation && only.ty == "Edm.Stream"));
+    if wraps_stream {
+        "Edm.Stream".to_owned()
+    } else {
+        ty.to_owned()
+    }
+}
+
 fn collection_verdict(text: &str, csdl_ty: &str, names_it: bool) -> Verdict {
     if names_it && docs::mentions_collection(text) == is_collection(csdl_ty) {
         Verdict::GeneratorMiss
@@ -525,7 +539,8 @@ fn collection_verdict(text: &str, csdl_ty: &str, names_it: bool) -> Verdict {
 
 pub const ENUM_MEMBERS: &str = "(enum, member) pairs over CSDL EnumTypes that the model has as enum types (qualified name, \
 case-insensitive). recall = CSDL pairs in the model / CSDL pairs; precision = model pairs in the CSDL / model pairs. Verdict: a missing \
-member is a generator miss when a page documenting the enum has a table row whose first cell is the member, otherwise a doc defect; an \
+member is a generator miss when a page documenting the enum has, in that enum's own section (under its `### name values` heading, or \
+anywhere on an enum page), a table row whose first cell is the member, otherwise a doc defect; an \
 extra member is a doc defect unless it is not a plain identifier.";
 
 pub const ENUM_TYPES: &str = "CSDL EnumTypes. An enum has a page when a resources/ page of its namespace is an enum page named after it \
@@ -568,7 +583,9 @@ pub fn enums(model: &ApiModel, csdl: &Csdl, tree: &DocsTree, pages: &PageIndex) 
             if ours.contains_key(key) {
                 recalled += 1;
             } else {
-                let documented = look_in.iter().filter_map(|f| tree.text(f)).any(|t| docs::documents_name(t, name));
+                let enum_name = bare_item_name(&ce.qualified);
+                let documented =
+                    look_in.iter().filter_map(|f| tree.text(f)).any(|t| docs::documents_name(docs::enum_section(t, enum_name), name));
                 let verdict = if documented { Verdict::GeneratorMiss } else { Verdict::DocDefect };
                 members.add(&ce.qualified, "in the CSDL, not in the model", verdict, (*name).to_owned(), &source.to_string());
             }
@@ -824,9 +841,10 @@ defect unless it is not a plain identifier.";
 pub const PARAMETER_TYPES: &str = "For every (action, parameter) pair matched by `parameters` whose model parameter has a type (action \
 bodies), the model type equals the CSDL type in the same spelling. Verdict as for property types, on the parameter's row.";
 
-pub const RETURNS: &str = "For every CSDL operation documented as above, the body type of the first 2xx response of its representative \
-model operation (the one with the shortest path) equals the CSDL ReturnType in the same spelling (`none` on both sides when there is no \
-body / no ReturnType). Verdict: a generator miss when the page's Response section names the CSDL item type as a type (a link \
+pub const RETURNS: &str = "For every CSDL operation documented as above, the success body type (first 2xx response, or the content a \
+3xx redirects to) of its representative model operation (the one with the shortest path) equals the CSDL ReturnType in the same \
+spelling (`none` on both sides when there is no body / no ReturnType; a CSDL complex type whose only property is an Edm.Stream, such as \
+`report`, counts as Edm.Stream). Verdict: a generator miss when the page's Response section names the CSDL item type as a type (a link \
 `[name]`/`name.md`, `` `name` ``, `name object`, `name collection`, `collection of name`, ...) and mentions a collection exactly when the CSDL type is one (for no ReturnType: says 204 or `No Content`), otherwise a doc defect.";
 
 pub struct OperationOutcomes {
@@ -921,14 +939,10 @@ pub fn operations(model: &ApiModel, csdl: &Csdl, tree: &DocsTree) -> OperationOu
                 params.add(&subject, "in the model, not in the CSDL", extra_verdict(name), name.clone(), &op.source.to_string());
             }
         }
-        let model_ret = rep
-            .responses
-            .iter()
-            .find(|r| (200..300).contains(&r.status))
-            .and_then(|r| r.body.as_ref())
-            .map_or_else(|| "none".to_owned(), ToString::to_string);
+        let model_ret = rep.success_body().map_or_else(|| "none".to_owned(), ToString::to_string);
         let csdl_ret = co.return_type.clone().unwrap_or_else(|| "none".to_owned());
-        if comparable(&model_ret) == comparable(&csdl_ret) {
+        let as_stream = |t: &str| comparable(&stream_wrapper_as_stream(csdl, t));
+        if comparable(&model_ret) == comparable(&csdl_ret) || as_stream(&model_ret) == as_stream(&csdl_ret) {
             ret_agree += 1;
         } else {
             let section = docs::response_section(page);
@@ -1062,6 +1076,7 @@ mod tests {
             name: name.into(),
             description: String::new(),
             inferred: false,
+            open: false,
             kind: TypeKind::Object { base: base.map(Into::into), properties, navigation },
             area: "other".into(),
             source: src(file, 5),
@@ -1110,6 +1125,7 @@ mod tests {
                 name: "color".into(),
                 description: String::new(),
                 inferred: false,
+                open: false,
                 kind: TypeKind::Enum {
                     members: ["red", "green"]
                         .iter()

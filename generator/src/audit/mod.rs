@@ -72,6 +72,7 @@ pub fn run(docs_dir: &Path, metadata: &Path) -> Result<Audit, String> {
 
 /// All metrics, in report order.
 pub fn compare(model: &crate::model::ApiModel, csdl: &csdl::Csdl, tree: &docs::DocsTree) -> Vec<Outcome> {
+    let (valid_examples, declared_examples) = examples::response_examples(model, tree);
     let pages = metrics::PageIndex::build(tree);
     let (names, types) = metrics::properties(model, csdl, tree, &pages);
     let (members, enum_types) = metrics::enums(model, csdl, tree, &pages);
@@ -86,7 +87,8 @@ pub fn compare(model: &crate::model::ApiModel, csdl: &csdl::Csdl, tree: &docs::D
         ops.parameters,
         ops.parameter_types,
         ops.returns,
-        examples::response_examples(model, tree),
+        valid_examples,
+        declared_examples,
     ]
 }
 
@@ -134,7 +136,7 @@ impl Audit {
         for f in self.outcomes.iter().map(|o| &o.figure) {
             let cells = [cell(f.recall, "recall"), cell(f.precision, "precision"), cell(f.agreement, "agreement")];
             let cells: Vec<String> = cells.into_iter().filter(|c| !c.is_empty()).map(|c| format!("{c:<30}")).collect();
-            let _ = writeln!(out, "{:<28}{}", f.label, cells.join("  ").trim_end());
+            let _ = writeln!(out, "{:<34}{}", f.label, cells.join("  ").trim_end());
         }
         out
     }
@@ -260,8 +262,8 @@ mod tests {
             timings: Timings::default(),
         };
         let text = audit.render(20);
-        assert!(text.contains("property names              recall  97.3% (973/1000)        precision  97.3% (973/1000)\n"), "{text}");
-        assert!(text.contains("property types              agreement    n/a (0/0)\n"), "{text}");
+        assert!(text.contains("property names                    recall  97.3% (973/1000)        precision  97.3% (973/1000)\n"), "{text}");
+        assert!(text.contains("property types                    agreement    n/a (0/0)\n"), "{text}");
         assert!(text.contains("  property names:\n      what is counted\n      - a note\n"), "{text}");
         assert!(text.contains("== property names: 2 disagreements (2 generator miss, 0 doc defect) in 1 groups; largest 1:\n"), "{text}");
         assert!(text.contains("  [generator miss]    2  ns.t  in the CSDL, not in the model: a, b  (resources/t.md:3)\n"), "{text}");

@@ -60,7 +60,7 @@ pub(super) fn diff_operations(old: &ApiModel, new: &ApiModel, out: &mut Vec<Chan
         out.push(operation_change(op, Delta::Removed, true, detail, Some(&op.source), None, &resources));
     }
     for op in added {
-        let returns = success_body(op).map(|t| format!(", returns {}", code(&t.to_string()))).unwrap_or_default();
+        let returns = op.success_body().map(|t| format!(", returns {}", code(&t.to_string()))).unwrap_or_default();
         let detail = format!("new function {}{returns}", code(&op.id));
         out.push(operation_change(op, Delta::Added, false, detail, None, Some(&op.source), &resources));
     }
@@ -220,7 +220,7 @@ fn diff_operation(a: &Operation, b: &Operation, resources: &ResourceIndex, out: 
     }
 
     // Responses, by position (the model has one per operation).
-    let success_changed = success_body(a) != success_body(b);
+    let success_changed = a.success_body() != b.success_body();
     let len = a.responses.len().max(b.responses.len());
     for i in 0..len {
         let (delta, detail) = match (a.responses.get(i), b.responses.get(i)) {
@@ -256,11 +256,6 @@ fn parameter_changes<'a>(
         }
     }
     out
-}
-
-/// The success body type, as the generated function returns it.
-fn success_body(op: &Operation) -> Option<&TypeRef> {
-    op.responses.iter().find(|r| (200..300).contains(&r.status)).and_then(|r| r.body.as_ref())
 }
 
 fn show_response(r: &ResponseSpec) -> String {
@@ -342,7 +337,7 @@ impl ResourceIndex {
         if let Some(found) = longest_page.or_else(|| stem.split('-').find_map(|word| self.lookup(word))) {
             return found.clone();
         }
-        if let Some(TypeRef::Named(name)) = success_body(op).map(TypeRef::item) {
+        if let Some(TypeRef::Named(name)) = op.success_body().map(TypeRef::item) {
             return name.clone();
         }
         stem.split('-').next().unwrap_or_default().to_owned()

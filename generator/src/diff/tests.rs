@@ -47,6 +47,7 @@ fn object(name: &str, base: Option<&str>, properties: Vec<Property>) -> TypeDef 
         name: name.into(),
         description: String::new(),
         inferred: false,
+        open: false,
         kind: TypeKind::Object { base: base.map(str::to_owned), properties, navigation: Vec::new() },
         area: "other".into(),
         source: src(&format!("resources/{}.md", name.to_lowercase()), 1),
@@ -59,6 +60,7 @@ fn enumeration(name: &str, members: &[&str]) -> TypeDef {
         name: name.into(),
         description: String::new(),
         inferred: false,
+        open: false,
         kind: TypeKind::Enum {
             members: members
                 .iter()

@@ -12,7 +12,15 @@ pub fn openapi(model: &ApiModel, title: &str) -> Value {
             item.insert(op.method.to_ascii_lowercase(), operation(op));
         }
     }
-    let schemas: Map<String, Value> = model.types.iter().map(|def| (def.qualified_name(), type_schema(def))).collect();
+    let schemas: Map<String, Value> = model
+        .types
+        .iter()
+        .map(|def| {
+            let name = def.qualified_name();
+            let schema = if model.is_open_json(&name) { any_json_schema(def) } else { type_schema(def) };
+            (name, schema)
+        })
+        .collect();
     json!({
         "openapi": "3.1.0",
         "info": { "title": title, "version": "1.0.0" },
@@ -54,8 +62,12 @@ fn operation(op: &Operation) -> Value {
         .iter()
         .map(|r| {
             let mut response = json!({ "description": format!("{} response", r.status) });
-            if let Some(body) = &r.body {
-                response["content"] = json!({ "application/json": { "schema": response_schema(body) } });
+            match &r.body {
+                Some(TypeRef::Primitive(Primitive::Stream)) => {
+                    response["content"] = json!({ "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } });
+                }
+                Some(body) => response["content"] = json!({ "application/json": { "schema": response_schema(body) } }),
+                None => {}
             }
             (r.status.to_string(), response)
         })
@@ -80,6 +92,11 @@ fn response_schema(ty: &TypeRef) -> Value {
     }
 }
 
+/// No `type`: any JSON value, as the Rust side's `serde_json::Value`.
+fn any_json_schema(def: &TypeDef) -> Value {
+    json!({ "description": if def.description.is_empty() { "Any JSON value." } else { def.description.as_str() } })
+}
+
 fn type_schema(def: &TypeDef) -> Value {
     let mut schema = match &def.kind {
         TypeKind::Enum { members } => json!({ "type": "string", "enum": members.iter().map(|m| m.name.clone()).collect::<Vec<_>>() }),
@@ -91,6 +108,11 @@ fn type_schema(def: &TypeDef) -> Value {
             }
         }
     };
+    if def.open {
+        // Members beyond the documented ones, in the type's own object (not the `allOf` wrapper).
+        let own = if schema.get("allOf").is_some() { &mut schema["allOf"][1] } else { &mut schema };
+        own["additionalProperties"] = json!(true);
+    }
     if !def.description.is_empty() {
         schema["description"] = json!(def.description);
     }
@@ -111,7 +133,8 @@ pub fn type_ref_schema(ty: &TypeRef) -> Value {
         TypeRef::Primitive(p) => primitive_schema(*p),
         TypeRef::Named(name) => json!({ "$ref": schema_ref(name) }),
         TypeRef::Collection(item) => json!({ "type": "array", "items": type_ref_schema(item) }),
-        TypeRef::Json => json!({ "type": "object" }),
+        // Emitted as `serde_json::Value`: any JSON.
+        TypeRef::Json => json!({}),
     }
 }
 

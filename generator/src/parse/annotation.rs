@@ -39,7 +39,8 @@ fn from_map(raw: Map<String, Value>) -> Annotation {
     Annotation {
         block_type: text("blockType").map(|s| s.to_ascii_lowercase()),
         name: text("name"),
-        odata_type: text("@odata.type"),
+        // A few pages write `@type` for `@odata.type`.
+        odata_type: text("@odata.type").or_else(|| text("@type")),
         is_collection: flag("isCollection"),
         truncated: flag("truncated"),
         raw,
@@ -56,6 +57,8 @@ mod tests {
         assert_eq!(a.block_type.as_deref(), Some("response"));
         assert_eq!(a.odata_type.as_deref(), Some("microsoft.graph.user"));
         assert!(a.is_collection && a.truncated);
+        let short = parse(r#"<!-- { "blockType": "response", "@type": "microsoft.graph.site" } -->"#).unwrap().unwrap();
+        assert_eq!(short.odata_type.as_deref(), Some("microsoft.graph.site"));
     }
 
     #[test]

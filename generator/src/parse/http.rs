@@ -49,8 +49,36 @@ pub fn parse_request_line(line: &str) -> Option<RequestLine> {
         Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
         None => (path, None),
     };
-    let path = path.trim_end().to_owned();
+    let mut path = path.trim_end().to_owned();
+    if let Some(braced) = angle_placeholders_braced(&path) {
+        path = braced;
+        repairs.push("`<name>` placeholder read as `{name}`");
+    }
     Some(RequestLine { method: (*method).to_owned(), path, query, base_url, repairs })
+}
+
+/// `range(address='<address>')`: some pages write placeholders in angle
+/// brackets. `None` when the path has none.
+fn angle_placeholders_braced(path: &str) -> Option<String> {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    let mut found = false;
+    while let Some(open) = rest.find('<') {
+        let Some(close) = rest[open..].find('>').map(|c| open + c) else { break };
+        let name = &rest[open + 1..close];
+        out.push_str(&rest[..open]);
+        if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-')) {
+            out.push('{');
+            out.push_str(name);
+            out.push('}');
+            found = true;
+        } else {
+            out.push_str(&rest[open..=close]);
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    found.then_some(out)
 }
 
 fn strip_http_version(target: &str) -> &str {
@@ -186,6 +214,16 @@ pub fn canonical_reason(code: u16) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn angle_bracket_placeholders_become_braces() {
+        let line =
+            parse_request_line("GET /me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='<address>')/offsetRange").unwrap();
+        assert_eq!(line.path, "/me/drive/items/{id}/workbook/worksheets/{id|name}/range(address='{address}')/offsetRange");
+        assert_eq!(line.repairs, ["`<name>` placeholder read as `{name}`"]);
+        assert_eq!(parse_request_line("GET /a<b c>").unwrap().path, "/a<b c>", "not a name: left alone");
+    }
+
     use super::*;
 
     #[test]

@@ -97,6 +97,8 @@ pub struct ResponseSentence {
     pub status: Option<u16>,
     pub ty: Option<TypeCell>,
     pub collection: bool,
+    /// "redirects to a preauthenticated download URL": the result is content behind a redirect.
+    pub redirects_to_content: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -533,26 +535,35 @@ fn response_sentence(inline: &Inline, line: u32) -> Option<ResponseSentence> {
     if status.is_none() && !lower.contains("return") {
         return None;
     }
-    let collection = lower.contains("collection of") || lower.contains("list of") || lower.contains("array of");
+    let item_before_collection = word_before(text, "collection");
+    let collection =
+        lower.contains("collection of") || lower.contains("list of") || lower.contains("array of") || item_before_collection.is_some();
     let ty = inline
         .links
         .iter()
         .find(|l| is_page_link(&l.dest) && !l.dest.contains("errors") && !l.dest.contains("/concepts/"))
         .map(|l| TypeCell { text: l.text.clone(), link: Some(l.dest.clone()) })
-        .or_else(|| object_word(text).map(|w| TypeCell { text: w, link: None }));
-    Some(ResponseSentence { line, status, ty, collection })
+        .or_else(|| object_word(text).or(item_before_collection).map(|w| TypeCell { text: w, link: None }));
+    let redirects_to_content = lower.contains("redirect") && (lower.contains("download") || lower.contains("content"));
+    Some(ResponseSentence { line, status, ty, collection, redirects_to_content })
 }
 
 /// The word before `object`/`objects` in a sentence ("an uploadSession object").
 fn object_word(text: &str) -> Option<String> {
+    word_before(text, "object").or_else(|| word_before(text, "objects"))
+}
+
+/// The type name written just before `noun` ("a String collection", "an
+/// uploadSession object"); articles and filler words are not names.
+fn word_before(text: &str, noun: &str) -> Option<String> {
     let words: Vec<&str> = text.split_whitespace().collect();
     words.windows(2).find_map(|w| {
         let next = w[1].trim_end_matches(|c: char| !c.is_alphanumeric());
         let word = w[0].trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
-        let is_object = next.eq_ignore_ascii_case("object") || next.eq_ignore_ascii_case("objects");
         let is_name = word.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && !["an", "a", "the", "of", "response", "json"].contains(&word.to_ascii_lowercase().as_str());
-        (is_object && is_name).then(|| word.to_owned())
+            && !["an", "a", "the", "of", "response", "json", "entire", "whole", "same", "new"]
+                .contains(&word.to_ascii_lowercase().as_str());
+        (next.eq_ignore_ascii_case(noun) && is_name).then(|| word.to_owned())
     })
 }
 

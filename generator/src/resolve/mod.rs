@@ -9,6 +9,7 @@
 //!   annotation's `@odata.type`, else the word before "object" in the sentence;
 //!   a type with no page is inferred from the response example.
 
+mod observed;
 mod operations;
 pub mod paths;
 pub mod types;
@@ -37,8 +38,9 @@ pub fn resolve(pages: &[Page], diags: &mut Diagnostics) -> ApiModel {
     for page in pages.iter().filter(|p| p.kind == PageKind::Api) {
         resolver.add_page(page, diags);
     }
-    let (operations, base_url) = resolver.finish(diags);
+    let (operations, base_url, observations) = resolver.finish(diags);
     check_bases(&mut types, diags);
+    observed::learn_members(&mut types, observations, &index, diags);
     ApiModel { base_url, operations, types: types.into_values().collect() }
 }
 
@@ -54,9 +56,9 @@ fn type_defs(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> Vec<(Ty
             report_title_mismatch(page, &documented.name, diags);
         }
         let source = Source { file: page.file.clone(), line: documented.line };
-        let (kind, description) = match documented.form {
-            Form::Enum(rows) => (TypeKind::Enum { members: enum_members(page, rows) }, page.description.clone()),
-            Form::Object => (object_kind(page, index, diags), page.description.clone()),
+        let (kind, description, open) = match documented.form {
+            Form::Enum(rows) => (TypeKind::Enum { members: enum_members(page, rows) }, page.description.clone(), false),
+            Form::Object => (object_kind(page, index, diags), page.description.clone(), says_open_type(&page.description)),
         };
         let description = if documented.anchor.is_some() { String::new() } else { description };
         defs.push((
@@ -65,6 +67,7 @@ fn type_defs(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> Vec<(Ty
                 name: documented.name,
                 description,
                 inferred: false,
+                open: open && documented.anchor.is_none(),
                 kind,
                 area: page.area.clone(),
                 source,
@@ -73,6 +76,11 @@ fn type_defs(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> Vec<(Ty
         ));
     }
     defs
+}
+
+/// "This type is an open type." in the page's introduction.
+fn says_open_type(description: &str) -> bool {
+    description.to_ascii_lowercase().contains("is an open type")
 }
 
 fn report_title_mismatch(page: &Page, name: &str, diags: &mut Diagnostics) {
@@ -98,6 +106,7 @@ fn merge_type(target: &mut TypeDef, extra: TypeDef, diags: &mut Diagnostics) {
             diags.warn(&dropped.source.file, dropped.source.line, "conflicting-duplicate", message);
         }
     };
+    target.open |= extra.open;
     let (qualified, kept_at) = (target.qualified_name(), target.source.clone());
     match (&mut target.kind, extra.kind) {
         (TypeKind::Object { base, properties, navigation }, TypeKind::Object { base: extra_base, properties: p, navigation: n }) => {

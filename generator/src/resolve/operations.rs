@@ -1,5 +1,6 @@
 //! API pages -> operations: one per documented (method, path).
 
+use super::observed::Observation;
 use super::paths::{literal_words, looks_like_key, name_placeholders, singular};
 use super::types::{infer_properties, page_namespace, split_qualified, TypeIndex};
 use super::{parse_example, ParsedExample};
@@ -18,6 +19,7 @@ pub struct OperationResolver<'a> {
     types: &'a mut BTreeMap<String, TypeDef>,
     operations: Vec<Operation>,
     base_urls: BTreeMap<String, usize>,
+    observations: Vec<Observation>,
 }
 
 /// What the title says: `attachment: createUploadSession`, `List messages`, ...
@@ -28,9 +30,11 @@ struct Title {
 }
 
 fn parse_title(title: &str) -> Title {
-    if let Some((binding, action)) = title.split_once(':') {
-        let _ = action;
+    if let Some((binding, _)) = title.split_once(':') {
         return Title { kind: None, subject: binding.trim().to_owned() };
+    }
+    if let Some(name) = action_title_name(title) {
+        return Title { kind: None, subject: name.to_owned() };
     }
     let (verb, rest) = title.trim().split_once(' ').unwrap_or((title, ""));
     let kind = match verb.to_ascii_lowercase().as_str() {
@@ -42,6 +46,17 @@ fn parse_title(title: &str) -> Title {
         _ => None,
     };
     Title { kind, subject: rest.trim().to_owned() }
+}
+
+/// `getEffectivePermissions function`, `wipe action`: the Intune pages' titles.
+fn action_title_name(title: &str) -> Option<&str> {
+    let (name, word) = title.trim().rsplit_once(' ')?;
+    let name = name.trim();
+    (matches!(word, "action" | "function") && !name.is_empty() && !name.contains(' ')).then_some(name)
+}
+
+fn is_action_title(title: &str) -> bool {
+    title.contains(':') || action_title_name(title).is_some()
 }
 
 fn kind_for(title: &Title, method: &str, is_action_title: bool) -> OperationKind {
@@ -62,12 +77,12 @@ fn kind_for(title: &Title, method: &str, is_action_title: bool) -> OperationKind
 
 impl<'a> OperationResolver<'a> {
     pub fn new(index: &'a TypeIndex, types: &'a mut BTreeMap<String, TypeDef>) -> Self {
-        OperationResolver { index, types, operations: Vec::new(), base_urls: BTreeMap::new() }
+        OperationResolver { index, types, operations: Vec::new(), base_urls: BTreeMap::new(), observations: Vec::new() }
     }
 
     pub fn add_page(&mut self, page: &Page, diags: &mut Diagnostics) {
         let title = parse_title(&page.title);
-        let is_action_title = page.title.contains(':');
+        let is_action_title = is_action_title(&page.title);
         let requests: Vec<(usize, ParsedExample)> = examples(page, ExampleRole::Request, diags);
         let responses: Vec<(usize, ParsedExample)> = examples(page, ExampleRole::Response, diags);
         for (_, example) in &requests {
@@ -79,13 +94,17 @@ impl<'a> OperationResolver<'a> {
         if lines.is_empty() {
             return;
         }
-        let response = self.response(page, responses.first().map(|(_, e)| e), diags);
+        let media = lines.iter().all(|(_, r)| r.method == "GET" && is_media_path(&r.path));
+        let response = self.response(page, responses.first().map(|(_, e)| e), media, diags);
         let first_method = lines[0].1.method.clone();
         let kind = kind_for(&title, &first_method, is_action_title);
         let body = self.request_body(page, &title, kind, &first_method, requests.first().map(|(_, e)| e), &response, diags);
         let headers = headers(page);
-        let function_parameters =
-            if kind == OperationKind::Function { self.parameters(page, &page.function_parameters, diags) } else { Vec::new() };
+        let function_parameters = match kind {
+            OperationKind::Function => self.function_parameters(page, diags),
+            _ if first_method == "GET" => self.body_parameters_of_get(page, diags),
+            _ => Vec::new(),
+        };
         for (line, request) in lines {
             let named = name_placeholders(&request.path);
             if !named.repeated.is_empty() {
@@ -155,7 +174,8 @@ impl<'a> OperationResolver<'a> {
         }
     }
 
-    fn response(&mut self, page: &Page, example: Option<&ParsedExample>, diags: &mut Diagnostics) -> ResponseSpec {
+    /// `media`: every path reads a raw value (`.../$value`), which is content, not JSON.
+    fn response(&mut self, page: &Page, example: Option<&ParsedExample>, media: bool, diags: &mut Diagnostics) -> ResponseSpec {
         let sentence = page.response.as_ref();
         let status_from_example = example.and_then(|e| {
             let status = e.status.as_ref()?;
@@ -184,21 +204,41 @@ impl<'a> OperationResolver<'a> {
             }
         }
         let status = status_from_example.or(status_from_sentence).unwrap_or(200);
+        let example_has_body = example.is_some_and(|e| e.body.is_some());
+        if redirects_to_content(page, status) || media && (200..300).contains(&status) && status != 204 && !example_has_body {
+            return ResponseSpec { status, body: Some(TypeRef::Primitive(Primitive::Stream)) };
+        }
+        // A `202 Accepted` links the monitor resource its `Location` header
+        // points to; the response itself has a body only when the example shows one.
+        let accepted_without_body = status == 202 && example.is_some() && !example_has_body;
         if status == 204
-            || (200..300).contains(&status) && sentence.is_some_and(|s| s.ty.is_none()) && example.is_none_or(|e| e.body.is_none())
+            || accepted_without_body
+            || (200..300).contains(&status) && sentence.is_some_and(|s| s.ty.is_none()) && !example_has_body
         {
             return ResponseSpec { status, body: None };
         }
+        let annotated = annotated_primitive(page);
         let annotation_collection = page.examples.iter().any(|e| e.role == ExampleRole::Response && e.annotation.is_collection);
-        let mut collection = sentence.is_some_and(|s| s.collection) || annotation_collection;
-        if let Some(primitive) = annotated_primitive(page) {
+        let mut collection = sentence.is_some_and(|s| s.collection) || annotation_collection || annotated.is_some_and(|(_, c)| c);
+        if let Some((primitive, _)) = annotated {
             // OData wraps primitive results in `{"value": ...}`: that wrapper is expected.
             let item = TypeRef::Primitive(primitive);
             return ResponseSpec { status, body: Some(if collection { TypeRef::collection(item) } else { item }) };
         }
+        if let Some(primitive) = example.and_then(|e| e.body.as_ref()).and_then(|(body, _)| wrapped_primitive(body, self.index)) {
+            let untyped =
+                sentence.is_none_or(|s| s.ty.is_none() || s.ty.as_ref().is_some_and(|t| Primitive::from_edm_name(&t.text).is_some()));
+            if untyped {
+                return ResponseSpec { status, body: Some(primitive) };
+            }
+        }
         let sample =
             example.and_then(|e| e.body.as_ref()).and_then(|(body, line)| self.unwrap_sample(page, body, *line, &mut collection, diags));
         let item = self.response_item_type(page, sample.as_ref(), diags);
+        if let (Some(TypeRef::Named(type_name)), Some((object, line))) = (&item, sample) {
+            let source = Source { file: page.file.clone(), line };
+            self.observations.push(Observation { type_name: type_name.clone(), object, source });
+        }
         let body = item.map(|ty| if collection { TypeRef::collection(ty) } else { ty });
         ResponseSpec { status, body }
     }
@@ -325,6 +365,7 @@ impl<'a> OperationResolver<'a> {
             name: name.to_owned(),
             description: String::new(),
             inferred: true,
+            open: false,
             kind: TypeKind::Object { base: None, properties, navigation: Vec::new() },
             area: page.area.clone(),
             source,
@@ -350,9 +391,16 @@ impl<'a> OperationResolver<'a> {
             }
             BodySection::Empty => None,
             BodySection::Parameters { rows, .. } => {
-                let parameters = self.parameters(page, rows, diags);
+                let mut parameters = self.parameters(page, rows, diags);
                 if let Some((Value::Object(body), line)) = example.and_then(|e| e.body.as_ref()) {
-                    check_parameter_example(page, &parameters, body, *line, diags);
+                    match self.wrapping_parameter(page, title, &parameters, body, *line) {
+                        Some(wrapper) => {
+                            let members = parameters.iter().map(|p| format!("`{}`", p.json_name)).collect::<Vec<_>>().join(", ");
+                            diags.warn(&page.file, *line, "wrapped-parameters", format!("the table lists {members}, which the request example sends inside `{}`; that member is the one parameter", wrapper.json_name));
+                            parameters = vec![wrapper];
+                        }
+                        None => check_parameter_example(page, &parameters, body, *line, diags),
+                    }
                 }
                 let type_name = self.parameter_struct_name(page, title);
                 Some(RequestBody::Parameters { type_name, parameters })
@@ -380,6 +428,29 @@ impl<'a> OperationResolver<'a> {
                 }
             }
         }
+    }
+
+    /// A function's parameter table; a GET page that puts it under `Request body`
+    /// documents function parameters all the same (a GET sends no body).
+    fn function_parameters(&self, page: &Page, diags: &mut Diagnostics) -> Vec<Property> {
+        if !page.function_parameters.is_empty() {
+            return self.parameters(page, &page.function_parameters, diags);
+        }
+        self.body_parameters_of_get(page, diags)
+    }
+
+    fn body_parameters_of_get(&self, page: &Page, diags: &mut Diagnostics) -> Vec<Property> {
+        let BodySection::Parameters { line, rows } = &page.request_body else { return Vec::new() };
+        let names = rows.iter().map(|r| format!("`{}`", r.name)).collect::<Vec<_>>().join(", ");
+        diags.warn(
+            &page.file,
+            *line,
+            "body-of-get",
+            format!(
+                "the function is called with GET, which sends no body; its request body parameters {names} are read as function parameters"
+            ),
+        );
+        self.parameters(page, rows, diags)
     }
 
     /// Actions whose `Request body` section has no parameter table: a `Parameters`
@@ -416,6 +487,33 @@ impl<'a> OperationResolver<'a> {
         Some(RequestBody::Parameters { type_name, parameters })
     }
 
+    /// `{"passwordCredential": {"displayName": ...}}` under a table of
+    /// `displayName`, ...: the table documents the members of one object
+    /// parameter (`{"value": [{"id": ...}]}` under a table of `id`: of its items).
+    fn wrapping_parameter(
+        &self,
+        page: &Page,
+        title: &Title,
+        rows: &[Property],
+        body: &serde_json::Map<String, Value>,
+        line: u32,
+    ) -> Option<Property> {
+        let documents = |object: &serde_json::Map<String, Value>| rows.iter().any(|p| object.contains_key(&p.json_name));
+        if body.len() != 1 || documents(body) {
+            return None;
+        }
+        let (name, value) = body.iter().next()?;
+        let ty = match value {
+            Value::Object(inner) if documents(inner) => self.known(name).map(TypeRef::Named).unwrap_or(TypeRef::Json),
+            Value::Array(items) if items.first().and_then(Value::as_object).is_some_and(documents) => {
+                let item = self.known(&singular(name)).or_else(|| self.known(&title.subject)).map(TypeRef::Named).unwrap_or(TypeRef::Json);
+                TypeRef::collection(item)
+            }
+            _ => return None,
+        };
+        Some(Property { json_name: name.clone(), ty, description: String::new(), source: Source { file: page.file.clone(), line } })
+    }
+
     fn parameter_struct_name(&self, page: &Page, title: &Title) -> String {
         format!("{}{}Request", self.subject_name(&title.subject).to_upper_camel_case(), action_name(&page.title).to_upper_camel_case())
     }
@@ -447,7 +545,9 @@ impl<'a> OperationResolver<'a> {
     }
 
     /// Sorts, names and de-duplicates the operations; picks the base URL.
-    pub fn finish(mut self, diags: &mut Diagnostics) -> (Vec<Operation>, Option<String>) {
+    /// Also hands back the response examples read as documented types, for
+    /// [`super::observed::learn_members`].
+    pub fn finish(mut self, diags: &mut Diagnostics) -> (Vec<Operation>, Option<String>, Vec<Observation>) {
         self.operations.sort_by(|a, b| (&a.path, &a.method, &a.source).cmp(&(&b.path, &b.method, &b.source)));
         let mut kept: Vec<Operation> = Vec::with_capacity(self.operations.len());
         for op in self.operations {
@@ -485,7 +585,7 @@ impl<'a> OperationResolver<'a> {
             op.id = id;
         }
         let base_url = self.base_urls.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|(url, _)| url);
-        (kept, base_url)
+        (kept, base_url, self.observations)
     }
 }
 
@@ -498,12 +598,44 @@ fn examples(page: &Page, role: ExampleRole, diags: &mut Diagnostics) -> Vec<(usi
         .collect()
 }
 
-/// `"@odata.type": "Edm.String"` (or `Collection(Edm.Int32)`) on the response example.
-fn annotated_primitive(page: &Page) -> Option<Primitive> {
+/// `"@odata.type": "Edm.String"` (or `Collection(Edm.Int32)`, then `true`) on the response example.
+fn annotated_primitive(page: &Page) -> Option<(Primitive, bool)> {
     let annotated = page.examples.iter().find(|e| e.role == ExampleRole::Response)?.annotation.odata_type.as_deref()?;
     let bare = annotated.trim_start_matches('#');
-    let bare = bare.strip_prefix("Collection(").and_then(|b| b.strip_suffix(')')).unwrap_or(bare);
-    Primitive::from_edm_name(bare)
+    let item = bare.strip_prefix("Collection(").and_then(|b| b.strip_suffix(')'));
+    Primitive::from_edm_name(item.unwrap_or(bare)).map(|p| (p, item.is_some()))
+}
+
+/// OData's wrapper for a primitive result, `{"value": true}` or `{"value": ["a"]}`:
+/// the type of what it wraps.
+fn wrapped_primitive(body: &Value, index: &TypeIndex) -> Option<TypeRef> {
+    let object = body.as_object()?;
+    if !object.keys().all(|k| k == "value" || k.starts_with('@')) {
+        return None;
+    }
+    let primitive = |v: &Value| match super::types::infer_type(v, index) {
+        ty @ TypeRef::Primitive(_) if !v.is_null() => Some(ty),
+        _ => None,
+    };
+    match object.get("value")? {
+        Value::Array(items) => {
+            let first = items.first()?;
+            primitive(first).map(TypeRef::collection)
+        }
+        other => primitive(other),
+    }
+}
+
+/// OData's raw value of a media entity or property: `GET .../$value` (query string aside).
+fn is_media_path(path: &str) -> bool {
+    path.split('?').next().unwrap_or(path).trim_end_matches('/').ends_with("/$value")
+}
+
+/// `302 Found` to "a preauthenticated download URL": the result is the content
+/// behind the redirect, which the client follows.
+fn redirects_to_content(page: &Page, status: u16) -> bool {
+    let sentence = page.response.as_ref();
+    (300..400).contains(&status) && sentence.is_some_and(|s| s.redirects_to_content) && sentence.is_none_or(|s| s.ty.is_none())
 }
 
 /// A function page's parameter table covers all its overloads; a path that
@@ -585,6 +717,12 @@ mod tests {
         assert_eq!(kind_for(&parse_title("Something else"), "PATCH", false), OperationKind::Update);
         assert_eq!(kind_for(&parse_title("Archive team"), "POST", false), OperationKind::Action);
         assert_eq!(kind_for(&parse_title("Add member"), "POST", false), OperationKind::Create);
+        let t = parse_title("getEffectivePermissions function");
+        assert_eq!(
+            (t.kind, t.subject.as_str(), is_action_title("getEffectivePermissions function")),
+            (None, "getEffectivePermissions", true)
+        );
+        assert!(!is_action_title("Create deviceCategory function"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Judging one round trip: did the example survive, and if not, whose fault is it?
 
-use super::{fields, request_fields, success_body, Case, Role};
+use super::{fields, request_fields, Case, Role};
 use crate::model::{ApiModel, Primitive, Property, TypeKind, TypeRef};
 use serde_json::{Map, Value};
 
@@ -50,7 +50,7 @@ pub fn judge(case: &Case, model: &ApiModel, outcome: Result<&Value, &str>) -> Re
                         _ => None,
                     },
                 },
-                Role::Response => match success_body(op) {
+                Role::Response => match op.success_body() {
                     // Collections and primitive results travel as `{"value": ...}`.
                     Some(ty @ (TypeRef::Collection(_) | TypeRef::Primitive(_))) => {
                         original.get("value").and_then(|inner| walk.value(inner, ty, "$.value", None))
@@ -65,7 +65,7 @@ pub fn judge(case: &Case, model: &ApiModel, outcome: Result<&Value, &str>) -> Re
             })
         }
         Ok(round_trip) => {
-            let wrapped = case.role == Role::Response && matches!(success_body(op), Some(TypeRef::Collection(_) | TypeRef::Primitive(_)));
+            let wrapped = case.role == Role::Response && matches!(op.success_body(), Some(TypeRef::Collection(_) | TypeRef::Primitive(_)));
             let mut original = original.clone();
             if wrapped {
                 if let Value::Object(map) = &mut original {

@@ -280,7 +280,7 @@ pub fn plan(case: &Case, model: &ApiModel, types: &[OperationTypes]) -> Plan {
             }
         },
         Role::Response => {
-            let Some(ty) = success_body(op) else {
+            let Some(ty) = op.success_body() else {
                 return Plan::Fail(if case.page_says_no_body {
                     Failure::doc("response body on a method documented to return none", format!("`{} {}`", op.method, op.path))
                 } else {
@@ -293,11 +293,6 @@ pub fn plan(case: &Case, model: &ApiModel, types: &[OperationTypes]) -> Plan {
             Plan::Run(types[index].response.clone())
         }
     }
-}
-
-/// The success response body type of an operation, as the emitter chooses it.
-pub fn success_body(op: &Operation) -> Option<&TypeRef> {
-    op.responses.iter().find(|r| (200..300).contains(&r.status)).and_then(|r| r.body.as_ref())
 }
 
 /// Shapes that round-trip through any struct (its `additional_properties`

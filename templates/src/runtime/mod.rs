@@ -24,6 +24,6 @@ pub use error::{Error, GraphError, InnerError};
 #[cfg(feature = "client")]
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 pub use paging::Page;
-pub use request::{Body, Method, Request};
+pub use request::{Body, Content, Method, Request};
 #[cfg(feature = "client")]
 pub use upload::{ByteRange, LargeFileUpload, UploadResult, UploadStatus};

@@ -27,9 +27,35 @@ pub fn is_odata_type(odata_type: Option<&str>, qualified: &str) -> bool {
     odata_type.is_some_and(|t| t.trim_start_matches('#').eq_ignore_ascii_case(qualified))
 }
 
+/// A string (or enum member) as an OData literal in a function call:
+/// `'it''s'`. Percent-encoding is left to the caller.
+pub fn string_literal(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+/// An enum member as an OData literal (`'low'`): its serialized name, quoted.
+pub fn enum_literal(value: &impl Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(member)) => string_literal(&member),
+        Ok(other) => other.to_string(),
+        Err(_) => "null".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn function_call_literals() {
+        assert_eq!(string_literal("it's"), "'it''s'");
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        enum Level {
+            VeryHigh,
+        }
+        assert_eq!(enum_literal(&Level::VeryHigh), "'veryHigh'");
+    }
 
     #[test]
     fn matches_discriminators() {

@@ -38,6 +38,27 @@ pub struct Context<'m> {
 struct OperationNames {
     function: String,
     path_params: Vec<String>,
+    /// Function parameters the path does not spell, with their Rust names.
+    call_args: Vec<CallArgument>,
+}
+
+/// A function parameter passed in the call's parentheses: `offsetRange(rowOffset=1)`.
+struct CallArgument {
+    json_name: String,
+    rust: String,
+    ty: TypeRef,
+    literal: Literal,
+}
+
+/// How an argument is written in an OData function call.
+#[derive(Clone, Copy, PartialEq)]
+enum Literal {
+    /// `'text'`, quotes doubled.
+    Text,
+    /// An enum member: `'member'`.
+    Member,
+    /// As is: numbers, booleans, dates, GUIDs, durations.
+    Plain,
 }
 
 impl<'m> Context<'m> {
@@ -117,7 +138,7 @@ impl<'m> Context<'m> {
             .map(|op| {
                 let function = functions.claim(&names::snake_name(&op.id));
                 self.report_rename(diags, &op.source, "operation", &op.id, &function);
-                let mut params = Scope::with_reserved(&["body", "self", "request", "encode_path_segment", &function]);
+                let mut params = Scope::with_reserved(&["body", "max_bytes", "self", "request", "encode_path_segment", &function]);
                 let path_params = op
                     .path_params
                     .iter()
@@ -127,7 +148,16 @@ impl<'m> Context<'m> {
                         rust
                     })
                     .collect();
-                OperationNames { function, path_params }
+                let call_args = op
+                    .unspelled_function_parameters()
+                    .filter_map(|p| {
+                        let literal = self.call_literal(&p.ty)?;
+                        let rust = params.claim(&names::snake_name(&p.json_name));
+                        self.report_rename(diags, &p.source, "function parameter", &p.json_name, &rust);
+                        Some(CallArgument { json_name: p.json_name.clone(), rust, ty: p.ty.clone(), literal })
+                    })
+                    .collect();
+                OperationNames { function, path_params, call_args }
             })
             .collect()
     }
@@ -278,6 +308,20 @@ impl<'m> Context<'m> {
         boxed
     }
 
+    /// Primitives and enum members have an OData literal form; objects and
+    /// collections would need parameter aliases, which are not generated.
+    fn call_literal(&self, ty: &TypeRef) -> Option<Literal> {
+        match ty {
+            TypeRef::Primitive(Primitive::String) => Some(Literal::Text),
+            TypeRef::Primitive(Primitive::Stream | Primitive::Binary) => None,
+            TypeRef::Primitive(_) => Some(Literal::Plain),
+            TypeRef::Named(name) if matches!(self.model.find_type(name).map(|d| &d.kind), Some(TypeKind::Enum { .. })) => {
+                Some(Literal::Member)
+            }
+            _ => None,
+        }
+    }
+
     fn is_object(&self, qualified: &str) -> bool {
         matches!(self.model.find_type(qualified).map(|d| &d.kind), Some(TypeKind::Object { .. }))
     }
@@ -291,7 +335,7 @@ impl<'m> Context<'m> {
                 let item = self.rust_type(item, false);
                 quote! { Vec<#item> }
             }
-            TypeRef::Named(name) if self.is_open_json(name) => quote! { serde_json::Value },
+            TypeRef::Named(name) if self.model.is_open_json(name) => quote! { serde_json::Value },
             TypeRef::Named(name) => match self.type_names.get(name) {
                 Some(rust) => {
                     let ident = format_ident!("{}", rust);
@@ -305,14 +349,6 @@ impl<'m> Context<'m> {
                 None => quote! { serde_json::Value },
             },
         }
-    }
-
-    /// `microsoft.graph.Json` is documented as a type without properties, but its
-    /// values are any JSON (Excel ranges hold strings, numbers, nested arrays).
-    fn is_open_json(&self, qualified: &str) -> bool {
-        qualified.rsplit('.').next() == Some("Json")
-            && matches!(self.model.find_type(qualified).map(|d| &d.kind),
-                Some(TypeKind::Object { base: None, properties, navigation }) if properties.is_empty() && navigation.is_empty())
     }
 
     fn report_rename(&self, diags: &mut Diagnostics, source: &Source, what: &str, documented: &str, rust: &str) {

@@ -3,8 +3,8 @@
 
 use super::names::ident;
 use super::types::{doc_lines, docs};
-use super::{Context, OperationNames};
-use crate::model::{Operation, RequestBody, TypeRef};
+use super::{CallArgument, Context, Literal, OperationNames};
+use crate::model::{Operation, Primitive, RequestBody, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -46,6 +46,19 @@ fn signature(cx: &Context<'_>, op: &Operation, names: &OperationNames) -> Signat
         params.push(quote! { #name: &str });
         args.push(quote! { #name });
     }
+    for argument in &names.call_args {
+        let name = ident(&argument.rust);
+        let ty = match (&argument.ty, argument.literal) {
+            (TypeRef::Primitive(p), Literal::Plain) if !is_text_like(*p) => cx.rust_type(&argument.ty, false),
+            (_, Literal::Member) => {
+                let ty = cx.rust_type(&argument.ty, false);
+                quote! { &#ty }
+            }
+            _ => quote! { &str },
+        };
+        params.push(quote! { #name: #ty });
+        args.push(quote! { #name });
+    }
     if let Some(ty) = request_body_type(cx, op) {
         params.push(quote! { body: &#ty });
         args.push(quote! { body });
@@ -66,9 +79,9 @@ pub(super) fn request_body_type(cx: &Context<'_>, op: &Operation) -> Option<Toke
 
 /// The success type an operation's `Request<T>` decodes, as written in the `operations` module.
 pub(super) fn response_type(cx: &Context<'_>, op: &Operation) -> TokenStream {
-    let success = op.responses.iter().find(|r| (200..300).contains(&r.status));
-    match success.and_then(|r| r.body.as_ref()) {
+    match op.success_body() {
         None => quote! { () },
+        Some(TypeRef::Primitive(Primitive::Stream)) => quote! { crate::runtime::Content },
         Some(primitive @ TypeRef::Primitive(_)) => {
             let value = cx.rust_type(primitive, false);
             quote! { crate::runtime::odata::ODataValue<#value> }
@@ -90,6 +103,10 @@ fn operation_doc(op: &Operation) -> TokenStream {
             "Supports the OData query options {}.",
             op.query_options.iter().map(|q| format!("`{q}`")).collect::<Vec<_>>().join(", ")
         ));
+    }
+    for parameter in op.unspelled_function_parameters() {
+        let description = parameter.description.replace('`', "");
+        lines.push(format!("Function parameter `{}` ({}): {}", parameter.json_name, parameter.ty, description.trim()));
     }
     for header in &op.headers {
         let requirement = if header.required { "required" } else { "optional" };
@@ -118,6 +135,18 @@ fn client_method(cx: &Context<'_>, op: &Operation, names: &OperationNames) -> To
     let Signature { params, args, response, doc } = signature(cx, op, names);
     let name = ident(&names.function);
     let cfg = cx.area_cfg(&op.area);
+    if op.success_body() == Some(&TypeRef::Primitive(Primitive::Stream)) {
+        return quote! {
+            #doc
+            ///
+            /// The content is read into memory, at most `max_bytes` of it; see
+            /// [`crate::runtime::Client::download_to`] to stream it to a writer.
+            #cfg
+            pub async fn #name(&self, #(#params,)* max_bytes: u64) -> Result<Vec<u8>, crate::runtime::Error> {
+                self.download(#name(#(#args),*), max_bytes).await
+            }
+        };
+    }
     quote! {
         #doc
         #cfg
@@ -141,7 +170,7 @@ fn method_variant(method: &str) -> &'static str {
 /// Placeholders are found in path order, so each `{}` of the template has
 /// exactly one argument whatever the literal text around them holds.
 fn path_expression(op: &Operation, names: &OperationNames) -> TokenStream {
-    if op.path_params.is_empty() {
+    if op.path_params.is_empty() && names.call_args.is_empty() {
         let path = &op.path;
         return quote! { #path };
     }
@@ -164,10 +193,34 @@ fn path_expression(op: &Operation, names: &OperationNames) -> TokenStream {
         }
     }
     template.push_str(&escape(rest));
+    if !names.call_args.is_empty() {
+        let call: Vec<String> = names.call_args.iter().map(|a| format!("{}={{}}", escape(&a.json_name))).collect();
+        template = format!("{}({})", template.trim_end_matches("()"), call.join(","));
+        args.extend(names.call_args.iter().map(call_argument));
+    }
     let path = quote! { format!(#template, #(#args),*) };
     if unused.is_empty() {
         path
     } else {
         quote! { { #(let _ = #unused;)* #path } }
+    }
+}
+
+/// Dates, GUIDs and durations are `String`s in Rust but plain (unquoted) literals in a call.
+fn is_text_like(p: Primitive) -> bool {
+    matches!(
+        p,
+        Primitive::String | Primitive::Guid | Primitive::DateTimeOffset | Primitive::Date | Primitive::TimeOfDay | Primitive::Duration
+    )
+}
+
+/// One argument of a function call, as its OData literal, percent-encoded.
+fn call_argument(argument: &CallArgument) -> TokenStream {
+    let name = ident(&argument.rust);
+    match (&argument.ty, argument.literal) {
+        (_, Literal::Text) => quote! { encode_path_segment(&crate::runtime::odata::string_literal(#name)) },
+        (_, Literal::Member) => quote! { encode_path_segment(&crate::runtime::odata::enum_literal(#name)) },
+        (TypeRef::Primitive(p), Literal::Plain) if is_text_like(*p) => quote! { encode_path_segment(#name) },
+        (_, Literal::Plain) => quote! { #name },
     }
 }

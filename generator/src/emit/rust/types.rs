@@ -33,6 +33,9 @@ fn object(cx: &Context<'_>, def: &TypeDef, diags: &mut Diagnostics) -> TokenStre
     if def.inferred {
         doc.push("No page documents this type: its fields were inferred from an example.".into());
     }
+    if def.open {
+        doc.push("An open type: members beyond these fields are expected and kept in `additional_properties`.".into());
+    }
     if let TypeKind::Object { base: Some(base), .. } = &def.kind {
         doc.push(format!("Includes the properties of its base type `{base}`."));
     }
