@@ -4,7 +4,7 @@
 //! without touching the network; with the `client` feature the same
 //! operations are methods on [`crate::runtime::Client`] that send it.
 #[allow(unused_imports)]
-use crate::runtime::{encode_path_segment, Method, Page, Request};
+use crate::runtime::{encode_path_segment, odata, Method, Page, Request};
 #[allow(unused_imports)]
 use crate::types;
 /// driveItem: createUploadSession

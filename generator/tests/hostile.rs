@@ -333,8 +333,7 @@ fn function_arguments_and_download_limits_never_collide_with_other_arguments() {
     let operations: String = file("src/operations.rs").chars().filter(|c| !c.is_whitespace()).collect();
     for expected in [
         "\"/types/{}/measure(type={},self={},kind={},since={},body={})\"",
-        "encode_path_segment(self_),encode_path_segment(&crate::runtime::odata::string_literal(r#type)),self_2,",
-        "encode_path_segment(&crate::runtime::odata::enum_literal(kind)),encode_path_segment(since),body_2",
+        "encode_path_segment(self_),odata::string_argument(r#type),self_2,odata::enum_argument(kind),encode_path_segment(since),body_2",
         "pubasyncfnget_types_content_value(&self,max_bytes_2:&str,max_bytes:u64",
     ] {
         assert!(operations.contains(expected), "{expected}");

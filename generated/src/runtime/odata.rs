@@ -27,17 +27,17 @@ pub fn is_odata_type(odata_type: Option<&str>, qualified: &str) -> bool {
     odata_type.is_some_and(|t| t.trim_start_matches('#').eq_ignore_ascii_case(qualified))
 }
 
-/// A string (or enum member) as an OData literal in a function call:
-/// `'it''s'`. Percent-encoding is left to the caller.
-pub fn string_literal(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "''"))
+/// A string as a function-call argument: the OData literal `'it''s'`,
+/// percent-encoded for the path (`'it''s'` -> `'it''s'`, `a/b` -> `'a%2Fb'`).
+pub fn string_argument(value: &str) -> String {
+    super::encode_path_segment(&format!("'{}'", value.replace('\'', "''")))
 }
 
-/// An enum member as an OData literal (`'low'`): its serialized name, quoted.
-pub fn enum_literal(value: &impl Serialize) -> String {
+/// An enum member as a function-call argument: its serialized name, quoted.
+pub fn enum_argument(value: &impl Serialize) -> String {
     match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(member)) => string_literal(&member),
-        Ok(other) => other.to_string(),
+        Ok(serde_json::Value::String(member)) => string_argument(&member),
+        Ok(other) => super::encode_path_segment(&other.to_string()),
         Err(_) => "null".to_owned(),
     }
 }
@@ -47,14 +47,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn function_call_literals() {
-        assert_eq!(string_literal("it's"), "'it''s'");
+    fn function_call_arguments() {
+        assert_eq!(string_argument("it's"), "'it''s'");
+        assert_eq!(string_argument("a/b c"), "'a%2Fb%20c'");
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         enum Level {
             VeryHigh,
         }
-        assert_eq!(enum_literal(&Level::VeryHigh), "'veryHigh'");
+        assert_eq!(enum_argument(&Level::VeryHigh), "'veryHigh'");
     }
 
     #[test]

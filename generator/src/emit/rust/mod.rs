@@ -138,7 +138,7 @@ impl<'m> Context<'m> {
             .map(|op| {
                 let function = functions.claim(&names::snake_name(&op.id));
                 self.report_rename(diags, &op.source, "operation", &op.id, &function);
-                let mut params = Scope::with_reserved(&["body", "max_bytes", "self", "request", "encode_path_segment", &function]);
+                let mut params = Scope::with_reserved(&["body", "max_bytes", "self", "request", "encode_path_segment", "odata", &function]);
                 let path_params = op
                     .path_params
                     .iter()

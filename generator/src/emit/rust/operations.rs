@@ -17,7 +17,7 @@ pub fn operations_module(cx: &Context<'_>) -> TokenStream {
         //! without touching the network; with the `client` feature the same
         //! operations are methods on [`crate::runtime::Client`] that send it.
         #[allow(unused_imports)]
-        use crate::runtime::{encode_path_segment, Method, Page, Request};
+        use crate::runtime::{encode_path_segment, odata, Method, Page, Request};
         #[allow(unused_imports)]
         use crate::types;
 
@@ -215,11 +215,13 @@ fn is_text_like(p: Primitive) -> bool {
 }
 
 /// One argument of a function call, as its OData literal, percent-encoded.
+/// Strings and enum members are quoted (`runtime::odata`); numbers and
+/// booleans print as they are; dates, GUIDs and durations are unquoted text.
 fn call_argument(argument: &CallArgument) -> TokenStream {
     let name = ident(&argument.rust);
     match (&argument.ty, argument.literal) {
-        (_, Literal::Text) => quote! { encode_path_segment(&crate::runtime::odata::string_literal(#name)) },
-        (_, Literal::Member) => quote! { encode_path_segment(&crate::runtime::odata::enum_literal(#name)) },
+        (_, Literal::Text) => quote! { odata::string_argument(#name) },
+        (_, Literal::Member) => quote! { odata::enum_argument(#name) },
         (TypeRef::Primitive(p), Literal::Plain) if is_text_like(*p) => quote! { encode_path_segment(#name) },
         (_, Literal::Plain) => quote! { #name },
     }
