@@ -308,6 +308,11 @@ fn types_and_enum_members() {
     let changes = diff(&model(vec![], vec![widget()]), &to_enum);
     assert_eq!(brief(&changes), vec![("type", "changed", "microsoft.graph.widget", true)]);
     assert_eq!(changes[0].detail, "was an object type, now an enum");
+    let mut open = widget();
+    open.open = true;
+    let changes = diff(&model(vec![], vec![widget()]), &model(vec![], vec![open]));
+    assert_eq!(brief(&changes), vec![("type", "changed", "microsoft.graph.widget", false)]);
+    assert_eq!(changes[0].detail, "now an open type (members beyond the documented ones)");
 }
 
 #[test]

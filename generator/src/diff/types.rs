@@ -78,6 +78,11 @@ fn diff_type(name: &str, old_def: &TypeDef, new_def: &TypeDef, (old, new): (&Ind
         };
         out.push(type_change(false, detail.to_owned()));
     }
+    if old_def.open != new_def.open {
+        // The Rust type keeps unknown members either way; only the documented contract changes.
+        let detail = if new_def.open { "now an open type (members beyond the documented ones)" } else { "no longer an open type" };
+        out.push(type_change(false, detail.to_owned()));
+    }
     match (&old_def.kind, &new_def.kind) {
         (TypeKind::Object { base: old_base, .. }, TypeKind::Object { base: new_base, .. }) => {
             if old_base != new_base {
