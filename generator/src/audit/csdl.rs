@@ -33,6 +33,8 @@ pub struct CsdlType {
     pub base: Option<String>,
     /// `Property` then `NavigationProperty` elements, in document order.
     pub properties: Vec<CsdlProperty>,
+    /// `OpenType="true"`: members beyond the declared ones are allowed.
+    pub open: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,7 +156,8 @@ pub fn parse(text: &str) -> Result<Csdl, String> {
                         })
                         .collect();
                     let base = node.attribute("BaseType").map(|b| names.qualified(b));
-                    csdl.types.insert(qualified.to_ascii_lowercase(), CsdlType { qualified, kind, base, properties });
+                    let open = node.attribute("OpenType").is_some_and(|o| o.eq_ignore_ascii_case("true"));
+                    csdl.types.insert(qualified.to_ascii_lowercase(), CsdlType { qualified, kind, base, properties, open });
                 }
                 "EnumType" => {
                     let members =

@@ -72,7 +72,7 @@ pub fn run(docs_dir: &Path, metadata: &Path) -> Result<Audit, String> {
 
 /// All metrics, in report order.
 pub fn compare(model: &crate::model::ApiModel, csdl: &csdl::Csdl, tree: &docs::DocsTree) -> Vec<Outcome> {
-    let (valid_examples, declared_examples) = examples::response_examples(model, tree);
+    let (valid_examples, declared_examples) = examples::response_examples(model, csdl, tree);
     let pages = metrics::PageIndex::build(tree);
     let (names, types) = metrics::properties(model, csdl, tree, &pages);
     let (members, enum_types) = metrics::enums(model, csdl, tree, &pages);
