@@ -9,64 +9,31 @@
 //! Throttling (429 with `Retry-After`) and 503/504 answers are retried by the
 //! client. Errors are printed to standard error; the exit code is 1, or 2 for
 //! bad arguments.
-#![cfg_attr(not(all(feature = "client", feature = "outlook")), allow(dead_code))]
+#![cfg_attr(not(all(feature = "client", feature = "outlook")), allow(dead_code, unused_imports))]
 
+use clap::Parser;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: list_attachments --base-url URL --token TOKEN --message-id ID";
-
+/// Prints the name of every attachment of a message, across all pages.
+#[derive(Parser)]
+#[command(name = "list_attachments")]
 struct Args {
+    /// Service root, e.g. https://graph.microsoft.com/v1.0
+    #[arg(long)]
     base_url: String,
+    /// Bearer access token.
+    #[arg(long)]
     token: String,
+    /// The message whose attachments are listed.
+    #[arg(long)]
     message_id: String,
-}
-
-/// `--name value` or `--name=value`, each flag once, all three required.
-fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
-    let (mut base_url, mut token, mut message_id) = (None, None, None);
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
-            _ => (arg, None),
-        };
-        let slot = match flag.as_str() {
-            "--base-url" => &mut base_url,
-            "--token" => &mut token,
-            "--message-id" => &mut message_id,
-            other => return Err(format!("unknown argument {other:?}")),
-        };
-        let value = match inline.or_else(|| args.next()) {
-            Some(value) if !value.is_empty() => value,
-            _ => return Err(format!("{flag} needs a value")),
-        };
-        if slot.replace(value).is_some() {
-            return Err(format!("{flag} is given twice"));
-        }
-    }
-    let missing = |flag: &str| format!("{flag} is required");
-    Ok(Args {
-        base_url: base_url.ok_or_else(|| missing("--base-url"))?,
-        token: token.ok_or_else(|| missing("--token"))?,
-        message_id: message_id.ok_or_else(|| missing("--message-id"))?,
-    })
 }
 
 #[cfg(all(feature = "client", feature = "outlook"))]
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
-    let args = match parse_args(args) {
-        Ok(args) => args,
-        Err(message) => {
-            eprintln!("list_attachments: {message}\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+    // Bad arguments: clap prints the problem and the usage, and exits with 2.
+    let args = Args::parse();
     match list(&args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

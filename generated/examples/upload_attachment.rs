@@ -15,68 +15,35 @@
 //! 3. The last line of standard output is the `Location` of the new attachment.
 //!
 //! Errors are printed to standard error; the exit code is 1, or 2 for bad arguments.
-#![cfg_attr(not(all(feature = "client", feature = "outlook")), allow(dead_code))]
+#![cfg_attr(not(all(feature = "client", feature = "outlook")), allow(dead_code, unused_imports))]
 
+use clap::Parser;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: upload_attachment --base-url URL --token TOKEN --message-id ID --file PATH";
-
+/// Attaches a file of any size to a message through an upload session.
+#[derive(Parser)]
+#[command(name = "upload_attachment")]
 struct Args {
+    /// Service root, e.g. https://graph.microsoft.com/v1.0
+    #[arg(long)]
     base_url: String,
+    /// Bearer access token.
+    #[arg(long)]
     token: String,
+    /// The message that receives the attachment.
+    #[arg(long)]
     message_id: String,
+    /// The file to attach.
+    #[arg(long)]
     file: PathBuf,
-}
-
-/// `--name value` or `--name=value`, each flag once, all four required.
-fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
-    let (mut base_url, mut token, mut message_id, mut file) = (None, None, None, None);
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
-            _ => (arg, None),
-        };
-        let slot = match flag.as_str() {
-            "--base-url" => &mut base_url,
-            "--token" => &mut token,
-            "--message-id" => &mut message_id,
-            "--file" => &mut file,
-            other => return Err(format!("unknown argument {other:?}")),
-        };
-        let value = match inline.or_else(|| args.next()) {
-            Some(value) if !value.is_empty() => value,
-            _ => return Err(format!("{flag} needs a value")),
-        };
-        if slot.replace(value).is_some() {
-            return Err(format!("{flag} is given twice"));
-        }
-    }
-    let missing = |flag: &str| format!("{flag} is required");
-    Ok(Args {
-        base_url: base_url.ok_or_else(|| missing("--base-url"))?,
-        token: token.ok_or_else(|| missing("--token"))?,
-        message_id: message_id.ok_or_else(|| missing("--message-id"))?,
-        file: file.ok_or_else(|| missing("--file"))?.into(),
-    })
 }
 
 #[cfg(all(feature = "client", feature = "outlook"))]
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
-    let args = match parse_args(args) {
-        Ok(args) => args,
-        Err(message) => {
-            eprintln!("upload_attachment: {message}\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+    // Bad arguments: clap prints the problem and the usage, and exits with 2.
+    let args = Args::parse();
     match upload(&args).await {
         Ok(location) => {
             println!("{location}");

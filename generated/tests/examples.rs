@@ -224,7 +224,7 @@ async fn the_examples_fail_with_a_clear_message() {
 
         let run1 = run(&upload, &["--base-url", &graph.base_url, "--token", TOKEN, "--message-id", "m1"]).await;
         assert_eq!(run1.code, Some(2), "{}", run1.stderr);
-        assert!(run1.stderr.contains("--file is required") && run1.stderr.contains("usage: upload_attachment"), "{}", run1.stderr);
+        assert!(run1.stderr.contains("--file <FILE>") && run1.stderr.contains("Usage: upload_attachment"), "{}", run1.stderr);
 
         let missing = Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-such-file.bin");
         let args = ["--base-url", &graph.base_url, "--token", TOKEN, "--message-id", "m1", "--file", missing.to_str().unwrap()];

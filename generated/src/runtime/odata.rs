@@ -28,7 +28,7 @@ pub fn is_odata_type(odata_type: Option<&str>, qualified: &str) -> bool {
 }
 
 /// A string as a function-call argument: the OData literal `'it''s'`,
-/// percent-encoded for the path (`'it''s'` -> `'it''s'`, `a/b` -> `'a%2Fb'`).
+/// percent-encoded for the path (`it's` -> `'it''s'`, `a/b` -> `'a%2Fb'`).
 pub fn string_argument(value: &str) -> String {
     super::encode_path_segment(&format!("'{}'", value.replace('\'', "''")))
 }
