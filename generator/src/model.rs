@@ -123,9 +123,7 @@ impl Operation {
     /// Function parameters the path does not spell: `offsetRange` documented
     /// with `rowOffset` and `columnOffset` but a path without `(...)`.
     pub fn unspelled_function_parameters(&self) -> impl Iterator<Item = &Property> {
-        let last = self.path.rsplit('/').next().unwrap_or("");
-        let call = last.split_once('(').map_or("", |(_, args)| args.trim_end_matches(')'));
-        let spelled: Vec<&str> = call.split(',').filter_map(|a| a.split_once('=').map(|(name, _)| name.trim())).collect();
+        let spelled = call_arguments(&self.path).map(|(_, names)| names).unwrap_or_default();
         self.function_parameters.iter().filter(move |p| !spelled.iter().any(|name| name.eq_ignore_ascii_case(&p.json_name)))
     }
 
@@ -134,6 +132,13 @@ impl Operation {
     pub fn success_body(&self) -> Option<&TypeRef> {
         self.responses.iter().find(|r| (200..400).contains(&r.status) && r.body.is_some()).and_then(|r| r.body.as_ref())
     }
+}
+
+/// The call in a path's last segment, `f(a='{a}',b=1)`: its argument text
+/// (`a='{a}',b=1`) and the names it spells (`a`, `b`); `None` when there is no `(`.
+pub fn call_arguments(path: &str) -> Option<(&str, Vec<&str>)> {
+    let arguments = path.rsplit('/').next().unwrap_or("").split_once('(')?.1.trim_end_matches(')');
+    Some((arguments, arguments.split(',').filter_map(|a| a.split_once('=').map(|(name, _)| name.trim())).collect()))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! The audit on the real 2021-07 corpus against its CSDL metadata (the answer
 //! key): every figure must stay at or above its bar.
 
-use std::path::Path;
+mod common;
 
 /// Bars, in percent. Where the fidelity issue sets a bar and the figure meets
 /// it, the bar is the issue's (`issue`); elsewhere it is the figure measured
@@ -33,15 +33,9 @@ const MIN_TYPES_WITH_A_PAGE: usize = 800;
 const MIN_PROPERTY_PAIRS: usize = 6000;
 const MIN_DOCUMENTED_ACTION_PARAMETERS: usize = 300;
 
-fn shared() -> &'static Path {
-    let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared"));
-    assert!(path.is_dir(), "{} is missing: this test audits the shared corpus against its metadata", path.display());
-    path
-}
-
 #[test]
 fn audit_of_the_2021_07_corpus_meets_the_bars() {
-    let shared = shared();
+    let shared = common::shared();
     let docs = shared.join("corpus/graph-v1.0-2021-07");
     let metadata = shared.join("metadata/graph-v1.0-2021-07.csdl.xml");
     assert!(docs.is_dir(), "{} is missing", docs.display());

@@ -23,3 +23,24 @@ pub fn seed_docs() -> tempfile::TempDir {
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
+
+/// Runs `cargo ARGS` in a generated crate with warnings as errors (code and
+/// docs), in one target directory shared by the tests so dependencies build once.
+pub fn cargo(dir: &Path, args: &[&str]) {
+    let target = workspace_root().join("target/generated-crates");
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env("RUSTFLAGS", "-D warnings")
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "`cargo {}` failed in {}:\n{}",
+        args.join(" "),
+        dir.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -1,7 +1,7 @@
 //! Each construct of the Graph docs format the reader must handle, as a small
 //! page written for the test, checked through the whole model.
 
-use docgen::model::{ApiModel, OperationKind, RequestBody, TypeKind};
+use docgen::model::{ApiModel, Operation, OperationKind, RequestBody, TypeKind};
 use std::path::Path;
 
 fn model(pages: &[(&str, &str)]) -> (ApiModel, Vec<String>) {
@@ -132,7 +132,7 @@ fn request_bodies_parameters_resources_and_updates() {
     );
     let (model, _) =
         with_resources(vec![("api/widget-paint.md", action), ("api/widget-post.md", create), ("api/widget-update.md", update)]);
-    let op = |method: &str, path: &str| model.operations.iter().find(|o| o.method == method && o.path == path).unwrap();
+    let op = |method: &str, path: &str| operation(&model, method, path);
     let paint = op("POST", "/me/widgets/{widget_id}/paint");
     assert_eq!(paint.kind, OperationKind::Action);
     let Some(RequestBody::Parameters { parameters, .. }) = &paint.request_body else { panic!() };
@@ -161,15 +161,13 @@ fn disagreements_are_resolved_by_rule_and_reported() {
     assert!(diags.iter().any(|d| d.contains("warning[unexpected-value-wrapper]")), "{diags:#?}");
 }
 
-fn success(model: &ApiModel, method: &str, path: &str) -> String {
-    let op = model
-        .operations
-        .iter()
-        .find(|o| o.method == method && o.path == path)
-        .unwrap_or_else(|| panic!("{method} {path}: {:?}", paths(model)));
-    op.success_body().map_or_else(|| "none".to_owned(), ToString::to_string)
+fn operation<'m>(model: &'m ApiModel, method: &str, path: &str) -> &'m Operation {
+    model.operations.iter().find(|o| o.method == method && o.path == path).unwrap_or_else(|| panic!("{method} {path}: {:?}", paths(model)))
 }
 
+fn success(model: &ApiModel, method: &str, path: &str) -> String {
+    operation(model, method, path).success_body().map_or_else(|| "none".to_owned(), ToString::to_string)
+}
 #[test]
 fn response_sentences_and_examples_give_the_result_type() {
     let strings = api(
@@ -232,7 +230,7 @@ fn parameters_documented_in_unusual_places() {
         ("api/intune-getwidgetpermissions.md", intune_title),
         ("api/widget-addsecret.md", wrapped),
     ]);
-    let op = |method: &str, path: &str| model.operations.iter().find(|o| o.method == method && o.path == path).unwrap();
+    let op = |method: &str, path: &str| operation(&model, method, path);
     let names = |props: &[docgen::model::Property]| props.iter().map(|p| format!("{}: {}", p.json_name, p.ty)).collect::<Vec<_>>();
     let offset = op("GET", "/me/widgets/{widget_id}/offset");
     assert_eq!((offset.kind, offset.request_body.is_none()), (OperationKind::Function, true));

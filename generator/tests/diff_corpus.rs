@@ -3,19 +3,20 @@
 //! listing the two trees' pages and scanning their text, and by scanning the
 //! two CSDL metadata files, with plain string functions.
 
+mod common;
+
 use docgen::diff::{diff, json, Change, Counts, Delta, Element};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const OLD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/graph-v1.0-2021-01");
-const NEW: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/graph-v1.0-2021-07");
-const OLD_CSDL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/metadata/graph-v1.0-2021-01.csdl.xml");
-const NEW_CSDL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/metadata/graph-v1.0-2021-07.csdl.xml");
+const OLD: &str = "graph-v1.0-2021-01";
+const NEW: &str = "graph-v1.0-2021-07";
 
 const METHODS: [&str; 5] = ["GET", "POST", "PATCH", "PUT", "DELETE"];
 
-fn existing(path: &str) -> PathBuf {
-    let path = PathBuf::from(path);
+/// A file or directory of `../shared` (the version's docs tree or CSDL), which must exist.
+fn existing(relative: &str) -> PathBuf {
+    let path = common::shared().join(relative);
     assert!(path.exists(), "{} is missing: this test diffs the shared corpus (../shared beside the checkout)", path.display());
     path
 }
@@ -163,7 +164,7 @@ fn missing_report(missing: &[String], what: &str) -> String {
 
 #[test]
 fn the_2021_doc_update_diff_has_what_the_pages_and_the_metadata_say() {
-    let (old_root, new_root) = (existing(OLD), existing(NEW));
+    let (old_root, new_root) = (existing(&format!("corpus/{OLD}")), existing(&format!("corpus/{NEW}")));
     let (old_side, new_side) =
         docgen::diff::input::load_pair(old_root.to_str().unwrap(), new_root.to_str().unwrap(), Path::new(".")).unwrap();
     let changes = diff(&old_side.model, &new_side.model);
@@ -220,8 +221,8 @@ fn the_2021_doc_update_diff_has_what_the_pages_and_the_metadata_say() {
 
     // 3. A type only in the new CSDL, with a resource page in the new tree and
     //    none in the old one: a type added.
-    let old_csdl = csdl_types(OLD_CSDL);
-    let new_csdl = csdl_types(NEW_CSDL);
+    let old_csdl = csdl_types(&format!("metadata/{OLD}.csdl.xml"));
+    let new_csdl = csdl_types(&format!("metadata/{NEW}.csdl.xml"));
     let old_resource_types: BTreeSet<(String, String)> = old_pages.values().filter_map(|t| resource_page_type(t)).collect();
     let mut expected_added = Vec::new();
     for (namespace, name) in new_resource_types.difference(&old_resource_types) {

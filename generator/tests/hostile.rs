@@ -321,8 +321,6 @@ fn every_diagnostic_is_located_in_a_page() {
     }
 }
 
-/// One crate from all the hostile pages compiles without a warning (shared
-/// target dir with `compile.rs`, so dependencies are built once).
 #[test]
 fn function_arguments_and_download_limits_never_collide_with_other_arguments() {
     renamed("api/measure.md", 23, "function parameter", "type", "r#type");
@@ -341,19 +339,13 @@ fn function_arguments_and_download_limits_never_collide_with_other_arguments() {
     assert!(!operations.contains("shape:"), "an object parameter has no call literal");
 }
 
+/// One crate from all the hostile pages compiles without a warning (shared
+/// target dir with `compile.rs`, so dependencies are built once).
 #[test]
 fn the_hostile_crate_compiles_without_warnings() {
     let out = tempfile::tempdir().unwrap();
     docgen::output::write(out.path(), &generation().files).unwrap();
-    let target = common::workspace_root().join("target/generated-crates");
     for args in [&["check", "--all-targets"][..], &["check", "--all-targets", "--all-features"]] {
-        let output = std::process::Command::new(env!("CARGO"))
-            .args(args)
-            .current_dir(out.path())
-            .env("CARGO_TARGET_DIR", &target)
-            .env("RUSTFLAGS", "-D warnings")
-            .output()
-            .expect("cargo runs");
-        assert!(output.status.success(), "`cargo {}` failed:\n{}", args.join(" "), String::from_utf8_lossy(&output.stderr));
+        common::cargo(out.path(), args);
     }
 }

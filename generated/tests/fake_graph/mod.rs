@@ -250,10 +250,6 @@ impl Graph {
         self.state().messages.get(message_id).cloned().unwrap_or_default()
     }
 
-    pub fn names(&self, message_id: &str) -> Vec<String> {
-        self.attachments(message_id).iter().map(|a| a.meta["name"].as_str().unwrap_or_default().to_owned()).collect()
-    }
-
     /// The `Location` headers of the uploads that completed, in session order.
     pub fn upload_locations(&self) -> Vec<String> {
         self.state().sessions.values().filter_map(|s| s.location.clone()).collect()

@@ -5,7 +5,7 @@
 //! temporary directory, removed once its model is built.
 
 use crate::model::ApiModel;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// Where a git revision's docs are when no path is given.
@@ -60,31 +60,7 @@ fn from_docs(label: String, dir: &Path) -> Result<Side, String> {
 }
 
 /// A directory removed when dropped.
-pub struct TempTree {
-    path: PathBuf,
-}
-
-impl TempTree {
-    fn new() -> std::io::Result<TempTree> {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("docgen-diff-{}-{nanos}-{n}", std::process::id()));
-        std::fs::create_dir(&path)?;
-        Ok(TempTree { path })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for TempTree {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
+pub type TempTree = tempfile::TempDir;
 
 /// Extracts the tree `rev:path` of the git repository at `repo` into a temporary directory.
 pub fn materialize(repo: &Path, rev: &str, path: &str) -> Result<TempTree, String> {
@@ -99,7 +75,8 @@ pub fn materialize(repo: &Path, rev: &str, path: &str) -> Result<TempTree, Strin
     if !kind.status.success() || kind.stdout.trim_ascii() != b"tree" {
         return Err(format!("`{treeish}` is not a directory in the git repository at {}", repo.display()));
     }
-    let tree = TempTree::new().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let tree =
+        tempfile::Builder::new().prefix("docgen-diff-").tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     let mut archive = Command::new("git")
         .arg("-C")
         .arg(repo)

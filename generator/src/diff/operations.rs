@@ -333,7 +333,7 @@ impl ResourceIndex {
         }
         let stem = stem(&op.source.file).to_lowercase();
         let prefixes = stem.match_indices('-').map(|(i, _)| &stem[..i]).chain([stem.as_str()]);
-        let longest_page = prefixes.collect::<Vec<_>>().into_iter().rev().find_map(|prefix| self.by_page.get(prefix));
+        let longest_page = prefixes.rev().find_map(|prefix| self.by_page.get(prefix));
         if let Some(found) = longest_page.or_else(|| stem.split('-').find_map(|word| self.lookup(word))) {
             return found.clone();
         }

@@ -214,6 +214,7 @@ pub fn canonical_reason(code: u16) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn angle_bracket_placeholders_become_braces() {
@@ -223,8 +224,6 @@ mod tests {
         assert_eq!(line.repairs, ["`<name>` placeholder read as `{name}`"]);
         assert_eq!(parse_request_line("GET /a<b c>").unwrap().path, "/a<b c>", "not a name: left alone");
     }
-
-    use super::*;
 
     #[test]
     fn request_lines_in_their_many_spellings() {

@@ -20,7 +20,6 @@ pub struct Observation {
     pub source: Source,
 }
 
-///
 /// Only examples of a documented, closed type that no other type derives from are
 /// read, and only when their `@odata.type` (if any) names that same type: an
 /// example of a base type usually shows one derived object's members (a list
@@ -75,15 +74,14 @@ fn names_only(observation: &Observation) -> bool {
     })
 }
 
-fn ancestry<'a>(types: &'a BTreeMap<String, TypeDef>, name: &'a str) -> Vec<&'a str> {
-    let mut chain = vec![name];
-    let mut current = name;
-    while let Some(TypeDef { kind: TypeKind::Object { base: Some(base), .. }, .. }) = types.get(current) {
-        if chain.contains(&base.as_str()) {
+/// `name` and its bases, nearest first (loops were cut by `check_bases`, this guards anyway).
+fn ancestry(types: &BTreeMap<String, TypeDef>, name: &str) -> Vec<String> {
+    let mut chain = vec![name.to_owned()];
+    while let Some(base) = chain.last().and_then(|current| super::base_of(types, current)) {
+        if chain.contains(&base) {
             break;
         }
         chain.push(base);
-        current = base;
     }
     chain
 }
@@ -92,7 +90,7 @@ fn ancestry<'a>(types: &'a BTreeMap<String, TypeDef>, name: &'a str) -> Vec<&'a 
 fn member_names(types: &BTreeMap<String, TypeDef>, name: &str) -> BTreeSet<String> {
     ancestry(types, name)
         .into_iter()
-        .filter_map(|t| match &types.get(t)?.kind {
+        .filter_map(|t| match &types.get(&t)?.kind {
             TypeKind::Object { properties, navigation, .. } => Some(properties.iter().chain(navigation)),
             TypeKind::Enum { .. } => None,
         })

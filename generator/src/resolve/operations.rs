@@ -2,11 +2,12 @@
 
 use super::observed::Observation;
 use super::paths::{literal_words, looks_like_key, name_placeholders, singular};
-use super::types::{infer_properties, page_namespace, split_qualified, TypeIndex};
+use super::types::{infer_properties, infer_type, page_namespace, split_qualified, TypeIndex};
 use super::{parse_example, ParsedExample};
 use crate::diagnostics::Diagnostics;
 use crate::model::{
-    HeaderParam, Operation, OperationKind, Primitive, Property, RequestBody, ResponseSpec, Source, TypeDef, TypeKind, TypeRef,
+    call_arguments, HeaderParam, Operation, OperationKind, Primitive, Property, RequestBody, ResponseSpec, Source, TypeDef, TypeKind,
+    TypeRef,
 };
 use crate::parse::http::{canonical_reason, parse_request_line, RequestLine};
 use crate::parse::page::{BodySection, ExampleRole, Page};
@@ -613,37 +614,32 @@ fn wrapped_primitive(body: &Value, index: &TypeIndex) -> Option<TypeRef> {
     if !object.keys().all(|k| k == "value" || k.starts_with('@')) {
         return None;
     }
-    let primitive = |v: &Value| match super::types::infer_type(v, index) {
+    let primitive = |v: &Value| match infer_type(v, index) {
         ty @ TypeRef::Primitive(_) if !v.is_null() => Some(ty),
         _ => None,
     };
     match object.get("value")? {
-        Value::Array(items) => {
-            let first = items.first()?;
-            primitive(first).map(TypeRef::collection)
-        }
+        Value::Array(items) => items.first().and_then(primitive).map(TypeRef::collection),
         other => primitive(other),
     }
 }
 
-/// OData's raw value of a media entity or property: `GET .../$value` (query string aside).
+/// OData's raw value of a media entity or property: `GET .../$value` (request
+/// lines keep their query apart).
 fn is_media_path(path: &str) -> bool {
-    path.split('?').next().unwrap_or(path).trim_end_matches('/').ends_with("/$value")
+    path.trim_end_matches('/').ends_with("/$value")
 }
 
 /// `302 Found` to "a preauthenticated download URL": the result is the content
 /// behind the redirect, which the client follows.
 fn redirects_to_content(page: &Page, status: u16) -> bool {
-    let sentence = page.response.as_ref();
-    (300..400).contains(&status) && sentence.is_some_and(|s| s.redirects_to_content) && sentence.is_none_or(|s| s.ty.is_none())
+    (300..400).contains(&status) && page.response.as_ref().is_some_and(|s| s.redirects_to_content && s.ty.is_none())
 }
 
 /// A function page's parameter table covers all its overloads; a path that
 /// spells its arguments (`image(width={w},height={h})`) takes only those.
 fn parameters_in_call(parameters: &[Property], path: &str) -> Vec<Property> {
-    let last = path.rsplit('/').next().unwrap_or("");
-    let Some(arguments) = last.split_once('(').map(|(_, a)| a.trim_end_matches(')')) else { return parameters.to_vec() };
-    let names: Vec<&str> = arguments.split(',').filter_map(|a| a.split_once('=').map(|(n, _)| n.trim())).collect();
+    let Some((arguments, names)) = call_arguments(path) else { return parameters.to_vec() };
     if names.is_empty() {
         return if arguments.trim().is_empty() { Vec::new() } else { parameters.to_vec() };
     }

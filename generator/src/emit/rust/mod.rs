@@ -51,14 +51,16 @@ struct CallArgument {
 }
 
 /// How an argument is written in an OData function call.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Literal {
     /// `'text'`, quotes doubled.
     Text,
     /// An enum member: `'member'`.
     Member,
-    /// As is: numbers, booleans, dates, GUIDs, durations.
+    /// Numbers and booleans, as Rust prints them.
     Plain,
+    /// Dates, GUIDs and durations: `String`s in Rust, unquoted in the call.
+    Unquoted,
 }
 
 impl<'m> Context<'m> {
@@ -97,7 +99,7 @@ impl<'m> Context<'m> {
             boxed: BTreeSet::new(),
             kind_names: BTreeMap::new(),
             descendants: BTreeMap::new(),
-            areas: model.operations.iter().map(|o| o.area.clone()).chain(model.types.iter().map(|t| t.area.clone())).collect(),
+            areas: areas(model),
             type_areas: BTreeMap::new(),
             parameter_areas: BTreeMap::new(),
             operation_names: Vec::new(),
@@ -233,17 +235,23 @@ impl<'m> Context<'m> {
             roots.entry(def.area.as_str()).or_default().push(def.qualified_name());
         }
         let mut type_areas: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        // What a type reaches (bases, then field types) is the same for every area: computed once.
+        let mut reaches: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (area, mut stack) in roots {
             while let Some(name) = stack.pop() {
                 let areas = type_areas.entry(name.clone()).or_default();
                 if !areas.insert(area.to_owned()) {
                     continue;
                 }
-                stack.extend(self.ancestors(&name));
-                stack.extend(self.all_fields(&name).into_iter().filter_map(|p| match p.ty.item() {
-                    TypeRef::Named(target) => Some(target.clone()),
-                    _ => None,
-                }));
+                let next = reaches.entry(name).or_insert_with_key(|name| {
+                    let mut next = self.ancestors(name);
+                    next.extend(self.all_fields(name).into_iter().filter_map(|p| match p.ty.item() {
+                        TypeRef::Named(target) => Some(target.clone()),
+                        _ => None,
+                    }));
+                    next
+                });
+                stack.extend(next.iter().cloned());
             }
         }
         type_areas
@@ -254,7 +262,7 @@ impl<'m> Context<'m> {
         if areas.is_empty() || self.areas.is_subset(areas) {
             return TokenStream::new();
         }
-        if let [only] = areas.iter().collect::<Vec<_>>()[..] {
+        if let (1, Some(only)) = (areas.len(), areas.first()) {
             return quote! { #[cfg(feature = #only)] };
         }
         let names = areas.iter();
@@ -265,8 +273,13 @@ impl<'m> Context<'m> {
         self.cfg(self.type_areas.get(qualified).unwrap_or(&BTreeSet::new()))
     }
 
+    /// An operation's own area: needed only there, unless it is the crate's only area.
     fn area_cfg(&self, area: &str) -> TokenStream {
-        self.cfg(&BTreeSet::from([area.to_owned()]))
+        if self.areas.len() <= 1 {
+            TokenStream::new()
+        } else {
+            quote! { #[cfg(feature = #area)] }
+        }
     }
 
     /// Fields holding (not in a `Vec`) a struct that can reach back to the owner.
@@ -314,6 +327,9 @@ impl<'m> Context<'m> {
         match ty {
             TypeRef::Primitive(Primitive::String) => Some(Literal::Text),
             TypeRef::Primitive(Primitive::Stream | Primitive::Binary) => None,
+            TypeRef::Primitive(
+                Primitive::Guid | Primitive::DateTimeOffset | Primitive::Date | Primitive::TimeOfDay | Primitive::Duration,
+            ) => Some(Literal::Unquoted),
             TypeRef::Primitive(_) => Some(Literal::Plain),
             TypeRef::Named(name) if matches!(self.model.find_type(name).map(|d| &d.kind), Some(TypeKind::Enum { .. })) => {
                 Some(Literal::Member)
@@ -388,18 +404,13 @@ fn primitive(p: Primitive) -> TokenStream {
     }
 }
 
-/// The `types.rs` and `operations.rs` sources, formatted.
 /// The Cargo features of the generated crate: one per product area.
-pub fn areas(model: &ApiModel) -> Vec<String> {
-    let areas: BTreeSet<&str> =
-        model.operations.iter().map(|o| o.area.as_str()).chain(model.types.iter().map(|t| t.area.as_str())).collect();
-    areas.into_iter().map(str::to_owned).collect()
+pub fn areas(model: &ApiModel) -> BTreeSet<String> {
+    model.operations.iter().map(|o| o.area.clone()).chain(model.types.iter().map(|t| t.area.clone())).collect()
 }
 
 /// The Rust types of one operation, as paths usable outside the generated crate.
 pub struct OperationTypes {
-    /// The function in `operations` (and method on `Client`).
-    pub function: String,
     /// What the request body is serialized from; `None` when the operation sends none.
     pub request_body: Option<TokenStream>,
     /// What a success response is decoded into (`()` when it has no body).
@@ -416,9 +427,7 @@ pub fn operation_types(model: &ApiModel, krate: &str) -> Vec<OperationTypes> {
     model
         .operations
         .iter()
-        .zip(&cx.operation_names)
-        .map(|(op, names)| OperationTypes {
-            function: names.function.clone(),
+        .map(|op| OperationTypes {
             request_body: operations::request_body_type(&cx, op).map(|t| qualify(t, &krate)),
             response: qualify(operations::response_type(&cx, op), &krate),
         })
@@ -449,6 +458,7 @@ fn qualify(tokens: TokenStream, krate: &proc_macro2::Ident) -> TokenStream {
     out
 }
 
+/// The `types.rs` and `operations.rs` sources, formatted.
 pub fn emit_modules(model: &ApiModel, diags: &mut Diagnostics) -> Result<Vec<(&'static str, String)>, String> {
     let cx = Context::new(model, diags);
     // One module at a time: its tokens and syntax tree are freed before the next is built (peak memory).

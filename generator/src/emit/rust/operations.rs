@@ -9,9 +9,16 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 pub fn operations_module(cx: &Context<'_>) -> TokenStream {
-    let named = || cx.model.operations.iter().zip(&cx.operation_names);
-    let functions = named().map(|(op, names)| request_function(cx, op, names));
-    let methods = named().map(|(op, names)| client_method(cx, op, names));
+    let (functions, methods): (Vec<TokenStream>, Vec<TokenStream>) = cx
+        .model
+        .operations
+        .iter()
+        .zip(&cx.operation_names)
+        .map(|(op, names)| {
+            let signature = signature(cx, op, names);
+            (request_function(cx, op, names, &signature), client_method(cx, op, names, &signature))
+        })
+        .unzip();
     quote! {
         //! One function per documented method and path. Each builds a [`Request`]
         //! without touching the network; with the `client` feature the same
@@ -36,6 +43,8 @@ struct Signature {
     args: Vec<TokenStream>,
     response: TokenStream,
     doc: TokenStream,
+    /// The success body is raw content: the `Client` method downloads it.
+    content: bool,
 }
 
 fn signature(cx: &Context<'_>, op: &Operation, names: &OperationNames) -> Signature {
@@ -48,13 +57,13 @@ fn signature(cx: &Context<'_>, op: &Operation, names: &OperationNames) -> Signat
     }
     for argument in &names.call_args {
         let name = ident(&argument.rust);
-        let ty = match (&argument.ty, argument.literal) {
-            (TypeRef::Primitive(p), Literal::Plain) if !is_text_like(*p) => cx.rust_type(&argument.ty, false),
-            (_, Literal::Member) => {
+        let ty = match argument.literal {
+            Literal::Plain => cx.rust_type(&argument.ty, false),
+            Literal::Member => {
                 let ty = cx.rust_type(&argument.ty, false);
                 quote! { &#ty }
             }
-            _ => quote! { &str },
+            Literal::Text | Literal::Unquoted => quote! { &str },
         };
         params.push(quote! { #name: #ty });
         args.push(quote! { #name });
@@ -63,7 +72,8 @@ fn signature(cx: &Context<'_>, op: &Operation, names: &OperationNames) -> Signat
         params.push(quote! { body: &#ty });
         args.push(quote! { body });
     }
-    Signature { params, args, response: response_type(cx, op), doc: operation_doc(op) }
+    let content = op.success_body() == Some(&TypeRef::Primitive(Primitive::Stream));
+    Signature { params, args, response: response_type(cx, op), doc: operation_doc(op), content }
 }
 
 /// The body type an operation takes, as written in the `operations` module.
@@ -115,8 +125,8 @@ fn operation_doc(op: &Operation) -> TokenStream {
     docs(&lines)
 }
 
-fn request_function(cx: &Context<'_>, op: &Operation, names: &OperationNames) -> TokenStream {
-    let Signature { params, response, doc, .. } = signature(cx, op, names);
+fn request_function(cx: &Context<'_>, op: &Operation, names: &OperationNames, signature: &Signature) -> TokenStream {
+    let Signature { params, response, doc, .. } = signature;
     let name = ident(&names.function);
     let method = format_ident!("{}", method_variant(&op.method));
     let path = path_expression(op, names);
@@ -131,11 +141,11 @@ fn request_function(cx: &Context<'_>, op: &Operation, names: &OperationNames) ->
     }
 }
 
-fn client_method(cx: &Context<'_>, op: &Operation, names: &OperationNames) -> TokenStream {
-    let Signature { params, args, response, doc } = signature(cx, op, names);
+fn client_method(cx: &Context<'_>, op: &Operation, names: &OperationNames, signature: &Signature) -> TokenStream {
+    let Signature { params, args, response, doc, content } = signature;
     let name = ident(&names.function);
     let cfg = cx.area_cfg(&op.area);
-    if op.success_body() == Some(&TypeRef::Primitive(Primitive::Stream)) {
+    if *content {
         return quote! {
             #doc
             ///
@@ -206,23 +216,15 @@ fn path_expression(op: &Operation, names: &OperationNames) -> TokenStream {
     }
 }
 
-/// Dates, GUIDs and durations are `String`s in Rust but plain (unquoted) literals in a call.
-fn is_text_like(p: Primitive) -> bool {
-    matches!(
-        p,
-        Primitive::String | Primitive::Guid | Primitive::DateTimeOffset | Primitive::Date | Primitive::TimeOfDay | Primitive::Duration
-    )
-}
-
 /// One argument of a function call, as its OData literal, percent-encoded.
 /// Strings and enum members are quoted (`runtime::odata`); numbers and
 /// booleans print as they are; dates, GUIDs and durations are unquoted text.
 fn call_argument(argument: &CallArgument) -> TokenStream {
     let name = ident(&argument.rust);
-    match (&argument.ty, argument.literal) {
-        (_, Literal::Text) => quote! { odata::string_argument(#name) },
-        (_, Literal::Member) => quote! { odata::enum_argument(#name) },
-        (TypeRef::Primitive(p), Literal::Plain) if is_text_like(*p) => quote! { encode_path_segment(#name) },
-        (_, Literal::Plain) => quote! { #name },
+    match argument.literal {
+        Literal::Text => quote! { odata::string_argument(#name) },
+        Literal::Member => quote! { odata::enum_argument(#name) },
+        Literal::Unquoted => quote! { encode_path_segment(#name) },
+        Literal::Plain => quote! { #name },
     }
 }
