@@ -284,3 +284,137 @@ fn members_only_examples_show_are_added_to_leaf_types_only() {
     assert_eq!(openapi["components"]["schemas"]["microsoft.graph.tally"]["additionalProperties"], true);
     assert_eq!(openapi["components"]["schemas"]["microsoft.graph.gadget"].get("additionalProperties"), None);
 }
+
+/// An API page body: the HTTP request block and the response sentence.
+fn request_and_response(requests: &str, response: &str) -> String {
+    format!("## HTTP request\n```http\n{requests}\n```\n\n## Response\n{response}\n")
+}
+
+fn navigation_of(model: &ApiModel, name: &str) -> Vec<String> {
+    match &model.find_type(name).unwrap().kind {
+        TypeKind::Object { navigation, .. } => navigation.iter().map(|p| format!("{}: {}", p.json_name, p.ty)).collect(),
+        TypeKind::Enum { .. } => panic!("{name} is an enum"),
+    }
+}
+
+#[test]
+fn paths_reveal_navigation_properties_the_tables_omit() {
+    let get_user = api(
+        "Get user",
+        &request_and_response(
+            "GET /users/{id}\nGET /me",
+            "If successful, this method returns a `200 OK` response code and a [user](../resources/user.md) object.",
+        ),
+    );
+    let list_widgets = api(
+        "List widgets",
+        &request_and_response(
+            "GET /me/pinnedWidgets\nGET /users/{id}/pinnedWidgets",
+            "If successful, this method returns a `200 OK` response code and a collection of [widget](../resources/widget.md) objects.",
+        ),
+    );
+    // A single object at the path, but the path is keyed elsewhere: a collection.
+    let get_part = api(
+        "Get part",
+        &request_and_response(
+            "GET /me/parts\nDELETE /me/parts/{id}",
+            "If successful, this method returns a `200 OK` response code and a [part](../resources/part.md) object.",
+        ),
+    );
+    // A function without parentheses is not a navigation property, and neither
+    // is anything after `$value` or a cast.
+    let function = api(
+        "user: widgetize",
+        &request_and_response(
+            "GET /me/widgetize\nGET /me/photo/$value\nGET /users/microsoft.graph.user/owner",
+            "If successful, this method returns a `200 OK` response code and a collection of [widget](../resources/widget.md) objects.",
+        ),
+    );
+    let reach = api(
+        "List widgetize",
+        &request_and_response(
+            "GET /users/{id}/widgetize",
+            "If successful, this method returns a `200 OK` response code and a collection of [widget](../resources/widget.md) objects.",
+        ),
+    );
+    let (model, diags) = with_resources(vec![
+        ("api/user-get.md", get_user),
+        ("api/user-list-widgets.md", list_widgets),
+        ("api/part-get.md", get_part),
+        ("api/user-widgetize.md", function),
+        ("api/user-list-widgetize.md", reach),
+    ]);
+    assert_eq!(
+        navigation_of(&model, "microsoft.graph.user"),
+        ["parts: Collection(microsoft.graph.part)", "pinnedWidgets: Collection(microsoft.graph.widget)"]
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.contains("api/user-list-widgets.md:15") && d.contains("warning[path-navigation]") && d.contains("`pinnedWidgets`")),
+        "{diags:#?}"
+    );
+    // Documented members are not added twice; `owner` is the widget's own relationship.
+    assert_eq!(navigation_of(&model, "microsoft.graph.widget"), ["owner: microsoft.graph.user"]);
+}
+
+#[test]
+fn base_pages_naming_their_derived_types_and_subclass_wording() {
+    let outcome = "---\ndoc_type: resourcePageType\n---\n# outcome resource type\n\nNamespace: microsoft.graph\n\nThis is a base class; the derived types are [pointsOutcome](pointsoutcome.md) and [rubricOutcome](rubricoutcome.md).\n\n## Properties\n| Property | Type | Description |\n|--|--|--|\n| id | String | Key. |\n";
+    let points = "---\ndoc_type: resourcePageType\n---\n# pointsOutcome resource type\n\nNamespace: microsoft.graph\n\nPoints given.\n\n## Properties\n| Property | Type | Description |\n|--|--|--|\n| points | Double | Points. |\n";
+    // A page that states its own base keeps it.
+    let rubric = "---\ndoc_type: resourcePageType\n---\n# rubricOutcome resource type\n\nNamespace: microsoft.graph\n\nInherits from [entity](entity.md).\n\n## Properties\n| Property | Type | Description |\n|--|--|--|\n| rubric | String | Rubric. |\n";
+    let grade = "---\ndoc_type: resourcePageType\n---\n# pointsGrade resource type\n\nNamespace: microsoft.graph\n\nThis creates a subclass from [outcome](outcome.md), which adds points.\n\n## Properties\n| Property | Type | Description |\n|--|--|--|\n| max | Double | Most points. |\n";
+    let (model, diags) = with_resources(vec![
+        ("resources/outcome.md", outcome.to_owned()),
+        ("resources/pointsoutcome.md", points.to_owned()),
+        ("resources/rubricoutcome.md", rubric.to_owned()),
+        ("resources/pointsgrade.md", grade.to_owned()),
+    ]);
+    let base = |name: &str| match &model.find_type(name).unwrap().kind {
+        TypeKind::Object { base, .. } => base.clone(),
+        TypeKind::Enum { .. } => panic!(),
+    };
+    assert_eq!(base("microsoft.graph.pointsOutcome").as_deref(), Some("microsoft.graph.outcome"), "{diags:#?}");
+    assert_eq!(base("microsoft.graph.rubricOutcome").as_deref(), Some("microsoft.graph.entity"));
+    assert_eq!(base("microsoft.graph.pointsGrade").as_deref(), Some("microsoft.graph.outcome"));
+    assert_eq!(base("microsoft.graph.outcome"), None);
+}
+
+#[test]
+fn of_two_pages_listing_one_request_the_page_about_it_is_kept() {
+    // A survey page lists many requests, among them the `reply` action that
+    // `post: reply` documents; `Update widget` is the PATCH's own page.
+    let survey = api(
+        "Create extended property",
+        "## HTTP request\n```http\nPOST /me/posts\nPOST /me/posts/{id}/reply\nPATCH /me/widgets/{id}\n```\n\n## Request body\n| Property | Type | Description |\n|:--|:--|:--|\n| value | String | The value. |\n\n## Response\nIf successful, this method returns a `201 Created` response code.\n",
+    );
+    let reply = api(
+        "post: reply",
+        "## HTTP request\n```http\nPOST /me/posts/{id}/reply\n```\n\n## Request body\n| Parameter | Type | Description |\n|:--|:--|:--|\n| post | String | The reply. |\n\n## Response\nIf successful, this method returns a `202 Accepted` response code.\n",
+    );
+    let update = api(
+        "Update widget",
+        "## HTTP request\n```http\nPATCH /me/widgets/{id}\n```\n\n## Request body\nIn the request body, supply the values for relevant fields that should be updated.\n\n## Response\nIf successful, this method returns a `200 OK` response code and an updated [widget](../resources/widget.md) object.\n",
+    );
+    let move_widget = api(
+        "Move a widget",
+        &request_and_response(
+            "PATCH /me/widgets/{id}",
+            "If successful, this method returns a `200 OK` response code and a [widget](../resources/widget.md) object.",
+        ),
+    );
+    let (model, diags) = with_resources(vec![
+        ("api/a-survey.md", survey),
+        ("api/post-reply.md", reply),
+        ("api/widget-update.md", update),
+        ("api/widget-move.md", move_widget),
+    ]);
+    assert_eq!(operation(&model, "POST", "/me/posts/{post_id}/reply").source.file, "api/post-reply.md");
+    assert_eq!(operation(&model, "PATCH", "/me/widgets/{widget_id}").source.file, "api/widget-update.md");
+    assert!(
+        diags.iter().any(|d| d.starts_with("api/a-survey.md:16") && d.contains("duplicate-operation") && d.contains("api/post-reply.md")),
+        "{diags:#?}"
+    );
+    assert!(diags.iter().any(|d| d.starts_with("api/widget-move.md") && d.contains("duplicate-operation")), "{diags:#?}");
+}

@@ -39,6 +39,8 @@ pub struct Page {
     pub response: Option<ResponseSentence>,
     pub examples: Vec<Example>,
     pub base_type: Option<TypeCell>,
+    /// Types the page names as derived from its own ("the derived types are [x], [y]").
+    pub derived_types: Vec<TypeCell>,
     pub properties: Vec<Row>,
     pub relationships: Vec<Row>,
     /// Members of the page's own enum (enum pages).
@@ -209,12 +211,13 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         response: None,
         examples: Vec::new(),
         base_type: None,
+        derived_types: Vec::new(),
         properties: Vec::new(),
         relationships: Vec::new(),
         members: Vec::new(),
         named_enums: Vec::new(),
     };
-    SectionWalker { page: &mut page, diags, section: Section::Preamble, pending: None, seen_title: false }.walk(&blocks);
+    SectionWalker { page: &mut page, diags, section: Section::Preamble, section_level: 1, pending: None, seen_title: false }.walk(&blocks);
     // Some operation pages claim `doc_type: resourcePageType`; their HTTP request
     // section says what they are.
     if page.kind == PageKind::Resource && page.http.as_ref().is_some_and(|h| !h.requests.is_empty()) && page.properties.is_empty() {
@@ -225,6 +228,19 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
             "the page documents an HTTP request but its front matter says it is a resource page; read as an operation page",
         );
         page.kind = PageKind::Api;
+    }
+    // ...and some type pages claim `doc_type: apiPageType`: no request anywhere,
+    // but a properties table.
+    let requests_nothing =
+        page.http.as_ref().is_none_or(|h| h.requests.is_empty()) && !page.examples.iter().any(|e| e.role == ExampleRole::Request);
+    if page.kind == PageKind::Api && requests_nothing && !page.properties.is_empty() {
+        diags.warn(
+            &page.file,
+            1,
+            "wrong-doc-type",
+            "the page documents properties and no HTTP request but its front matter says it is an operation page; read as a resource page",
+        );
+        page.kind = PageKind::Resource;
     }
     page
 }
@@ -268,6 +284,8 @@ struct SectionWalker<'a> {
     page: &'a mut Page,
     diags: &'a mut Diagnostics,
     section: Section,
+    /// Level of the heading that opened `section`: a heading as high ends it.
+    section_level: u8,
     /// The annotation comment waiting for the code block it describes.
     pending: Option<(Annotation, u32)>,
     seen_title: bool,
@@ -297,16 +315,19 @@ impl SectionWalker<'_> {
         if let Some(name) = enum_values_heading(text) {
             self.page.named_enums.push(NamedEnum { name, line, members: Vec::new() });
             self.section = Section::NamedEnum;
+            self.section_level = level;
             self.pending = None;
             return;
         }
         let section = classify_heading(text);
         // Subheadings keep their section ("### Request" under Examples), except known
         // sections and lists that are not part of the one above ("### Derived types").
-        let ends_section = is_unrelated_subheading(text) && self.section != Section::Examples;
+        // A sibling heading ("### Link types" after "### Request body") ends it too.
+        let ends_section = (is_unrelated_subheading(text) || level <= self.section_level) && self.section != Section::Examples;
         let switches = level <= 2 || ends_section || (section != Section::Other && self.section != Section::Examples);
         if switches {
             self.section = section;
+            self.section_level = level;
             if section == Section::Http && self.page.http.is_none() {
                 self.page.http = Some(HttpSection { line, requests: Vec::new() });
             }
@@ -326,6 +347,7 @@ impl SectionWalker<'_> {
         if let Some(base) = inherits_from(inline) {
             self.page.base_type.get_or_insert(base);
         }
+        self.page.derived_types.extend(derived_types(inline));
         match self.section {
             Section::Preamble if self.page.description.is_empty() && is_prose(text) => {
                 self.page.description = text.to_owned();
@@ -508,9 +530,29 @@ const INHERITANCE_PHRASES: &[&str] = &[
     "inherited from",
     "derived from",
     "derives from",
-    "a subclass of",
-    "a subtype of",
+    "subclass of",
+    "subclass from",
+    "subtype of",
 ];
+
+/// Phrases of a base type's page that introduce its derived types: "the
+/// derived types are [x], [y]", "is the base type for [x] and [y]".
+const DERIVED_PHRASES: &[&str] = &["derived types are", "base type for", "base class for", "base resource for"];
+
+/// The page links after a derived-types phrase.
+fn derived_types(inline: &Inline) -> Vec<TypeCell> {
+    let lower = inline.text.to_ascii_lowercase();
+    let Some(at) = DERIVED_PHRASES.iter().filter_map(|p| lower.find(p).map(|at| at + p.len())).min() else {
+        return Vec::new();
+    };
+    let after = &inline.text[at..];
+    inline
+        .links
+        .iter()
+        .filter(|l| is_page_link(&l.dest) && after.contains(&l.text))
+        .map(|l| TypeCell { text: l.text.clone(), link: Some(l.dest.clone()) })
+        .collect()
+}
 
 fn inherits_from(inline: &Inline) -> Option<TypeCell> {
     let lower = inline.text.to_ascii_lowercase();
@@ -600,18 +642,31 @@ impl Columns {
     }
 
     fn rows(&self, rows: &[TableRow]) -> Vec<Row> {
-        rows.iter()
-            .filter_map(|row| {
-                let cell = |i: usize| row.cells.get(i).cloned().unwrap_or_default();
-                let name = cell(self.name).text.trim().trim_matches('`').trim().to_owned();
-                if name.is_empty() {
-                    return None;
-                }
-                let ty = self.ty.map(cell).map(|c| type_cell(&c)).unwrap_or_default();
-                let description = self.description.map(cell).map(|c| c.text.trim().to_owned()).unwrap_or_default();
-                Some(Row { name, ty, description, line: row.line })
-            })
-            .collect()
+        let mut out: Vec<Row> = Vec::new();
+        for row in rows {
+            let cell = |i: usize| row.cells.get(i).cloned().unwrap_or_default();
+            let name = cell(self.name).text.trim().trim_matches('`').trim().to_owned();
+            if name.is_empty() {
+                continue;
+            }
+            if let Some(previous) = out.last_mut().filter(|_| self.continues_previous(row, &name)) {
+                previous.description = format!("{} {name}", previous.description);
+                continue;
+            }
+            let ty = self.ty.map(cell).map(|c| type_cell(&c)).unwrap_or_default();
+            let description = self.description.map(cell).map(|c| c.text.trim().to_owned()).unwrap_or_default();
+            out.push(Row { name, ty, description, line: row.line });
+        }
+        out
+    }
+
+    /// A description broken over two lines makes the second a row of its own,
+    /// holding words in the name column and nothing else.
+    fn continues_previous(&self, row: &TableRow, name: &str) -> bool {
+        let other_cells_empty =
+            [self.ty, self.description].into_iter().flatten().all(|i| row.cells.get(i).is_none_or(|c| c.text.trim().is_empty()));
+        let several_columns = self.ty.is_some() || self.description.is_some();
+        several_columns && other_cells_empty && name.contains([' ', ','])
     }
 }
 
@@ -665,6 +720,42 @@ mod tests {
         assert_eq!(page.properties.len(), 2);
         assert_eq!(page.properties[1].ty.text, "String collection");
         assert_eq!(page.relationships[0].ty.link.as_deref(), Some("user.md"));
+    }
+
+    #[test]
+    fn a_description_broken_over_two_lines_stays_one_row() {
+        let (page, _) = page(
+            "---\ndoc_type: resourcePageType\n---\n# control resource type\n\n## Properties\n| Property | Type | Description |\n|:--|:--|:--|\n|threats|String collection|Threats it mitigates (breach,\nspill, phishing).|\n|tier|String|Tier.|\n",
+        );
+        let rows: Vec<(&str, &str)> = page.properties.iter().map(|r| (r.name.as_str(), r.description.as_str())).collect();
+        assert_eq!(rows, [("threats", "Threats it mitigates (breach, spill, phishing)."), ("tier", "Tier.")]);
+    }
+
+    #[test]
+    fn a_sibling_heading_ends_the_request_body() {
+        let (page, _) = page(
+            "---\ndoc_type: apiPageType\n---\n# driveItem: createLink\n\n### HTTP request\n```http\nPOST /me/drive/items/{id}/createLink\n```\n\n### Request body\n| Name | Type | Description |\n|:--|:--|:--|\n| type | string | The kind of link. |\n\n### Link types\n| Type value | Description |\n|:--|:--|\n| `view` | Read-only. |\n",
+        );
+        let BodySection::Parameters { rows, .. } = &page.request_body else { panic!("{:?}", page.request_body) };
+        assert_eq!(rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["type"]);
+    }
+
+    #[test]
+    fn type_pages_that_claim_to_be_operation_pages() {
+        let (page, diags) = page(
+            "---\ndoc_type: apiPageType\n---\n# key resource type\n\n## Properties\n| Property | Type | Description |\n|:--|:--|:--|\n| id | String | Key. |\n",
+        );
+        assert_eq!(page.kind, PageKind::Resource);
+        assert!(diags.sorted().iter().any(|d| d.code == "wrong-doc-type"));
+    }
+
+    #[test]
+    fn base_pages_name_their_derived_types() {
+        let (page, _) = page(
+            "---\ndoc_type: resourcePageType\n---\n# outcome resource type\n\nThis is a base class; the derived types are [points](points.md) and [rubric](rubric.md).\n\nA subclass from [entity](entity.md).\n",
+        );
+        assert_eq!(page.derived_types.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(), ["points", "rubric"]);
+        assert_eq!(page.base_type.map(|t| t.text), Some("entity".to_owned()));
     }
 
     #[test]

@@ -8,7 +8,11 @@
 //! - response type: the type linked in the response sentence, else the
 //!   annotation's `@odata.type`, else the word before "object" in the sentence;
 //!   a type with no page is inferred from the response example.
+//! - two pages listing one request: the page about it (`operations::Fit`).
+//! - members: the tables, then what the JSON representation, the paths
+//!   (`navigation`) and closed leaf types' examples (`observed`) add.
 
+mod navigation;
 mod observed;
 mod operations;
 pub mod paths;
@@ -34,12 +38,16 @@ pub fn resolve(pages: &[Page], diags: &mut Diagnostics) -> ApiModel {
             merge_type(target, def, diags);
         }
     }
+    for page in pages.iter().filter(|p| !p.derived_types.is_empty()) {
+        adopt_derived_types(page, &index, &mut types, diags);
+    }
     let mut resolver = operations::OperationResolver::new(&index, &mut types);
     for page in pages.iter().filter(|p| p.kind == PageKind::Api) {
         resolver.add_page(page, diags);
     }
     let (operations, base_url, observations) = resolver.finish(diags);
     check_bases(&mut types, diags);
+    navigation::learn_from_paths(&mut types, &operations, diags);
     observed::learn_members(&mut types, observations, &index, diags);
     ApiModel { base_url, operations, types: types.into_values().collect() }
 }
@@ -218,6 +226,23 @@ fn enum_members(page: &Page, rows: &[crate::parse::page::Row]) -> Vec<EnumMember
             source: Source { file: page.file.clone(), line: m.line },
         })
         .collect()
+}
+
+/// A base type's page that names its derived types ("the derived types are
+/// [x], [y]") states their base when their own pages do not.
+fn adopt_derived_types(page: &Page, index: &TypeIndex, types: &mut BTreeMap<String, TypeDef>, diags: &mut Diagnostics) {
+    let Some(own) = types::type_name_of(page).and_then(|name| index.lookup(&format!("{}.{name}", page_namespace(page))).cloned()) else {
+        return;
+    };
+    for cell in &page.derived_types {
+        let TypeRef::Named(derived) = index.resolve_cell(cell, &page.file, page.title_line, diags) else { continue };
+        if derived == own {
+            continue;
+        }
+        if let Some(TypeDef { kind: TypeKind::Object { base: base @ None, .. }, .. }) = types.get_mut(&derived) {
+            *base = Some(own.clone());
+        }
+    }
 }
 
 /// Bases must exist and inheritance must not loop.

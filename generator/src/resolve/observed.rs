@@ -87,7 +87,7 @@ fn ancestry(types: &BTreeMap<String, TypeDef>, name: &str) -> Vec<String> {
 }
 
 /// Lower-cased names of every property and relationship of `name` and its bases.
-fn member_names(types: &BTreeMap<String, TypeDef>, name: &str) -> BTreeSet<String> {
+pub(super) fn member_names(types: &BTreeMap<String, TypeDef>, name: &str) -> BTreeSet<String> {
     ancestry(types, name)
         .into_iter()
         .filter_map(|t| match &types.get(&t)?.kind {
@@ -101,7 +101,7 @@ fn member_names(types: &BTreeMap<String, TypeDef>, name: &str) -> BTreeSet<Strin
 
 /// Plain identifiers only: keys such as GUIDs (`"fbab97d0-...": {...}`) are
 /// entries of an open dictionary, not members.
-fn is_member_name(key: &str) -> bool {
+pub(super) fn is_member_name(key: &str) -> bool {
     key.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 

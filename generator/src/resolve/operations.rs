@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 pub struct OperationResolver<'a> {
     index: &'a TypeIndex,
     types: &'a mut BTreeMap<String, TypeDef>,
-    operations: Vec<Operation>,
+    operations: Vec<(Operation, Fit)>,
     base_urls: BTreeMap<String, usize>,
     observations: Vec<Observation>,
 }
@@ -54,6 +54,43 @@ fn action_title_name(title: &str) -> Option<&str> {
     let (name, word) = title.trim().rsplit_once(' ')?;
     let name = name.trim();
     (matches!(word, "action" | "function") && !name.is_empty() && !name.contains(' ')).then_some(name)
+}
+
+/// The action or function a title names: `post: reply`, `wipe action`.
+fn title_action(title: &str) -> Option<&str> {
+    match title.split_once(':') {
+        Some((_, name)) => name.split_whitespace().next(),
+        None => action_title_name(title),
+    }
+}
+
+/// How well a page fits an operation it lists, to choose between pages that
+/// document the same (method, path): the page about that call rather than one
+/// that lists it among others (a page on extended properties lists
+/// `POST .../reply`, which `post: reply` documents). Larger is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Fit {
+    /// The title names the path's last segment as its action.
+    names_call: bool,
+    /// The title's verb is the method's usual meaning (`Update x` for PATCH).
+    states_kind: bool,
+    /// Pages listing fewer requests are more specific.
+    fewer_requests: std::cmp::Reverse<usize>,
+}
+
+impl Fit {
+    fn of(title: &str, parsed: &Title, method: &str, path: &str, requests: usize) -> Fit {
+        let last = path.rsplit('/').next().unwrap_or("").split('(').next().unwrap_or("");
+        let names_call = title_action(title).is_some_and(|name| name.eq_ignore_ascii_case(last));
+        let states_kind = matches!(
+            (parsed.kind, method),
+            (Some(OperationKind::List | OperationKind::Get), "GET")
+                | (Some(OperationKind::Create), "POST" | "PUT")
+                | (Some(OperationKind::Update), "PATCH" | "PUT")
+                | (Some(OperationKind::Delete), "DELETE")
+        );
+        Fit { names_call, states_kind, fewer_requests: std::cmp::Reverse(requests) }
+    }
 }
 
 fn is_action_title(title: &str) -> bool {
@@ -106,7 +143,9 @@ impl<'a> OperationResolver<'a> {
             _ if first_method == "GET" => self.body_parameters_of_get(page, diags),
             _ => Vec::new(),
         };
+        let request_count = lines.len();
         for (line, request) in lines {
+            let fit = Fit::of(&page.title, &title, &request.method, &request.path, request_count);
             let named = name_placeholders(&request.path);
             if !named.repeated.is_empty() {
                 let names: Vec<&str> = named.params.iter().map(|p| p.name.as_str()).collect();
@@ -118,7 +157,7 @@ impl<'a> OperationResolver<'a> {
                     format!("path `{}` repeats the placeholder {repeated}; the parameters are named {}", request.path, names.join(", ")),
                 );
             }
-            self.operations.push(Operation {
+            let operation = Operation {
                 id: String::new(),
                 title: page.title.clone(),
                 kind: kind_for(&title, &request.method, is_action_title),
@@ -134,7 +173,8 @@ impl<'a> OperationResolver<'a> {
                 description: page.description.clone(),
                 area: page.area.clone(),
                 source: Source { file: page.file.clone(), line },
-            });
+            };
+            self.operations.push((operation, fit));
         }
     }
 
@@ -549,24 +589,26 @@ impl<'a> OperationResolver<'a> {
     /// Also hands back the response examples read as documented types, for
     /// [`super::observed::learn_members`].
     pub fn finish(mut self, diags: &mut Diagnostics) -> (Vec<Operation>, Option<String>, Vec<Observation>) {
-        self.operations.sort_by(|a, b| (&a.path, &a.method, &a.source).cmp(&(&b.path, &b.method, &b.source)));
+        self.operations.sort_by(|(a, _), (b, _)| (&a.path, &a.method, &a.source).cmp(&(&b.path, &b.method, &b.source)));
         let mut kept: Vec<Operation> = Vec::with_capacity(self.operations.len());
-        for op in self.operations {
-            if let Some(first) = kept.iter().find(|k| k.method == op.method && k.path == op.path) {
+        for group in self.operations.chunk_by(|(a, _), (b, _)| a.path == b.path && a.method == b.method) {
+            // The best fit wins; among equals, the first in page order.
+            let best = (1..group.len()).fold(0, |best, i| if group[i].1 > group[best].1 { i } else { best });
+            let winner = &group[best].0;
+            for (i, (op, _)) in group.iter().enumerate() {
                 // One page listing the same path with different query strings documents
                 // one endpoint; only a second page documenting it is a defect.
-                if first.source.file == op.source.file {
+                if i == best || op.source.file == winner.source.file {
                     continue;
                 }
                 diags.warn(
                     &op.source.file,
                     op.source.line,
                     "duplicate-operation",
-                    format!("`{} {}` is also documented at {}; this one is dropped", op.method, op.documented_path, first.source),
+                    format!("`{} {}` is also documented at {}; this one is dropped", op.method, op.documented_path, winner.source),
                 );
-                continue;
             }
-            kept.push(op);
+            kept.push(winner.clone());
         }
         // Names are unique: a second `foo_bar` becomes `foo_bar_2`, unless some
         // operation is already named that, and so on.
