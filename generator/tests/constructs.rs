@@ -418,3 +418,36 @@ fn of_two_pages_listing_one_request_the_page_about_it_is_kept() {
     );
     assert!(diags.iter().any(|d| d.starts_with("api/widget-move.md") && d.contains("duplicate-operation")), "{diags:#?}");
 }
+
+#[test]
+fn the_example_decides_between_one_object_and_a_collection() {
+    // The sentence says "collection", the example shows one chat: one object.
+    let one = api(
+        "Get widget",
+        "## HTTP request\n```http\nGET /me/widgets/{id}\n```\n\n## Response\nIf successful, this method returns a `200 OK` response code and a collection of [widget](../resources/widget.md) objects.\n\n## Example\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n\n{\"id\": \"1\", \"size\": 3}\n```\n",
+    );
+    // The sentence says one object, the example holds a `value` array: a collection.
+    let many = api(
+        "List parts",
+        "## HTTP request\n```http\nGET /me/parts\n```\n\n## Response\nIf successful, this method returns a `200 OK` response code and a [part](../resources/part.md) object.\n\n## Example\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n\n{\"value\": [{\"label\": \"a\"}]}\n```\n",
+    );
+    let (model, diags) = with_resources(vec![("api/widget-get.md", one), ("api/part-list.md", many)]);
+    assert_eq!(success(&model, "GET", "/me/widgets/{widget_id}"), "microsoft.graph.widget");
+    assert_eq!(success(&model, "GET", "/me/parts"), "Collection(microsoft.graph.part)");
+    let mismatches: Vec<&String> = diags.iter().filter(|d| d.contains("warning[collection-mismatch]")).collect();
+    assert_eq!(mismatches.len(), 2, "{diags:#?}");
+    assert!(mismatches[1].starts_with("api/widget-get.md:26"), "{mismatches:#?}");
+}
+
+#[test]
+fn open_types_are_named_in_prose_or_title_and_their_samples_are_not_members() {
+    let tokens = "---\ndoc_type: resourcePageType\ndescription: \"The token set\"\n---\n# tokenSet resource type\n\nNamespace: microsoft.graph\n\nThis is an _open type_ holding one flag per feedback token.\n\n## JSON representation\n<!-- { \"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.tokenSet\" } -->\n```json\n{\n  \"Echo\": true,\n  \"Noise\": false\n}\n```\n";
+    let tab = "---\ndoc_type: resourcePageType\n---\n# tabSettings resource type (Open Type)\n\nNamespace: microsoft.graph\n\nSettings of a tab.\n\n## Properties\n| Property | Type | Description |\n|--|--|--|\n| url | String | Address. |\n";
+    let (model, _) = with_resources(vec![("resources/tokenset.md", tokens.to_owned()), ("resources/tabsettings.md", tab.to_owned())]);
+    let tokens = model.find_type("microsoft.graph.tokenSet").unwrap();
+    assert!(tokens.open);
+    assert!(matches!(&tokens.kind, TypeKind::Object { properties, .. } if properties.is_empty()), "{:?}", tokens.kind);
+    let tab = model.find_type("microsoft.graph.tabSettings").unwrap();
+    assert!(tab.open);
+    assert!(!model.find_type("microsoft.graph.widget").unwrap().open);
+}

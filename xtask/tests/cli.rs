@@ -1,24 +1,8 @@
 //! The commands as users type them.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn write_page(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-const PAGE: &str = "---\ndoc_type: apiPageType\n---\n# Get widget\n\nNamespace: microsoft.graph\n\nReads one widget.\n\n## HTTP request\n```http\nGET /widgets/{id}\n```\n\n## Response\nIf successful, this method returns a `200 OK` response code and a [widget](../resources/widget.md) object.\n";
-const RESOURCE: &str = "---\ndoc_type: resourcePageType\n---\n# widget resource type\n\nNamespace: microsoft.graph\n\nA widget.\n\n## Properties\n| Property | Type | Description |\n|--|--|--|\n| id | String | Key. |\n| size | Int32 | Size. |\n";
+use common::*;
 
 #[test]
 fn gen_creates_the_crate_and_check_names_stale_files() {

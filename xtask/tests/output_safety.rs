@@ -1,15 +1,9 @@
 //! `gen` and the files it does not own, and an interrupted `gen`, as a user meets them.
 
+mod common;
+
+use common::*;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 fn docs() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -41,6 +41,9 @@ pub struct Page {
     pub base_type: Option<TypeCell>,
     /// Types the page names as derived from its own ("the derived types are [x], [y]").
     pub derived_types: Vec<TypeCell>,
+    /// The page says its type is an OData open type ("This type is an open
+    /// type", a title ending in "(Open Type)").
+    pub open_type: bool,
     pub properties: Vec<Row>,
     pub relationships: Vec<Row>,
     /// Members of the page's own enum (enum pages).
@@ -194,6 +197,7 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
     if title.is_empty() {
         diags.warn(file, 1, "missing-title", "the page has no `# title` heading and no front matter title");
     }
+    let title_says_open_type = title.to_ascii_lowercase().contains("(open type)");
     let mut page = Page {
         file: file.to_owned(),
         kind: page_kind(file, front.doc_type.as_deref(), &title),
@@ -212,6 +216,7 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         examples: Vec::new(),
         base_type: None,
         derived_types: Vec::new(),
+        open_type: says_open_type(front.description.as_deref().unwrap_or("")) || title_says_open_type,
         properties: Vec::new(),
         relationships: Vec::new(),
         members: Vec::new(),
@@ -348,6 +353,9 @@ impl SectionWalker<'_> {
             self.page.base_type.get_or_insert(base);
         }
         self.page.derived_types.extend(derived_types(inline));
+        if self.section != Section::Examples && says_open_type(text) {
+            self.page.open_type = true;
+        }
         match self.section {
             Section::Preamble if self.page.description.is_empty() && is_prose(text) => {
                 self.page.description = text.to_owned();
@@ -534,6 +542,11 @@ const INHERITANCE_PHRASES: &[&str] = &[
     "subclass from",
     "subtype of",
 ];
+
+/// "This type is an open type.", "It is an Open Type.", "this is an _open type_".
+fn says_open_type(text: &str) -> bool {
+    text.to_ascii_lowercase().contains("is an open type")
+}
 
 /// Phrases of a base type's page that introduce its derived types: "the
 /// derived types are [x], [y]", "is the base type for [x] and [y]".

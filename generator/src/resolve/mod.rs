@@ -66,7 +66,7 @@ fn type_defs(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> Vec<(Ty
         let source = Source { file: page.file.clone(), line: documented.line };
         let (kind, description, open) = match documented.form {
             Form::Enum(rows) => (TypeKind::Enum { members: enum_members(page, rows) }, page.description.clone(), false),
-            Form::Object => (object_kind(page, index, diags), page.description.clone(), says_open_type(&page.description)),
+            Form::Object => (object_kind(page, index, diags), page.description.clone(), page.open_type),
         };
         let description = if documented.anchor.is_some() { String::new() } else { description };
         defs.push((
@@ -84,11 +84,6 @@ fn type_defs(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> Vec<(Ty
         ));
     }
     defs
-}
-
-/// "This type is an open type." in the page's introduction.
-fn says_open_type(description: &str) -> bool {
-    description.to_ascii_lowercase().contains("is an open type")
 }
 
 fn report_title_mismatch(page: &Page, name: &str, diags: &mut Diagnostics) {
@@ -153,7 +148,10 @@ fn object_kind(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> TypeK
     // The JSON representation is documentation too: members it shows that the
     // tables omit are kept (and reported), so no documented member is lost.
     let documented = |name: &str| properties.iter().chain(&navigation).any(|p: &Property| p.json_name.eq_ignore_ascii_case(name));
-    let missing: Vec<Property> = properties_from_json(page, index).into_iter().filter(|p| !documented(&p.json_name)).collect();
+    // An open type's representation shows sample dynamic members (user IDs,
+    // feedback tokens): only its tables declare members.
+    let shown = if page.open_type { Vec::new() } else { properties_from_json(page, index) };
+    let missing: Vec<Property> = shown.into_iter().filter(|p| !documented(&p.json_name)).collect();
     let has_tables = !properties.is_empty() || !navigation.is_empty();
     if !missing.is_empty() && has_tables {
         let names = missing.iter().map(|p| format!("`{}`", p.json_name)).collect::<Vec<_>>().join(", ");

@@ -311,6 +311,16 @@ impl<'a> OperationResolver<'a> {
                 );
                 Some((inner.clone(), line))
             }
+            None if *collection && object.keys().any(|k| !k.starts_with('@')) => {
+                diags.warn(
+                    &page.file,
+                    line,
+                    "collection-mismatch",
+                    "the page declares a collection but the response example shows a single object; the response is read as one object",
+                );
+                *collection = false;
+                Some((object.clone(), line))
+            }
             _ => Some((object.clone(), line)),
         }
     }
