@@ -19,6 +19,8 @@ pub struct TypeIndex {
     /// Where each type is documented (the first page, when several do).
     origins: BTreeMap<String, (String, u32)>,
     namespaces: BTreeSet<String>,
+    /// The namespace each page states, when it is not the default one.
+    page_namespaces: BTreeMap<String, String>,
 }
 
 /// A type a page documents: the page's own type, or an enum under a `### x values` heading.
@@ -77,7 +79,12 @@ impl TypeIndex {
         // When several pages document one type, the page named after it wins
         // (`user.md` over `intune-devices-user.md`); the others are merged into it.
         candidates.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.file.cmp(&b.1.file)).then(a.2.line.cmp(&b.2.line)));
-        let mut index = TypeIndex::default();
+        let page_namespaces = pages
+            .iter()
+            .filter(|p| page_namespace(p) != DEFAULT_NAMESPACE)
+            .map(|p| (p.file.clone(), page_namespace(p).to_owned()))
+            .collect();
+        let mut index = TypeIndex { page_namespaces, ..TypeIndex::default() };
         for (_, page, documented) in candidates {
             let qualified = format!("{}.{}", page_namespace(page), documented.name);
             let key = match &documented.anchor {
@@ -127,6 +134,15 @@ impl TypeIndex {
         self.by_lower_qualified.get(&lower).or_else(|| self.by_lower_name.get(&lower))
     }
 
+    /// A name as written on `page`: a bare name means a type of the page's own
+    /// namespace, then of the default one (`modality` on a `microsoft.graph`
+    /// page is not `microsoft.graph.callRecords.modality`), then any.
+    fn lookup_on_page(&self, name: &str, page: &str) -> Option<&String> {
+        let namespace = self.page_namespaces.get(page).map_or(DEFAULT_NAMESPACE, String::as_str);
+        let in_namespace = |ns: &str| self.by_lower_qualified.get(&format!("{ns}.{}", name.trim()).to_ascii_lowercase());
+        in_namespace(namespace).or_else(|| in_namespace(DEFAULT_NAMESPACE)).or_else(|| self.lookup(name))
+    }
+
     pub fn knows_namespace(&self, namespace: &str) -> bool {
         self.namespaces.contains(&namespace.to_ascii_lowercase())
     }
@@ -159,7 +175,7 @@ impl TypeIndex {
             return TypeRef::Named(qualified.clone());
         }
         let name = if text.is_empty() { link_stem(link) } else { text.to_owned() };
-        match self.lookup(&name) {
+        match self.lookup_on_page(&name, page) {
             Some(qualified) => {
                 diags.warn(
                     page,
@@ -187,7 +203,7 @@ impl TypeIndex {
         if let Some(p) = Primitive::from_edm_name(word) {
             return TypeRef::Primitive(p);
         }
-        if let Some(qualified) = self.lookup(word) {
+        if let Some(qualified) = self.lookup_on_page(word, page) {
             return TypeRef::Named(qualified.clone());
         }
         match word.to_ascii_lowercase().as_str() {
@@ -269,6 +285,9 @@ pub fn title_type_name(page: &Page) -> Option<String> {
 
 /// `String collection`, `Collection(x)`, `collection of x` -> (`x`, true).
 fn strip_collection(text: &str) -> (&str, bool) {
+    // A type cell that runs on into a sentence (`[x](x.md) collection. Holds ...`):
+    // the type is the first sentence.
+    let text = text.split_once(". ").map_or(text, |(first, _)| first).trim_end_matches('.').trim();
     let lower = text.to_ascii_lowercase();
     if lower.starts_with("collection(") && text.ends_with(')') {
         return (&text["collection(".len()..text.len() - 1], true);
@@ -399,6 +418,26 @@ mod tests {
         assert_eq!(resolve("attachmentType", None).0.to_string(), "microsoft.graph.attachmentType");
         assert_eq!(resolve("microsoft.graph.user", None).0.to_string(), "microsoft.graph.user");
         assert_eq!(resolve("`Boolean`", None).0.to_string(), "Edm.Boolean");
+        assert_eq!(
+            resolve("[user](user.md) collection. Holds the owners.", Some("../resources/user.md")).0.to_string(),
+            "Collection(microsoft.graph.user)",
+            "a type cell that runs on into a sentence"
+        );
+    }
+
+    #[test]
+    fn a_bare_name_means_the_page_namespace_then_the_default_one() {
+        let mut index = TypeIndex::default();
+        index.add("resources/enums-callrecords.md#modality-values", "microsoft.graph.callRecords.modality");
+        index.add("resources/enums.md#modality-values", "microsoft.graph.modality");
+        index.page_namespaces.insert("resources/callrecords-session.md".into(), "microsoft.graph.callRecords".into());
+        let mut diags = Diagnostics::default();
+        let cell = TypeCell { text: "modality collection".into(), link: None };
+        assert_eq!(index.resolve_cell(&cell, "resources/call.md", 1, &mut diags).to_string(), "Collection(microsoft.graph.modality)");
+        assert_eq!(
+            index.resolve_cell(&cell, "resources/callrecords-session.md", 1, &mut diags).to_string(),
+            "Collection(microsoft.graph.callRecords.modality)"
+        );
     }
 
     #[test]
