@@ -326,7 +326,7 @@ fn paths_reveal_navigation_properties_the_tables_omit() {
     let function = api(
         "user: widgetize",
         &request_and_response(
-            "GET /me/widgetize\nGET /me/photo/$value\nGET /users/microsoft.graph.user/owner",
+            "GET /me/widgetize\nGET /me/photo/$value\nGET /users/microsoft.graph.user/manager",
             "If successful, this method returns a `200 OK` response code and a collection of [widget](../resources/widget.md) objects.",
         ),
     );
@@ -337,7 +337,18 @@ fn paths_reveal_navigation_properties_the_tables_omit() {
             "If successful, this method returns a `200 OK` response code and a collection of [widget](../resources/widget.md) objects.",
         ),
     );
+    // A page named after a subtype of the owner puts the property on that subtype.
+    let special = "---\ndoc_type: resourcePageType\n---\n# specialPart resource type\n\nNamespace: microsoft.graph\n\nInherits from [part](part.md).\n\n## Properties\n| Property | Type | Description |\n|--|--|--|\n| grade | Int32 | Grade. |\n";
+    let special_owner = api(
+        "Get owner of a special part",
+        &request_and_response(
+            "GET /me/parts/{id}/owner",
+            "If successful, this method returns a `200 OK` response code and a [user](../resources/user.md) object.",
+        ),
+    );
     let (model, diags) = with_resources(vec![
+        ("resources/specialpart.md", special.to_owned()),
+        ("api/specialpart-get-owner.md", special_owner),
         ("api/user-get.md", get_user),
         ("api/user-list-widgets.md", list_widgets),
         ("api/part-get.md", get_part),
@@ -354,6 +365,8 @@ fn paths_reveal_navigation_properties_the_tables_omit() {
             .any(|d| d.contains("api/user-list-widgets.md:15") && d.contains("warning[path-navigation]") && d.contains("`pinnedWidgets`")),
         "{diags:#?}"
     );
+    assert_eq!(navigation_of(&model, "microsoft.graph.specialPart"), ["owner: microsoft.graph.user"]);
+    assert_eq!(navigation_of(&model, "microsoft.graph.part"), Vec::<String>::new());
     // Documented members are not added twice; `owner` is the widget's own relationship.
     assert_eq!(navigation_of(&model, "microsoft.graph.widget"), ["owner: microsoft.graph.user"]);
 }
@@ -365,11 +378,14 @@ fn base_pages_naming_their_derived_types_and_subclass_wording() {
     // A page that states its own base keeps it.
     let rubric = "---\ndoc_type: resourcePageType\n---\n# rubricOutcome resource type\n\nNamespace: microsoft.graph\n\nInherits from [entity](entity.md).\n\n## Properties\n| Property | Type | Description |\n|--|--|--|\n| rubric | String | Rubric. |\n";
     let grade = "---\ndoc_type: resourcePageType\n---\n# pointsGrade resource type\n\nNamespace: microsoft.graph\n\nThis creates a subclass from [outcome](outcome.md), which adds points.\n\n## Properties\n| Property | Type | Description |\n|--|--|--|\n| max | Double | Most points. |\n";
+    // The annotation says `entity`, the text a type that derives from it: the text is more specific.
+    let note = "---\ndoc_type: resourcePageType\n---\n# noteOutcome resource type\n\nNamespace: microsoft.graph\n\nA note on an [entity](entity.md). Inherits from [rubricOutcome](rubricoutcome.md).\n\n## Properties\n| Property | Type | Description |\n|--|--|--|\n| note | String | Note. |\n\n## JSON representation\n<!-- { \"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.noteOutcome\", \"baseType\": \"microsoft.graph.entity\" } -->\n```json\n{\"note\": \"String\"}\n```\n";
     let (model, diags) = with_resources(vec![
         ("resources/outcome.md", outcome.to_owned()),
         ("resources/pointsoutcome.md", points.to_owned()),
         ("resources/rubricoutcome.md", rubric.to_owned()),
         ("resources/pointsgrade.md", grade.to_owned()),
+        ("resources/noteoutcome.md", note.to_owned()),
     ]);
     let base = |name: &str| match &model.find_type(name).unwrap().kind {
         TypeKind::Object { base, .. } => base.clone(),
@@ -379,6 +395,8 @@ fn base_pages_naming_their_derived_types_and_subclass_wording() {
     assert_eq!(base("microsoft.graph.rubricOutcome").as_deref(), Some("microsoft.graph.entity"));
     assert_eq!(base("microsoft.graph.pointsGrade").as_deref(), Some("microsoft.graph.outcome"));
     assert_eq!(base("microsoft.graph.outcome"), None);
+    assert_eq!(base("microsoft.graph.noteOutcome").as_deref(), Some("microsoft.graph.rubricOutcome"));
+    assert!(diags.iter().any(|d| d.starts_with("resources/noteoutcome.md") && d.contains("warning[base-type-mismatch]")), "{diags:#?}");
 }
 
 #[test]
@@ -404,14 +422,42 @@ fn of_two_pages_listing_one_request_the_page_about_it_is_kept() {
             "If successful, this method returns a `200 OK` response code and a [widget](../resources/widget.md) object.",
         ),
     );
+    // A list page that also lists one item's path does not fit that keyed GET;
+    // among pages that fit equally, the one listing fewer requests wins.
+    let list = api(
+        "List widgets",
+        &request_and_response(
+            "GET /me/widgets\nGET /me/widgets/{id}\nGET /me/gadgets",
+            "If successful, this method returns a `200 OK` response code and a collection of [widget](../resources/widget.md) objects.",
+        ),
+    );
+    let get = api(
+        "Get widget",
+        &request_and_response(
+            "GET /me/widgets/{id}\nGET /users/{id}/widgets/{id}\nGET /groups/{id}/widgets/{id}\nGET /sites/{id}/widgets/{id}",
+            "If successful, this method returns a `200 OK` response code and a [widget](../resources/widget.md) object.",
+        ),
+    );
+    let list_gadgets = api(
+        "List gadgets",
+        &request_and_response(
+            "GET /me/gadgets",
+            "If successful, this method returns a `200 OK` response code and a collection of [part](../resources/part.md) objects.",
+        ),
+    );
     let (model, diags) = with_resources(vec![
         ("api/a-survey.md", survey),
         ("api/post-reply.md", reply),
         ("api/widget-update.md", update),
         ("api/widget-move.md", move_widget),
+        ("api/a-widget-list.md", list),
+        ("api/widget-get.md", get),
+        ("api/z-gadget-list.md", list_gadgets),
     ]);
     assert_eq!(operation(&model, "POST", "/me/posts/{post_id}/reply").source.file, "api/post-reply.md");
     assert_eq!(operation(&model, "PATCH", "/me/widgets/{widget_id}").source.file, "api/widget-update.md");
+    assert_eq!(operation(&model, "GET", "/me/widgets/{widget_id}").source.file, "api/widget-get.md");
+    assert_eq!(operation(&model, "GET", "/me/gadgets").source.file, "api/z-gadget-list.md");
     assert!(
         diags.iter().any(|d| d.starts_with("api/a-survey.md:16") && d.contains("duplicate-operation") && d.contains("api/post-reply.md")),
         "{diags:#?}"
@@ -431,7 +477,13 @@ fn the_example_decides_between_one_object_and_a_collection() {
         "List parts",
         "## HTTP request\n```http\nGET /me/parts\n```\n\n## Response\nIf successful, this method returns a `200 OK` response code and a [part](../resources/part.md) object.\n\n## Example\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n\n{\"value\": [{\"label\": \"a\"}]}\n```\n",
     );
-    let (model, diags) = with_resources(vec![("api/widget-get.md", one), ("api/part-list.md", many)]);
+    // One example cannot speak for requests of different kinds on the same page.
+    let mixed = api(
+        "Get gadget",
+        "## HTTP request\n```http\nGET /me/gadgets/{id}\nGET /me/gadgets/{id}/children\n```\n\n## Response\nIf successful, this method returns a `200 OK` response code and a collection of [widget](../resources/widget.md) objects.\n\n## Example\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n\n{\"id\": \"1\"}\n```\n",
+    );
+    let (model, diags) = with_resources(vec![("api/widget-get.md", one), ("api/part-list.md", many), ("api/gadget-get.md", mixed)]);
+    assert_eq!(success(&model, "GET", "/me/gadgets/{gadget_id}/children"), "Collection(microsoft.graph.widget)");
     assert_eq!(success(&model, "GET", "/me/widgets/{widget_id}"), "microsoft.graph.widget");
     assert_eq!(success(&model, "GET", "/me/parts"), "Collection(microsoft.graph.part)");
     let mismatches: Vec<&String> = diags.iter().filter(|d| d.contains("warning[collection-mismatch]")).collect();

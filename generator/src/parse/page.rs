@@ -352,9 +352,9 @@ impl SectionWalker<'_> {
         if let Some(base) = inherits_from(inline) {
             self.page.base_type.get_or_insert(base);
         }
-        self.page.derived_types.extend(derived_types(inline));
-        if self.section != Section::Examples && says_open_type(text) {
-            self.page.open_type = true;
+        if self.section != Section::Examples {
+            self.page.derived_types.extend(derived_types(inline));
+            self.page.open_type |= says_open_type(text);
         }
         match self.section {
             Section::Preamble if self.page.description.is_empty() && is_prose(text) => {
@@ -552,26 +552,57 @@ fn says_open_type(text: &str) -> bool {
 /// derived types are [x], [y]", "is the base type for [x] and [y]".
 const DERIVED_PHRASES: &[&str] = &["derived types are", "base type for", "base class for", "base resource for"];
 
-/// The page links after a derived-types phrase.
+/// The page links that the derived-types phrase lists: right after it (or
+/// after "... such as"), separated only by commas, "and" and "or", within its
+/// sentence. "A base class for apply actions in the [x]" lists nothing.
 fn derived_types(inline: &Inline) -> Vec<TypeCell> {
     let lower = inline.text.to_ascii_lowercase();
-    let Some(at) = DERIVED_PHRASES.iter().filter_map(|p| lower.find(p).map(|at| at + p.len())).min() else {
+    let Some(mut cursor) = DERIVED_PHRASES.iter().filter_map(|p| lower.find(p).map(|at| at + p.len())).min() else {
         return Vec::new();
     };
-    let after = &inline.text[at..];
-    inline
-        .links
-        .iter()
-        .filter(|l| is_page_link(&l.dest) && after.contains(&l.text))
-        .map(|l| TypeCell { text: l.text.clone(), link: Some(l.dest.clone()) })
-        .collect()
+    let mut out = Vec::new();
+    let start = cursor;
+    for (at, link) in link_positions(inline).into_iter().filter(|(at, _)| *at >= start) {
+        let gap = lower[cursor..at].trim();
+        let lists_it = if out.is_empty() { gap.is_empty() || gap.ends_with("such as") } else { is_list_separator(gap) };
+        if !lists_it || !is_page_link(&link.dest) {
+            break;
+        }
+        out.push(TypeCell { text: link.text.clone(), link: Some(link.dest.clone()) });
+        cursor = at + link.text.len();
+    }
+    out
+}
+
+/// `,`, `and`, `, and`, `or` between the items of a list.
+fn is_list_separator(gap: &str) -> bool {
+    gap.split(|c: char| c == ',' || c.is_whitespace()).all(|word| matches!(word, "" | "and" | "or"))
+}
+
+/// Where each link's text starts in the inline text, in document order.
+fn link_positions(inline: &Inline) -> Vec<(usize, &super::markdown::Link)> {
+    let mut from = 0;
+    let mut out = Vec::new();
+    for link in &inline.links {
+        if let Some(found) = inline.text[from..].find(&link.text) {
+            out.push((from + found, link));
+            from += found + link.text.len();
+        }
+    }
+    out
 }
 
 fn inherits_from(inline: &Inline) -> Option<TypeCell> {
     let lower = inline.text.to_ascii_lowercase();
     let (at, phrase) = INHERITANCE_PHRASES.iter().filter_map(|p| lower.find(p).map(|at| (at, p))).min()?;
-    let after = &inline.text[at + phrase.len()..];
-    if let Some(link) = inline.links.iter().find(|l| after.contains(&l.text) && is_page_link(&l.dest)) {
+    let end = at + phrase.len();
+    let after = &inline.text[end..];
+    // The link right after the phrase ("inherits from [x]", "derived from the [**x**]"),
+    // not an earlier link whose text happens to reappear later.
+    let next_link = link_positions(inline).into_iter().find(|(position, _)| *position >= end);
+    let in_sentence =
+        |(position, link): &(usize, &super::markdown::Link)| is_page_link(&link.dest) && !inline.text[end..*position].contains(". ");
+    if let Some((_, link)) = next_link.filter(in_sentence) {
         return Some(TypeCell { text: link.text.clone(), link: Some(link.dest.clone()) });
     }
     let word = after.split_whitespace().next()?.trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
@@ -679,7 +710,7 @@ impl Columns {
         let other_cells_empty =
             [self.ty, self.description].into_iter().flatten().all(|i| row.cells.get(i).is_none_or(|c| c.text.trim().is_empty()));
         let several_columns = self.ty.is_some() || self.description.is_some();
-        several_columns && other_cells_empty && name.contains([' ', ','])
+        several_columns && other_cells_empty && name.contains([' ', ',', '(', ')'])
     }
 }
 
@@ -738,10 +769,10 @@ mod tests {
     #[test]
     fn a_description_broken_over_two_lines_stays_one_row() {
         let (page, _) = page(
-            "---\ndoc_type: resourcePageType\n---\n# control resource type\n\n## Properties\n| Property | Type | Description |\n|:--|:--|:--|\n|threats|String collection|Threats it mitigates (breach,\nspill, phishing).|\n|tier|String|Tier.|\n",
+            "---\ndoc_type: resourcePageType\n---\n# control resource type\n\n## Properties\n| Property | Type | Description |\n|:--|:--|:--|\n|threats|String collection|Threats it mitigates (breach,\nspill, phishing).|\n|tier|String|Tier (core,\nadvanced).|\n",
         );
         let rows: Vec<(&str, &str)> = page.properties.iter().map(|r| (r.name.as_str(), r.description.as_str())).collect();
-        assert_eq!(rows, [("threats", "Threats it mitigates (breach, spill, phishing)."), ("tier", "Tier.")]);
+        assert_eq!(rows, [("threats", "Threats it mitigates (breach, spill, phishing)."), ("tier", "Tier (core, advanced).")]);
     }
 
     #[test]
@@ -765,9 +796,12 @@ mod tests {
     #[test]
     fn base_pages_name_their_derived_types() {
         let (page, _) = page(
-            "---\ndoc_type: resourcePageType\n---\n# outcome resource type\n\nThis is a base class; the derived types are [points](points.md) and [rubric](rubric.md).\n\nA subclass from [entity](entity.md).\n",
+            "---\ndoc_type: resourcePageType\n---\n# outcome resource type\n\nAn [outcome](outcome.md) is a base class; the derived types are [points](points.md), [grade](grade.md), and [rubric](rubric.md). See [outcome](outcome.md).\n\nA subclass from [entity](entity.md).\n\nA base class for actions in the [settings](settings.md) of a [review](review.md).\n\nThe base type for places such as [room](room.md) or [roomList](roomlist.md).\n",
         );
-        assert_eq!(page.derived_types.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(), ["points", "rubric"]);
+        assert_eq!(
+            page.derived_types.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(),
+            ["points", "grade", "rubric", "room", "roomList"]
+        );
         assert_eq!(page.base_type.map(|t| t.text), Some("entity".to_owned()));
     }
 

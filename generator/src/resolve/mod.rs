@@ -41,6 +41,9 @@ pub fn resolve(pages: &[Page], diags: &mut Diagnostics) -> ApiModel {
     for page in pages.iter().filter(|p| !p.derived_types.is_empty()) {
         adopt_derived_types(page, &index, &mut types, diags);
     }
+    for page in pages.iter().filter(|p| p.kind == PageKind::Resource && p.base_type.is_some()) {
+        reconcile_stated_bases(page, &index, &mut types, diags);
+    }
     let mut resolver = operations::OperationResolver::new(&index, &mut types);
     for page in pages.iter().filter(|p| p.kind == PageKind::Api) {
         resolver.add_page(page, diags);
@@ -240,6 +243,29 @@ fn adopt_derived_types(page: &Page, index: &TypeIndex, types: &mut BTreeMap<Stri
         if let Some(TypeDef { kind: TypeKind::Object { base: base @ None, .. }, .. }) = types.get_mut(&derived) {
             *base = Some(own.clone());
         }
+    }
+}
+
+/// The JSON representation's `baseType` and the prose ("Inherits from [x]")
+/// can disagree; the annotation is kept unless the prose names a type that
+/// itself derives from it (`orgContact`: `entity` in the annotation,
+/// `directoryObject`, an entity, in the text): the more specific statement.
+fn reconcile_stated_bases(page: &Page, index: &TypeIndex, types: &mut BTreeMap<String, TypeDef>, diags: &mut Diagnostics) {
+    let (Some(annotated), Some(cell)) = (annotated_base(page, index), page.base_type.as_ref()) else { return };
+    let TypeRef::Named(prose) = index.resolve_cell(cell, &page.file, page.title_line, &mut Diagnostics::default()) else { return };
+    let Some(own) = types::type_name_of(page).and_then(|name| index.lookup(&format!("{}.{name}", page_namespace(page))).cloned()) else {
+        return;
+    };
+    if prose == annotated || prose == own {
+        return;
+    }
+    let more_specific = observed::ancestry(types, &prose).contains(&annotated);
+    let kept = if more_specific { &prose } else { &annotated };
+    let message =
+        format!("the JSON representation's baseType is `{annotated}` but the text says `{own}` inherits from `{prose}`; `{kept}` is kept");
+    diags.warn(&page.file, page.title_line, "base-type-mismatch", message);
+    if let (true, Some(TypeDef { kind: TypeKind::Object { base, .. }, .. })) = (more_specific, types.get_mut(&own)) {
+        *base = Some(prose);
     }
 }
 

@@ -1,20 +1,23 @@
 //! Navigation properties that the documented paths reveal but no table lists.
 //!
 //! Relationships tables leave some out (`user` lists no `joinedTeams`), yet
-//! `GET /me/joinedTeams` is documented, answered with a collection of teams.
-//! A path segment that follows a resource of a known object type, and that a
+//! `GET /me/joinedTeams` is documented, with the type of what it returns. A
+//! path segment that follows a resource of a known object type, and that a
 //! documented GET answers with a typed body, is a navigation property of that
-//! type. Each one added is reported, with the request that shows it.
+//! type (of a subtype, when the page is named after one that derives from it:
+//! `userscopeteamsappinstallation-get-chat.md`). Each one added is reported,
+//! with the request that shows it.
 //!
 //! What the walk trusts: the type of a path is what its GET operations return
 //! (`list` and `get` pages; the most documented type when pages disagree);
 //! `path/{key}` is an item of `path`. Walks stop at segments that are not plain
 //! names (`$value`, `microsoft.graph.x` casts, `root:` item paths, calls) and at
-//! a placeholder that follows another (`{thumb-id}/{size}`), and
-//! a segment that is an action or function name anywhere (`range`) is never a
-//! navigation property.
+//! a placeholder that follows another (`{thumb-id}/{size}`), and a segment
+//! that is an action or function name anywhere (`range`) is never a navigation
+//! property. A function written without parentheses on a page titled like a
+//! list (`GET /me/drive/recent`) cannot be told apart and is read as one.
 
-use super::observed::{is_member_name, member_names};
+use super::observed::{ancestry, is_member_name, member_names};
 use crate::diagnostics::Diagnostics;
 use crate::model::{Operation, OperationKind, Property, TypeDef, TypeKind, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,7 +26,8 @@ use std::collections::{BTreeMap, BTreeSet};
 fn segments(path: &str) -> Vec<Segment> {
     let mut out = Vec::new();
     for raw in path.split('/').filter(|s| !s.is_empty()) {
-        let segment = if raw.starts_with('{') || super::paths::looks_like_key(raw) {
+        // A name-like segment is a name even when long and digit-bearing (`microsoft365Apps`).
+        let segment = if raw.starts_with('{') || (!is_member_name(raw) && super::paths::looks_like_key(raw)) {
             // A key indexes a named collection; `{thumb-id}/{size}` is a placeholder for a name.
             if !matches!(out.last(), Some(Segment::Name(_))) {
                 break;
@@ -102,10 +106,7 @@ impl PathTypes {
             return Some(if keyed { ty.item().clone() } else { ty.clone() });
         }
         match segments.split_last() {
-            Some((Segment::Key, parent)) if !parent.is_empty() => match self.answers.get(&key(parent))? {
-                TypeRef::Collection(item) => Some((**item).clone()),
-                _ => None,
-            },
+            Some((Segment::Key, parent)) if !parent.is_empty() => self.property_type(parent).map(|ty| ty.item().clone()),
             _ => None,
         }
     }
@@ -121,6 +122,14 @@ fn is_object(types: &BTreeMap<String, TypeDef>, name: &str) -> bool {
     matches!(types.get(name).map(|d| &d.kind), Some(TypeKind::Object { .. }))
 }
 
+/// A property a path shows: its spellings (the most used wins) and the first
+/// request that shows it.
+struct Found<'o> {
+    spellings: BTreeMap<String, usize>,
+    ty: TypeRef,
+    first: &'o Operation,
+}
+
 /// Adds, to each object type, the navigation properties its paths show.
 pub fn learn_from_paths(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation], diags: &mut Diagnostics) {
     let paths = PathTypes::build(operations, types);
@@ -129,6 +138,7 @@ pub fn learn_from_paths(types: &mut BTreeMap<String, TypeDef>, operations: &[Ope
         .filter(|op| matches!(op.kind, OperationKind::Action | OperationKind::Function))
         .filter_map(|op| op.path.rsplit('/').next().map(|last| last.split('(').next().unwrap_or(last).to_ascii_lowercase()))
         .collect();
+    let mut found: BTreeMap<(String, String), Found<'_>> = BTreeMap::new();
     for op in operations {
         let segments = segments(&op.path);
         for end in 2..=segments.len() {
@@ -138,22 +148,43 @@ pub fn learn_from_paths(types: &mut BTreeMap<String, TypeDef>, operations: &[Ope
             }
             let Some(TypeRef::Named(owner)) = paths.type_at(&segments[..end - 1]) else { continue };
             let Some(ty) = paths.property_type(&segments[..end]) else { continue };
-            if member_names(types, &owner).contains(&name.to_ascii_lowercase()) {
-                continue;
-            }
-            let request = format!("`{} {}`", op.method, op.documented_path);
-            diags.warn(
-                &op.source.file,
-                op.source.line,
-                "path-navigation",
-                format!("`{owner}` lists no property `{name}`, but {request} reaches it; added as a navigation property of type `{ty}`"),
-            );
-            if let Some(TypeDef { kind: TypeKind::Object { navigation, .. }, .. }) = types.get_mut(&owner) {
-                let description = format!("Not in the type's tables; the path of {request} shows it.");
-                navigation.push(Property { json_name: name.clone(), ty, description, source: op.source.clone() });
-            }
+            let owner = page_subtype(types, &owner, &op.source.file).unwrap_or(owner);
+            let entry =
+                found.entry((owner, name.to_ascii_lowercase())).or_insert_with(|| Found { spellings: BTreeMap::new(), ty, first: op });
+            *entry.spellings.entry(name.clone()).or_default() += 1;
         }
     }
+    for ((owner, lower), property) in found {
+        if member_names(types, &owner).contains(&lower) {
+            continue;
+        }
+        let most = property.spellings.values().copied().max().unwrap_or(0);
+        let Some(name) = property.spellings.into_iter().find(|(_, n)| *n == most).map(|(spelling, _)| spelling) else { continue };
+        let (op, ty) = (property.first, property.ty);
+        let request = format!("`{} {}`", op.method, op.documented_path);
+        diags.warn(
+            &op.source.file,
+            op.source.line,
+            "path-navigation",
+            format!("`{owner}` lists no property `{name}`, but {request} reaches it; added as a navigation property of type `{ty}`"),
+        );
+        if let Some(TypeDef { kind: TypeKind::Object { navigation, .. }, .. }) = types.get_mut(&owner) {
+            let description = format!("Not in the type's tables; the path of {request} shows it.");
+            navigation.push(Property { json_name: name, ty, description, source: op.source.clone() });
+        }
+    }
+}
+
+/// The subtype of `owner` that the page is named after (`userscopeteamsappinstallation-get-chat.md`
+/// names `userScopeTeamsAppInstallation`, a `teamsAppInstallation`), if any.
+fn page_subtype(types: &BTreeMap<String, TypeDef>, owner: &str, file: &str) -> Option<String> {
+    let stem = file.rsplit('/').next()?.split(['-', '.']).next()?;
+    types
+        .iter()
+        .filter(|(qualified, def)| def.name.eq_ignore_ascii_case(stem) && qualified.as_str() != owner)
+        .map(|(qualified, _)| qualified)
+        .find(|qualified| ancestry(types, qualified).iter().any(|a| a == owner))
+        .cloned()
 }
 
 #[cfg(test)]
@@ -169,6 +200,7 @@ mod tests {
         assert_eq!(names("/places/microsoft.graph.room"), ["places"]);
         assert_eq!(names("/me/drive/items/{id}/thumbnails/{thumb-id}/{size}/content"), ["me", "drive", "items", "{}", "thumbnails", "{}"]);
         assert_eq!(names("/{id}/children"), Vec::<String>::new());
+        assert_eq!(names("/admin/microsoft365Apps/installationOptions"), ["admin", "microsoft365apps", "installationoptions"]);
         assert_eq!(
             names("/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments"),
             ["education", "classes", "{}", "assignments"]

@@ -75,7 +75,7 @@ fn names_only(observation: &Observation) -> bool {
 }
 
 /// `name` and its bases, nearest first (loops were cut by `check_bases`, this guards anyway).
-fn ancestry(types: &BTreeMap<String, TypeDef>, name: &str) -> Vec<String> {
+pub(super) fn ancestry(types: &BTreeMap<String, TypeDef>, name: &str) -> Vec<String> {
     let mut chain = vec![name.to_owned()];
     while let Some(base) = chain.last().and_then(|current| super::base_of(types, current)) {
         if chain.contains(&base) {

@@ -13,7 +13,7 @@ use crate::parse::http::{canonical_reason, parse_request_line, RequestLine};
 use crate::parse::page::{BodySection, ExampleRole, Page};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub struct OperationResolver<'a> {
     index: &'a TypeIndex,
@@ -82,13 +82,15 @@ impl Fit {
     fn of(title: &str, parsed: &Title, method: &str, path: &str, requests: usize) -> Fit {
         let last = path.rsplit('/').next().unwrap_or("").split('(').next().unwrap_or("");
         let names_call = title_action(title).is_some_and(|name| name.eq_ignore_ascii_case(last));
+        // A key addresses one item: `List x` pages do not fit `GET .../x/{id}`.
+        let keyed = last.starts_with('{') || looks_like_key(last);
         let states_kind = matches!(
             (parsed.kind, method),
-            (Some(OperationKind::List | OperationKind::Get), "GET")
+            (Some(OperationKind::Get), "GET")
                 | (Some(OperationKind::Create), "POST" | "PUT")
                 | (Some(OperationKind::Update), "PATCH" | "PUT")
                 | (Some(OperationKind::Delete), "DELETE")
-        );
+        ) || (parsed.kind == Some(OperationKind::List) && method == "GET" && !keyed);
         Fit { names_call, states_kind, fewer_requests: std::cmp::Reverse(requests) }
     }
 }
@@ -133,7 +135,8 @@ impl<'a> OperationResolver<'a> {
             return;
         }
         let media = lines.iter().all(|(_, r)| r.method == "GET" && is_media_path(&r.path));
-        let response = self.response(page, responses.first().map(|(_, e)| e), media, diags);
+        let last_segments: BTreeSet<String> = lines.iter().map(|(_, r)| last_segment_shape(&r.path)).collect();
+        let response = self.response(page, responses.first().map(|(_, e)| e), media, last_segments.len() == 1, diags);
         let first_method = lines[0].1.method.clone();
         let kind = kind_for(&title, &first_method, is_action_title);
         let body = self.request_body(page, &title, kind, &first_method, requests.first().map(|(_, e)| e), &response, diags);
@@ -216,7 +219,16 @@ impl<'a> OperationResolver<'a> {
     }
 
     /// `media`: every path reads a raw value (`.../$value`), which is content, not JSON.
-    fn response(&mut self, page: &Page, example: Option<&ParsedExample>, media: bool, diags: &mut Diagnostics) -> ResponseSpec {
+    /// `one_resource`: every request line of the page ends alike (all in a key,
+    /// or all in the same name), so one example speaks for all of them.
+    fn response(
+        &mut self,
+        page: &Page,
+        example: Option<&ParsedExample>,
+        media: bool,
+        one_resource: bool,
+        diags: &mut Diagnostics,
+    ) -> ResponseSpec {
         let sentence = page.response.as_ref();
         let status_from_example = example.and_then(|e| {
             let status = e.status.as_ref()?;
@@ -273,6 +285,20 @@ impl<'a> OperationResolver<'a> {
                 return ResponseSpec { status, body: Some(primitive) };
             }
         }
+        // The sentence says "collection" but the example shows one object: when
+        // every request of the page addresses the same kind of resource and no
+        // annotation says collection, the example is the more concrete source.
+        if let Some((body, line)) = example.and_then(|e| e.body.as_ref()).filter(|_| collection && one_resource && !annotation_collection) {
+            if body.as_object().is_some_and(|o| !o.contains_key("value") && o.keys().any(|k| !k.starts_with('@'))) {
+                diags.warn(
+                    &page.file,
+                    *line,
+                    "collection-mismatch",
+                    "the page declares a collection but the response example shows a single object; the response is read as one object",
+                );
+                collection = false;
+            }
+        }
         let sample =
             example.and_then(|e| e.body.as_ref()).and_then(|(body, line)| self.unwrap_sample(page, body, *line, &mut collection, diags));
         let item = self.response_item_type(page, sample.as_ref(), diags);
@@ -310,16 +336,6 @@ impl<'a> OperationResolver<'a> {
                     "the response example wraps a single object in `value` although the page declares one object; the wrapper is ignored",
                 );
                 Some((inner.clone(), line))
-            }
-            None if *collection && object.keys().any(|k| !k.starts_with('@')) => {
-                diags.warn(
-                    &page.file,
-                    line,
-                    "collection-mismatch",
-                    "the page declares a collection but the response example shows a single object; the response is read as one object",
-                );
-                *collection = false;
-                Some((object.clone(), line))
             }
             _ => Some((object.clone(), line)),
         }
@@ -678,6 +694,16 @@ fn wrapped_primitive(body: &Value, index: &TypeIndex) -> Option<TypeRef> {
 
 /// OData's raw value of a media entity or property: `GET .../$value` (request
 /// lines keep their query apart).
+/// A path's last segment, any key written `{}`: `/chats/{id}` and `/me/chats/{chat-id}` end alike.
+fn last_segment_shape(path: &str) -> String {
+    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    if last.starts_with('{') || looks_like_key(last) {
+        "{}".to_owned()
+    } else {
+        last.split('(').next().unwrap_or(last).to_ascii_lowercase()
+    }
+}
+
 fn is_media_path(path: &str) -> bool {
     path.trim_end_matches('/').ends_with("/$value")
 }
