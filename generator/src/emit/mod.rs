@@ -26,7 +26,7 @@ impl Default for CrateOptions {
 pub fn emit_crate(model: &ApiModel, options: &CrateOptions, diags: &mut Diagnostics) -> Result<BTreeMap<String, String>, String> {
     let base_url = model.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
     let mut files = BTreeMap::new();
-    files.insert("Cargo.toml".to_owned(), scaffold::cargo_toml(&options.crate_name, &rust::areas(model).into_iter().collect::<Vec<_>>()));
+    files.insert("Cargo.toml".to_owned(), scaffold::cargo_toml(&options.crate_name, &rust::areas(model)));
     files.insert("src/lib.rs".to_owned(), rust::lib_rs(model, base_url, &options.crate_name)?);
     for (path, text) in rust::emit_modules(model, diags)? {
         files.insert(path.to_owned(), text);

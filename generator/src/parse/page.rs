@@ -5,7 +5,7 @@
 use super::annotation::{self, Annotation};
 use super::front_matter;
 use super::http::{parse_request_line, RequestLine};
-use super::markdown::{blocks, Block, BlockKind, Inline, TableRow};
+use super::markdown::{blocks, Block, BlockKind, Inline, Link, TableRow};
 use crate::diagnostics::Diagnostics;
 use crate::load::SourceFile;
 
@@ -580,7 +580,7 @@ fn is_list_separator(gap: &str) -> bool {
 }
 
 /// Where each link's text starts in the inline text, in document order.
-fn link_positions(inline: &Inline) -> Vec<(usize, &super::markdown::Link)> {
+fn link_positions(inline: &Inline) -> Vec<(usize, &Link)> {
     let mut from = 0;
     let mut out = Vec::new();
     for link in &inline.links {
@@ -600,8 +600,7 @@ fn inherits_from(inline: &Inline) -> Option<TypeCell> {
     // The link right after the phrase ("inherits from [x]", "derived from the [**x**]"),
     // not an earlier link whose text happens to reappear later.
     let next_link = link_positions(inline).into_iter().find(|(position, _)| *position >= end);
-    let in_sentence =
-        |(position, link): &(usize, &super::markdown::Link)| is_page_link(&link.dest) && !inline.text[end..*position].contains(". ");
+    let in_sentence = |(position, link): &(usize, &Link)| is_page_link(&link.dest) && !inline.text[end..*position].contains(". ");
     if let Some((_, link)) = next_link.filter(in_sentence) {
         return Some(TypeCell { text: link.text.clone(), link: Some(link.dest.clone()) });
     }

@@ -232,9 +232,7 @@ fn enum_members(page: &Page, rows: &[crate::parse::page::Row]) -> Vec<EnumMember
 /// A base type's page that names its derived types ("the derived types are
 /// [x], [y]") states their base when their own pages do not.
 fn adopt_derived_types(page: &Page, index: &TypeIndex, types: &mut BTreeMap<String, TypeDef>, diags: &mut Diagnostics) {
-    let Some(own) = types::type_name_of(page).and_then(|name| index.lookup(&format!("{}.{name}", page_namespace(page))).cloned()) else {
-        return;
-    };
+    let Some(own) = index.page_type(page).cloned() else { return };
     for cell in &page.derived_types {
         let TypeRef::Named(derived) = index.resolve_cell(cell, &page.file, page.title_line, diags) else { continue };
         if derived == own {
@@ -253,9 +251,7 @@ fn adopt_derived_types(page: &Page, index: &TypeIndex, types: &mut BTreeMap<Stri
 fn reconcile_stated_bases(page: &Page, index: &TypeIndex, types: &mut BTreeMap<String, TypeDef>, diags: &mut Diagnostics) {
     let (Some(annotated), Some(cell)) = (annotated_base(page, index), page.base_type.as_ref()) else { return };
     let TypeRef::Named(prose) = index.resolve_cell(cell, &page.file, page.title_line, &mut Diagnostics::default()) else { return };
-    let Some(own) = types::type_name_of(page).and_then(|name| index.lookup(&format!("{}.{name}", page_namespace(page))).cloned()) else {
-        return;
-    };
+    let Some(own) = index.page_type(page).cloned() else { return };
     if prose == annotated || prose == own {
         return;
     }

@@ -18,6 +18,7 @@
 //! list (`GET /me/drive/recent`) cannot be told apart and is read as one.
 
 use super::observed::{ancestry, is_member_name, member_names};
+use super::paths::{is_key, last_name};
 use crate::diagnostics::Diagnostics;
 use crate::model::{Operation, OperationKind, Property, TypeDef, TypeKind, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,7 +28,7 @@ fn segments(path: &str) -> Vec<Segment> {
     let mut out = Vec::new();
     for raw in path.split('/').filter(|s| !s.is_empty()) {
         // A name-like segment is a name even when long and digit-bearing (`microsoft365Apps`).
-        let segment = if raw.starts_with('{') || (!is_member_name(raw) && super::paths::looks_like_key(raw)) {
+        let segment = if raw.starts_with('{') || (!is_member_name(raw) && is_key(raw)) {
             // A key indexes a named collection; `{thumb-id}/{size}` is a placeholder for a name.
             if !matches!(out.last(), Some(Segment::Name(_))) {
                 break;
@@ -136,8 +137,12 @@ pub fn learn_from_paths(types: &mut BTreeMap<String, TypeDef>, operations: &[Ope
     let callables: BTreeSet<String> = operations
         .iter()
         .filter(|op| matches!(op.kind, OperationKind::Action | OperationKind::Function))
-        .filter_map(|op| op.path.rsplit('/').next().map(|last| last.split('(').next().unwrap_or(last).to_ascii_lowercase()))
+        .map(|op| last_name(&op.path).to_ascii_lowercase())
         .collect();
+    let mut by_name: BTreeMap<String, Vec<&String>> = BTreeMap::new();
+    for (qualified, def) in types.iter() {
+        by_name.entry(def.name.to_ascii_lowercase()).or_default().push(qualified);
+    }
     let mut found: BTreeMap<(String, String), Found<'_>> = BTreeMap::new();
     for op in operations {
         let segments = segments(&op.path);
@@ -148,7 +153,7 @@ pub fn learn_from_paths(types: &mut BTreeMap<String, TypeDef>, operations: &[Ope
             }
             let Some(TypeRef::Named(owner)) = paths.type_at(&segments[..end - 1]) else { continue };
             let Some(ty) = paths.property_type(&segments[..end]) else { continue };
-            let owner = page_subtype(types, &owner, &op.source.file).unwrap_or(owner);
+            let owner = page_subtype(types, &by_name, &owner, &op.source.file).unwrap_or(owner);
             let entry =
                 found.entry((owner, name.to_ascii_lowercase())).or_insert_with(|| Found { spellings: BTreeMap::new(), ty, first: op });
             *entry.spellings.entry(name.clone()).or_default() += 1;
@@ -177,14 +182,13 @@ pub fn learn_from_paths(types: &mut BTreeMap<String, TypeDef>, operations: &[Ope
 
 /// The subtype of `owner` that the page is named after (`userscopeteamsappinstallation-get-chat.md`
 /// names `userScopeTeamsAppInstallation`, a `teamsAppInstallation`), if any.
-fn page_subtype(types: &BTreeMap<String, TypeDef>, owner: &str, file: &str) -> Option<String> {
-    let stem = file.rsplit('/').next()?.split(['-', '.']).next()?;
-    types
+fn page_subtype(types: &BTreeMap<String, TypeDef>, by_name: &BTreeMap<String, Vec<&String>>, owner: &str, file: &str) -> Option<String> {
+    let stem = file.rsplit('/').next()?.split(['-', '.']).next()?.to_ascii_lowercase();
+    by_name
+        .get(&stem)?
         .iter()
-        .filter(|(qualified, def)| def.name.eq_ignore_ascii_case(stem) && qualified.as_str() != owner)
-        .map(|(qualified, _)| qualified)
-        .find(|qualified| ancestry(types, qualified).iter().any(|a| a == owner))
-        .cloned()
+        .find(|qualified| qualified.as_str() != owner && ancestry(types, qualified).iter().any(|a| a == owner))
+        .map(|qualified| (*qualified).clone())
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! API pages -> operations: one per documented (method, path).
 
 use super::observed::Observation;
-use super::paths::{literal_words, looks_like_key, name_placeholders, singular};
+use super::paths::{is_key, last_name, literal_words, looks_like_key, name_placeholders, singular};
 use super::types::{infer_properties, infer_type, page_namespace, split_qualified, TypeIndex};
 use super::{parse_example, ParsedExample};
 use crate::diagnostics::Diagnostics;
@@ -80,10 +80,10 @@ struct Fit {
 
 impl Fit {
     fn of(title: &str, parsed: &Title, method: &str, path: &str, requests: usize) -> Fit {
-        let last = path.rsplit('/').next().unwrap_or("").split('(').next().unwrap_or("");
+        let last = last_name(path);
         let names_call = title_action(title).is_some_and(|name| name.eq_ignore_ascii_case(last));
         // A key addresses one item: `List x` pages do not fit `GET .../x/{id}`.
-        let keyed = last.starts_with('{') || looks_like_key(last);
+        let keyed = is_key(last);
         let states_kind = matches!(
             (parsed.kind, method),
             (Some(OperationKind::Get), "GET")
@@ -696,11 +696,11 @@ fn wrapped_primitive(body: &Value, index: &TypeIndex) -> Option<TypeRef> {
 /// lines keep their query apart).
 /// A path's last segment, any key written `{}`: `/chats/{id}` and `/me/chats/{chat-id}` end alike.
 fn last_segment_shape(path: &str) -> String {
-    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-    if last.starts_with('{') || looks_like_key(last) {
+    let last = last_name(path);
+    if is_key(last) {
         "{}".to_owned()
     } else {
-        last.split('(').next().unwrap_or(last).to_ascii_lowercase()
+        last.to_ascii_lowercase()
     }
 }
 

@@ -131,6 +131,17 @@ pub fn literal_words(path: &str) -> Vec<String> {
     words
 }
 
+/// A path's last segment without its call arguments: `/me/items/{id}/f(a=1)` -> `f`.
+pub fn last_name(path: &str) -> &str {
+    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    last.split('(').next().unwrap_or(last)
+}
+
+/// A segment that addresses one item of a collection: a placeholder or a literal key.
+pub fn is_key(segment: &str) -> bool {
+    segment.starts_with('{') || looks_like_key(segment)
+}
+
 /// True for path segments that are literal example keys rather than names:
 /// GUIDs, long opaque tokens, quoted keys.
 pub fn looks_like_key(segment: &str) -> bool {

@@ -124,8 +124,9 @@ impl TypeIndex {
         self.by_lower_qualified.insert(qualified.to_ascii_lowercase(), qualified.to_owned());
     }
 
-    pub fn owns_file(&self, file: &str) -> Option<&String> {
-        self.by_file.get(file)
+    /// The type a page documents as its own (the kept one, when it was merged).
+    pub fn page_type(&self, page: &Page) -> Option<&String> {
+        self.by_file.get(&page.file.to_ascii_lowercase())
     }
 
     /// Finds a type by `name` or `namespace.name`, case-insensitively.
