@@ -503,3 +503,53 @@ fn open_types_are_named_in_prose_or_title_and_their_samples_are_not_members() {
     assert!(tab.open);
     assert!(!model.find_type("microsoft.graph.widget").unwrap().open);
 }
+
+#[test]
+fn parameters_named_in_sentences_and_resource_bodies_of_actions() {
+    let named_in_prose = api(
+        "widget: forward",
+        "Specify either the `tags` parameter or the **tags** property of the `widget` parameter. Send a **note** parameter too.\n\nThe **settings** parameter of [user](../resources/user.md) decides. Give the `id` parameters of the folder.\n\n## HTTP request\n```http\nPOST /me/widgets/{id}/forward\n```\n\n## Request body\nThis method does not require a request body.\n\n## Response\nIf successful, this method returns `202 Accepted` response code.\n",
+    );
+    let with_table = api(
+        "widget: reply",
+        "Specify either a comment or the **tags** property of the `widget` parameter.\n\n## HTTP request\n```http\nPOST /me/widgets/{id}/reply\n```\n\n## Request body\n| Parameter | Type | Description |\n|--|--|--|\n| Widget | [widget](../resources/widget.md) | The widget. |\n| comment | String | A comment. |\n\n## Response\nIf successful, this method returns `202 Accepted` response code.\n",
+    );
+    let resource_body = |action: &str, sent: &str| {
+        api(
+            &format!("widget: {action}"),
+            &format!("## HTTP request\n```http\nPOST /me/widgets/{{id}}/{action}\n```\n\n## Request body\nIn the request body, supply a JSON representation of [user](../resources/user.md) object.\n\n## Response\nIf successful, this method returns `204 No Content` response code.\n\n## Example\n<!-- {{ \"blockType\": \"request\" }} -->\n```http\nPOST https://graph.microsoft.com/v1.0/me/widgets/1/{action}\nContent-type: application/json\n\n{sent}\n```\n"),
+        )
+    };
+    let (model, diags) = with_resources(vec![
+        ("api/widget-forward.md", named_in_prose),
+        ("api/widget-reply.md", with_table),
+        ("api/widget-open.md", resource_body("open", "{\"displayName\": \"x\", \"id\": \"1\"}")),
+        ("api/widget-close.md", resource_body("close", "{\"displayName\": \"x\", \"reason\": \"done\"}")),
+    ]);
+    let parameters = |path: &str| match &operation(&model, "POST", path).request_body {
+        Some(RequestBody::Parameters { parameters, .. }) => parameters.iter().map(|p| format!("{}: {}", p.json_name, p.ty)).collect(),
+        other => vec![format!("{other:?}")],
+    };
+    assert_eq!(
+        parameters("/me/widgets/{widget_id}/forward"),
+        ["tags: Collection(Edm.String)", "widget: microsoft.graph.widget", "note: Json"],
+        "typed as the bound type's member, else as the type of that name, else any JSON; not `settings` (another type's), not `id` (plural)"
+    );
+    assert_eq!(
+        parameters("/me/widgets/{widget_id}/reply"),
+        ["Widget: microsoft.graph.widget", "comment: Edm.String"],
+        "a name the table lists, in any case, is not added twice"
+    );
+    assert_eq!(
+        parameters("/me/widgets/{widget_id}/open"),
+        ["displayName: Edm.String", "id: Edm.String"],
+        "members of the named type, its bases' included"
+    );
+    assert_eq!(
+        operation(&model, "POST", "/me/widgets/{widget_id}/close").request_body,
+        Some(RequestBody::Resource { ty: docgen::model::TypeRef::Named("microsoft.graph.user".into()) }),
+        "a member the type lacks: the example is not read as its parameters"
+    );
+    let count = |code: &str| diags.iter().filter(|d| d.contains(&format!("warning[{code}]"))).count();
+    assert_eq!((count("parameter-in-prose"), count("resource-body-parameters")), (3, 1), "{diags:#?}");
+}

@@ -36,6 +36,9 @@ pub enum BlockKind {
 pub struct Inline {
     pub text: String,
     pub links: Vec<Link>,
+    /// The text of its code spans and bold spans, in order: the words the
+    /// writer marks as names (`` `message` ``, `**body**`).
+    pub marked: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +88,7 @@ struct BlockBuilder {
     inline: Inline,
     inline_line: Option<u32>,
     open_link: Option<(String, usize)>,
+    open_strong: Option<usize>,
     code: Option<(String, u32)>,
     in_metadata: bool,
     table: Option<(Vec<Inline>, Vec<TableRow>, u32)>,
@@ -105,7 +109,13 @@ impl BlockBuilder {
         match event {
             Event::Start(tag) => self.start(tag, line),
             Event::End(tag) => self.end(tag, line),
-            Event::Text(t) | Event::Code(t) => self.text(&t, line),
+            Event::Text(t) => self.text(&t, line),
+            Event::Code(t) => {
+                if self.code.is_none() {
+                    self.inline.marked.push(t.trim().to_owned());
+                }
+                self.text(&t, line);
+            }
             Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t, line),
             Event::SoftBreak | Event::HardBreak => self.text(" ", line),
             Event::Html(html) => match &mut self.html {
@@ -147,6 +157,7 @@ impl BlockBuilder {
                 self.open_link = Some((dest_url.into_string(), self.inline.text.len()));
                 self.inline_line.get_or_insert(line);
             }
+            Tag::Strong => self.open_strong = Some(self.inline.text.len()),
             Tag::Heading { .. } | Tag::Paragraph | Tag::Item => {
                 self.flush_paragraph();
                 self.inline_line = Some(line);
@@ -172,6 +183,12 @@ impl BlockBuilder {
                 if let Some((dest, start)) = self.open_link.take() {
                     let text = self.inline.text.get(start..).unwrap_or("").trim().to_owned();
                     self.inline.links.push(Link { text, dest });
+                }
+            }
+            TagEnd::Strong => {
+                if let Some(start) = self.open_strong.take() {
+                    let text = self.inline.text.get(start..).unwrap_or("").trim().to_owned();
+                    self.inline.marked.push(text);
                 }
             }
             TagEnd::TableCell => self.row.push(std::mem::take(&mut self.inline)),
@@ -223,7 +240,7 @@ impl BlockBuilder {
         if let Some(line) = line {
             if !inline.text.trim().is_empty() || !inline.links.is_empty() {
                 let text = normalize_space(&inline.text);
-                self.blocks.push(Block { line, kind: BlockKind::Paragraph(Inline { text, links: inline.links }) });
+                self.blocks.push(Block { line, kind: BlockKind::Paragraph(Inline { text, ..inline }) });
             }
         }
     }
@@ -269,6 +286,14 @@ mod tests {
         assert_eq!(header[1].text, "Type");
         assert_eq!(rows[0].line, 16);
         assert_eq!(rows[0].cells[1].links[0].dest, "b.md");
+    }
+
+    #[test]
+    fn code_and_bold_spans_are_marked_names() {
+        let blocks = blocks("Use the `message` parameter or **body** of [x](x.md), not *this*.\n\n```\n`code`\n```\n");
+        let BlockKind::Paragraph(p) = &blocks[0].kind else { panic!("{blocks:?}") };
+        assert_eq!(p.marked, ["message", "body"]);
+        assert_eq!(p.text, "Use the message parameter or body of x, not this.");
     }
 
     #[test]

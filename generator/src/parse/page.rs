@@ -36,6 +36,9 @@ pub struct Page {
     pub body_sample: Option<(String, u32)>,
     /// Rows of `Function parameters`, `Path parameters` or `Parameters` tables.
     pub function_parameters: Vec<Row>,
+    /// Parameters the introduction or the `Request body` section names in a
+    /// sentence ("the `message` parameter"), first mention first.
+    pub named_parameters: Vec<NamedParameter>,
     pub response: Option<ResponseSentence>,
     pub examples: Vec<Example>,
     pub base_type: Option<TypeCell>,
@@ -50,6 +53,14 @@ pub struct Page {
     pub members: Vec<Row>,
     /// Enums documented under `### <name> values` headings, on enum or resource pages.
     pub named_enums: Vec<NamedEnum>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedParameter {
+    pub name: String,
+    /// The sentence that names it, which is all the page says about it.
+    pub sentence: String,
+    pub line: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -212,6 +223,7 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         request_body: BodySection::Unspecified,
         body_sample: None,
         function_parameters: Vec::new(),
+        named_parameters: Vec::new(),
         response: None,
         examples: Vec::new(),
         base_type: None,
@@ -355,6 +367,13 @@ impl SectionWalker<'_> {
         if self.section != Section::Examples {
             self.page.derived_types.extend(derived_types(inline));
             self.page.open_type |= says_open_type(text);
+        }
+        if matches!(self.section, Section::Preamble | Section::Body) {
+            for name in parameters_named(inline) {
+                if !self.page.named_parameters.iter().any(|known| known.name.eq_ignore_ascii_case(&name)) {
+                    self.page.named_parameters.push(NamedParameter { name, sentence: text.to_owned(), line });
+                }
+            }
         }
         match self.section {
             Section::Preamble if self.page.description.is_empty() && is_prose(text) => {
@@ -546,6 +565,34 @@ const INHERITANCE_PHRASES: &[&str] = &[
 /// "This type is an open type.", "It is an Open Type.", "this is an _open type_".
 fn says_open_type(text: &str) -> bool {
     text.to_ascii_lowercase().contains("is an open type")
+}
+
+/// Names the sentence calls a parameter: a marked name (code or bold) right
+/// after "the"/"a"/"an" and right before the singular word "parameter" ("the
+/// `message` parameter"). Not "the **settings** parameter of [x]", which is
+/// another type's member, nor "the `id` parameters", which are usually path keys.
+fn parameters_named(inline: &Inline) -> Vec<String> {
+    let lower = inline.text.to_ascii_lowercase();
+    let mut out: Vec<String> = Vec::new();
+    for name in &inline.marked {
+        let is_identifier = name.starts_with(|c: char| c.is_ascii_alphabetic()) && name.chars().all(|c| c.is_ascii_alphanumeric());
+        if !is_identifier || out.contains(name) {
+            continue;
+        }
+        let phrase = format!("{} parameter", name.to_ascii_lowercase());
+        let named = lower.match_indices(&phrase).any(|(at, _)| {
+            let before = lower[..at].trim_end();
+            let after = &lower[at + phrase.len()..];
+            let article =
+                ["the", "a", "an"].iter().any(|a| before.strip_suffix(a).is_some_and(|rest| rest.is_empty() || rest.ends_with(' ')));
+            let singular = !after.starts_with(|c: char| c.is_ascii_alphanumeric());
+            article && singular && !after.trim_start().starts_with("of ")
+        });
+        if named {
+            out.push(name.clone());
+        }
+    }
+    out
 }
 
 /// Phrases of a base type's page that introduce its derived types: "the

@@ -9,6 +9,9 @@
 //!   annotation's `@odata.type`, else the word before "object" in the sentence;
 //!   a type with no page is inferred from the response example.
 //! - two pages listing one request: the page about it (`operations::Fit`).
+//! - action parameters: the tables, plus the ones a sentence names ("the
+//!   `message` parameter"); a resource body whose example sends that
+//!   resource's members is those members.
 //! - members: the tables, then what the JSON representation, the paths
 //!   (`navigation`) and closed leaf types' examples (`observed`) add.
 

@@ -95,6 +95,9 @@ impl Fit {
     }
 }
 
+/// More bases than any real hierarchy has: a longer chain is a cycle.
+const MAX_BASE_DEPTH: usize = 32;
+
 fn is_action_title(title: &str) -> bool {
     title.contains(':') || action_title_name(title).is_some()
 }
@@ -139,7 +142,11 @@ impl<'a> OperationResolver<'a> {
         let response = self.response(page, responses.first().map(|(_, e)| e), media, last_segments.len() == 1, diags);
         let first_method = lines[0].1.method.clone();
         let kind = kind_for(&title, &first_method, is_action_title);
-        let body = self.request_body(page, &title, kind, &first_method, requests.first().map(|(_, e)| e), &response, diags);
+        let example = requests.first().map(|(_, e)| e);
+        let mut body = self.request_body(page, &title, kind, &first_method, example, &response, diags);
+        if kind == OperationKind::Action && is_action_title {
+            body = self.action_body(page, &title, example, body, diags);
+        }
         let headers = headers(page);
         let function_parameters = match kind {
             OperationKind::Function => self.function_parameters(page, diags),
@@ -438,6 +445,105 @@ impl<'a> OperationResolver<'a> {
             source,
         });
         TypeRef::Named(qualified)
+    }
+
+    /// An action's body as its page states it all: the parameters its
+    /// sentences name join the documented ones, and a resource body whose
+    /// example sends that resource's members becomes those members.
+    fn action_body(
+        &self,
+        page: &Page,
+        title: &Title,
+        example: Option<&ParsedExample>,
+        documented: Option<RequestBody>,
+        diags: &mut Diagnostics,
+    ) -> Option<RequestBody> {
+        match documented {
+            Some(RequestBody::Resource { ty: TypeRef::Named(resource) }) => {
+                let parameters = self.resource_members_sent(page, title, &resource, example, diags);
+                parameters.or(Some(RequestBody::Resource { ty: TypeRef::Named(resource) }))
+            }
+            other => self.with_named_parameters(page, title, other, diags),
+        }
+    }
+
+    /// An action's body is its parameters: a page that gives it as "a JSON
+    /// representation of [x]" and whose request example sends members of x
+    /// documents those members as the parameters, typed as x types them.
+    fn resource_members_sent(
+        &self,
+        page: &Page,
+        title: &Title,
+        resource: &str,
+        example: Option<&ParsedExample>,
+        diags: &mut Diagnostics,
+    ) -> Option<RequestBody> {
+        let (Value::Object(body), line) = example?.body.as_ref()? else { return None };
+        let sent: Vec<&String> = body.keys().filter(|k| !k.starts_with('@')).collect();
+        let parameters = sent
+            .iter()
+            .map(|name| {
+                let member = self.member_of(resource, name)?;
+                Some(Property {
+                    json_name: member.json_name.clone(),
+                    ty: member.ty.clone(),
+                    description: member.description.clone(),
+                    source: Source { file: page.file.clone(), line: *line },
+                })
+            })
+            .collect::<Option<Vec<Property>>>()
+            .filter(|p| !p.is_empty())?;
+        let names = parameters.iter().map(|p| format!("`{}`", p.json_name)).collect::<Vec<_>>().join(", ");
+        let message = format!("the action's body is documented as a `{}` but its request example sends {names}, members of that type; they are read as the action's parameters", split_qualified(resource).1);
+        diags.warn(&page.file, *line, "resource-body-parameters", message);
+        Some(RequestBody::Parameters { type_name: self.parameter_struct_name(page, title), parameters })
+    }
+
+    /// Adds the parameters the page's sentences name ("the `message` parameter")
+    /// that no table lists.
+    fn with_named_parameters(&self, page: &Page, title: &Title, body: Option<RequestBody>, diags: &mut Diagnostics) -> Option<RequestBody> {
+        let (type_name, mut parameters) = match body {
+            None => (self.parameter_struct_name(page, title), Vec::new()),
+            Some(RequestBody::Parameters { type_name, parameters }) => (type_name, parameters),
+            resource @ Some(RequestBody::Resource { .. }) => return resource,
+        };
+        for named in &page.named_parameters {
+            if parameters.iter().any(|p| p.json_name.eq_ignore_ascii_case(&named.name)) {
+                continue;
+            }
+            let ty = self.named_parameter_type(title, &named.name);
+            let message =
+                format!("the sentence names the `{}` parameter, which no parameter table lists; it is added as `{ty}`", named.name);
+            diags.warn(&page.file, named.line, "parameter-in-prose", message);
+            let source = Source { file: page.file.clone(), line: named.line };
+            parameters.push(Property { json_name: named.name.clone(), ty, description: named.sentence.clone(), source });
+        }
+        (!parameters.is_empty()).then_some(RequestBody::Parameters { type_name, parameters })
+    }
+
+    /// A parameter known only by name: typed like the bound type's member of
+    /// that name (`toRecipients` on `message`), else as the type of that name
+    /// (`message`), else as any JSON.
+    fn named_parameter_type(&self, title: &Title, name: &str) -> TypeRef {
+        let bound = self.known(&title.subject);
+        if let Some(member) = bound.as_deref().and_then(|b| self.member_of(b, name)) {
+            return member.ty.clone();
+        }
+        self.known(name).map(TypeRef::Named).unwrap_or(TypeRef::Json)
+    }
+
+    /// A type's property or navigation property of that name (any case), its bases' included.
+    fn member_of(&self, type_name: &str, name: &str) -> Option<&Property> {
+        // Bases are checked for cycles only after the operations: the walk is bounded.
+        let mut current = type_name.to_owned();
+        for _ in 0..MAX_BASE_DEPTH {
+            let TypeKind::Object { properties, navigation, .. } = &self.types.get(&current)?.kind else { return None };
+            if let Some(member) = properties.iter().chain(navigation).find(|p| p.json_name.eq_ignore_ascii_case(name)) {
+                return Some(member);
+            }
+            current = super::base_of(self.types, &current)?;
+        }
+        None
     }
 
     #[allow(clippy::too_many_arguments)]
