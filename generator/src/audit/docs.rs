@@ -283,11 +283,13 @@ pub fn enum_section<'a>(text: &'a str, name: &str) -> &'a str {
     start.map_or(text, |from| &text[from..])
 }
 
-/// Whether a page documents `name`: a table row whose first cell is the name
-/// (ignoring backticks, asterisks, links and case) or a JSON key `"name":`.
+/// Whether a page documents `name` where a reader sees it: a table row whose
+/// first cell is the name (ignoring backticks, asterisks, links and case) or
+/// a JSON key `"name":`, outside HTML comments (a row the authors comment out
+/// is hidden from the rendered page).
 pub fn documents_name(text: &str, name: &str) -> bool {
     let json_key = format!("\"{}\"", name.to_ascii_lowercase());
-    text.lines().any(|line| {
+    without_comments(text).lines().any(|line| {
         let t = line.trim();
         if let Some(row) = t.strip_prefix('|') {
             let cell = row.split('|').next().unwrap_or("");
@@ -300,6 +302,52 @@ pub fn documents_name(text: &str, name: &str) -> bool {
         let lower = t.to_ascii_lowercase();
         lower.find(&json_key).is_some_and(|i| lower[i + json_key.len()..].trim_start().starts_with(':'))
     })
+}
+
+/// The page after its front matter (`---` ... `---`), the part a reader sees.
+pub fn body(text: &str) -> &str {
+    let Some(rest) = text.trim_start().strip_prefix("---") else { return text };
+    rest.find("\n---").map_or(text, |end| rest[end + 4..].trim_start_matches('-'))
+}
+
+/// The text with every `<!-- ... -->` comment removed (an unclosed one runs to the end).
+pub fn without_comments(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("<!--") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("<!--") {
+        out.push_str(&rest[..open]);
+        rest = rest[open + 4..].find("-->").map_or("", |close| &rest[open + 4 + close + 3..]);
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The text without its fenced code blocks that hold an HTTP response
+/// (`HTTP/1.1 200 OK` first): what a page says about requests.
+pub fn without_responses(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
+        let fence = line.trim_start();
+        if !(fence.starts_with("```") || fence.starts_with("~~~")) {
+            out.push_str(line);
+            continue;
+        }
+        let marker = &fence[..3];
+        let mut block = vec![line];
+        while let Some(inner) = lines.next_if(|l| !l.trim_start().starts_with(marker)) {
+            block.push(inner);
+        }
+        block.extend(lines.next());
+        let first = block.iter().skip(1).map(|l| l.trim()).find(|l| !l.is_empty()).unwrap_or("");
+        if !first.starts_with("HTTP/") {
+            out.extend(block);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -436,6 +484,11 @@ mod tests {
         assert!(documents_name(page, "parts"));
         assert!(documents_name(page, "hue"));
         assert!(!documents_name(page, "display"));
+        assert!(!documents_name("<!--|siteId|String||\n|siteCollectionId|String||-->\n| id | String |", "siteId"));
+        assert!(documents_name("<!-- { \"blockType\": \"request\" } -->\n| siteId | String |", "siteId"));
+        let example = "```http\nPOST /x\n\n{\"a\": 1}\n```\n\n```http\nHTTP/1.1 200 OK\n\n{\"b\": 2}\n```\n";
+        assert!(documents_name(&without_responses(example), "a"));
+        assert!(!documents_name(&without_responses(example), "b"));
         assert!(contains_word("a [dateTimeTimeZone](x.md) b", "datetimetimezone"));
         assert!(!contains_word("identitySet", "identity"));
         assert!(mentions_collection("part collection"));
@@ -446,6 +499,8 @@ mod tests {
         assert_eq!(type_cell("|importance|String| The importance: `low`.|"), "String");
         assert_eq!(type_cell("\"a\": \"String\""), "\"a\": \"String\"");
         assert_eq!(line_of(page, 3), "| **displayName** | String |");
+        assert_eq!(body("---\ntitle: x\nms.prod: identity\n---\n# x\n"), "\n# x\n");
+        assert_eq!(body("# no front matter"), "# no front matter");
         assert_eq!(response_section(PAGE).trim(), "## Response\n\nReturns a [widget](../resources/widget.md) object.");
     }
 }

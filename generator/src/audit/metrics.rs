@@ -409,8 +409,9 @@ pub const PROPERTY_NAMES: &str = "(type, property name) pairs, over types that a
 object types. Both sides are flattened: a type's pairs include those inherited through CSDL BaseType / model `base` (the pages often \
 repeat inherited rows, so flattening both sides counts the same facts once); properties and navigation properties both count. recall = \
 CSDL pairs found in the model / CSDL pairs; precision = model pairs found in the CSDL / model pairs. Verdict: a missing pair is a \
-generator miss when a page of the type or of one of its bases (the model's page or any page documenting it) has a table row whose first \
-cell is the name or a JSON key with it, otherwise a doc defect; an extra pair is a doc defect unless its name is not a plain identifier.";
+generator miss when a page of the type or of one of its bases (the model's page or any page documenting it; a CSDL base the model \
+lacks only when a page of the type names it) has a table row whose first cell is the name or a JSON key with it, outside HTML comments (which the rendered page hides), otherwise a doc defect; an extra pair \
+is a doc defect unless its name is not a plain identifier.";
 
 pub const PROPERTY_TYPES: &str = "For every (type, property) pair matched by `property names`, the model's type (TypeRef display) equals the \
 CSDL type mapped to the same spelling (aliases expanded, `Collection(...)` kept, the CSDL `Json` complex type -> `Json`), \
@@ -430,11 +431,20 @@ pub fn properties(model: &ApiModel, csdl: &Csdl, tree: &DocsTree, pages: &PageIn
         let theirs = csdl.flattened(&ct.qualified);
         let ours_by_name: BTreeMap<String, (&Property, &TypeDef)> = ours.iter().map(|(p, d)| (lower(&p.json_name), (*p, *d))).collect();
         let theirs_by_name: BTreeMap<String, &CsdlProperty> = theirs.iter().map(|(p, _)| (lower(&p.name), *p)).collect();
-        // Pages where a missing name would be documented: the model's pages of the type and its bases, and every page documenting them.
-        let mut look_in: Vec<String> = types.ancestry(&q).iter().map(|t| t.source.file.clone()).collect();
+        // Pages where a missing name would be documented: the model's pages of the type and its bases, and every page documenting
+        // them; a CSDL base the model lacks only when a page of the type names it (a base the docs never state is a doc defect).
+        let model_ancestry = types.ancestry(&q);
+        let mut look_in: Vec<String> = model_ancestry.iter().map(|t| t.source.file.clone()).collect();
+        let own_pages: Vec<&str> =
+            pages.object_pages(&q).iter().chain([&def.source.file]).filter_map(|f| tree.text(f)).map(docs::body).collect();
         for t in csdl.ancestry(&ct.qualified) {
-            look_in.extend(pages.object_pages(&t.qualified).iter().cloned());
-            look_in.extend(types.get(&t.qualified).map(|d| d.source.file.clone()));
+            let stated = t.qualified == ct.qualified
+                || model_ancestry.iter().any(|m| m.qualified_name() == t.qualified)
+                || own_pages.iter().any(|text| docs::contains_word(text, bare_item_name(&t.qualified)));
+            if stated {
+                look_in.extend(pages.object_pages(&t.qualified).iter().cloned());
+                look_in.extend(types.get(&t.qualified).map(|d| d.source.file.clone()));
+            }
         }
         look_in.dedup();
         for (name, cp) in &theirs_by_name {
@@ -835,7 +845,8 @@ operations as `match_operation` describes (POST -> actions, GET -> functions, by
 type); a CSDL operation counts as documented when at least one model operation matches it, and its model parameters are the union over \
 those operations. Pairs are (CSDL operation, parameter name). recall = CSDL pairs of documented operations found in the model / those \
 CSDL pairs; precision = model pairs found in the CSDL / model pairs. Verdict: a missing parameter is a generator miss when the page has a \
-table row whose first cell is the name, a JSON key with it, or `name=` in a request line, otherwise a doc defect; an extra one is a doc \
+table row whose first cell is the name, a JSON key with it outside response examples, or `name=` in a request line (none of them \
+inside an HTML comment, which the rendered page hides), otherwise a doc defect; an extra one is a doc \
 defect unless it is not a plain identifier.";
 
 pub const PARAMETER_TYPES: &str = "For every (action, parameter) pair matched by `parameters` whose model parameter has a type (action \
@@ -902,6 +913,7 @@ pub fn operations(model: &ApiModel, csdl: &Csdl, tree: &DocsTree) -> OperationOu
         }
         let theirs: BTreeMap<String, &(String, String)> = co.parameters.iter().map(|p| (lower(&p.0), p)).collect();
         let page = tree.text(&rep.source.file).unwrap_or("");
+        let request_side = docs::without_responses(page);
         for (key, (name, ty)) in &theirs {
             csdl_pairs += 1;
             match ours.get(key) {
@@ -926,7 +938,8 @@ pub fn operations(model: &ApiModel, csdl: &Csdl, tree: &DocsTree) -> OperationOu
                 }
                 None => {
                     let in_path = ops.iter().any(|o| lower(&o.documented_path).contains(&format!("{key}=")));
-                    let verdict = if in_path || docs::documents_name(page, name) { Verdict::GeneratorMiss } else { Verdict::DocDefect };
+                    let verdict =
+                        if in_path || docs::documents_name(&request_side, name) { Verdict::GeneratorMiss } else { Verdict::DocDefect };
                     params.add(&subject, "in the CSDL, not in the model", verdict, name.clone(), &rep.source.to_string());
                 }
             }
@@ -1216,6 +1229,29 @@ mod tests {
         let types = find(&all, "property_types");
         assert_eq!(types.figure.agreement, Some(Ratio::new(4, 5)));
         assert_eq!(lines(types), ["[doc defect] CSDL Edm.Int32 / model Edm.Int64 documented as: widget.size"]);
+    }
+
+    #[test]
+    fn a_missing_inherited_name_is_a_generator_miss_only_when_the_page_states_the_base() {
+        let csdl = csdl::parse(CSDL).unwrap();
+        let part = object("part", None, vec![prop("weight", "Edm.Double", "resources/part.md", 9)], vec![], "resources/part.md");
+        let thing = object("thing", None, vec![prop("id", "Edm.String", "resources/thing.md", 10)], vec![], "resources/thing.md");
+        let model = ApiModel { base_url: None, operations: Vec::new(), types: vec![part, thing] };
+        let verdict = |part_page: &str| {
+            let tree = DocsTree::from_pages([("resources/part.md", part_page), ("resources/thing.md", THING_PAGE)]);
+            let all = crate::audit::compare(&model, &csdl, &tree);
+            lines(find(&all, "property_names"))
+        };
+        let table = "| Property | Type |\n|:--|:--|\n| weight | Double |\n";
+        assert_eq!(
+            verdict(&format!("---\ntitle: part\nms.prod: thing\n---\n# part\n\nA part.\n\n{table}")),
+            ["[doc defect] example.api.part in the CSDL, not in the model: id"],
+            "the page never names `thing` (its front matter does not count)"
+        );
+        assert_eq!(
+            verdict(&format!("---\ntitle: part\n---\n# part\n\nA kind of [thing](thing.md).\n\n{table}")),
+            ["[generator miss] example.api.part in the CSDL, not in the model: id"]
+        );
     }
 
     #[test]
