@@ -1,27 +1,27 @@
 //! Model types -> Rust structs and enums (the generated `types` module).
 
 use super::names::{ident, snake_name, variant_name, Scope};
-use super::Context;
+use super::{Context, ItemFormatter};
 use crate::diagnostics::Diagnostics;
 use crate::model::{EnumMember, Property, TypeDef, TypeKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn types_module(cx: &Context<'_>, diags: &mut Diagnostics) -> TokenStream {
-    let mut items = Vec::new();
+/// `types.rs`, formatted: its types are independent items, formatted one at a time.
+pub fn types_module(cx: &Context<'_>, diags: &mut Diagnostics) -> Result<String, String> {
+    let mut file = ItemFormatter::new(quote! {
+        //! Request and response types, one per documented type.
+    })?;
     for def in &cx.model.types {
-        items.push(match &def.kind {
+        file.push(match &def.kind {
             TypeKind::Object { .. } => object(cx, def, diags),
             TypeKind::Enum { members } => enumeration(cx, def, members, diags),
-        });
+        })?;
     }
     for (name, (parameters, source_doc)) in &cx.parameter_structs {
-        items.push(parameter_struct(cx, name, parameters, source_doc, diags));
+        file.push(parameter_struct(cx, name, parameters, source_doc, diags))?;
     }
-    quote! {
-        //! Request and response types, one per documented type.
-        #(#items)*
-    }
+    Ok(file.finish())
 }
 
 fn object(cx: &Context<'_>, def: &TypeDef, diags: &mut Diagnostics) -> TokenStream {
