@@ -111,6 +111,10 @@ pub struct Operation {
     /// Parameters of a function (`GET .../f(a='{a}')`), passed in the path or query.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub function_parameters: Vec<Property>,
+    /// Function parameters the path does not spell and the page marks optional
+    /// ("Optional." in their row): a call may leave them out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub optional_arguments: Vec<String>,
     pub responses: Vec<ResponseSpec>,
     pub description: String,
     /// Product area (Cargo feature of the generated crate), from the page's `ms.prod`.
@@ -125,6 +129,11 @@ impl Operation {
     pub fn unspelled_function_parameters(&self) -> impl Iterator<Item = &Property> {
         let spelled = call_arguments(&self.path).map(|(_, names)| names).unwrap_or_default();
         self.function_parameters.iter().filter(move |p| !spelled.iter().any(|name| name.eq_ignore_ascii_case(&p.json_name)))
+    }
+
+    /// Whether a call may leave out this function parameter.
+    pub fn is_optional_argument(&self, json_name: &str) -> bool {
+        self.optional_arguments.iter().any(|name| name == json_name)
     }
 
     /// The success response body: the first 2xx response's, or the content a

@@ -553,3 +553,25 @@ fn parameters_named_in_sentences_and_resource_bodies_of_actions() {
     let count = |code: &str| diags.iter().filter(|d| d.contains(&format!("warning[{code}]"))).count();
     assert_eq!((count("parameter-in-prose"), count("resource-body-parameters")), (3, 1), "{diags:#?}");
 }
+
+#[test]
+fn a_request_annotated_as_a_call_is_a_function_and_optional_arguments_are_marked() {
+    let recent = api(
+        "List recent widgets",
+        "## HTTP request\n<!-- { \"blockType\": \"request\", \"name\": \"recent\", \"target\": \"action\" } -->\n```http\nGET /me/widgets/recent\n```\n\n## Function parameters\n| Parameter | Type | Description |\n|--|--|--|\n| token | String | Optional. Where to start. |\n| top | Int32 | How many. |\n\n## Response\nIf successful, this method returns a `200 OK` response code and a collection of [widget](../resources/widget.md) objects.\n",
+    );
+    let listed = api(
+        "List widgets",
+        "## HTTP request\n<!-- { \"blockType\": \"request\", \"name\": \"list\" } -->\n```http\nGET /me/widgets\n```\n\n## Response\nIf successful, this method returns a `200 OK` response code and a collection of [widget](../resources/widget.md) objects.\n",
+    );
+    let (model, _) = with_resources(vec![("api/widget-recent.md", recent), ("api/widget-list.md", listed)]);
+    let recent = operation(&model, "GET", "/me/widgets/recent");
+    assert_eq!(
+        (recent.kind, recent.id.as_str()),
+        (OperationKind::Function, "me_widgets_recent"),
+        "the annotation's target says it is a call"
+    );
+    assert_eq!(recent.optional_arguments, ["token"], "`Optional.` in its row; `top` is not");
+    assert!(recent.is_optional_argument("token") && !recent.is_optional_argument("top"));
+    assert_eq!(operation(&model, "GET", "/me/widgets").kind, OperationKind::List);
+}

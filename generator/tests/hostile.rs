@@ -339,6 +339,17 @@ fn function_arguments_and_download_limits_never_collide_with_other_arguments() {
     assert!(!operations.contains("shape:"), "an object parameter has no call literal");
 }
 
+#[test]
+fn optional_function_arguments_are_left_out_of_the_call_when_not_given() {
+    let operations: String = file("src/operations.rs").chars().filter(|c| !c.is_whitespace()).collect();
+    for expected in [
+        "pubfntypes_window(type_id:&str,rows:Option<i32>,label:Option<&str>,kind:Option<&crate::types::KeywordKind>,since:Option<&str>,anchor:&str,)",
+        "format!(\"/types/{}/window{}\",encode_path_segment(type_id),odata::call_arguments(&[(\"rows\",rows.map(|rows|rows.to_string())),(\"label\",label.map(|label|odata::string_argument(label))),(\"kind\",kind.map(|kind|odata::enum_argument(kind))),(\"since\",since.map(|since|encode_path_segment(since))),(\"anchor\",Some(odata::string_argument(anchor)))]))",
+    ] {
+        assert!(operations.contains(expected), "{expected}\n{}", &operations[operations.find("fntypes_window").unwrap_or(0)..][..1200.min(operations.len())]);
+    }
+}
+
 /// One crate from all the hostile pages compiles without a warning (shared
 /// target dir with `compile.rs`, so dependencies are built once).
 #[test]

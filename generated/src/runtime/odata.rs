@@ -42,6 +42,18 @@ pub fn enum_argument(value: &impl Serialize) -> String {
     }
 }
 
+/// A function call's argument list, `(a=1,b='x')`, from its arguments in
+/// order as call literals; those left out (`None`) are skipped, and when all
+/// are, the list is empty: the function's path without parentheses.
+pub fn call_arguments(arguments: &[(&str, Option<String>)]) -> String {
+    let given: Vec<String> = arguments.iter().filter_map(|(name, value)| value.as_ref().map(|v| format!("{name}={v}"))).collect();
+    if given.is_empty() {
+        String::new()
+    } else {
+        format!("({})", given.join(","))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,6 +68,8 @@ mod tests {
             VeryHigh,
         }
         assert_eq!(enum_argument(&Level::VeryHigh), "'veryHigh'");
+        assert_eq!(call_arguments(&[("token", None), ("top", Some("5".into())), ("q", Some(string_argument("a b")))]), "(top=5,q='a%20b')");
+        assert_eq!(call_arguments(&[("token", None)]), "");
     }
 
     #[test]

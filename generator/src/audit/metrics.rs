@@ -1109,6 +1109,7 @@ mod tests {
             headers: Vec::new(),
             request_body: body,
             function_parameters: Vec::new(),
+            optional_arguments: Vec::new(),
             responses: vec![ResponseSpec { status: 200, body: returns.map(|r| r.parse::<TypeRef>().unwrap()) }],
             description: String::new(),
             area: "other".into(),

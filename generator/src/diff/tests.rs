@@ -30,6 +30,7 @@ fn op(method: &str, documented_path: &str, id: &str) -> Operation {
         headers: Vec::new(),
         request_body: None,
         function_parameters: Vec::new(),
+        optional_arguments: Vec::new(),
         responses: vec![ResponseSpec { status: 200, body: Some(ty("microsoft.graph.widget")) }],
         description: String::new(),
         area: "other".into(),

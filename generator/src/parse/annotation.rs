@@ -11,6 +11,8 @@ pub struct Annotation {
     pub odata_type: Option<String>,
     pub is_collection: bool,
     pub truncated: bool,
+    /// `"target": "action"` on a request: it calls an action or function.
+    pub targets_call: bool,
     pub raw: Map<String, Value>,
 }
 
@@ -43,6 +45,7 @@ fn from_map(raw: Map<String, Value>) -> Annotation {
         odata_type: text("@odata.type").or_else(|| text("@type")),
         is_collection: flag("isCollection"),
         truncated: flag("truncated"),
+        targets_call: text("target").is_some_and(|t| t.eq_ignore_ascii_case("action")),
         raw,
     }
 }
@@ -59,6 +62,9 @@ mod tests {
         assert!(a.is_collection && a.truncated);
         let short = parse(r#"<!-- { "blockType": "response", "@type": "microsoft.graph.site" } -->"#).unwrap().unwrap();
         assert_eq!(short.odata_type.as_deref(), Some("microsoft.graph.site"));
+        assert!(!short.targets_call);
+        let call = parse(r#"<!-- { "blockType": "request", "name": "recent", "target": "action" } -->"#).unwrap().unwrap();
+        assert!(call.targets_call);
     }
 
     #[test]

@@ -40,6 +40,9 @@ pub struct Page {
     /// sentence ("the `message` parameter"), first mention first.
     pub named_parameters: Vec<NamedParameter>,
     pub response: Option<ResponseSentence>,
+    /// A request's annotation says `"target": "action"`: the page's requests
+    /// call an action or function, whatever its title says ("List recent files").
+    pub requests_call: bool,
     pub examples: Vec<Example>,
     pub base_type: Option<TypeCell>,
     /// Types the page names as derived from its own ("the derived types are [x], [y]").
@@ -225,6 +228,7 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         function_parameters: Vec::new(),
         named_parameters: Vec::new(),
         response: None,
+        requests_call: false,
         examples: Vec::new(),
         base_type: None,
         derived_types: Vec::new(),
@@ -466,6 +470,7 @@ impl SectionWalker<'_> {
 
     fn code(&mut self, lang: &str, text: &str, line: u32, body_line: u32) {
         let pending = self.pending.take().map(|(a, _)| a);
+        self.page.requests_call |= pending.as_ref().is_some_and(|a| a.targets_call && a.block_type.as_deref() == Some("request"));
         if self.section == Section::Http {
             self.http_block(text, line, body_line);
             return;

@@ -102,8 +102,8 @@ fn is_action_title(title: &str) -> bool {
     title.contains(':') || action_title_name(title).is_some()
 }
 
-fn kind_for(title: &Title, method: &str, is_action_title: bool) -> OperationKind {
-    if is_action_title {
+fn kind_for(title: &Title, method: &str, calls: bool) -> OperationKind {
+    if calls {
         return if method == "GET" { OperationKind::Function } else { OperationKind::Action };
     }
     // A POST whose title is not "Create x"/"Add x" ("Archive team", "Send mail")
@@ -125,7 +125,7 @@ impl<'a> OperationResolver<'a> {
 
     pub fn add_page(&mut self, page: &Page, diags: &mut Diagnostics) {
         let title = parse_title(&page.title);
-        let is_action_title = is_action_title(&page.title);
+        let calls = is_action_title(&page.title) || page.requests_call;
         let requests: Vec<(usize, ParsedExample)> = examples(page, ExampleRole::Request, diags);
         let responses: Vec<(usize, ParsedExample)> = examples(page, ExampleRole::Response, diags);
         for (_, example) in &requests {
@@ -141,10 +141,10 @@ impl<'a> OperationResolver<'a> {
         let last_segments: BTreeSet<String> = lines.iter().map(|(_, r)| last_segment_shape(&r.path)).collect();
         let response = self.response(page, responses.first().map(|(_, e)| e), media, last_segments.len() == 1, diags);
         let first_method = lines[0].1.method.clone();
-        let kind = kind_for(&title, &first_method, is_action_title);
+        let kind = kind_for(&title, &first_method, calls);
         let example = requests.first().map(|(_, e)| e);
         let mut body = self.request_body(page, &title, kind, &first_method, example, &response, diags);
-        if kind == OperationKind::Action && is_action_title {
+        if kind == OperationKind::Action && calls {
             body = self.action_body(page, &title, example, body, diags);
         }
         let headers = headers(page);
@@ -167,10 +167,10 @@ impl<'a> OperationResolver<'a> {
                     format!("path `{}` repeats the placeholder {repeated}; the parameters are named {}", request.path, names.join(", ")),
                 );
             }
-            let operation = Operation {
+            let mut operation = Operation {
                 id: String::new(),
                 title: page.title.clone(),
-                kind: kind_for(&title, &request.method, is_action_title),
+                kind: kind_for(&title, &request.method, calls),
                 method: request.method.clone(),
                 path: named.path,
                 documented_path: request.path.clone(),
@@ -179,11 +179,14 @@ impl<'a> OperationResolver<'a> {
                 headers: headers.clone(),
                 request_body: if matches!(request.method.as_str(), "GET" | "DELETE" | "HEAD") { None } else { body.clone() },
                 function_parameters: parameters_in_call(&function_parameters, &request.path),
+                optional_arguments: Vec::new(),
                 responses: vec![response.clone()],
                 description: page.description.clone(),
                 area: page.area.clone(),
                 source: Source { file: page.file.clone(), line },
             };
+            let optional = operation.unspelled_function_parameters().filter(|p| says_optional(&p.description));
+            operation.optional_arguments = optional.map(|p| p.json_name.clone()).collect();
             self.operations.push((operation, fit));
         }
     }
@@ -820,6 +823,15 @@ fn redirects_to_content(page: &Page, status: u16) -> bool {
     (300..400).contains(&status) && page.response.as_ref().is_some_and(|s| s.redirects_to_content && s.ty.is_none())
 }
 
+/// A parameter row that says "Optional." as a sentence of its own
+/// ("Optional. If unspecified, ...", "The desired height. Optional.").
+fn says_optional(description: &str) -> bool {
+    description.split_terminator(['.', ';']).any(|sentence| {
+        let sentence = sentence.trim().to_ascii_lowercase();
+        sentence == "optional" || sentence.starts_with("(optional)")
+    })
+}
+
 /// A function page's parameter table covers all its overloads; a path that
 /// spells its arguments (`image(width={w},height={h})`) takes only those.
 fn parameters_in_call(parameters: &[Property], path: &str) -> Vec<Property> {
@@ -903,6 +915,15 @@ mod tests {
             (None, "getEffectivePermissions", true)
         );
         assert!(!is_action_title("Create deviceCategory function"));
+    }
+
+    #[test]
+    fn parameters_the_row_calls_optional() {
+        assert!(says_optional("Optional. If unspecified, enumerates the current state."));
+        assert!(says_optional("The desired height of the resulting image. Optional."));
+        assert!(says_optional("(Optional) The width"));
+        assert!(!says_optional("Required. The optional part is ignored."));
+        assert!(!says_optional("Optionally filters the result."));
     }
 
     #[test]

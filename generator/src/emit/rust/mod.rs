@@ -48,6 +48,8 @@ struct CallArgument {
     rust: String,
     ty: TypeRef,
     literal: Literal,
+    /// The page marks it optional: an `Option` the call leaves out when `None`.
+    optional: bool,
 }
 
 /// How an argument is written in an OData function call.
@@ -156,7 +158,8 @@ impl<'m> Context<'m> {
                         let literal = self.call_literal(&p.ty)?;
                         let rust = params.claim(&names::snake_name(&p.json_name));
                         self.report_rename(diags, &p.source, "function parameter", &p.json_name, &rust);
-                        Some(CallArgument { json_name: p.json_name.clone(), rust, ty: p.ty.clone(), literal })
+                        let optional = op.is_optional_argument(&p.json_name);
+                        Some(CallArgument { json_name: p.json_name.clone(), rust, ty: p.ty.clone(), literal, optional })
                     })
                     .collect();
                 OperationNames { function, path_params, call_args }

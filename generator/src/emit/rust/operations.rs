@@ -65,6 +65,11 @@ fn signature(cx: &Context<'_>, op: &Operation, names: &OperationNames) -> Signat
             }
             Literal::Text | Literal::Unquoted => quote! { &str },
         };
+        let ty = if argument.optional {
+            quote! { Option<#ty> }
+        } else {
+            ty
+        };
         params.push(quote! { #name: #ty });
         args.push(quote! { #name });
     }
@@ -203,7 +208,25 @@ fn path_expression(op: &Operation, names: &OperationNames) -> TokenStream {
         }
     }
     template.push_str(&escape(rest));
-    if !names.call_args.is_empty() {
+    if names.call_args.iter().any(|a| a.optional) {
+        // Which arguments are given is known only at run time.
+        template = format!("{}{{}}", template.trim_end_matches("()"));
+        let arguments = names.call_args.iter().map(|a| {
+            let (json_name, name, literal) = (&a.json_name, ident(&a.rust), call_argument(a));
+            let text = if matches!(a.literal, Literal::Plain) {
+                quote! { #literal.to_string() }
+            } else {
+                literal
+            };
+            let value = if a.optional {
+                quote! { #name.map(|#name| #text) }
+            } else {
+                quote! { Some(#text) }
+            };
+            quote! { (#json_name, #value) }
+        });
+        args.push(quote! { odata::call_arguments(&[#(#arguments),*]) });
+    } else if !names.call_args.is_empty() {
         let call: Vec<String> = names.call_args.iter().map(|a| format!("{}={{}}", escape(&a.json_name))).collect();
         template = format!("{}({})", template.trim_end_matches("()"), call.join(","));
         args.extend(names.call_args.iter().map(call_argument));
