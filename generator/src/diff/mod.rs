@@ -44,7 +44,8 @@
 //! | enum member added | no | unknown values are kept by `Unknown(String)` |
 //! | action parameter added | no | parameters are `Option` fields of a `Default` struct |
 //! | action parameter removed or retyped | yes | field gone or retyped |
-//! | function parameter added, removed or retyped | no | passed as `&str` path arguments; one more in the path is another operation |
+//! | function parameter the path spells: added, removed or retyped | no | passed as `&str` path arguments; one more in the path is another operation |
+//! | function parameter the path does not spell: added, removed, retyped, made optional or required | yes | a typed argument of the generated function (an `Option` when optional) |
 //! | query option added or removed | no | query options are generic `Request` methods |
 //! | header added or made required | yes only if required | the call compiles but the service refuses it without the header |
 //! | header removed or made optional | no | headers are set with the generic `Request::header` |

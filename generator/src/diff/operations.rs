@@ -165,16 +165,36 @@ fn diff_operation(a: &Operation, b: &Operation, resources: &ResourceIndex, out: 
         }
     }
 
-    // Function parameters: the generated function takes them as `&str` path
-    // arguments, and one more in the path makes another operation, so a row
-    // added, removed or retyped changes no signature.
+    // Function parameters: those the path spells are `&str` path arguments
+    // whatever their row says (one more in the path makes another operation);
+    // those it does not are typed arguments of the generated function, so
+    // adding, removing, retyping one or making it optional changes its signature.
+    let arguments = |op: &Operation| op.unspelled_function_parameters().map(|p| p.json_name.to_ascii_lowercase()).collect::<BTreeSet<_>>();
+    let (before_args, after_args) = (arguments(a), arguments(b));
+    let is_argument = |param: &str| {
+        let param = param.to_ascii_lowercase();
+        before_args.contains(&param) || after_args.contains(&param)
+    };
     for (param, delta, p, q) in parameter_changes(&a.function_parameters, &b.function_parameters) {
         let detail = match (p, q) {
             (Some(p), None) => format!("function parameter {} no longer documented", code(&p.ty.to_string())),
             (Some(p), Some(q)) => format!("function parameter type {} -> {}", code(&p.ty.to_string()), code(&q.ty.to_string())),
             (_, q) => format!("newly documented function parameter {}", code(&q.map(|q| q.ty.to_string()).unwrap_or_default())),
         };
-        out.push(located(change(Element::Parameter, format!("{name}/{param}"), delta, false, detail), p, q));
+        out.push(located(change(Element::Parameter, format!("{name}/{param}"), delta, is_argument(param), detail), p, q));
+    }
+    // Same type, but now optional or now required.
+    for p in &a.function_parameters {
+        let Some(q) = b.function_parameters.iter().find(|q| q.json_name == p.json_name && q.ty == p.ty) else { continue };
+        let now_optional = b.is_optional_argument(&q.json_name);
+        if a.is_optional_argument(&p.json_name) != now_optional && is_argument(&p.json_name) {
+            let detail = if now_optional { "function parameter now optional" } else { "function parameter now required" };
+            out.push(located(
+                change(Element::Parameter, format!("{name}/{}", p.json_name), Delta::Changed, true, detail.into()),
+                Some(p),
+                Some(q),
+            ));
+        }
     }
 
     // OData query options.

@@ -482,20 +482,25 @@ fn a_removed_operation_names_what_its_page_documents_now() {
 }
 
 #[test]
-fn function_parameters_are_reported_but_never_break() {
+fn function_parameters_break_only_where_they_are_arguments_of_the_generated_function() {
+    // `period` is spelled in the path (a `&str` path argument whatever its row
+    // says); `date` and `top` are not: they are typed arguments.
     let mut old_op = op("GET", "/reports/getUsage(period='{period}')", "get_usage");
-    old_op.function_parameters = vec![prop("period", "Edm.String", 40)];
+    old_op.function_parameters = vec![prop("period", "Edm.String", 40), prop("top", "Edm.Int32", 42)];
     let mut new_op = old_op.clone();
-    new_op.function_parameters = vec![prop("period", "Edm.Int32", 40), prop("date", "Edm.Date", 41)];
+    new_op.function_parameters = vec![prop("period", "Edm.Int32", 40), prop("date", "Edm.Date", 41), prop("top", "Edm.Int32", 42)];
+    new_op.optional_arguments = vec!["top".into()];
     let changes = diff(&model(vec![old_op], vec![]), &model(vec![new_op], vec![]));
     assert_eq!(
         brief(&changes),
         vec![
-            ("parameter", "added", "GET /reports/getUsage(period='{period}')/date", false),
+            ("parameter", "added", "GET /reports/getUsage(period='{period}')/date", true),
             ("parameter", "changed", "GET /reports/getUsage(period='{period}')/period", false),
+            ("parameter", "changed", "GET /reports/getUsage(period='{period}')/top", true),
         ]
     );
     assert_eq!(changes[1].detail, "function parameter type `Edm.String` -> `Edm.Int32`");
+    assert_eq!(changes[2].detail, "function parameter now optional");
 }
 
 #[test]
