@@ -575,3 +575,16 @@ fn a_request_annotated_as_a_call_is_a_function_and_optional_arguments_are_marked
     assert!(recent.is_optional_argument("token") && !recent.is_optional_argument("top"));
     assert_eq!(operation(&model, "GET", "/me/widgets").kind, OperationKind::List);
 }
+
+#[test]
+fn a_bare_path_beside_spelled_overloads_takes_no_arguments() {
+    let image = api(
+        "widget: image",
+        "## HTTP request\n```http\nGET /me/widgets/{id}/image\nGET /me/widgets/{id}/image(width=640)\nGET /me/widgets/{id}/image(width=640,mode='fit')\n```\n\n## Path parameters\n| Parameter | Type | Description |\n|--|--|--|\n| width | Int32 | Optional. Width. |\n| mode | String | How to fit. |\n\n## Response\nIf successful, this method returns a `200 OK` response code and a String in the response body.\n",
+    );
+    let (model, _) = with_resources(vec![("api/widget-image.md", image)]);
+    let arguments = |path: &str| operation(&model, "GET", path).function_parameters.iter().map(|p| p.json_name.clone()).collect::<Vec<_>>();
+    assert!(arguments("/me/widgets/{widget_id}/image").is_empty(), "the overload without arguments");
+    assert_eq!(arguments("/me/widgets/{widget_id}/image(width=640)"), ["width"]);
+    assert_eq!(arguments("/me/widgets/{widget_id}/image(width=640,mode='fit')"), ["width", "mode"]);
+}

@@ -410,7 +410,8 @@ object types. Both sides are flattened: a type's pairs include those inherited t
 repeat inherited rows, so flattening both sides counts the same facts once); properties and navigation properties both count. recall = \
 CSDL pairs found in the model / CSDL pairs; precision = model pairs found in the CSDL / model pairs. Verdict: a missing pair is a \
 generator miss when a page of the type or of one of its bases (the model's page or any page documenting it; a CSDL base the model \
-lacks only when a page of the type names it) has a table row whose first cell is the name or a JSON key with it, outside HTML comments (which the rendered page hides), otherwise a doc defect; an extra pair \
+lacks only when a page of the type names it, in its text or its annotations, which the generator reads) has a table row whose first \
+cell is the name or a JSON key with it, outside HTML comments (which the rendered page hides), otherwise a doc defect; an extra pair \
 is a doc defect unless its name is not a plain identifier.";
 
 pub const PROPERTY_TYPES: &str = "For every (type, property) pair matched by `property names`, the model's type (TypeRef display) equals the \

@@ -183,6 +183,15 @@ fn diff_operation(a: &Operation, b: &Operation, resources: &ResourceIndex, out: 
         };
         out.push(located(change(Element::Parameter, format!("{name}/{param}"), delta, is_argument(param), detail), p, q));
     }
+    // Same arguments in another order: calls still compile, with the values swapped.
+    let order = |op: &Operation, other: &BTreeSet<String>| {
+        op.unspelled_function_parameters().map(|p| p.json_name.to_ascii_lowercase()).filter(|n| other.contains(n)).collect::<Vec<_>>()
+    };
+    let (old_order, new_order) = (order(a, &after_args), order(b, &before_args));
+    if old_order != new_order {
+        let detail = format!("function arguments reordered: {} -> {}", old_order.join(", "), new_order.join(", "));
+        out.push(change(Element::Operation, name.clone(), Delta::Changed, true, detail));
+    }
     // Same type, but now optional or now required.
     for p in &a.function_parameters {
         let Some(q) = b.function_parameters.iter().find(|q| q.json_name == p.json_name && q.ty == p.ty) else { continue };

@@ -504,6 +504,17 @@ fn function_parameters_break_only_where_they_are_arguments_of_the_generated_func
 }
 
 #[test]
+fn reordered_function_arguments_break_callers() {
+    let mut old_op = op("GET", "/charts/{id}/image", "image");
+    old_op.function_parameters = vec![prop("height", "Edm.Int32", 40), prop("width", "Edm.Int32", 41)];
+    let mut new_op = old_op.clone();
+    new_op.function_parameters.reverse();
+    let changes = diff(&model(vec![old_op], vec![]), &model(vec![new_op], vec![]));
+    assert_eq!(brief(&changes), vec![("operation", "changed", "GET /charts/{id}/image", true)]);
+    assert_eq!(changes[0].detail, "function arguments reordered: height, width -> width, height");
+}
+
+#[test]
 fn operations_are_grouped_under_the_type_of_their_resource_page() {
     let mut chart = object("workbookChart", None, vec![]);
     chart.source = src("resources/chart.md", 1);

@@ -154,7 +154,15 @@ impl<'a> OperationResolver<'a> {
             _ => Vec::new(),
         };
         let request_count = lines.len();
-        for (line, request) in lines {
+        // `.../image` beside `.../image(width=640)`: the page lists the overloads
+        // of one function, and the bare path is the one without arguments.
+        let overloaded: BTreeSet<&str> = lines
+            .iter()
+            .filter(|(_, r)| call_arguments(&r.path).is_some_and(|(_, names)| !names.is_empty()))
+            .map(|(_, r)| path_without_call(&r.path))
+            .collect();
+        for (line, request) in &lines {
+            let line = *line;
             let fit = Fit::of(&page.title, &title, &request.method, &request.path, request_count);
             let named = name_placeholders(&request.path);
             if !named.repeated.is_empty() {
@@ -178,7 +186,11 @@ impl<'a> OperationResolver<'a> {
                 query_options: page.query_options.clone(),
                 headers: headers.clone(),
                 request_body: if matches!(request.method.as_str(), "GET" | "DELETE" | "HEAD") { None } else { body.clone() },
-                function_parameters: parameters_in_call(&function_parameters, &request.path),
+                function_parameters: if overloaded.contains(request.path.as_str()) {
+                    Vec::new()
+                } else {
+                    parameters_in_call(&function_parameters, &request.path)
+                },
                 optional_arguments: Vec::new(),
                 responses: vec![response.clone()],
                 description: page.description.clone(),
@@ -834,6 +846,12 @@ fn says_optional(description: &str) -> bool {
 
 /// A function page's parameter table covers all its overloads; a path that
 /// spells its arguments (`image(width={w},height={h})`) takes only those.
+/// `.../image(width=640)` -> `.../image`.
+fn path_without_call(path: &str) -> &str {
+    let last = path.rfind('/').map_or(0, |slash| slash + 1);
+    path[last..].find('(').map_or(path, |open| &path[..last + open])
+}
+
 fn parameters_in_call(parameters: &[Property], path: &str) -> Vec<Property> {
     let Some((arguments, names)) = call_arguments(path) else { return parameters.to_vec() };
     if names.is_empty() {
@@ -915,6 +933,13 @@ mod tests {
             (None, "getEffectivePermissions", true)
         );
         assert!(!is_action_title("Create deviceCategory function"));
+    }
+
+    #[test]
+    fn paths_without_their_call() {
+        assert_eq!(path_without_call("/charts/{name}/image(width=640,height=480)"), "/charts/{name}/image");
+        assert_eq!(path_without_call("/charts/{name}/image"), "/charts/{name}/image");
+        assert_eq!(path_without_call("/items('{id}')/image"), "/items('{id}')/image");
     }
 
     #[test]
