@@ -258,7 +258,7 @@ fn reconcile_stated_bases(page: &Page, index: &TypeIndex, types: &mut BTreeMap<S
     if prose == annotated || prose == own {
         return;
     }
-    let more_specific = observed::ancestry(types, &prose).contains(&annotated);
+    let more_specific = ancestry(types, &prose).contains(&annotated);
     let kept = if more_specific { &prose } else { &annotated };
     let message =
         format!("the JSON representation's baseType is `{annotated}` but the text says `{own}` inherits from `{prose}`; `{kept}` is kept");
@@ -294,6 +294,19 @@ fn check_bases(types: &mut BTreeMap<String, TypeDef>, diags: &mut Diagnostics) {
             current = base;
         }
     }
+}
+
+/// `name` and its bases, nearest first (loops are cut by `check_bases`; until
+/// then, and anyway, a repeated base ends the chain).
+fn ancestry(types: &BTreeMap<String, TypeDef>, name: &str) -> Vec<String> {
+    let mut chain = vec![name.to_owned()];
+    while let Some(base) = chain.last().and_then(|current| base_of(types, current)) {
+        if chain.contains(&base) {
+            break;
+        }
+        chain.push(base);
+    }
+    chain
 }
 
 fn base_of(types: &BTreeMap<String, TypeDef>, name: &str) -> Option<String> {

@@ -17,7 +17,8 @@
 //! property. A function written without parentheses on a page titled like a
 //! list (`GET /me/drive/recent`) cannot be told apart and is read as one.
 
-use super::observed::{ancestry, is_member_name, member_names};
+use super::ancestry;
+use super::observed::{is_member_name, member_names};
 use super::paths::{is_key, last_name};
 use crate::diagnostics::Diagnostics;
 use crate::model::{Operation, OperationKind, Property, TypeDef, TypeKind, TypeRef};

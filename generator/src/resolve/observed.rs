@@ -74,21 +74,9 @@ fn names_only(observation: &Observation) -> bool {
     })
 }
 
-/// `name` and its bases, nearest first (loops were cut by `check_bases`, this guards anyway).
-pub(super) fn ancestry(types: &BTreeMap<String, TypeDef>, name: &str) -> Vec<String> {
-    let mut chain = vec![name.to_owned()];
-    while let Some(base) = chain.last().and_then(|current| super::base_of(types, current)) {
-        if chain.contains(&base) {
-            break;
-        }
-        chain.push(base);
-    }
-    chain
-}
-
 /// Lower-cased names of every property and relationship of `name` and its bases.
 pub(super) fn member_names(types: &BTreeMap<String, TypeDef>, name: &str) -> BTreeSet<String> {
-    ancestry(types, name)
+    super::ancestry(types, name)
         .into_iter()
         .filter_map(|t| match &types.get(&t)?.kind {
             TypeKind::Object { properties, navigation, .. } => Some(properties.iter().chain(navigation)),

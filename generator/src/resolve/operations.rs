@@ -1,7 +1,7 @@
 //! API pages -> operations: one per documented (method, path).
 
 use super::observed::Observation;
-use super::paths::{is_key, last_name, literal_words, looks_like_key, name_placeholders, singular};
+use super::paths::{is_key, last_name, literal_words, looks_like_key, name_placeholders, path_without_call, singular};
 use super::types::{infer_properties, infer_type, page_namespace, split_qualified, TypeIndex};
 use super::{parse_example, ParsedExample};
 use crate::diagnostics::Diagnostics;
@@ -94,9 +94,6 @@ impl Fit {
         Fit { names_call, states_kind, fewer_requests: std::cmp::Reverse(requests) }
     }
 }
-
-/// More bases than any real hierarchy has: a longer chain is a cycle.
-const MAX_BASE_DEPTH: usize = 32;
 
 fn is_action_title(title: &str) -> bool {
     title.contains(':') || action_title_name(title).is_some()
@@ -494,9 +491,9 @@ impl<'a> OperationResolver<'a> {
         diags: &mut Diagnostics,
     ) -> Option<RequestBody> {
         let (Value::Object(body), line) = example?.body.as_ref()? else { return None };
-        let sent: Vec<&String> = body.keys().filter(|k| !k.starts_with('@')).collect();
-        let parameters = sent
-            .iter()
+        let parameters = body
+            .keys()
+            .filter(|k| !k.starts_with('@'))
             .map(|name| {
                 let member = self.member_of(resource, name)?;
                 Some(Property {
@@ -549,16 +546,12 @@ impl<'a> OperationResolver<'a> {
 
     /// A type's property or navigation property of that name (any case), its bases' included.
     fn member_of(&self, type_name: &str, name: &str) -> Option<&Property> {
-        // Bases are checked for cycles only after the operations: the walk is bounded.
-        let mut current = type_name.to_owned();
-        for _ in 0..MAX_BASE_DEPTH {
-            let TypeKind::Object { properties, navigation, .. } = &self.types.get(&current)?.kind else { return None };
-            if let Some(member) = properties.iter().chain(navigation).find(|p| p.json_name.eq_ignore_ascii_case(name)) {
-                return Some(member);
+        super::ancestry(self.types, type_name).iter().filter_map(|t| self.types.get(t)).find_map(|def| match &def.kind {
+            TypeKind::Object { properties, navigation, .. } => {
+                properties.iter().chain(navigation).find(|p| p.json_name.eq_ignore_ascii_case(name))
             }
-            current = super::base_of(self.types, &current)?;
-        }
-        None
+            TypeKind::Enum { .. } => None,
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -846,12 +839,6 @@ fn says_optional(description: &str) -> bool {
 
 /// A function page's parameter table covers all its overloads; a path that
 /// spells its arguments (`image(width={w},height={h})`) takes only those.
-/// `.../image(width=640)` -> `.../image`.
-fn path_without_call(path: &str) -> &str {
-    let last = path.rfind('/').map_or(0, |slash| slash + 1);
-    path[last..].find('(').map_or(path, |open| &path[..last + open])
-}
-
 fn parameters_in_call(parameters: &[Property], path: &str) -> Vec<Property> {
     let Some((arguments, names)) = call_arguments(path) else { return parameters.to_vec() };
     if names.is_empty() {
@@ -933,13 +920,6 @@ mod tests {
             (None, "getEffectivePermissions", true)
         );
         assert!(!is_action_title("Create deviceCategory function"));
-    }
-
-    #[test]
-    fn paths_without_their_call() {
-        assert_eq!(path_without_call("/charts/{name}/image(width=640,height=480)"), "/charts/{name}/image");
-        assert_eq!(path_without_call("/charts/{name}/image"), "/charts/{name}/image");
-        assert_eq!(path_without_call("/items('{id}')/image"), "/items('{id}')/image");
     }
 
     #[test]

@@ -137,6 +137,12 @@ pub fn last_name(path: &str) -> &str {
     last.split('(').next().unwrap_or(last)
 }
 
+/// A path without its last segment's call arguments: `.../image(width=640)` -> `.../image`.
+pub fn path_without_call(path: &str) -> &str {
+    let last = path.rfind('/').map_or(0, |slash| slash + 1);
+    path[last..].find('(').map_or(path, |open| &path[..last + open])
+}
+
 /// A segment that addresses one item of a collection: a placeholder or a literal key.
 pub fn is_key(segment: &str) -> bool {
     segment.starts_with('{') || looks_like_key(segment)
@@ -178,6 +184,13 @@ mod tests {
         assert_eq!(params, ["drive_id", "item_id"]);
         let (_, params, _) = names("/users/{id | userPrincipalName}/messages/{id}");
         assert_eq!(params, ["user_id", "message_id"]);
+    }
+
+    #[test]
+    fn paths_without_their_call() {
+        assert_eq!(path_without_call("/charts/{name}/image(width=640,height=480)"), "/charts/{name}/image");
+        assert_eq!(path_without_call("/charts/{name}/image"), "/charts/{name}/image");
+        assert_eq!(path_without_call("/items('{id}')/image"), "/items('{id}')/image");
     }
 
     #[test]
