@@ -8,10 +8,12 @@
 //! 1. `POST {base}/me/messages/{id}/attachments/createUploadSession`, built by the
 //!    generated operation and sent with the token, opens an upload session for a
 //!    file attachment with the file's name and size.
-//! 2. `Client::large_file_upload` sends the file to the session's `uploadUrl` in
-//!    chunks. That URL carries its own credential, so the token is never sent to
-//!    it; a dropped connection or a 429/5xx answer makes the upload ask the
-//!    session where to resume and go on from there.
+//! 2. `Client::large_file_upload(..).for_attachment()` sends the file to the
+//!    session's `uploadUrl` in chunks, the way Outlook takes them (`200 OK` and
+//!    the next expected byte after each chunk, `201 Created` with a `Location`
+//!    after the last). That URL carries its own credential, so the token is never
+//!    sent to it; a dropped connection, a lost answer, a 416 or a 429/5xx answer
+//!    makes the upload ask the session where to resume and go on from there.
 //! 3. The last line of standard output is the `Location` of the new attachment.
 //!
 //! Errors are printed to standard error; the exit code is 1, or 2 for bad arguments.
@@ -87,11 +89,12 @@ async fn upload(args: &Args) -> Result<String, String> {
 
     // 2. The file, chunk by chunk, to the pre-authenticated upload URL (never printed: it is a credential).
     println!("uploading {name} ({size} bytes)");
-    let done = client.large_file_upload(upload_url).upload(file).await.map_err(|e| format!("cannot upload {shown}: {e}"))?;
-    println!("uploaded {name}: {}", done.status);
+    let upload = client.large_file_upload(upload_url).expires_at(session.expiration_date_time.unwrap_or_default()).for_attachment();
+    let done = upload.upload(file).await.map_err(|e| format!("cannot upload {shown}: {e}"))?;
+    println!("uploaded {name}");
 
     // 3. Where the new attachment lives.
-    done.location.ok_or_else(|| format!("the upload finished ({}) but the service sent no Location header", done.status))
+    Ok(done.location)
 }
 
 #[cfg(not(all(feature = "client", feature = "outlook")))]

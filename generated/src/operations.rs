@@ -4,9 +4,31 @@
 //! without touching the network; with the `client` feature the same
 //! operations are methods on [`crate::runtime::Client`] that send it.
 #[allow(unused_imports)]
-use crate::runtime::{encode_path_segment, odata, Method, Page, Request};
+use crate::runtime::{encode_path, encode_path_segment, odata, Method, Page, Request};
 #[allow(unused_imports)]
 use crate::types;
+/// Get driveItem
+///
+/// Read the metadata of a file or folder in a drive, by id or by path.
+///
+/// `GET /drives/{drive_id}/items/{item_id}`
+///
+/// Supports the OData query options `$select`, `$expand`.
+///
+/// Header `If-None-Match` (optional): set it with `Request::header`.
+#[cfg(feature = "files")]
+pub fn get_drives_items(
+    drive_id: &str,
+    item_id: &str,
+) -> Request<crate::types::DriveItem> {
+    Request::new(
+        Method::Get,
+        format!(
+            "/drives/{}/items/{}", encode_path_segment(drive_id),
+            encode_path_segment(item_id)
+        ),
+    )
+}
 /// driveItem: createUploadSession
 ///
 /// Open an upload session so that a large file can be written to a drive in several byte ranges.
@@ -29,6 +51,22 @@ pub fn drives_items_create_upload_session(
         )
         .json(body)
 }
+/// Get driveItem
+///
+/// Read the metadata of a file or folder in a drive, by id or by path.
+///
+/// `GET /me/drive/items/{item_id}`
+///
+/// Supports the OData query options `$select`, `$expand`.
+///
+/// Header `If-None-Match` (optional): set it with `Request::header`.
+#[cfg(feature = "files")]
+pub fn get_me_drive_items(item_id: &str) -> Request<crate::types::DriveItem> {
+    Request::new(
+        Method::Get,
+        format!("/me/drive/items/{}", encode_path_segment(item_id)),
+    )
+}
 /// driveItem: createUploadSession
 ///
 /// Open an upload session so that a large file can be written to a drive in several byte ranges.
@@ -46,6 +84,37 @@ pub fn me_drive_items_create_upload_session(
             format!(
                 "/me/drive/items/{}/createUploadSession", encode_path_segment(item_id)
             ),
+        )
+        .json(body)
+}
+/// Get driveItem
+///
+/// Read the metadata of a file or folder in a drive, by id or by path.
+///
+/// `GET /me/drive/root:/{item_path}`
+///
+/// Supports the OData query options `$select`, `$expand`.
+///
+/// Header `If-None-Match` (optional): set it with `Request::header`.
+#[cfg(feature = "files")]
+pub fn get_me_drive_root(item_path: &str) -> Request<crate::types::DriveItem> {
+    Request::new(Method::Get, format!("/me/drive/root:/{}", encode_path(item_path)))
+}
+/// driveItem: createUploadSession
+///
+/// Open an upload session so that a large file can be written to a drive in several byte ranges.
+///
+/// `POST /me/drive/root:/{item_path}:/createUploadSession`
+///
+/// Header `If-Match` (optional): set it with `Request::header`.
+#[cfg(feature = "sharepoint")]
+pub fn me_drive_root_create_upload_session(
+    item_path: &str,
+    body: &types::DriveItemCreateUploadSessionRequest,
+) -> Request<crate::types::UploadSession> {
+    Request::new(
+            Method::Post,
+            format!("/me/drive/root:/{}:/createUploadSession", encode_path(item_path)),
         )
         .json(body)
 }
@@ -396,6 +465,23 @@ pub fn users_notes_attachments_create_upload_session(
 }
 #[cfg(feature = "client")]
 impl crate::runtime::Client {
+    /// Get driveItem
+    ///
+    /// Read the metadata of a file or folder in a drive, by id or by path.
+    ///
+    /// `GET /drives/{drive_id}/items/{item_id}`
+    ///
+    /// Supports the OData query options `$select`, `$expand`.
+    ///
+    /// Header `If-None-Match` (optional): set it with `Request::header`.
+    #[cfg(feature = "files")]
+    pub async fn get_drives_items(
+        &self,
+        drive_id: &str,
+        item_id: &str,
+    ) -> Result<crate::types::DriveItem, crate::runtime::Error> {
+        self.send(get_drives_items(drive_id, item_id)).await
+    }
     /// driveItem: createUploadSession
     ///
     /// Open an upload session so that a large file can be written to a drive in several byte ranges.
@@ -412,6 +498,22 @@ impl crate::runtime::Client {
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(drives_items_create_upload_session(drive_id, item_id, body)).await
     }
+    /// Get driveItem
+    ///
+    /// Read the metadata of a file or folder in a drive, by id or by path.
+    ///
+    /// `GET /me/drive/items/{item_id}`
+    ///
+    /// Supports the OData query options `$select`, `$expand`.
+    ///
+    /// Header `If-None-Match` (optional): set it with `Request::header`.
+    #[cfg(feature = "files")]
+    pub async fn get_me_drive_items(
+        &self,
+        item_id: &str,
+    ) -> Result<crate::types::DriveItem, crate::runtime::Error> {
+        self.send(get_me_drive_items(item_id)).await
+    }
     /// driveItem: createUploadSession
     ///
     /// Open an upload session so that a large file can be written to a drive in several byte ranges.
@@ -426,6 +528,37 @@ impl crate::runtime::Client {
         body: &types::DriveItemCreateUploadSessionRequest,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(me_drive_items_create_upload_session(item_id, body)).await
+    }
+    /// Get driveItem
+    ///
+    /// Read the metadata of a file or folder in a drive, by id or by path.
+    ///
+    /// `GET /me/drive/root:/{item_path}`
+    ///
+    /// Supports the OData query options `$select`, `$expand`.
+    ///
+    /// Header `If-None-Match` (optional): set it with `Request::header`.
+    #[cfg(feature = "files")]
+    pub async fn get_me_drive_root(
+        &self,
+        item_path: &str,
+    ) -> Result<crate::types::DriveItem, crate::runtime::Error> {
+        self.send(get_me_drive_root(item_path)).await
+    }
+    /// driveItem: createUploadSession
+    ///
+    /// Open an upload session so that a large file can be written to a drive in several byte ranges.
+    ///
+    /// `POST /me/drive/root:/{item_path}:/createUploadSession`
+    ///
+    /// Header `If-Match` (optional): set it with `Request::header`.
+    #[cfg(feature = "sharepoint")]
+    pub async fn me_drive_root_create_upload_session(
+        &self,
+        item_path: &str,
+        body: &types::DriveItemCreateUploadSessionRequest,
+    ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
+        self.send(me_drive_root_create_upload_session(item_path, body)).await
     }
     /// List attachments
     ///

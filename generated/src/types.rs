@@ -150,6 +150,65 @@ impl From<AttachmentType> for String {
         }
     }
 }
+/// A file or folder stored in a drive.
+///
+/// `microsoft.graph.driveItem`
+#[cfg(feature = "files")]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DriveItem {
+    /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// An entity tag that changes whenever the content of the item changes (and only then). Read-only.
+    #[serde(rename = "cTag", default, skip_serializing_if = "Option::is_none")]
+    pub c_tag: Option<String>,
+    /// When the item was first stored. Read-only.
+    #[serde(
+        rename = "createdDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_date_time: Option<String>,
+    /// A note about the item that people can see.
+    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// An entity tag for the whole item, content and metadata. Read-only.
+    #[serde(rename = "eTag", default, skip_serializing_if = "Option::is_none")]
+    pub e_tag: Option<String>,
+    /// Present when the item is a file. Read-only.
+    #[serde(rename = "file", default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<crate::types::File>,
+    /// Present when the item is a folder. Read-only.
+    #[serde(rename = "folder", default, skip_serializing_if = "Option::is_none")]
+    pub folder: Option<crate::types::Folder>,
+    /// The item's identifier, unique within its drive. Read-only.
+    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When the item was last changed. Read-only.
+    #[serde(
+        rename = "lastModifiedDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_modified_date_time: Option<String>,
+    /// The item's name, extension included.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The size of the item in bytes. Read-only.
+    #[serde(rename = "size", default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// The address at which a browser shows the item. Read-only.
+    #[serde(rename = "webUrl", default, skip_serializing_if = "Option::is_none")]
+    pub web_url: Option<String>,
+    /// Properties the docs do not list, kept so a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "files")]
+impl DriveItem {
+    /// This type's `@odata.type` discriminator.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveItem";
+}
 /// Metadata that a client supplies about a drive file when opening an upload session.
 ///
 /// `microsoft.graph.driveItemUploadableProperties`
@@ -159,6 +218,13 @@ pub struct DriveItemUploadableProperties {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
+    /// What the service does when a file of the same name already exists in the destination: fail (the default), replace or rename.
+    #[serde(
+        rename = "@microsoft.graph.conflictBehavior",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub microsoft_graph_conflict_behavior: Option<String>,
     /// A human-readable note stored with the file.
     #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -176,6 +242,27 @@ pub struct DriveItemUploadableProperties {
 impl DriveItemUploadableProperties {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveItemUploadableProperties";
+}
+/// The facet that marks a driveItem as a file.
+///
+/// `microsoft.graph.file`
+#[cfg(feature = "files")]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct File {
+    /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The media type of the content, as the service determined it. Read-only.
+    #[serde(rename = "mimeType", default, skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    /// Properties the docs do not list, kept so a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "files")]
+impl File {
+    /// This type's `@odata.type` discriminator.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.file";
 }
 /// An attachment whose payload is the raw content of a file.
 ///
@@ -242,6 +329,27 @@ impl From<FileAttachment> for Attachment {
         );
         base
     }
+}
+/// The facet that marks a driveItem as a folder.
+///
+/// `microsoft.graph.folder`
+#[cfg(feature = "files")]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Folder {
+    /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// How many items the folder holds directly. Read-only.
+    #[serde(rename = "childCount", default, skip_serializing_if = "Option::is_none")]
+    pub child_count: Option<i32>,
+    /// Properties the docs do not list, kept so a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "files")]
+impl Folder {
+    /// This type's `@odata.type` discriminator.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.folder";
 }
 /// Describes a temporary session that accepts a large file in consecutive byte ranges.
 ///

@@ -1,6 +1,7 @@
-//! The two examples as a user runs them, against the fake Graph on loopback
-//! (`fake_graph`) with faults injected: a chunk cut off mid-body, a 503 and
-//! 429s. The examples are built once with `cargo build --examples` from this
+//! The examples as a user runs them, against the fake Graph on loopback
+//! (`fake_graph`) with faults injected: a chunk cut off mid-body, a lost
+//! answer, a 503 and 429s, and an upload killed part-way and resumed by a new
+//! process. The examples are built once with `cargo build --examples` from this
 //! crate's directory (a no-op when `cargo test` has already built them) and
 //! their binaries are run with a deadline.
 #![cfg(all(feature = "client", feature = "outlook"))]
@@ -130,7 +131,9 @@ async fn upload_attachment_survives_faults_and_prints_the_location() {
         let chunk = DEFAULT_CHUNK_SIZE as u64;
         graph.throttle("POST", "/createUploadSession", 1, "1");
         graph.fail_chunk(chunk, Fault::DropMidBody, 1);
+        graph.fail_chunk(chunk, Fault::LoseAnswer, 1);
         graph.fail_chunk(2 * chunk, Fault::Unavailable { retry_after: "1" }, 1);
+        graph.fail_chunk(0, Fault::AlreadyReceived, 1);
 
         let args = ["--base-url", &graph.base_url, "--token", TOKEN, "--message-id", "AAMkAD=msg/1", "--file", file.to_str().unwrap()];
         let run = run(&binary, &args).await;
@@ -168,18 +171,139 @@ async fn upload_attachment_survives_faults_and_prints_the_location() {
         assert_eq!(
             graph.upload_log(),
             [
-                put(0, chunk - 1, "202"),
+                // 416: the session already had the fragment; it says where to go on.
+                put(0, chunk - 1, "416"),
+                format!("GET -> 200 [{chunk}]"),
                 put(chunk, 2 * chunk - 1, "dropped"),
-                format!("GET -> 200 [{chunk}-]"),
-                put(chunk, 2 * chunk - 1, "202"),
+                format!("GET -> 200 [{chunk}]"),
+                // Stored, but the answer was lost: the session says so, nothing is sent twice.
+                put(chunk, 2 * chunk - 1, "answer lost"),
+                format!("GET -> 200 [{}]", 2 * chunk),
                 put(2 * chunk, total - 1, "503"),
-                format!("GET -> 200 [{}-]", 2 * chunk),
+                format!("GET -> 200 [{}]", 2 * chunk),
                 put(2 * chunk, total - 1, "201"),
             ]
         );
         assert!(graph.authorized_uploads().is_empty(), "the upload URL must never see the token: {:?}", graph.authorized_uploads());
         let printed = format!("{}{}", run.stdout, run.stderr);
         assert!(!printed.contains(UPLOAD_SECRET) && !printed.contains(TOKEN), "a credential was printed:\n{printed}");
+    })
+    .await
+}
+
+#[cfg(all(feature = "files", feature = "sharepoint"))]
+#[tokio::test]
+async fn upload_drive_item_survives_faults_and_prints_the_new_items_id() {
+    let binary = example("upload_drive_item").await;
+    bounded(async {
+        let graph = Graph::start().await;
+        // Three chunks at the default 3.75 MiB: the first answer is lost after the
+        // chunk was stored, the second chunk is cut off, then throttled (decimal Retry-After).
+        let data = test_bytes(8 * 1024 * 1024 + 777);
+        let file = scratch_file("q1.bin", &data);
+        let chunk = DEFAULT_CHUNK_SIZE as u64;
+        graph.fail_chunk(0, Fault::LoseAnswer, 1);
+        graph.fail_chunk(chunk, Fault::DropMidBody, 1);
+        graph.fail_chunk(chunk, Fault::Throttled { retry_after: "0.5" }, 1);
+
+        let args = ["--base-url", &graph.base_url, "--token", TOKEN, "--path", "Reports/Q1 summary.bin", "--file", file.to_str().unwrap()];
+        let run = run(&binary, &args).await;
+        std::fs::remove_file(&file).unwrap();
+        assert!(run.success, "exit {:?}\nstdout:\n{}\nstderr:\n{}", run.code, run.stdout, run.stderr);
+
+        let stored = graph.drive_file("Reports/Q1 summary.bin").expect("the file was created at its path");
+        assert_same_content(&stored.bytes, &data);
+        assert_eq!(run.last_line(), stored.meta["id"], "the last line is the new item's id; stdout:\n{}", run.stdout);
+
+        let api = graph.api_seen();
+        assert_eq!(api.len(), 1);
+        assert_eq!(api[0].target, "/v1.0/me/drive/root:/Reports/Q1%20summary.bin:/createUploadSession");
+        assert_eq!(api[0].json(), serde_json::json!({"item": {"@microsoft.graph.conflictBehavior": "replace"}}));
+        assert_eq!(api[0].authorization.as_deref(), Some(&format!("Bearer {TOKEN}")[..]));
+
+        let total = data.len() as u64;
+        let put = |start: u64, end: u64, outcome: &str| format!("PUT {start}-{end}/{total} -> {outcome}");
+        assert_eq!(
+            graph.upload_log(),
+            [
+                put(0, chunk - 1, "answer lost"),
+                format!("GET -> 200 [{chunk}-]"),
+                put(chunk, 2 * chunk - 1, "dropped"),
+                format!("GET -> 200 [{chunk}-]"),
+                put(chunk, 2 * chunk - 1, "429"),
+                format!("GET -> 200 [{chunk}-]"),
+                put(chunk, 2 * chunk - 1, "202"),
+                put(2 * chunk, total - 1, "201"),
+            ]
+        );
+        assert!(graph.authorized_uploads().is_empty(), "the upload URL must never see the token: {:?}", graph.authorized_uploads());
+        let printed = format!("{}{}", run.stdout, run.stderr);
+        assert!(!printed.contains(UPLOAD_SECRET) && !printed.contains(TOKEN), "a credential was printed:\n{printed}");
+    })
+    .await
+}
+
+#[cfg(all(feature = "files", feature = "sharepoint"))]
+#[tokio::test]
+async fn an_upload_killed_part_way_is_finished_by_a_new_process_from_its_saved_state() {
+    let binary = example("upload_drive_item").await;
+    bounded(async {
+        let graph = Graph::start().await;
+        let data = test_bytes(8 * 1024 * 1024 + 4242);
+        let file = scratch_file("killed.bin", &data);
+        let state = file.with_extension("state.json");
+        let _ = std::fs::remove_file(&state);
+        let chunk = DEFAULT_CHUNK_SIZE as u64;
+        // The second chunk is stored, then the session never answers: the process hangs there.
+        graph.fail_chunk(chunk, Fault::Stall, 1);
+        let args = [
+            "--base-url",
+            &graph.base_url,
+            "--token",
+            TOKEN,
+            "--path",
+            "Backups/killed.bin",
+            "--file",
+            file.to_str().unwrap(),
+            "--state",
+            state.to_str().unwrap(),
+        ];
+
+        let mut first = tokio::process::Command::new(&binary)
+            .args(args)
+            .env("NO_PROXY", "127.0.0.1,localhost")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        while graph.bytes_received() < 2 * chunk as usize {
+            assert!(first.try_wait().unwrap().is_none(), "the first process ended before it was killed");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        first.kill().await.unwrap();
+        let saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&state).expect("the state was saved")).unwrap();
+        assert_eq!(saved["fileSize"], data.len());
+        assert_eq!(graph.drive_file("Backups/killed.bin").map(|f| f.bytes.len()), None, "not complete yet");
+
+        let second = run(&binary, &args).await;
+        std::fs::remove_file(&file).unwrap();
+        assert!(second.success, "exit {:?}\nstdout:\n{}\nstderr:\n{}", second.code, second.stdout, second.stderr);
+        let stored = graph.drive_file("Backups/killed.bin").expect("the file was created");
+        assert_same_content(&stored.bytes, &data);
+        assert_eq!(second.last_line(), stored.meta["id"]);
+        assert!(!state.exists(), "the state file is removed once the upload is done");
+
+        // One session in all; the new process asked it where to go on and sent only the rest.
+        assert_eq!(graph.api_seen().len(), 1, "the second process did not open another session");
+        let total = data.len() as u64;
+        let log = graph.upload_log();
+        assert_eq!(
+            log[log.len() - 2..],
+            [format!("GET -> 200 [{}-]", 2 * chunk), format!("PUT {}-{}/{total} -> 201", 2 * chunk, total - 1)],
+            "{log:?}"
+        );
+        assert!(graph.authorized_uploads().is_empty());
     })
     .await
 }
@@ -239,6 +363,18 @@ async fn the_examples_fail_with_a_clear_message() {
         assert!(run3.stderr.contains("404") && run3.stderr.contains("ErrorItemNotFound"), "{}", run3.stderr);
         let request_id = &graph.api_seen()[0].request_id;
         assert!(run3.stderr.contains(&format!("[request-id {request_id}]")), "{}", run3.stderr);
+
+        #[cfg(all(feature = "files", feature = "sharepoint"))]
+        {
+            let drive = example("upload_drive_item").await;
+            let run5 = run(&drive, &["--base-url", &graph.base_url, "--token", TOKEN, "--file", missing.to_str().unwrap()]).await;
+            assert_eq!(run5.code, Some(2), "{}", run5.stderr);
+            assert!(run5.stderr.contains("--path <PATH>") && run5.stderr.contains("Usage: upload_drive_item"), "{}", run5.stderr);
+            let args = ["--base-url", &graph.base_url, "--token", TOKEN, "--path", "a/b.bin", "--file", missing.to_str().unwrap()];
+            let run6 = run(&drive, &args).await;
+            assert_eq!(run6.code, Some(1), "{}", run6.stderr);
+            assert!(run6.stderr.starts_with("upload_drive_item: cannot open") && run6.stderr.contains("no-such-file.bin"), "{}", run6.stderr);
+        }
 
         let run4 = run(&list, &["--base-url", &graph.base_url, "--token", "wrong-token", "--message-id", "m1"]).await;
         assert_eq!(run4.code, Some(1), "{}", run4.stderr);

@@ -115,6 +115,10 @@ pub struct Operation {
     /// ("Optional." in their row): a call may leave them out.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub optional_arguments: Vec<String>,
+    /// Only a request example of the page shows this form; its HTTP request
+    /// section lists the method at other addresses (`example-only-request`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub example_only: bool,
     pub responses: Vec<ResponseSpec>,
     pub description: String,
     /// Product area (Cargo feature of the generated crate), from the page's `ms.prod`.
@@ -156,6 +160,10 @@ pub struct PathParam {
     pub name: String,
     /// Placeholder text as documented (`id`, `user-id`, `id | userPrincipalName`).
     pub documented: String,
+    /// The value is a path (`root:/{item-path}:`): its `/` separators are kept
+    /// and each segment is encoded, where any other value is one segment.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub holds_path: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

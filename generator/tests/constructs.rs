@@ -588,3 +588,25 @@ fn a_bare_path_beside_spelled_overloads_takes_no_arguments() {
     assert_eq!(arguments("/me/widgets/{widget_id}/image(width=640)"), ["width"]);
     assert_eq!(arguments("/me/widgets/{widget_id}/image(width=640,mode='fit')"), ["width", "mode"]);
 }
+
+#[test]
+fn a_request_form_only_the_example_shows_becomes_an_operation() {
+    let page = api(
+        "driveItem: createUploadSession",
+        "## HTTP request\n<!-- { \"blockType\": \"ignored\" } -->\n```http\nPOST /me/drive/items/{itemId}/createUploadSession\n```\n\n## Response\nIf successful, this method returns a `200 OK` response code and a [widget](../resources/widget.md) object in the response body.\n\n## Example\n<!-- { \"blockType\": \"request\", \"name\": \"by_path\" } -->\n```http\nPOST https://graph.microsoft.com/v1.0/me/drive/root:/{item-path}:/createUploadSession\n```\n\n<!-- { \"blockType\": \"request\", \"name\": \"one_sample\" } -->\n```http\nPOST https://graph.microsoft.com/v1.0/me/drive/root:/Reports/a.txt:/createUploadSession\n```\n\n<!-- { \"blockType\": \"request\", \"name\": \"elsewhere\" } -->\n```http\nPOST https://graph.microsoft.com/v1.0/me/drive/items/{itemId}/copy\n```\n",
+    );
+    let (model, diags) = with_resources(vec![("api/driveitem-createuploadsession.md", page)]);
+    // The documented form, and the templated example at another address of the same action; not the
+    // sample URL with literal names, nor the example of another action.
+    assert_eq!(
+        paths(&model),
+        ["POST /me/drive/items/{item_id}/createUploadSession", "POST /me/drive/root:/{item_path}:/createUploadSession"]
+    );
+    let by_path = &model.operations[1];
+    assert!(by_path.example_only && !model.operations[0].example_only);
+    assert_eq!((by_path.path_params[0].name.as_str(), by_path.path_params[0].holds_path), ("item_path", true));
+    assert_eq!(by_path.source.line, 25);
+    let reported: Vec<&String> = diags.iter().filter(|d| d.contains("example-only-request")).collect();
+    assert_eq!(reported.len(), 1, "{diags:?}");
+    assert!(reported[0].starts_with("api/driveitem-createuploadsession.md:25: warning[example-only-request]"), "{}", reported[0]);
+}

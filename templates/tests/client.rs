@@ -104,6 +104,40 @@ async fn a_503_with_an_http_date_retry_after_is_retried_after_that_date() {
 }
 
 #[tokio::test]
+async fn a_429_with_decimal_retry_after_waits_that_long_and_no_less() {
+    bounded(async {
+        let api = Api::start("http://localhost:9", "").await;
+        let value: serde_json::Value = client(&api.base_url).send(get("/throttled-decimal")).await.unwrap();
+        assert_eq!(value, serde_json::json!({"ok": true}));
+        let seen = api.seen();
+        assert_eq!(seen.len(), 2);
+        let waited = seen[1].at - seen[0].at;
+        // `Retry-After: 0.5`; the backoff alone would have been 20 ms.
+        assert!(waited >= Duration::from_millis(495) && waited < Duration::from_millis(1500), "retried after {waited:?}");
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_policy_fails_with_the_servers_wait() {
+    bounded(async {
+        let api = Api::start("http://localhost:9", "").await;
+        // The test client's policy waits at most 3 s; the server asks for 120 s.
+        let error = client(&api.base_url).send(get::<serde_json::Value>("/throttled-long")).await.unwrap_err();
+        match &error {
+            Error::Throttled { status: 429, retry_after, error } => {
+                assert_eq!(*retry_after, Duration::from_secs(120));
+                assert_eq!(error.code, "TooManyRequests");
+            }
+            other => panic!("expected a Throttled error, got {other:?}"),
+        }
+        assert_eq!(api.seen().len(), 1, "not retried before the server allows");
+        assert!(error.to_string().contains("120.000 s"), "{error}");
+    })
+    .await
+}
+
+#[tokio::test]
 async fn retries_are_bounded() {
     bounded(async {
         let api = Api::start("http://localhost:9", "").await;

@@ -155,11 +155,11 @@ async fn cancel_sends_delete_to_the_upload_url_without_a_token() {
             assert_eq!(state.seen[0].target, format!("/upload/session-1?tempauth={UPLOAD_SECRET}"));
             assert_eq!(state.seen[0].header("authorization"), None);
         }
-        // The session is gone: its status, and any further upload, is a typed 404.
+        // The session is gone: its status, and any further upload, is the typed "start over" error.
         let error = upload.status().await.unwrap_err();
-        let Error::Api { status: 404, error } = error else { panic!("expected a 404, got {error:?}") };
-        assert_eq!(error.code, "itemNotFound");
+        assert!(matches!(error, Error::UploadSessionNotFound), "expected the session-gone error, got {error:?}");
         let error = upload.upload_bytes(b"late").await.unwrap_err();
+        assert!(matches!(error, Error::UploadSessionNotFound), "{error:?}");
         assert_eq!(error.status(), Some(404));
         assert_eq!(host.state().log.len(), 3, "a 404 is not retried");
     })

@@ -8,46 +8,79 @@
 //!    opaque, pre-authenticated URL, usually on another host.
 //! 2. [`Client::large_file_upload`] wraps that URL, and
 //!    [`LargeFileUpload::upload`] sends the file chunk by chunk:
-//!    `PUT {uploadUrl}` with `Content-Range: bytes {start}-{end}/{total}` and
-//!    `Content-Length`. Every chunk but the last is a multiple of 320 KiB
-//!    ([`CHUNK_UNIT`]) and at most 4 MiB ([`MAX_CHUNK_SIZE`]); the default is
-//!    3.75 MiB ([`DEFAULT_CHUNK_SIZE`]), set another with
-//!    [`LargeFileUpload::chunk_size`].
-//! 3. The service answers `202 Accepted` with `nextExpectedRanges` to every
-//!    chunk but the last, and `201 Created` (or `200 OK` when it replaced an
-//!    existing item) to the last one, with the new item as JSON and, for some
-//!    resources, a `Location` header: both are in the [`UploadResult`].
-//! 4. When a chunk fails (the connection drops, the request times out, or the
-//!    service answers 408, 416, 429, 500, 502, 503 or 504), the upload waits
-//!    for `Retry-After` (seconds or an HTTP date) or else the client's capped
-//!    exponential backoff, asks the session which bytes it still needs
-//!    (`GET {uploadUrl}` → `nextExpectedRanges`, see [`LargeFileUpload::status`])
-//!    and goes on from there. After `RetryPolicy::max_attempts` failures in a
-//!    row without progress the upload stops with the last error; the session
-//!    stays open until it expires, so [`LargeFileUpload::resume`] can carry on
-//!    later from whatever the session already has.
-//! 5. [`LargeFileUpload::cancel`] (`DELETE {uploadUrl}`) discards the session
-//!    and the bytes uploaded so far.
+//!    `PUT {uploadUrl}` with `Content-Range: bytes {start}-{end}/{total}`,
+//!    `Content-Length` and `Content-Type: application/octet-stream`. Every
+//!    chunk but the last is a multiple of 320 KiB ([`CHUNK_UNIT`]) and at most
+//!    4 MiB ([`MAX_CHUNK_SIZE`]); the default is 3.75 MiB
+//!    ([`DEFAULT_CHUNK_SIZE`]), set another with [`LargeFileUpload::chunk_size`].
+//!
+//! # Completion is what the server says it has
+//!
+//! The two Graph services that take upload sessions answer differently:
+//!
+//! | | between chunks | after the last byte |
+//! | --- | --- | --- |
+//! | Outlook attachments (`outlook-large-attachments`) | `200 OK`, `{"NextExpectedRanges": ["3932160"]}` | `201 Created`, `Location`, empty body |
+//! | OneDrive, SharePoint (`driveitem-createuploadsession`) | `202 Accepted`, `{"nextExpectedRanges": ["3932160-"]}` | `201 Created` or `200 OK`, the new `driveItem` |
+//!
+//! So the status code alone decides nothing. Any 2xx whose body carries next
+//! expected ranges (member names in any case; ranges as `N`, `N-`, `N-M`,
+//! several of them) is an intermediate answer, and the upload goes on from the
+//! first range the server still misses. The upload is done only when the chunk
+//! holding the last byte is answered `200`/`201` with something that is not an
+//! upload session. A server that claims completion while bytes are unsent, or
+//! asks for bytes past the end of the file, makes the upload fail
+//! ([`Error::Upload`]): nothing is reported done that the server did not finish.
+//!
+//! # Faults
+//!
+//! - A dropped connection, a timeout, or an answer lost after the chunk
+//!   reached the server, and `416 Requested Range Not Satisfiable` (a fragment
+//!   the server already has): the upload asks the session which bytes it still
+//!   needs (`GET {uploadUrl}`, see [`LargeFileUpload::status`]) and goes on
+//!   from there, never by resending blindly.
+//! - `408`, `429`, `500`, `502`, `503`, `504`: the upload waits for
+//!   `Retry-After` (seconds, decimal seconds or an HTTP date; never less) or
+//!   else the client's backoff, then asks the session as above. A
+//!   `Retry-After` beyond the retry policy's `max_delay` fails with
+//!   [`Error::Throttled`] instead of retrying early.
+//! - `404` on the upload URL: the session is gone; [`Error::UploadSessionNotFound`]
+//!   says the upload must start over (the OneDrive page's advice).
+//! - A passed `expirationDateTime` (from [`LargeFileUpload::expires_at`], a
+//!   saved [`UploadState`] or the server's last answer) is checked before every
+//!   resumption: [`Error::UploadSessionExpired`].
+//! - After `RetryPolicy::max_attempts` failures in a row without progress the
+//!   upload stops with the last error. The session stays open until it
+//!   expires: save its [`UploadState`] and [`LargeFileUpload::resume`] later,
+//!   even in another process.
 //!
 //! The upload URL carries its own credential: **no `Authorization` header is
 //! ever sent to it**, and it is kept out of `Debug` output and error messages
-//! (only its origin is shown). Any other status (e.g. 404 once the session
-//! has expired) ends the upload with [`Error::Api`] and the decoded error body.
+//! (only its origin is shown). One chunk buffer is allocated per upload and
+//! reused for every chunk.
 //!
 //! ```ignore
-//! // `client` is the crate's `Client`; the operation name depends on the API pages.
-//! let session = client.me_drive_items_create_upload_session("item-id", &request_body).await?;
-//! let upload = client.large_file_upload(session.upload_url.unwrap_or_default()).chunk_size(10 * 320 * 1024)?;
-//! let file = tokio::fs::File::open("video.mp4").await.expect("readable file");
-//! let done = upload.upload(file).await?; // or `upload.upload_bytes(&bytes)`
-//! println!("{} {:?} id={}", done.status, done.location, done.body["id"]);
+//! let session = client.send(operations::me_messages_attachments_create_upload_session("message-id", &body)).await?;
+//! let upload = client
+//!     .large_file_upload(session.upload_url.unwrap_or_default())
+//!     .expires_at(session.expiration_date_time.unwrap_or_default())
+//!     .for_attachment()
+//!     .on_progress(|p| println!("{} of {} bytes", p.confirmed, p.total));
+//! let file = tokio::fs::File::open("video.mp4").await?;
+//! let done = upload.upload(file).await?;
+//! println!("{}", done.location);
 //! ```
 
-use super::client::{transport_error, Client, RetryPolicy};
+use super::client::{transport_error, Client};
 use super::error::{Error, GraphError};
-use serde::Deserialize;
+use super::retry::RetryPolicy;
+use bytes::{Bytes, BytesMut};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::io::SeekFrom;
+use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeek, AsyncSeekExt};
 
@@ -69,7 +102,8 @@ pub fn validate_chunk_size(bytes: usize) -> Result<usize, Error> {
     Ok(bytes)
 }
 
-/// A byte range from `nextExpectedRanges`: `"start-end"` (inclusive) or the open-ended `"start-"`.
+/// A byte range from `nextExpectedRanges`: `"start-end"` (inclusive), the
+/// open-ended `"start-"`, or Outlook's bare `"start"` (also open-ended).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ByteRange {
     pub start: u64,
@@ -81,10 +115,11 @@ impl ByteRange {
     pub fn parse(text: &str) -> Option<ByteRange> {
         let text = text.trim();
         let (start, end) = text.split_once('-').unwrap_or((text, ""));
-        let start = start.trim().parse().ok()?;
+        let number = |digits: &str| digits.bytes().all(|b| b.is_ascii_digit()).then(|| digits.parse().ok()).flatten();
+        let start = number(start.trim())?;
         let end = match end.trim() {
             "" => None,
-            end => Some(end.parse().ok().filter(|&end| end >= start)?),
+            end => Some(number(end).filter(|&end| end >= start)?),
         };
         Some(ByteRange { start, end })
     }
@@ -99,7 +134,8 @@ impl fmt::Display for ByteRange {
     }
 }
 
-/// What `GET {uploadUrl}` says about a session.
+/// What the session says it still needs: the body of `GET {uploadUrl}` and of
+/// every intermediate answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UploadStatus {
     /// The ranges the session still needs, in the order the service gave them.
@@ -112,9 +148,62 @@ impl UploadStatus {
     pub fn first_missing(&self) -> Option<ByteRange> {
         self.next_expected_ranges.iter().copied().min_by_key(|range| range.start)
     }
+
+    /// Reads a session body, `None` when `body` is not one (no next expected
+    /// ranges member, in any letter case). Outlook writes `NextExpectedRanges`
+    /// and `ExpirationDateTime`, OneDrive `nextExpectedRanges`.
+    pub fn from_body(body: &[u8]) -> Result<Option<UploadStatus>, String> {
+        let Ok(serde_json::Value::Object(members)) = serde_json::from_slice::<serde_json::Value>(body) else { return Ok(None) };
+        let member = |name: &str| members.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, value)| value);
+        let Some(ranges) = member("nextExpectedRanges") else { return Ok(None) };
+        let ranges = match ranges {
+            serde_json::Value::Array(items) => items.as_slice(),
+            serde_json::Value::Null => &[],
+            other => return Err(format!("nextExpectedRanges is not a list: {other}")),
+        };
+        let next_expected_ranges = ranges
+            .iter()
+            .map(|item| item.as_str().and_then(ByteRange::parse).ok_or_else(|| format!("bad range {item} in nextExpectedRanges")))
+            .collect::<Result<_, _>>()?;
+        let expiration_date_time = member("expirationDateTime").and_then(|value| value.as_str()).map(str::to_owned);
+        Ok(Some(UploadStatus { next_expected_ranges, expiration_date_time }))
+    }
 }
 
-/// The answer to the last chunk.
+/// Everything needed to carry on with an upload later, in another process:
+/// save it (serde) once the session exists, restore it with
+/// [`Client::resume_upload`]. The `upload_url` is a credential: store the
+/// state as you would a token.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadState {
+    pub upload_url: String,
+    /// The file's size in bytes; resuming with a file of another size fails.
+    pub file_size: u64,
+    /// When the session stops accepting bytes (RFC 3339, as the service sends it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiration_date_time: Option<String>,
+}
+
+impl fmt::Debug for UploadState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UploadState")
+            .field("upload_url", &redacted(&self.upload_url))
+            .field("file_size", &self.file_size)
+            .field("expiration_date_time", &self.expiration_date_time)
+            .finish()
+    }
+}
+
+/// How far an upload has come: the bytes the server has confirmed (all bytes
+/// before the first range it still expects), out of `total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadProgress {
+    pub confirmed: u64,
+    pub total: u64,
+}
+
+/// The answer to the last chunk, as [`Raw`] uploads give it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadResult {
     /// 201 (created) or 200 (an existing item was replaced).
@@ -125,20 +214,144 @@ pub struct UploadResult {
     pub body: serde_json::Value,
 }
 
-/// An upload to one upload session; see the [module docs](self).
-#[derive(Clone)]
-pub struct LargeFileUpload {
+/// An Outlook attachment made by an upload session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentUploaded {
+    /// The new attachment's URL, from the final answer's `Location` header.
+    pub location: String,
+}
+
+impl AttachmentUploaded {
+    /// The attachment's id, from `…/Attachments('ID')` (Outlook's form) or `…/attachments/ID`.
+    pub fn attachment_id(&self) -> Option<String> {
+        let location = self.location.split(['?', '#']).next().unwrap_or("");
+        let last = location.trim_end_matches('/').rsplit('/').next()?;
+        let id = match last.split_once("('") {
+            Some((_, quoted)) => quoted.strip_suffix("')")?.replace("''", "'"),
+            None => percent_decoded(last),
+        };
+        (!id.is_empty()).then_some(id)
+    }
+}
+
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// What an upload's final answer (`200`/`201`, not an upload session) becomes.
+pub trait Completion {
+    type Output;
+    fn complete(status: u16, location: Option<String>, body: &[u8]) -> Result<Self::Output, Error>;
+}
+
+/// Any service: the final answer as it came ([`UploadResult`]).
+#[derive(Debug, Clone, Copy)]
+pub enum Raw {}
+
+/// Outlook attachments: the final `201` carries the new attachment's `Location` and no body.
+#[derive(Debug, Clone, Copy)]
+pub enum Attachment {}
+
+/// OneDrive and SharePoint: the final answer's body is the new item, read as `T`
+/// (the crate's `DriveItem` type, or `serde_json::Value`).
+pub struct Item<T>(PhantomData<fn() -> T>);
+
+impl Completion for Raw {
+    type Output = UploadResult;
+    fn complete(status: u16, location: Option<String>, body: &[u8]) -> Result<UploadResult, Error> {
+        let body = if is_blank(body) {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(body).map_err(|e| Error::Decode { status, message: e.to_string() })?
+        };
+        Ok(UploadResult { status, location, body })
+    }
+}
+
+impl Completion for Attachment {
+    type Output = AttachmentUploaded;
+    fn complete(status: u16, location: Option<String>, _body: &[u8]) -> Result<AttachmentUploaded, Error> {
+        match location {
+            Some(location) => Ok(AttachmentUploaded { location }),
+            None => Err(Error::Upload(format!(
+                "the upload session answered {status} to the last chunk without the Location header that names the new attachment"
+            ))),
+        }
+    }
+}
+
+impl<T: DeserializeOwned> Completion for Item<T> {
+    type Output = T;
+    fn complete(status: u16, _location: Option<String>, body: &[u8]) -> Result<T, Error> {
+        if is_blank(body) {
+            return Err(Error::Decode {
+                status,
+                message: "the answer to the last chunk has no body, where the new item was expected".into(),
+            });
+        }
+        serde_json::from_slice(body).map_err(|e| Error::Decode { status, message: e.to_string() })
+    }
+}
+
+fn is_blank(body: &[u8]) -> bool {
+    body.iter().all(u8::is_ascii_whitespace)
+}
+
+type ProgressCallback = Arc<dyn Fn(UploadProgress) + Send + Sync>;
+
+/// An upload to one upload session; see the [module docs](self). `C` decides
+/// what the final answer becomes: [`Raw`] (default), [`Attachment`] or [`Item`].
+pub struct LargeFileUpload<C = Raw> {
     http: reqwest::Client,
     url: String,
+    file_size: Option<u64>,
+    expiration_date_time: Option<String>,
     chunk_size: usize,
     retry: RetryPolicy,
     chunk_timeout: Option<Duration>,
+    on_progress: Option<ProgressCallback>,
+    completion: PhantomData<fn() -> C>,
 }
 
-impl fmt::Debug for LargeFileUpload {
+// Manual impl: `C` is only a marker.
+impl<C> Clone for LargeFileUpload<C> {
+    fn clone(&self) -> Self {
+        LargeFileUpload {
+            http: self.http.clone(),
+            url: self.url.clone(),
+            file_size: self.file_size,
+            expiration_date_time: self.expiration_date_time.clone(),
+            chunk_size: self.chunk_size,
+            retry: self.retry,
+            chunk_timeout: self.chunk_timeout,
+            on_progress: self.on_progress.clone(),
+            completion: PhantomData,
+        }
+    }
+}
+
+impl<C> fmt::Debug for LargeFileUpload<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LargeFileUpload")
             .field("upload_url", &redacted(&self.url))
+            .field("file_size", &self.file_size)
+            .field("expiration_date_time", &self.expiration_date_time)
             .field("chunk_size", &self.chunk_size)
             .field("retry", &self.retry)
             .field("chunk_timeout", &self.chunk_timeout)
@@ -162,10 +375,23 @@ impl Client {
         LargeFileUpload {
             http: self.http.clone(),
             url: upload_url.into(),
+            file_size: None,
+            expiration_date_time: None,
             chunk_size: DEFAULT_CHUNK_SIZE,
             retry: self.retry,
             chunk_timeout: None,
+            on_progress: None,
+            completion: PhantomData,
         }
+    }
+
+    /// An upload restored from a saved [`UploadState`]; carry on with
+    /// [`LargeFileUpload::resume`].
+    pub fn resume_upload(&self, state: UploadState) -> LargeFileUpload {
+        let mut upload = self.large_file_upload(state.upload_url);
+        upload.file_size = Some(state.file_size);
+        upload.expiration_date_time = state.expiration_date_time;
+        upload
     }
 }
 
@@ -174,7 +400,7 @@ struct Reply {
     status: u16,
     retry_after: Option<Duration>,
     location: Option<String>,
-    body: Vec<u8>,
+    body: Bytes,
 }
 
 impl Reply {
@@ -183,15 +409,99 @@ impl Reply {
     }
 
     fn is_retryable(&self) -> bool {
-        matches!(self.status, 408 | 416 | 429 | 500 | 502 | 503 | 504)
+        matches!(self.status, 408 | 429 | 500 | 502 | 503 | 504)
     }
 
     fn error(&self) -> Error {
-        Error::Api { status: self.status, error: GraphError::from_body(&self.body) }
+        match self.status {
+            404 => Error::UploadSessionNotFound,
+            status => Error::Api { status, error: GraphError::from_body(&self.body) },
+        }
+    }
+
+    /// The session status the body carries, if it is one.
+    fn session(&self) -> Result<Option<UploadStatus>, Error> {
+        UploadStatus::from_body(&self.body).map_err(|message| Error::Decode { status: self.status, message })
     }
 }
 
-impl LargeFileUpload {
+/// The one buffer an upload reads its chunks into. Each chunk leaves as a
+/// `Bytes` view of it; once the request is done with that view, the next
+/// `fill` reclaims the same allocation instead of making a new one.
+struct ChunkBuffer {
+    buffer: BytesMut,
+}
+
+impl ChunkBuffer {
+    fn new(capacity: usize) -> ChunkBuffer {
+        ChunkBuffer { buffer: BytesMut::with_capacity(capacity) }
+    }
+
+    /// Bytes `start..=end` of `reader`, read straight into the buffer (no zero fill).
+    async fn fill<R: AsyncRead + AsyncSeek + Unpin>(&mut self, reader: &mut R, start: u64, end: u64) -> Result<Bytes, Error> {
+        let read_error = |e: std::io::Error| Error::Upload(format!("cannot read bytes {start}-{end} of the file: {e}"));
+        let len = usize::try_from(end - start + 1).map_err(|_| Error::Upload("chunk larger than memory".into()))?;
+        self.buffer.clear();
+        self.buffer.reserve(len);
+        reader.seek(SeekFrom::Start(start)).await.map_err(read_error)?;
+        let mut limited = (&mut *reader).take(len as u64);
+        while self.buffer.len() < len {
+            if limited.read_buf(&mut self.buffer).await.map_err(read_error)? == 0 {
+                return Err(read_error(std::io::ErrorKind::UnexpectedEof.into()));
+            }
+        }
+        Ok(self.buffer.split().freeze())
+    }
+}
+
+/// Where the upload goes next.
+enum Next {
+    /// Send from this range, which the server said it misses.
+    Send(ByteRange),
+    /// Ask the session what it still needs before sending anything.
+    Ask,
+}
+
+impl<C> LargeFileUpload<C> {
+    fn with_completion<D>(self) -> LargeFileUpload<D> {
+        LargeFileUpload {
+            http: self.http,
+            url: self.url,
+            file_size: self.file_size,
+            expiration_date_time: self.expiration_date_time,
+            chunk_size: self.chunk_size,
+            retry: self.retry,
+            chunk_timeout: self.chunk_timeout,
+            on_progress: self.on_progress,
+            completion: PhantomData,
+        }
+    }
+
+    /// An Outlook attachment upload: the result is the new attachment's `Location`.
+    pub fn for_attachment(self) -> LargeFileUpload<Attachment> {
+        self.with_completion()
+    }
+
+    /// A OneDrive / SharePoint upload: the result is the new item, read as `T`.
+    pub fn for_item<T: DeserializeOwned>(self) -> LargeFileUpload<Item<T>> {
+        self.with_completion()
+    }
+
+    /// The session's `expirationDateTime` as `createUploadSession` gave it:
+    /// resuming after it has passed fails with [`Error::UploadSessionExpired`]
+    /// without sending anything.
+    pub fn expires_at(mut self, expiration_date_time: impl Into<String>) -> Self {
+        let text = expiration_date_time.into();
+        self.expiration_date_time = (!text.trim().is_empty()).then_some(text);
+        self
+    }
+
+    /// Called each time the server confirms more bytes (and once at the end).
+    pub fn on_progress(mut self, callback: impl Fn(UploadProgress) + Send + Sync + 'static) -> Self {
+        self.on_progress = Some(Arc::new(callback));
+        self
+    }
+
     /// Bytes per request: a multiple of 320 KiB, at most 4 MiB (default 3.75 MiB).
     pub fn chunk_size(mut self, bytes: usize) -> Result<Self, Error> {
         self.chunk_size = validate_chunk_size(bytes)?;
@@ -221,22 +531,9 @@ impl LargeFileUpload {
         self.chunk_size
     }
 
-    /// Uploads everything `reader` holds (its length is found by seeking to the
-    /// end), starting at byte 0 of a fresh session.
-    pub async fn upload<R: AsyncRead + AsyncSeek + Unpin>(&self, reader: R) -> Result<UploadResult, Error> {
-        self.run(reader, Some(ByteRange { start: 0, end: None })).await
-    }
-
-    /// Uploads `data` from memory.
-    pub async fn upload_bytes(&self, data: &[u8]) -> Result<UploadResult, Error> {
-        self.upload(std::io::Cursor::new(data)).await
-    }
-
-    /// Carries on with a session that already has part of the file (e.g. after
-    /// `upload` gave up, or in another process): asks the session for the
-    /// ranges it still needs first. `reader` must hold the same file.
-    pub async fn resume<R: AsyncRead + AsyncSeek + Unpin>(&self, reader: R) -> Result<UploadResult, Error> {
-        self.run(reader, None).await
+    /// What to save to resume this upload of a `file_size`-byte file later.
+    pub fn state(&self, file_size: u64) -> UploadState {
+        UploadState { upload_url: self.url.clone(), file_size, expiration_date_time: self.expiration_date_time.clone() }
     }
 
     /// `GET {uploadUrl}`: the ranges the session still needs and when it expires.
@@ -245,7 +542,7 @@ impl LargeFileUpload {
         if !reply.is_success() {
             return Err(reply.error());
         }
-        parse_status(reply.status, &reply.body)
+        reply.session()?.ok_or_else(|| Error::Upload(format!("the upload session's status ({}) has no nextExpectedRanges", reply.status)))
     }
 
     /// `DELETE {uploadUrl}`: discards the session and what it received.
@@ -265,128 +562,206 @@ impl LargeFileUpload {
         let response = builder.send().await.map_err(transport_error)?;
         let status = response.status().as_u16();
         let header = |name: reqwest::header::HeaderName| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let retry_after = header(reqwest::header::RETRY_AFTER).as_deref().and_then(super::client::parse_retry_after);
+        let retry_after = header(reqwest::header::RETRY_AFTER).as_deref().and_then(super::retry::parse_retry_after);
         let location = header(reqwest::header::LOCATION);
-        let body = response.bytes().await.map_err(transport_error)?.to_vec();
+        let body = response.bytes().await.map_err(transport_error)?;
         Ok(Reply { status, retry_after, location, body })
     }
 
+    fn report(&self, confirmed: u64, total: u64) {
+        if let Some(callback) = &self.on_progress {
+            callback(UploadProgress { confirmed, total });
+        }
+    }
+
+    /// Fails when the session has expired, by the latest expiry the server gave.
+    fn check_expiry(&self, expiration_date_time: Option<&str>) -> Result<(), Error> {
+        let Some(text) = expiration_date_time else { return Ok(()) };
+        // An expiry that does not parse is not a reason to give up on the upload.
+        let Ok(at) = text.trim().parse::<jiff::Timestamp>() else { return Ok(()) };
+        if at <= jiff::Timestamp::now() {
+            return Err(Error::UploadSessionExpired { expiration_date_time: text.to_owned() });
+        }
+        Ok(())
+    }
+}
+
+impl<C: Completion> LargeFileUpload<C> {
+    /// Uploads everything `reader` holds (its length is found by seeking to the
+    /// end), starting at byte 0 of a fresh session.
+    pub async fn upload<R: AsyncRead + AsyncSeek + Unpin>(&self, reader: R) -> Result<C::Output, Error> {
+        self.run(reader, Next::Send(ByteRange { start: 0, end: None })).await
+    }
+
+    /// Uploads `data` from memory.
+    pub async fn upload_bytes(&self, data: &[u8]) -> Result<C::Output, Error> {
+        self.upload(std::io::Cursor::new(data)).await
+    }
+
+    /// Carries on with a session that already has part of the file (after
+    /// `upload` gave up, or in another process from a saved [`UploadState`]):
+    /// asks the session which ranges it still needs first. `reader` must hold
+    /// the same file.
+    pub async fn resume<R: AsyncRead + AsyncSeek + Unpin>(&self, reader: R) -> Result<C::Output, Error> {
+        self.run(reader, Next::Ask).await
+    }
+
+    async fn run<R: AsyncRead + AsyncSeek + Unpin>(&self, mut reader: R, mut next: Next) -> Result<C::Output, Error> {
+        let total = reader.seek(SeekFrom::End(0)).await.map_err(|e| Error::Upload(format!("cannot read the file: {e}")))?;
+        if total == 0 {
+            return Err(Error::InvalidRequest("an upload session needs a file of at least one byte".into()));
+        }
+        if let Some(expected) = self.file_size.filter(|&size| size != total) {
+            return Err(Error::InvalidRequest(format!("the file has {total} bytes but the upload session was made for {expected}")));
+        }
+        let mut expiry = self.expiration_date_time.clone();
+        self.check_expiry(expiry.as_deref())?;
+        let mut buffer = ChunkBuffer::new(self.chunk_size.min(usize::try_from(total).unwrap_or(usize::MAX)));
+        // Failures in a row without progress, and the start of the first byte
+        // the server still missed in its latest answer.
+        let mut failures = 0;
+        let mut confirmed = 0;
+        loop {
+            let range = match next {
+                Next::Send(range) => range,
+                Next::Ask => {
+                    self.check_expiry(expiry.as_deref())?;
+                    match self.ask(&mut failures).await? {
+                        Some(status) => {
+                            expiry = status.expiration_date_time.clone().or(expiry);
+                            first_missing(&status, total)?
+                        }
+                        None => continue,
+                    }
+                }
+            };
+            if range.start > confirmed {
+                confirmed = range.start;
+                failures = 0;
+                self.report(confirmed, total);
+            }
+            let start = range.start;
+            let last = total - 1;
+            let end = (start + self.chunk_size as u64 - 1).min(last).min(range.end.unwrap_or(last));
+            let chunk = buffer.fill(&mut reader, start, end).await?;
+            let put = self
+                .http
+                .put(&self.url)
+                .header(reqwest::header::CONTENT_RANGE, format!("bytes {start}-{end}/{total}"))
+                .header(reqwest::header::CONTENT_LENGTH, chunk.len())
+                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                .body(chunk);
+            let reply = match self.send(put).await {
+                Ok(reply) => reply,
+                // Lost on the way there or on the way back: only the session knows.
+                Err(error @ Error::Transport(_)) => {
+                    self.after_failure(&mut failures, error, None).await?;
+                    next = Next::Ask;
+                    continue;
+                }
+                Err(error) => return Err(error),
+            };
+            if reply.is_success() {
+                if let Some(status) = reply.session()? {
+                    expiry = status.expiration_date_time.clone().or(expiry);
+                    next = match status.first_missing() {
+                        Some(_) => Next::Send(first_missing(&status, total)?),
+                        None => Next::Ask,
+                    };
+                    if !matches!(next, Next::Send(following) if following.start > start) {
+                        let error = Error::Upload(format!("the upload session took bytes {start}-{end} but asks for no later byte"));
+                        self.after_failure(&mut failures, error, None).await?;
+                    }
+                    continue;
+                }
+                match reply.status {
+                    200 | 201 if end == last => {
+                        self.report(total, total);
+                        return C::complete(reply.status, reply.location, &reply.body);
+                    }
+                    200 | 201 => {
+                        return Err(Error::Upload(format!(
+                            "the upload session answered {} (complete) to bytes {start}-{end}, but bytes {}-{last} of the {total} were never sent; the upload is not complete",
+                            reply.status,
+                            end + 1
+                        )))
+                    }
+                    // Accepted without saying what comes next: ask.
+                    202 => next = Next::Ask,
+                    status => return Err(Error::Upload(format!("the upload session answered {status} to bytes {start}-{end}"))),
+                }
+                continue;
+            }
+            match reply.status {
+                // "Requested Range Not Satisfiable": the server already has (part of) this fragment.
+                416 => {
+                    self.after_failure(&mut failures, reply.error(), None).await?;
+                    next = Next::Ask;
+                }
+                _ if reply.is_retryable() => {
+                    self.after_failure(&mut failures, reply.error(), reply.retry_after).await?;
+                    next = Next::Ask;
+                }
+                _ => return Err(reply.error()),
+            }
+        }
+    }
+
+    /// `GET {uploadUrl}` inside the upload loop: `None` after a retryable
+    /// failure (already waited for), the status otherwise.
+    async fn ask(&self, failures: &mut u32) -> Result<Option<UploadStatus>, Error> {
+        match self.send(self.http.get(&self.url)).await {
+            Ok(reply) if reply.is_success() => match reply.session()? {
+                Some(status) => Ok(Some(status)),
+                None => Err(Error::Upload(format!("the upload session's status ({}) has no nextExpectedRanges", reply.status))),
+            },
+            Ok(reply) if reply.is_retryable() => {
+                self.after_failure(failures, reply.error(), reply.retry_after).await?;
+                Ok(None)
+            }
+            Ok(reply) => Err(reply.error()),
+            Err(error @ Error::Transport(_)) => {
+                self.after_failure(failures, error, None).await?;
+                Ok(None)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
     /// Counts a failure; gives up with `error` once the policy's attempts are
-    /// spent, otherwise waits (`Retry-After` or backoff, capped).
+    /// spent, or with [`Error::Throttled`] when the server asks for a wait
+    /// beyond the policy's cap; otherwise waits (`Retry-After` or backoff).
     async fn after_failure(&self, failures: &mut u32, error: Error, retry_after: Option<Duration>) -> Result<(), Error> {
         *failures += 1;
         if *failures >= self.retry.max_attempts {
             return Err(error);
         }
-        let delay = retry_after.unwrap_or_else(|| self.retry.backoff(*failures)).min(self.retry.max_delay);
-        tokio::time::sleep(delay).await;
-        Ok(())
-    }
-
-    async fn run<R: AsyncRead + AsyncSeek + Unpin>(&self, mut reader: R, mut next: Option<ByteRange>) -> Result<UploadResult, Error> {
-        let total = reader.seek(SeekFrom::End(0)).await.map_err(|e| Error::Upload(format!("cannot read the file: {e}")))?;
-        if total == 0 {
-            return Err(Error::InvalidRequest("an upload session needs a file of at least one byte".into()));
-        }
-        // Failures in a row without progress, and the furthest offset the session confirmed.
-        let mut failures = 0;
-        let mut confirmed = 0;
-        loop {
-            let range = match next.take() {
-                Some(range) => range,
-                None => match self.send(self.http.get(&self.url)).await {
-                    Ok(reply) if reply.is_success() => match parse_status(reply.status, &reply.body)?.first_missing() {
-                        Some(range) => range,
-                        None => {
-                            let error = Error::Upload("the upload session needs no more bytes but has not completed".into());
-                            self.after_failure(&mut failures, error, None).await?;
-                            continue;
-                        }
-                    },
-                    Ok(reply) if reply.is_retryable() => {
-                        self.after_failure(&mut failures, reply.error(), reply.retry_after).await?;
-                        continue;
-                    }
-                    Ok(reply) => return Err(reply.error()),
-                    Err(error @ Error::Transport(_)) => {
-                        self.after_failure(&mut failures, error, None).await?;
-                        continue;
-                    }
-                    Err(error) => return Err(error),
-                },
-            };
-            if range.start >= total {
-                return Err(Error::Upload(format!("the upload session expects byte {} but the file has {total} bytes", range.start)));
+        match (self.retry.wait(*failures, retry_after), retry_after) {
+            (Some(delay), _) => {
+                tokio::time::sleep(delay).await;
+                Ok(())
             }
-            let start = range.start;
-            let end = (start + self.chunk_size as u64 - 1).min(total - 1).min(range.end.unwrap_or(u64::MAX));
-            let data = read_chunk(&mut reader, start, end).await?;
-            let put = self
-                .http
-                .put(&self.url)
-                .header(reqwest::header::CONTENT_RANGE, format!("bytes {start}-{end}/{total}"))
-                .header(reqwest::header::CONTENT_LENGTH, data.len())
-                .body(data);
-            match self.send(put).await {
-                Ok(reply) if reply.status == 202 => {
-                    let following = parse_status(reply.status, &reply.body)
-                        .ok()
-                        .and_then(|status| status.first_missing())
-                        .unwrap_or(ByteRange { start: end + 1, end: None });
-                    if following.start > confirmed && following.start < total {
-                        confirmed = following.start;
-                        failures = 0;
-                        next = Some(following);
-                    } else {
-                        let error = Error::Upload(format!("the upload session accepted bytes {start}-{end} but now expects {following}"));
-                        self.after_failure(&mut failures, error, None).await?;
-                    }
-                }
-                Ok(reply) if reply.is_success() => {
-                    let body = if reply.body.iter().all(u8::is_ascii_whitespace) {
-                        serde_json::Value::Null
-                    } else {
-                        serde_json::from_slice(&reply.body).map_err(|e| Error::Decode { status: reply.status, message: e.to_string() })?
-                    };
-                    return Ok(UploadResult { status: reply.status, location: reply.location, body });
-                }
-                Ok(reply) if reply.is_retryable() => self.after_failure(&mut failures, reply.error(), reply.retry_after).await?,
-                Ok(reply) => return Err(reply.error()),
-                Err(error @ Error::Transport(_)) => self.after_failure(&mut failures, error, None).await?,
-                Err(error) => return Err(error),
-            }
+            (None, Some(retry_after)) => Err(match error {
+                Error::Api { status, error } => Error::Throttled { status, retry_after, error: Box::new(error) },
+                other => other,
+            }),
+            (None, None) => Err(error),
         }
     }
 }
 
-async fn read_chunk<R: AsyncRead + AsyncSeek + Unpin>(reader: &mut R, start: u64, end: u64) -> Result<Vec<u8>, Error> {
-    let read_error = |e: std::io::Error| Error::Upload(format!("cannot read bytes {start}-{end} of the file: {e}"));
-    let mut data = vec![0; (end - start + 1) as usize];
-    reader.seek(SeekFrom::Start(start)).await.map_err(read_error)?;
-    reader.read_exact(&mut data).await.map_err(read_error)?;
-    Ok(data)
-}
-
-fn parse_status(status: u16, body: &[u8]) -> Result<UploadStatus, Error> {
-    #[derive(Deserialize)]
-    struct Session {
-        #[serde(rename = "nextExpectedRanges", default)]
-        next_expected_ranges: Vec<String>,
-        #[serde(rename = "expirationDateTime", default)]
-        expiration_date_time: Option<String>,
+/// The range to send next from a session status: its first missing range,
+/// which must start inside the file (a range that ends past it is cut to it).
+fn first_missing(status: &UploadStatus, total: u64) -> Result<ByteRange, Error> {
+    let Some(range) = status.first_missing() else {
+        return Err(Error::Upload(
+            "the upload session reports no missing bytes but has not completed (a deferCommit session must be committed)".into(),
+        ));
+    };
+    if range.start >= total {
+        return Err(Error::Upload(format!("the upload session asks for bytes from {} but the file has {total}", range.start)));
     }
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(UploadStatus::default());
-    }
-    let session: Session = serde_json::from_slice(body).map_err(|e| Error::Decode { status, message: e.to_string() })?;
-    let next_expected_ranges = session
-        .next_expected_ranges
-        .iter()
-        .map(|text| {
-            ByteRange::parse(text).ok_or_else(|| Error::Decode { status, message: format!("bad range {text:?} in nextExpectedRanges") })
-        })
-        .collect::<Result<_, _>>()?;
-    Ok(UploadStatus { next_expected_ranges, expiration_date_time: session.expiration_date_time })
+    Ok(ByteRange { start: range.start, end: range.end.map(|end| end.min(total - 1)) })
 }
 
 #[cfg(test)]
@@ -405,17 +780,131 @@ mod tests {
     }
 
     #[test]
-    fn parses_next_expected_ranges() {
+    fn byte_ranges_in_every_documented_form() {
+        // OneDrive's open "N-" and closed "N-M", Outlook's bare "N".
         assert_eq!(ByteRange::parse("12345-"), Some(ByteRange { start: 12345, end: None }));
         assert_eq!(ByteRange::parse("0-99"), Some(ByteRange { start: 0, end: Some(99) }));
-        assert_eq!(ByteRange::parse("77"), Some(ByteRange { start: 77, end: None }));
-        assert_eq!(ByteRange::parse("9-3"), None);
-        assert_eq!(ByteRange::parse("x-"), None);
-        let status = parse_status(200, br#"{"expirationDateTime":"2030-01-01T00:00:00Z","nextExpectedRanges":["500-","0-99"]}"#).unwrap();
-        assert_eq!(status.first_missing(), Some(ByteRange { start: 0, end: Some(99) }));
-        assert_eq!(status.expiration_date_time.as_deref(), Some("2030-01-01T00:00:00Z"));
-        assert_eq!(parse_status(200, b"").unwrap(), UploadStatus::default());
-        assert!(parse_status(200, br#"{"nextExpectedRanges":["oops"]}"#).is_err());
+        assert_eq!(ByteRange::parse("3932160"), Some(ByteRange { start: 3_932_160, end: None }));
+        assert_eq!(ByteRange::parse(" 7 - 9 "), Some(ByteRange { start: 7, end: Some(9) }));
+        assert_eq!(ByteRange::parse("5-5"), Some(ByteRange { start: 5, end: Some(5) }));
+        for bad in ["9-3", "x-", "", "-5", "+5", "1-2-3", "0x10"] {
+            assert_eq!(ByteRange::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn session_bodies_in_either_casing_and_with_several_ranges() {
+        let outlook = UploadStatus::from_body(
+            br#"{"@odata.context":"x","ExpirationDateTime":"2030-01-01T00:00:00Z","NextExpectedRanges":["3932160"]}"#,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(outlook.next_expected_ranges, [ByteRange { start: 3_932_160, end: None }]);
+        assert_eq!(outlook.expiration_date_time.as_deref(), Some("2030-01-01T00:00:00Z"));
+        let drive = UploadStatus::from_body(br#"{"expirationDateTime":"2030-01-01T00:00:00Z","nextExpectedRanges":["500-","0-99"]}"#)
+            .unwrap()
+            .unwrap();
+        assert_eq!(drive.first_missing(), Some(ByteRange { start: 0, end: Some(99) }));
+        let shouting = UploadStatus::from_body(br#"{"NEXTEXPECTEDRANGES":["1-"]}"#).unwrap().unwrap();
+        assert_eq!(shouting.first_missing(), Some(ByteRange { start: 1, end: None }));
+        let empty = UploadStatus::from_body(br#"{"nextExpectedRanges":[]}"#).unwrap().unwrap();
+        assert_eq!(empty.first_missing(), None);
+    }
+
+    #[test]
+    fn bodies_that_are_not_sessions() {
+        // A created driveItem, Outlook's empty final body, a non-object.
+        for body in [&br#"{"id":"01ABC","name":"big.bin","size":5}"#[..], b"", b"  ", b"[1]", b"not json"] {
+            assert_eq!(UploadStatus::from_body(body), Ok(None), "{}", String::from_utf8_lossy(body));
+        }
+        assert!(UploadStatus::from_body(br#"{"nextExpectedRanges":["oops"]}"#).is_err());
+        assert!(UploadStatus::from_body(br#"{"nextExpectedRanges":"0-"}"#).is_err());
+    }
+
+    #[test]
+    fn the_next_range_must_start_inside_the_file() {
+        let status = |ranges: &[&str]| UploadStatus {
+            next_expected_ranges: ranges.iter().map(|r| ByteRange::parse(r).unwrap()).collect(),
+            expiration_date_time: None,
+        };
+        assert_eq!(first_missing(&status(&["10-"]), 100).unwrap(), ByteRange { start: 10, end: None });
+        // The print page shows a range ending one past the last byte: it is cut to the file.
+        assert_eq!(first_missing(&status(&["78929-4533322"]), 4_533_322).unwrap(), ByteRange { start: 78929, end: Some(4_533_321) });
+        assert!(matches!(first_missing(&status(&["100-"]), 100), Err(Error::Upload(_))), "past the end");
+        assert!(matches!(first_missing(&status(&[]), 100), Err(Error::Upload(_))), "nothing missing yet not complete");
+    }
+
+    #[test]
+    fn completions_read_what_each_service_sends() {
+        let outlook =
+            Attachment::complete(201, Some("https://outlook.example/api/v2.0/Users('u')/Messages('m')/Attachments('AAMk=')".into()), b"")
+                .unwrap();
+        assert_eq!(outlook.attachment_id().as_deref(), Some("AAMk="));
+        let graph = AttachmentUploaded { location: "http://127.0.0.1:1/v1.0/me/messages/m1/attachments/att%2D3".into() };
+        assert_eq!(graph.attachment_id().as_deref(), Some("att-3"));
+        assert!(matches!(Attachment::complete(201, None, b""), Err(Error::Upload(_))));
+
+        let item: serde_json::Value = Item::<serde_json::Value>::complete(201, None, br#"{"id":"01X"}"#).unwrap();
+        assert_eq!(item["id"], "01X");
+        assert!(matches!(Item::<serde_json::Value>::complete(201, None, b""), Err(Error::Decode { status: 201, .. })));
+
+        let raw = Raw::complete(201, Some("loc".into()), b"").unwrap();
+        assert_eq!((raw.status, raw.location.as_deref(), raw.body), (201, Some("loc"), serde_json::Value::Null));
+    }
+
+    #[tokio::test]
+    async fn one_buffer_serves_every_chunk() {
+        let data: Vec<u8> = (0..=255u8).cycle().take(3 * CHUNK_UNIT + 17).collect();
+        let mut reader = std::io::Cursor::new(data.clone());
+        let mut buffer = ChunkBuffer::new(CHUNK_UNIT);
+        let first = buffer.fill(&mut reader, 0, CHUNK_UNIT as u64 - 1).await.unwrap();
+        let at = first.as_ptr();
+        assert_eq!(&first[..], &data[..CHUNK_UNIT]);
+        drop(first);
+        for chunk in 1..3 {
+            let start = chunk * CHUNK_UNIT;
+            let bytes = buffer.fill(&mut reader, start as u64, (start + CHUNK_UNIT - 1) as u64).await.unwrap();
+            assert_eq!(&bytes[..], &data[start..start + CHUNK_UNIT]);
+            assert_eq!(bytes.as_ptr(), at, "chunk {chunk} was read into a new allocation");
+        }
+        let tail = buffer.fill(&mut reader, 3 * CHUNK_UNIT as u64, data.len() as u64 - 1).await.unwrap();
+        assert_eq!(&tail[..], &data[3 * CHUNK_UNIT..]);
+        assert!(matches!(buffer.fill(&mut reader, 0, data.len() as u64).await, Err(Error::Upload(_))), "reading past the end");
+    }
+
+    #[test]
+    fn saved_state_round_trips_and_hides_the_url() {
+        let state = UploadState {
+            upload_url: "https://up.example/up/abc?tempauth=SECRET".into(),
+            file_size: 5_242_880,
+            expiration_date_time: Some("2030-01-01T00:00:00Z".into()),
+        };
+        let json = serde_json::to_string(&state).unwrap();
+        assert_eq!(
+            json,
+            r#"{"uploadUrl":"https://up.example/up/abc?tempauth=SECRET","fileSize":5242880,"expirationDateTime":"2030-01-01T00:00:00Z"}"#
+        );
+        assert_eq!(serde_json::from_str::<UploadState>(&json).unwrap(), state);
+        assert!(!format!("{state:?}").contains("SECRET"));
+    }
+
+    #[tokio::test]
+    async fn an_expired_session_is_not_resumed() {
+        let client = Client::builder().token("t").build().unwrap();
+        // Port 9 (discard) on loopback: nothing may be sent, so nothing needs to answer.
+        let state = UploadState {
+            upload_url: "http://127.0.0.1:9/up".into(),
+            file_size: 3,
+            expiration_date_time: Some("2020-01-01T00:00:00Z".into()),
+        };
+        let resumed = client.resume_upload(state).resume(std::io::Cursor::new(vec![1, 2, 3])).await;
+        assert!(
+            matches!(resumed, Err(Error::UploadSessionExpired { ref expiration_date_time }) if expiration_date_time == "2020-01-01T00:00:00Z"),
+            "{resumed:?}"
+        );
+        let other_size = client.large_file_upload("http://127.0.0.1:9/up").state(4);
+        let resumed = client.resume_upload(other_size).resume(std::io::Cursor::new(vec![1, 2, 3])).await;
+        assert!(matches!(resumed, Err(Error::InvalidRequest(_))), "{resumed:?}");
     }
 
     #[test]

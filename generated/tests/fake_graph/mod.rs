@@ -8,12 +8,18 @@
 //!   302 to the other host, as large downloads are served. It requires the bearer
 //!   token, gives every answer a `request-id`, and answers errors with Graph's
 //!   error body. Throttling (429 + `Retry-After`) can be injected.
+//!   It also keeps a drive: `POST /me/drive/root:/{item-path}:/createUploadSession`
+//!   (200 + `uploadSession`) and `GET /me/drive/root:/{item-path}`, the path
+//!   read segment by segment (a `%2F` inside a segment is a name with a `/`,
+//!   which OneDrive refuses).
 //! - The upload host answers on `http://localhost:PORT2`: another host name than
 //!   the API, still loopback, as real upload URLs live elsewhere. It is a small
 //!   hand-written HTTP/1.1 server so that it can drop the connection in the
-//!   middle of a chunk, which a framework does not let a handler do. It checks
-//!   each chunk as the service would and, after the last one, creates the
-//!   attachment (visible through the API) and answers 201 with its `Location`.
+//!   middle of a chunk (or after it, losing the answer), which a framework does
+//!   not let a handler do. It checks each chunk as the service would and speaks
+//!   each service's own protocol ([`Flavour`]): attachment sessions answer as
+//!   Outlook does, drive sessions as OneDrive does. After the last chunk it
+//!   creates the attachment or the drive item (visible through the API).
 //!   It also serves attachment content (`GET /content/...`) to redirected downloads.
 #![allow(dead_code)]
 
@@ -110,13 +116,44 @@ impl Seen {
     }
 }
 
+/// How an upload session answers, by the service that made it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    /// `outlook-large-attachments.md` (graph-concepts): `200 OK` with
+    /// `{"ExpirationDateTime", "NextExpectedRanges": ["N"]}` (PascalCase, a bare
+    /// start) between chunks; `201 Created`, `Location` and an empty body after
+    /// the last one. Bytes must come in order (`Content-Type:
+    /// application/octet-stream` is required).
+    Outlook,
+    /// `driveitem-createuploadsession.md`: `202 Accepted` with
+    /// `{"expirationDateTime", "nextExpectedRanges": ["N-"]}` between chunks;
+    /// `201 Created` with the new driveItem after the last one; `416` for a
+    /// fragment the session already has; `404` once the session is gone.
+    OneDrive,
+}
+
 /// What the upload host does to a chunk instead of taking it.
 #[derive(Debug, Clone, Copy)]
 pub enum Fault {
     /// Read half of the chunk, then close the connection.
     DropMidBody,
+    /// Take the chunk, then close the connection before answering: the answer is lost.
+    LoseAnswer,
+    /// Take the chunk and never answer (until the client gives up or is killed).
+    Stall,
+    /// Take the chunk (it reached the session once already, say through a proxy
+    /// that retried it) and answer `416 Requested Range Not Satisfiable`.
+    AlreadyReceived,
     /// Read the chunk, discard it and answer 503 with this `Retry-After`.
     Unavailable { retry_after: &'static str },
+    /// Read the chunk, discard it and answer 429 with this `Retry-After`.
+    Throttled { retry_after: &'static str },
+    /// Read the chunk, discard it, end the session and answer 404 (it expired).
+    SessionGone,
+    /// A broken server: take the chunk and answer as if the file were complete.
+    CompleteEarly,
+    /// A broken server: take the chunk and ask next for a byte past the end of the file.
+    AskPastEnd,
 }
 
 /// An attachment as the server keeps it: its JSON (without `contentBytes`) and its bytes.
@@ -132,15 +169,29 @@ impl Stored {
     }
 }
 
+/// What a completed session creates.
+#[derive(Debug, Clone)]
+enum Destination {
+    Attachment { message_id: String, name: String, content_type: Option<String> },
+    DriveItem { path: Vec<String> },
+}
+
 #[derive(Debug)]
 struct Session {
-    message_id: String,
-    name: String,
-    content_type: Option<String>,
-    size: u64,
+    flavour: Flavour,
+    destination: Destination,
+    /// Known from createUploadSession (Outlook) or from the first chunk's Content-Range (OneDrive).
+    size: Option<u64>,
     received: Vec<u8>,
     location: Option<String>,
     cancelled: bool,
+}
+
+/// A file in the fake drive.
+#[derive(Debug, Clone)]
+pub struct DriveFile {
+    pub meta: Value,
+    pub bytes: Vec<u8>,
 }
 
 #[derive(Debug)]
@@ -154,6 +205,8 @@ struct Throttle {
 #[derive(Debug, Default)]
 pub struct State {
     messages: BTreeMap<String, Vec<Stored>>,
+    /// Drive files by path segments below the root.
+    drive: BTreeMap<Vec<String>, DriveFile>,
     sessions: BTreeMap<String, Session>,
     next_id: u64,
     page_size: usize,
@@ -254,6 +307,17 @@ impl Graph {
     pub fn upload_locations(&self) -> Vec<String> {
         self.state().sessions.values().filter_map(|s| s.location.clone()).collect()
     }
+
+    /// The drive file at `path` (`Reports/big file.bin`), if any.
+    pub fn drive_file(&self, path: &str) -> Option<DriveFile> {
+        let key: Vec<String> = path.split('/').map(str::to_owned).collect();
+        self.state().drive.get(&key).cloned()
+    }
+
+    /// How many bytes the only open session holds (0 when there is none).
+    pub fn bytes_received(&self) -> usize {
+        self.state().sessions.values().filter(|s| s.location.is_none()).map(|s| s.received.len()).max().unwrap_or(0)
+    }
 }
 
 impl State {
@@ -346,6 +410,9 @@ fn api_reply(state: &mut State, shared: &Shared, seen: &ApiSeen, path: &str, que
         return Reply::error(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.", request_id)
             .header("Retry-After", throttle.retry_after);
     }
+    if let Some(item_path) = path.strip_prefix("/v1.0/me/drive/root:/") {
+        return drive_reply(state, shared, seen, item_path, request_id);
+    }
     let segments: Vec<String> = path.strip_prefix("/v1.0/").unwrap_or("").split('/').map(percent_decode).collect();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     let base = &shared.base_url;
@@ -416,11 +483,15 @@ fn api_reply(state: &mut State, shared: &Shared, seen: &ApiSeen, path: &str, que
                 return not_found();
             }
             let session_id = state.new_id("session");
-            let session = Session {
+            let destination = Destination::Attachment {
                 message_id: message.to_string(),
                 name: name.to_owned(),
                 content_type: item["contentType"].as_str().map(str::to_owned),
-                size,
+            };
+            let session = Session {
+                flavour: Flavour::Outlook,
+                destination,
+                size: Some(size),
                 received: Vec::new(),
                 location: None,
                 cancelled: false,
@@ -464,6 +535,50 @@ fn api_reply(state: &mut State, shared: &Shared, seen: &ApiSeen, path: &str, que
             Reply::empty(204)
         }
         _ => Reply::error(400, "BadRequest", &format!("Resource not found for the segment '{path}'."), request_id),
+    }
+}
+
+/// Path-based drive addressing (`driveitem-createuploadsession.md`, `driveitem-get.md`):
+/// `root:/{item-path}:/createUploadSession` and `root:/{item-path}`. Each
+/// segment of the path is decoded on its own; a decoded `/` inside one means
+/// the client encoded the separators, which makes a file name with a slash.
+fn drive_reply(state: &mut State, shared: &Shared, seen: &ApiSeen, item_path: &str, request_id: &str) -> Reply {
+    let (item_path, action) = match item_path.strip_suffix(":/createUploadSession") {
+        Some(item_path) => (item_path, Some("createUploadSession")),
+        None => (item_path.trim_end_matches(':'), None),
+    };
+    let segments: Vec<String> = item_path.split('/').map(percent_decode).collect();
+    if segments.iter().any(|s| s.is_empty() || s.contains('/') || s.contains(':')) {
+        return Reply::error(400, "invalidRequest", &format!("The name in the path '{item_path}' is not valid."), request_id);
+    }
+    match (seen.method.as_str(), action) {
+        ("POST", Some(_)) => {
+            let body: Value = serde_json::from_slice(&seen.body).unwrap_or(Value::Null);
+            let behavior = body["item"]["@microsoft.graph.conflictBehavior"].as_str().unwrap_or("fail");
+            if behavior == "fail" && state.drive.contains_key(&segments) {
+                return Reply::error(409, "nameAlreadyExists", "The specified item name already exists.", request_id);
+            }
+            let session_id = state.new_id("session");
+            let session = Session {
+                flavour: Flavour::OneDrive,
+                destination: Destination::DriveItem { path: segments },
+                size: None,
+                received: Vec::new(),
+                location: None,
+                cancelled: false,
+            };
+            state.sessions.insert(session_id.clone(), session);
+            Reply::json(
+                200,
+                json!({"uploadUrl": format!("{}/up/{session_id}?tempauth={UPLOAD_SECRET}", shared.upload_origin),
+                    "expirationDateTime": "2030-01-01T00:00:00Z"}),
+            )
+        }
+        ("GET", None) => match state.drive.get(&segments) {
+            Some(file) => Reply::json(200, file.meta.clone()),
+            None => Reply::error(404, "itemNotFound", "The resource could not be found.", request_id),
+        },
+        _ => Reply::error(400, "BadRequest", "Unsupported drive request.", request_id),
     }
 }
 
@@ -560,11 +675,14 @@ async fn serve_upload_connection(stream: TcpStream, shared: Shared) {
                 _ => None,
             }
         };
+        let log = |outcome: &str| {
+            let (start, end, total) = range.unwrap_or_default();
+            shared.state.lock().unwrap().upload_log.push(format!("PUT {start}-{end}/{total} -> {outcome}"));
+        };
         if let Some(Fault::DropMidBody) = fault {
             let mut half = vec![0; length / 2];
             let _ = stream.read_exact(&mut half).await;
-            let (start, end, total) = range.unwrap();
-            shared.state.lock().unwrap().upload_log.push(format!("PUT {start}-{end}/{total} -> dropped"));
+            log("dropped");
             return; // closing with unread bytes: the client sees the connection reset
         }
         let mut body = vec![0; length];
@@ -573,13 +691,27 @@ async fn serve_upload_connection(stream: TcpStream, shared: Shared) {
         }
         let reply = match fault {
             Some(Fault::Unavailable { retry_after }) => {
-                let (start, end, total) = range.unwrap();
-                shared.state.lock().unwrap().upload_log.push(format!("PUT {start}-{end}/{total} -> 503"));
+                log("503");
                 Reply::error(503, "serviceNotAvailable", "The service is temporarily unavailable.", "upload")
                     .header("Retry-After", retry_after)
             }
-            _ => upload_reply(&mut shared.state.lock().unwrap(), &shared.base_url, &seen, range, &body),
+            Some(Fault::Throttled { retry_after }) => {
+                log("429");
+                Reply::error(429, "activityLimitReached", "The app or user has been throttled.", "upload")
+                    .header("Retry-After", retry_after)
+            }
+            Some(fault) => faulty_upload_reply(&mut shared.state.lock().unwrap(), &shared.base_url, &seen, range, &body, fault),
+            None => upload_reply(&mut shared.state.lock().unwrap(), &shared.base_url, &seen, range, &body),
         };
+        match fault {
+            // The chunk is stored; the answer never leaves.
+            Some(Fault::LoseAnswer) => return,
+            Some(Fault::Stall) => {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                return;
+            }
+            _ => {}
+        }
         let mut head = format!("HTTP/1.1 {} Fake\r\nContent-Length: {}\r\n", reply.status, reply.body.len());
         for (name, value) in &reply.headers {
             head.push_str(&format!("{name}: {value}\r\n"));
@@ -590,6 +722,46 @@ async fn serve_upload_connection(stream: TcpStream, shared: Shared) {
             return;
         }
     }
+}
+
+/// A chunk meeting a fault that lets it reach the session (or ends the session).
+fn faulty_upload_reply(state: &mut State, base_url: &str, seen: &Seen, range: Option<(u64, u64, u64)>, body: &[u8], fault: Fault) -> Reply {
+    let (start, end, total) = range.unwrap_or_default();
+    let session_id = upload_session_id(seen).unwrap_or_default();
+    let outcome = match fault {
+        Fault::LoseAnswer | Fault::Stall | Fault::AlreadyReceived | Fault::CompleteEarly | Fault::AskPastEnd => {
+            let reply = upload_reply(state, base_url, seen, range, body);
+            state.upload_log.pop();
+            if !(200..300).contains(&reply.status) {
+                state.upload_log.push(format!("PUT {start}-{end}/{total} -> {}", reply.status));
+                return reply;
+            }
+            reply
+        }
+        Fault::SessionGone => {
+            state.sessions.remove(&session_id);
+            state.upload_log.push(format!("PUT {start}-{end}/{total} -> 404"));
+            return Reply::error(404, "itemNotFound", "The upload session does not exist or has expired.", "upload");
+        }
+        Fault::DropMidBody | Fault::Unavailable { .. } | Fault::Throttled { .. } => unreachable!("handled by the connection"),
+    };
+    let flavour = state.sessions.get(&session_id).map_or(Flavour::OneDrive, |s| s.flavour);
+    let (label, reply) = match fault {
+        Fault::LoseAnswer => ("answer lost", outcome),
+        Fault::Stall => ("stalled", outcome),
+        Fault::AlreadyReceived => ("416", Reply::error(416, "invalidRange", "The fragment was already received.", "upload")),
+        Fault::CompleteEarly => {
+            let reply = match flavour {
+                Flavour::Outlook => Reply::empty(201).header("Location", format!("{base_url}/me/messages/early/attachments/early")),
+                Flavour::OneDrive => Reply::json(201, json!({"id": "early", "name": "early.bin", "size": end + 1})),
+            };
+            ("201 early", reply)
+        }
+        Fault::AskPastEnd => ("past the end", session_reply(flavour, total + 10)),
+        _ => unreachable!(),
+    };
+    state.upload_log.push(format!("PUT {start}-{end}/{total} -> {label}"));
+    reply
 }
 
 /// `GET /content/{message}/{attachment}`: the attachment's bytes.
@@ -641,6 +813,26 @@ fn parse_content_range(value: &str) -> Option<(u64, u64, u64)> {
     Some((start.parse().ok()?, end.parse().ok()?, total.parse().ok()?))
 }
 
+fn upload_session_id(seen: &Seen) -> Option<String> {
+    let path = seen.target.split('?').next().unwrap_or("");
+    path.strip_prefix("/upload/").or_else(|| path.strip_prefix("/up/")).map(str::to_owned)
+}
+
+/// An intermediate answer or the status of a session, in the service's own spelling.
+fn session_reply(flavour: Flavour, next: u64) -> Reply {
+    match flavour {
+        // `uploadsession.md`: for Outlook attachments the property "always indicates a single value {start}".
+        Flavour::Outlook => Reply::json(
+            200,
+            json!({"@odata.context": "https://outlook.office.com/api/v2.0/$metadata#Users('u')/Messages('m')/AttachmentSessions/$entity",
+                "ExpirationDateTime": "2030-01-01T00:00:00Z", "NextExpectedRanges": [next.to_string()]}),
+        ),
+        Flavour::OneDrive => {
+            Reply::json(202, json!({"expirationDateTime": "2030-01-01T00:00:00Z", "nextExpectedRanges": [format!("{next}-")]}))
+        }
+    }
+}
+
 fn upload_reply(state: &mut State, base_url: &str, seen: &Seen, range: Option<(u64, u64, u64)>, body: &[u8]) -> Reply {
     let error = |status, code, message: &str| Reply::error(status, code, message, "upload");
     let (path, query) = seen.target.split_once('?').unwrap_or((&seen.target, ""));
@@ -650,16 +842,18 @@ fn upload_reply(state: &mut State, base_url: &str, seen: &Seen, range: Option<(u
     if let Some(content) = path.strip_prefix("/content/") {
         return content_reply(state, seen, content);
     }
-    let Some(session_id) = path.strip_prefix("/upload/") else { return error(404, "notFound", "no such route") };
-    let Some(session) = state.sessions.get_mut(session_id).filter(|s| !s.cancelled) else {
+    let Some(session_id) = upload_session_id(seen) else { return error(404, "notFound", "no such route") };
+    let Some(session) = state.sessions.get_mut(&session_id).filter(|s| !s.cancelled && s.location.is_none()) else {
         state.upload_log.push(format!("{} -> 404", seen.method));
-        return error(404, "ErrorItemNotFound", "The upload session does not exist or has expired.");
+        return error(404, "itemNotFound", "The upload session does not exist or has expired.");
     };
-    let status = |session: &Session| json!({"expirationDateTime": "2030-01-01T00:00:00Z", "nextExpectedRanges": [format!("{}-", session.received.len())]});
-    let reply = match seen.method.as_str() {
+    match seen.method.as_str() {
         "GET" => {
-            let reply = Reply::json(200, status(session));
-            state.upload_log.push(format!("GET -> 200 [{}-]", session.received.len()));
+            let received = session.received.len();
+            let mut reply = session_reply(session.flavour, received as u64);
+            reply.status = 200;
+            let shown = if session.flavour == Flavour::Outlook { format!("[{received}]") } else { format!("[{received}-]") };
+            state.upload_log.push(format!("GET -> 200 {shown}"));
             return reply;
         }
         "DELETE" => {
@@ -667,37 +861,61 @@ fn upload_reply(state: &mut State, base_url: &str, seen: &Seen, range: Option<(u
             state.upload_log.push("DELETE -> 204".into());
             return Reply::empty(204);
         }
-        "PUT" => put_chunk(session, seen, range, body),
-        _ => error(405, "MethodNotAllowed", "GET, PUT or DELETE"),
-    };
+        "PUT" => {}
+        _ => return error(405, "MethodNotAllowed", "GET, PUT or DELETE"),
+    }
+    let reply = put_chunk(session, seen, range, body);
     let (start, end, total) = range.unwrap_or_default();
     state.upload_log.push(format!("PUT {start}-{end}/{total} -> {}", reply.status));
     if reply.status != 201 {
         return reply;
     }
-    // The last chunk: the attachment now exists on the message.
-    let session = state.sessions.get(session_id).unwrap();
-    let (message_id, name, content_type, bytes) =
-        (session.message_id.clone(), session.name.clone(), session.content_type.clone(), session.received.clone());
-    let id = state.new_id("att");
-    let meta = json!({"@odata.type": FILE_ATTACHMENT, "id": id, "name": name,
-        "contentType": content_type.unwrap_or_else(|| "application/octet-stream".into()), "size": bytes.len(),
-        "isInline": false, "lastModifiedDateTime": "2024-05-01T12:00:00Z"});
-    state.messages.entry(message_id.clone()).or_default().push(Stored { meta, bytes });
-    let location = attachment_url(base_url, &message_id, &id);
-    state.sessions.get_mut(session_id).unwrap().location = Some(location.clone());
-    reply.header("Location", location)
+    complete(state, base_url, &session_id)
 }
 
-/// Validates a chunk as the service would and appends it; 201 (empty body) after the last byte.
+/// The last byte arrived: the attachment or drive item now exists.
+fn complete(state: &mut State, base_url: &str, session_id: &str) -> Reply {
+    let session = state.sessions.get(session_id).unwrap();
+    let (destination, bytes) = (session.destination.clone(), session.received.clone());
+    let id = state.new_id(match destination {
+        Destination::Attachment { .. } => "att",
+        Destination::DriveItem { .. } => "01ITEM",
+    });
+    let (location, reply) = match destination {
+        Destination::Attachment { message_id, name, content_type } => {
+            let meta = json!({"@odata.type": FILE_ATTACHMENT, "id": id, "name": name,
+                "contentType": content_type.unwrap_or_else(|| "application/octet-stream".into()), "size": bytes.len(),
+                "isInline": false, "lastModifiedDateTime": "2024-05-01T12:00:00Z"});
+            state.messages.entry(message_id.clone()).or_default().push(Stored { meta, bytes });
+            let location = attachment_url(base_url, &message_id, &id);
+            (location.clone(), Reply::empty(201).header("Location", location))
+        }
+        Destination::DriveItem { path } => {
+            let name = path.last().cloned().unwrap_or_default();
+            let meta = json!({"id": id, "name": name, "size": bytes.len(), "eTag": format!("\"{{{id}}},1\""),
+                "createdDateTime": "2024-05-01T12:00:00Z", "lastModifiedDateTime": "2024-05-01T12:00:00Z",
+                "file": {"mimeType": "application/octet-stream"}});
+            state.drive.insert(path, DriveFile { meta: meta.clone(), bytes });
+            (format!("{base_url}/me/drive/items/{id}"), Reply::json(201, meta))
+        }
+    };
+    state.sessions.get_mut(session_id).unwrap().location = Some(location);
+    reply
+}
+
+/// Validates a chunk as the service would and appends it; 201 (to be completed by the caller) after the last byte.
 fn put_chunk(session: &mut Session, seen: &Seen, range: Option<(u64, u64, u64)>, body: &[u8]) -> Reply {
     let bad = |message: &str| Reply::error(400, "ErrorInvalidRequest", message, "upload");
     let Some((start, end, total)) = range else { return bad("missing or malformed Content-Range") };
     if seen.header_count("content-length") != 1 || end < start || body.len() as u64 != end - start + 1 {
         return bad("Content-Length does not match Content-Range");
     }
-    if total != session.size || end >= total {
-        return bad("the total size differs from the size given to createUploadSession");
+    if session.flavour == Flavour::Outlook && seen.header("content-type") != Some("application/octet-stream") {
+        return bad("Content-Type must be application/octet-stream");
+    }
+    // "Your app must ensure the total file size specified in the Content-Range header is the same for all requests."
+    if *session.size.get_or_insert(total) != total || end >= total {
+        return bad("the total size differs from the size of the upload");
     }
     if start != session.received.len() as u64 {
         return Reply::error(416, "ErrorInvalidRange", "not the expected range", "upload");
@@ -710,6 +928,6 @@ fn put_chunk(session: &mut Session, seen: &Seen, range: Option<(u64, u64, u64)>,
     if last {
         Reply::empty(201)
     } else {
-        Reply::json(202, json!({"expirationDateTime": "2030-01-01T00:00:00Z", "nextExpectedRanges": [format!("{}-", end + 1)]}))
+        session_reply(session.flavour, end + 1)
     }
 }

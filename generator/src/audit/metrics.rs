@@ -270,7 +270,8 @@ host/version and trailing `/` dropped, every {placeholder} -> {}, lower case. re
 endpoints; precision = model endpoints in the reference / model endpoints. Verdict: a missing endpoint whose line is irregular \
 (lower-case method, no leading `/`, spaces, unbalanced braces) or has a query string (an example, not a template) is a doc defect, \
 otherwise a generator miss; an extra endpoint from a \
-page whose HTTP request blocks list nothing is a doc defect (the model fell back to the example), otherwise a generator miss.";
+page whose HTTP request blocks list nothing, or one that the page's own request example spells while its HTTP request blocks omit \
+it (another address of a documented method, read by the example-only-request rule), is a doc defect, otherwise a generator miss.";
 
 pub fn endpoints(model: &ApiModel, tree: &DocsTree) -> Outcome {
     let mut reference: BTreeMap<(String, String), docs::DocumentedEndpoint> = BTreeMap::new();
@@ -301,7 +302,11 @@ pub fn endpoints(model: &ApiModel, tree: &DocsTree) -> Outcome {
         if reference.contains_key(key) {
             precise += 1;
         } else {
-            let verdict = if pages_with_lines.contains(&lower(&op.source.file)) { Verdict::GeneratorMiss } else { Verdict::DocDefect };
+            let verdict = if pages_with_lines.contains(&lower(&op.source.file)) && !op.example_only {
+                Verdict::GeneratorMiss
+            } else {
+                Verdict::DocDefect
+            };
             groups.add(
                 &op.source.file,
                 "in the model, not in an HTTP request block",
@@ -1111,6 +1116,7 @@ mod tests {
             request_body: body,
             function_parameters: Vec::new(),
             optional_arguments: Vec::new(),
+            example_only: false,
             responses: vec![ResponseSpec { status: 200, body: returns.map(|r| r.parse::<TypeRef>().unwrap()) }],
             description: String::new(),
             area: "other".into(),

@@ -16,7 +16,7 @@ fn op(method: &str, documented_path: &str, id: &str) -> Operation {
         .split('{')
         .skip(1)
         .filter_map(|rest| rest.split_once('}'))
-        .map(|(p, _)| PathParam { name: p.replace('-', "_"), documented: p.into() })
+        .map(|(p, _)| PathParam { name: p.replace('-', "_"), documented: p.into(), holds_path: false })
         .collect();
     Operation {
         id: id.into(),
@@ -31,6 +31,7 @@ fn op(method: &str, documented_path: &str, id: &str) -> Operation {
         request_body: None,
         function_parameters: Vec::new(),
         optional_arguments: Vec::new(),
+        example_only: false,
         responses: vec![ResponseSpec { status: 200, body: Some(ty("microsoft.graph.widget")) }],
         description: String::new(),
         area: "other".into(),

@@ -15,6 +15,7 @@
 //! - members: the tables, then what the JSON representation, the paths
 //!   (`navigation`) and closed leaf types' examples (`observed`) add.
 
+mod example_requests;
 mod navigation;
 mod observed;
 mod operations;

@@ -1,5 +1,6 @@
 //! API pages -> operations: one per documented (method, path).
 
+use super::example_requests::example_only_requests;
 use super::observed::Observation;
 use super::paths::{is_key, last_name, literal_words, looks_like_key, name_placeholders, path_without_call, singular};
 use super::types::{infer_properties, infer_type, page_namespace, split_qualified, TypeIndex};
@@ -134,8 +135,8 @@ impl<'a> OperationResolver<'a> {
         if lines.is_empty() {
             return;
         }
-        let media = lines.iter().all(|(_, r)| r.method == "GET" && is_media_path(&r.path));
-        let last_segments: BTreeSet<String> = lines.iter().map(|(_, r)| last_segment_shape(&r.path)).collect();
+        let media = lines.iter().all(|(_, r, _)| r.method == "GET" && is_media_path(&r.path));
+        let last_segments: BTreeSet<String> = lines.iter().map(|(_, r, _)| last_segment_shape(&r.path)).collect();
         let response = self.response(page, responses.first().map(|(_, e)| e), media, last_segments.len() == 1, diags);
         let first_method = lines[0].1.method.clone();
         let kind = kind_for(&title, &first_method, calls);
@@ -155,10 +156,10 @@ impl<'a> OperationResolver<'a> {
         // of one function, and the bare path is the one without arguments.
         let overloaded: BTreeSet<&str> = lines
             .iter()
-            .filter(|(_, r)| call_arguments(&r.path).is_some_and(|(_, names)| !names.is_empty()))
-            .map(|(_, r)| path_without_call(&r.path))
+            .filter(|(_, r, _)| call_arguments(&r.path).is_some_and(|(_, names)| !names.is_empty()))
+            .map(|(_, r, _)| path_without_call(&r.path))
             .collect();
-        for (line, request) in &lines {
+        for (line, request, example_only) in &lines {
             let line = *line;
             let fit = Fit::of(&page.title, &title, &request.method, &request.path, request_count);
             let named = name_placeholders(&request.path);
@@ -189,6 +190,7 @@ impl<'a> OperationResolver<'a> {
                     parameters_in_call(&function_parameters, &request.path)
                 },
                 optional_arguments: Vec::new(),
+                example_only: *example_only,
                 responses: vec![response.clone()],
                 description: page.description.clone(),
                 area: page.area.clone(),
@@ -200,8 +202,9 @@ impl<'a> OperationResolver<'a> {
         }
     }
 
-    /// The request lines of the `## HTTP request` block, or of the example when the block is empty.
-    fn request_lines(&self, page: &Page, requests: &[(usize, ParsedExample)], diags: &mut Diagnostics) -> Vec<(u32, RequestLine)> {
+    /// The request lines of the `## HTTP request` block (and the forms only an
+    /// example shows, flagged), or of the example when the block is empty.
+    fn request_lines(&self, page: &Page, requests: &[(usize, ParsedExample)], diags: &mut Diagnostics) -> Vec<(u32, RequestLine, bool)> {
         let documented: Vec<(u32, RequestLine)> = page.http.iter().flat_map(|h| h.requests.iter().cloned()).collect();
         for (line, request) in &documented {
             if !request.repairs.is_empty() {
@@ -209,7 +212,16 @@ impl<'a> OperationResolver<'a> {
             }
         }
         if !documented.is_empty() {
-            return documented;
+            let examples = requests.iter().filter_map(|(index, e)| {
+                let opaque = page.examples[*index].annotation.raw.get("opaqueUrl").and_then(serde_json::Value::as_bool) == Some(true);
+                parse_request_line(&e.start_line).map(|request| (e.start_line_no, request, opaque))
+            });
+            let extra = example_only_requests(page, &documented, examples, diags);
+            return documented
+                .into_iter()
+                .map(|(line, r)| (line, r, false))
+                .chain(extra.into_iter().map(|(line, r)| (line, r, true)))
+                .collect();
         }
         let from_example = requests.iter().find_map(|(_, e)| parse_request_line(&e.start_line).map(|r| (e.start_line_no, r)));
         let at = page.http.as_ref().map(|h| h.line).unwrap_or(page.title_line);
@@ -223,7 +235,7 @@ impl<'a> OperationResolver<'a> {
                     "empty-http-request",
                     format!("{what}; the path `{} {}` is taken from the request example at line {line}", request.method, request.path),
                 );
-                vec![(line, request)]
+                vec![(line, request, false)]
             }
             None => {
                 diags.error(
@@ -732,8 +744,10 @@ impl<'a> OperationResolver<'a> {
         self.operations.sort_by(|(a, _), (b, _)| (&a.path, &a.method, &a.source).cmp(&(&b.path, &b.method, &b.source)));
         let mut kept: Vec<Operation> = Vec::with_capacity(self.operations.len());
         for group in self.operations.chunk_by(|(a, _), (b, _)| a.path == b.path && a.method == b.method) {
-            // The best fit wins; among equals, the first in page order.
-            let best = (1..group.len()).fold(0, |best, i| if group[i].1 > group[best].1 { i } else { best });
+            // The best fit wins; among equals, the first in page order. A form
+            // only an example shows never wins over a documented line.
+            let rank = |(op, fit): &(Operation, Fit)| (!op.example_only, *fit);
+            let best = (1..group.len()).fold(0, |best, i| if rank(&group[i]) > rank(&group[best]) { i } else { best });
             let winner = &group[best].0;
             for (i, (op, _)) in group.iter().enumerate() {
                 // One page listing the same path with different query strings documents
@@ -751,9 +765,11 @@ impl<'a> OperationResolver<'a> {
             kept.push(winner.clone());
         }
         // Names are unique: a second `foo_bar` becomes `foo_bar_2`, unless some
-        // operation is already named that, and so on.
+        // operation is already named that, and so on. Forms only an example
+        // shows are named last, so that they never take a documented form's name.
         let mut taken: BTreeMap<String, String> = BTreeMap::new();
-        for op in &mut kept {
+        let (documented, from_examples): (Vec<&mut Operation>, Vec<&mut Operation>) = kept.iter_mut().partition(|op| !op.example_only);
+        for op in documented.into_iter().chain(from_examples) {
             let base = operation_id(op);
             let id = if taken.contains_key(&base) {
                 (2..).map(|n| format!("{base}_{n}")).find(|id| !taken.contains_key(id)).unwrap_or_default()

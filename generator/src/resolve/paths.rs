@@ -35,15 +35,37 @@ pub fn name_placeholders(path: &str) -> NamedPath {
             repeated.push(documented.clone());
         }
         seen.push(documented.clone());
-        let name = unique_name(&base_name(&documented, &owner), &owner, &params);
+        let holds_path = holds_path(literal, &documented);
+        let base = if holds_path { path_name(&documented) } else { base_name(&documented, &owner) };
+        let name = unique_name(&base, &owner, &params);
         out.push('{');
         out.push_str(&name);
         out.push('}');
-        params.push(PathParam { name, documented });
+        params.push(PathParam { name, documented, holds_path });
         rest = &rest[close + 1..];
     }
     out.push_str(rest);
     NamedPath { path: out, params, repeated }
+}
+
+/// A placeholder whose value is a path rather than one segment: OneDrive's
+/// path-based addressing (`root:/{item-path}:`, `items/{parent-id}:/{filename}:`)
+/// puts it right after `:/`, and placeholders named as paths (`{path}`,
+/// `{path-relative-to-root}`, `{path and filename}`) hold one wherever they are.
+fn holds_path(literal_before: &str, placeholder: &str) -> bool {
+    literal_before.ends_with(":/")
+        || placeholder.to_ascii_lowercase().split(|c: char| !c.is_ascii_alphanumeric()).any(|word| word == "path")
+}
+
+/// A path placeholder is named after what it documents (`item_path`,
+/// `path_and_filename`), never after the segment before it (`root_id`).
+fn path_name(placeholder: &str) -> String {
+    let words: Vec<String> =
+        placeholder.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_snake_case()).collect();
+    match words.join("_") {
+        name if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) => "path".to_owned(),
+        name => name,
+    }
 }
 
 fn base_name(placeholder: &str, owner: &str) -> String {
@@ -184,6 +206,24 @@ mod tests {
         assert_eq!(params, ["drive_id", "item_id"]);
         let (_, params, _) = names("/users/{id | userPrincipalName}/messages/{id}");
         assert_eq!(params, ["user_id", "message_id"]);
+    }
+
+    #[test]
+    fn placeholders_that_hold_paths() {
+        let holders =
+            |path: &str| -> Vec<(String, bool)> { name_placeholders(path).params.into_iter().map(|p| (p.name, p.holds_path)).collect() };
+        assert_eq!(holders("/me/drive/root:/{item-path}:/createUploadSession"), [("item_path".to_owned(), true)]);
+        assert_eq!(holders("/drive/root:/{path and filename}:/content"), [("path_and_filename".to_owned(), true)]);
+        assert_eq!(
+            holders("/drives/{drive-id}/items/{parent-id}:/{filename}:/content"),
+            [("drive_id".to_owned(), false), ("parent_id".to_owned(), false), ("filename".to_owned(), true)]
+        );
+        assert_eq!(
+            holders("/sites/{hostname}:/{server-relative-path}"),
+            [("hostname".to_owned(), false), ("server_relative_path".to_owned(), true)]
+        );
+        assert_eq!(holders("/me/drive/root:/{path_to_parent}"), [("path_to_parent".to_owned(), true)]);
+        assert_eq!(holders("/users/{id}/messages/{message-id}"), [("user_id".to_owned(), false), ("message_id".to_owned(), false)]);
     }
 
     #[test]

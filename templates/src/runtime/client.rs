@@ -21,11 +21,12 @@
 use super::error::{Error, GraphError};
 use super::paging::Page;
 use super::request::{Body, Method, Request};
+pub use super::retry::{parse_retry_after, RetryPolicy};
 use futures_util::stream::{self, Stream, TryStreamExt};
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 /// Supplies the bearer token for each request.
 pub trait TokenProvider: Send + Sync {
@@ -55,33 +56,6 @@ where
 {
     fn token(&self) -> Result<String, Error> {
         self().map_err(Error::Token)
-    }
-}
-
-/// How failed requests are retried: 429, 503 and 504 are retried up to
-/// `max_attempts` in all, waiting for `Retry-After` when the server sends it and
-/// otherwise for an exponential backoff capped at `max_delay`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    pub max_attempts: u32,
-    pub base_delay: Duration,
-    pub max_delay: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy { max_attempts: 4, base_delay: Duration::from_millis(500), max_delay: Duration::from_secs(30) }
-    }
-}
-
-impl RetryPolicy {
-    pub fn never() -> Self {
-        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
-    }
-
-    pub(super) fn backoff(&self, attempt: u32) -> Duration {
-        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
-        self.base_delay.saturating_mul(factor).min(self.max_delay)
     }
 }
 
@@ -292,6 +266,11 @@ impl Client {
         if let Body::Invalid(message) = body {
             return Err(Error::InvalidRequest(message.clone()));
         }
+        if let Some(segment) = dot_segment(url) {
+            return Err(Error::InvalidRequest(format!(
+                "the path segment `{segment}` would be removed by URL normalization and reach another resource"
+            )));
+        }
         let mut attempt = 1;
         loop {
             let response = self.attempt(method, url, headers, body).await?;
@@ -302,13 +281,16 @@ impl Client {
             let retry_after =
                 response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
             let bytes = read_prefix(response, ERROR_BODY_LIMIT).await?;
-            if matches!(status, 429 | 503 | 504) && attempt < self.retry.max_attempts {
-                let delay = retry_after.unwrap_or_else(|| self.retry.backoff(attempt)).min(self.retry.max_delay);
-                tokio::time::sleep(delay).await;
-                attempt += 1;
-                continue;
+            let error = GraphError::from_body(&bytes);
+            if !matches!(status, 429 | 503 | 504) || attempt >= self.retry.max_attempts {
+                return Err(Error::Api { status, error });
             }
-            return Err(Error::Api { status, error: GraphError::from_body(&bytes) });
+            match (self.retry.wait(attempt, retry_after), retry_after) {
+                (Some(delay), _) => tokio::time::sleep(delay).await,
+                (None, Some(retry_after)) => return Err(Error::Throttled { status, retry_after, error: Box::new(error) }),
+                (None, None) => return Err(Error::Api { status, error }),
+            }
+            attempt += 1;
         }
     }
 
@@ -383,14 +365,15 @@ fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(bytes).map_err(|e| Error::Decode { status, message: e.to_string() })
 }
 
-/// `Retry-After` is either delay-seconds or an HTTP date.
-pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+/// A `.` or `..` segment in the path of `url` (also percent-encoded): URL
+/// parsers remove them, so `/me/drive/root:/../../users` would silently reach
+/// another resource (with the token). Placeholder values are encoded but dots
+/// are unreserved characters, so the check is made on the finished URL.
+fn dot_segment(url: &str) -> Option<String> {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |slash| &after_scheme[slash..]);
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    path.split('/').find(|segment| matches!(segment.to_ascii_lowercase().replace("%2e", ".").as_str(), "." | "..")).map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -398,17 +381,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn retry_after_in_both_forms() {
-        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after("soon"), None);
-    }
-
-    #[test]
-    fn backoff_is_exponential_and_capped() {
-        let policy = RetryPolicy { max_attempts: 10, base_delay: Duration::from_secs(1), max_delay: Duration::from_secs(5) };
-        let delays: Vec<u64> = (1..6).map(|a| policy.backoff(a).as_secs()).collect();
-        assert_eq!(delays, [1, 2, 4, 5, 5]);
+    fn dot_segments_are_found_in_any_spelling() {
+        assert_eq!(dot_segment("https://g.example/v1.0/me/drive/root:/../../users"), Some("..".to_owned()));
+        assert_eq!(dot_segment("https://g.example/v1.0/me/drive/root:/a/%2E%2e/b"), Some("%2E%2e".to_owned()));
+        assert_eq!(dot_segment("https://g.example/v1.0/me/./x"), Some(".".to_owned()));
+        assert_eq!(dot_segment("https://g.example/v1.0/me/drive/root:/a..b/.x:/content?$x=../y"), None);
+        assert_eq!(dot_segment("https://g.example"), None);
     }
 
     #[test]

@@ -43,6 +43,11 @@ impl GraphError {
 pub enum Error {
     /// The API answered with a non-success status.
     Api { status: u16, error: GraphError },
+    /// The service throttled the request (429, 503, 504) and asked for a wait
+    /// longer than the retry policy allows (`RetryPolicy::max_delay`), or the
+    /// policy's attempts were spent: try again after `retry_after` at the
+    /// earliest.
+    Throttled { status: u16, retry_after: std::time::Duration, error: Box<GraphError> },
     /// The request never got a response (connection, TLS, timeout).
     Transport(String),
     /// The response body did not decode into the expected type.
@@ -51,9 +56,18 @@ pub enum Error {
     InvalidRequest(String),
     /// The token provider failed.
     Token(String),
-    /// A large-file upload could not go on: the file could not be read, or the
-    /// upload session stopped making progress.
+    /// A large-file upload could not go on: the file could not be read, the
+    /// upload session stopped making progress, or the server's answers
+    /// contradict each other (it claims completion while bytes are unsent, or
+    /// asks for bytes past the end of the file). Nothing was completed.
     Upload(String),
+    /// The upload URL answered `404 Not Found`: the session no longer exists
+    /// (it expired, was cancelled, or finished with an answer that was lost).
+    /// The upload must start over with a new session.
+    UploadSessionNotFound,
+    /// The upload session's `expirationDateTime` has passed: it accepts no more
+    /// bytes, and the upload must start over with a new session.
+    UploadSessionExpired { expiration_date_time: String },
     /// A download's body is larger than the limit it was given; reading
     /// stopped there (nothing beyond the limit was buffered).
     BodyTooLarge { limit: u64 },
@@ -64,7 +78,8 @@ pub enum Error {
 impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Api { status, .. } | Error::Throttled { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::UploadSessionNotFound => Some(404),
             _ => None,
         }
     }
@@ -80,11 +95,24 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::Throttled { status, retry_after, error } => write!(
+                f,
+                "the API answered {status} and asked to wait {:.3} s, longer than the retry policy allows: {} ({})",
+                retry_after.as_secs_f64(),
+                error.message,
+                error.code
+            ),
             Error::Transport(e) => write!(f, "request failed: {e}"),
             Error::Decode { status, message } => write!(f, "cannot decode the {status} response: {message}"),
             Error::InvalidRequest(e) => write!(f, "invalid request: {e}"),
             Error::Token(e) => write!(f, "cannot get an access token: {e}"),
             Error::Upload(e) => write!(f, "upload failed: {e}"),
+            Error::UploadSessionNotFound => {
+                f.write_str("the upload session no longer exists (404): it expired, was cancelled, or completed while its last answer was lost; start the upload over with a new session (after checking whether the item exists)")
+            }
+            Error::UploadSessionExpired { expiration_date_time } => {
+                write!(f, "the upload session expired at {expiration_date_time}: start the upload over with a new session")
+            }
             Error::BodyTooLarge { limit } => write!(f, "the response body is larger than the {limit}-byte limit"),
             Error::Io(e) => write!(f, "cannot write the response body: {e}"),
         }

@@ -14,11 +14,13 @@ pub mod client;
 #[cfg(feature = "client")]
 mod download;
 #[cfg(feature = "client")]
+pub mod retry;
+#[cfg(feature = "client")]
 pub mod upload;
 
 #[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder, RetryPolicy, TokenProvider, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-pub use encode::encode_path_segment;
+pub use encode::{encode_path, encode_path_segment};
 pub use error::{Error, GraphError, InnerError};
 /// Stream traits for [`Client::stream_pages`] and [`Client::stream_items`].
 #[cfg(feature = "client")]
@@ -26,4 +28,4 @@ pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 pub use paging::Page;
 pub use request::{Body, Content, Method, Request};
 #[cfg(feature = "client")]
-pub use upload::{ByteRange, LargeFileUpload, UploadResult, UploadStatus};
+pub use upload::{ByteRange, LargeFileUpload, UploadProgress, UploadResult, UploadState, UploadStatus};

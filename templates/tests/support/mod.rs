@@ -11,7 +11,7 @@
 use graph_runtime::runtime::{Client, RetryPolicy};
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -134,10 +134,20 @@ async fn api_handler(
             json(429, &[("retry-after", "1".into())], graph_error("TooManyRequests", "Slow down"))
         }
         ("GET", "/v1.0/throttled-date") if earlier == 0 => {
-            let at = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
+            let at = jiff::fmt::rfc2822::DateTimePrinter::new()
+                .timestamp_to_rfc9110_string(&(jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2)))
+                .unwrap();
             json(503, &[("retry-after", at)], graph_error("serviceNotAvailable", "Come back later"))
         }
-        ("GET", "/v1.0/throttled" | "/v1.0/throttled-date") => json(200, &[], serde_json::json!({"ok": true})),
+        // Graph sends decimal seconds: `throttling.md` of the concept pages shows `Retry-After` in seconds,
+        // and the service answers fractions such as 0.249.
+        ("GET", "/v1.0/throttled-decimal") if earlier == 0 => {
+            json(429, &[("retry-after", "0.5".into())], graph_error("TooManyRequests", "Slow down"))
+        }
+        ("GET", "/v1.0/throttled-long") => {
+            json(429, &[("retry-after", "120".into())], graph_error("TooManyRequests", "Come back in two minutes"))
+        }
+        ("GET", "/v1.0/throttled" | "/v1.0/throttled-date" | "/v1.0/throttled-decimal") => json(200, &[], serde_json::json!({"ok": true})),
         ("GET", "/v1.0/busy") => json(503, &[("retry-after", "0".into())], graph_error("serviceNotAvailable", "Still busy")),
         ("GET", "/v1.0/missing") => json(
             404,

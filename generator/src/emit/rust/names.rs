@@ -48,6 +48,7 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 /// generated `operations` module imports, and every inherent method of the
 /// runtime's `Client` (a test checks this list against `templates/`).
 pub const RESERVED_FUNCTION_NAMES: &[&str] = &[
+    "encode_path",
     "encode_path_segment",
     "all_pages",
     "attempt",
@@ -60,6 +61,7 @@ pub const RESERVED_FUNCTION_NAMES: &[&str] = &[
     "is_own_url",
     "large_file_upload",
     "new",
+    "resume_upload",
     "next_page",
     "respond",
     "send",

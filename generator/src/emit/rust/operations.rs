@@ -24,7 +24,7 @@ pub fn operations_module(cx: &Context<'_>) -> TokenStream {
         //! without touching the network; with the `client` feature the same
         //! operations are methods on [`crate::runtime::Client`] that send it.
         #[allow(unused_imports)]
-        use crate::runtime::{encode_path_segment, odata, Method, Page, Request};
+        use crate::runtime::{encode_path, encode_path_segment, odata, Method, Page, Request};
         #[allow(unused_imports)]
         use crate::types;
 
@@ -182,6 +182,7 @@ fn method_variant(method: &str) -> &'static str {
 }
 
 /// `format!("/users/{}/messages", encode_path_segment(user_id))`, or a plain literal.
+/// A value that holds a path (`root:/{item_path}:`) keeps its `/` (`encode_path`).
 /// Placeholders are found in path order, so each `{}` of the template has
 /// exactly one argument whatever the literal text around them holds.
 fn path_expression(op: &Operation, names: &OperationNames) -> TokenStream {
@@ -200,7 +201,11 @@ fn path_expression(op: &Operation, names: &OperationNames) -> TokenStream {
             Some((before, after)) => {
                 template.push_str(&escape(before));
                 template.push_str("{}");
-                args.push(quote! { encode_path_segment(#name) });
+                args.push(if param.holds_path {
+                    quote! { encode_path(#name) }
+                } else {
+                    quote! { encode_path_segment(#name) }
+                });
                 rest = after;
             }
             // Not in the path (a model not made by `resolve`): the argument is ignored.
