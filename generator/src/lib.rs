@@ -4,7 +4,6 @@
 //! across pages into the [`model`] -> [`emit`] Rust, OpenAPI and the model
 //! snapshot -> [`output`] writes or checks the files. See ARCHITECTURE.md.
 
-pub mod audit;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
@@ -13,7 +12,6 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod resolve;
-pub mod verify;
 
 use diagnostics::Diagnostics;
 use std::path::Path;

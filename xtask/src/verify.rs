@@ -1,11 +1,11 @@
 //! `cargo xtask verify --docs DIR`: generate the crate into a scratch
 //! directory, compile it with a round-trip program over every request and
 //! response example of the pages, run it, and judge each example (see
-//! `docgen::verify`). Ends with `N passed, M failed`.
+//! `docgen_tools::verify`). Ends with `N passed, M failed`.
 
 use crate::progress;
 use docgen::emit::CrateOptions;
-use docgen::verify::{self, Entry, Failure, Plan};
+use docgen_tools::verify::{self, Entry, Failure, Plan};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

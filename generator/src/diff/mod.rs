@@ -2,8 +2,8 @@
 //! whether code using the generated crate still compiles and works.
 //!
 //! [`diff`] is a pure function of two [`ApiModel`]s; [`markdown`] and [`json`]
-//! render its result; [`input`] turns command-line arguments (a docs tree, a
-//! git revision, a model snapshot) into models. Descriptions, titles and
+//! render its result; `docgen-tools` turns command-line arguments (a docs
+//! tree, a git revision, a model snapshot) into models. Descriptions, titles and
 //! source locations are never compared: only what the generated crate exposes.
 //!
 //! # Identity
@@ -51,7 +51,6 @@
 //! | header removed or made optional | no | headers are set with the generic `Request::header` |
 //! | response changed | yes when the success body type changed | the function's return type changed |
 
-pub mod input;
 pub mod json;
 pub mod markdown;
 mod operations;
@@ -203,11 +202,16 @@ impl fmt::Display for Counts {
 pub fn snapshot_summary(previous_snapshot: Option<&str>, new: &ApiModel) -> String {
     match previous_snapshot {
         None => "api changes: no previous api-model.json to compare with".to_owned(),
-        Some(text) => match input::model_from_snapshot(text) {
+        Some(text) => match model_from_snapshot(text) {
             Ok(old) => format!("api changes: {}", Counts::of(&diff(&old, new))),
             Err(err) => format!("api changes: unknown, the previous api-model.json cannot be read ({err})"),
         },
     }
+}
+
+/// Reads a model snapshot written by `gen` (sources without lines) or a full model.
+pub fn model_from_snapshot(text: &str) -> Result<ApiModel, String> {
+    serde_json::from_str(text).map_err(|e| e.to_string())
 }
 
 /// Wraps text in backticks, using a longer fence when the text has some.

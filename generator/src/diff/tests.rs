@@ -413,7 +413,7 @@ fn the_snapshot_reads_back_and_diffs_clean_against_its_model() {
     m.operations[0].request_body =
         Some(RequestBody::Parameters { type_name: "PaintRequest".into(), parameters: vec![prop("color", "microsoft.graph.color", 3)] });
     let snapshot = crate::emit::model_snapshot(&m);
-    let back = input::model_from_snapshot(&snapshot).unwrap();
+    let back = model_from_snapshot(&snapshot).unwrap();
     assert_eq!(back.types[1].source, src("resources/widget.md", 0), "lines are dropped, pages kept");
     assert!(diff(&back, &m).is_empty());
     assert_eq!(snapshot_summary(Some(&snapshot), &m), "api changes: none");
@@ -422,44 +422,6 @@ fn the_snapshot_reads_back_and_diffs_clean_against_its_model() {
     assert_eq!(snapshot_summary(Some(&snapshot), &grown), "api changes: 1 operation added");
     assert_eq!(snapshot_summary(None, &m), "api changes: no previous api-model.json to compare with");
     assert!(snapshot_summary(Some("{"), &m).starts_with("api changes: unknown, the previous api-model.json cannot be read"));
-}
-
-#[test]
-fn git_revisions_are_materialized_into_a_temporary_tree() {
-    let repo = tempfile::tempdir().unwrap();
-    let git = |args: &[&str]| {
-        let status = std::process::Command::new("git")
-            .arg("-C")
-            .arg(repo.path())
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
-            .args(args)
-            .output()
-            .expect("git runs");
-        assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
-    };
-    git(&["init", "-q"]);
-    let page =
-        "---\ndoc_type: apiPageType\n---\n# Get widget\n\nNamespace: microsoft.graph\n\n## HTTP request\n```http\nGET /widgets/{id}\n```\n";
-    std::fs::create_dir_all(repo.path().join("docs-input/api")).unwrap();
-    std::fs::write(repo.path().join("docs-input/api/widget-get.md"), page).unwrap();
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "one"]);
-    std::fs::create_dir_all(repo.path().join("other/api")).unwrap();
-    std::fs::write(repo.path().join("other/api/widget-list.md"), page.replace("Get widget", "List widgets").replace("/{id}", "")).unwrap();
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "two"]);
-
-    let (old, new) = input::load_pair("HEAD", "HEAD:other", repo.path()).unwrap();
-    assert_eq!((old.label.as_str(), new.label.as_str()), ("HEAD:docs-input", "HEAD:other"));
-    assert_eq!(old.model.operations[0].documented_path, "/widgets/{id}");
-    assert_eq!(new.model.operations[0].documented_path, "/widgets");
-    let tree = input::materialize(repo.path(), "HEAD~1", "docs-input").unwrap();
-    let kept = tree.path().to_path_buf();
-    assert!(kept.join("api/widget-get.md").is_file());
-    drop(tree);
-    assert!(!kept.exists(), "the temporary tree is removed");
-    let err = input::load("HEAD~1:other", repo.path()).unwrap_err();
-    assert!(err.contains("`HEAD~1:other` is not a directory in the git repository"), "{err}");
 }
 
 #[test]

@@ -3,11 +3,11 @@
 //!
 //! Everything is stored in the model's spelling so the comparison is a plain
 //! string comparison: qualified names use the schema namespace (aliases such as
-//! `graph.` are expanded), types are written as [`crate::model::TypeRef`]
+//! `graph.` are expanded), types are written as [`docgen::model::TypeRef`]
 //! displays them (`Edm.String`, `microsoft.graph.user`, `Collection(...)`), and
 //! the open complex type `<namespace>.Json` becomes `Json`.
 
-use crate::model::Primitive;
+use docgen::model::Primitive;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

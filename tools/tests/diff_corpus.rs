@@ -166,7 +166,7 @@ fn missing_report(missing: &[String], what: &str) -> String {
 fn the_2021_doc_update_diff_has_what_the_pages_and_the_metadata_say() {
     let (old_root, new_root) = (existing(&format!("corpus/{OLD}")), existing(&format!("corpus/{NEW}")));
     let (old_side, new_side) =
-        docgen::diff::input::load_pair(old_root.to_str().unwrap(), new_root.to_str().unwrap(), Path::new(".")).unwrap();
+        docgen_tools::diff_input::load_pair(old_root.to_str().unwrap(), new_root.to_str().unwrap(), Path::new(".")).unwrap();
     let changes = diff(&old_side.model, &new_side.model);
     let old_pages = pages(&old_root);
     let new_pages = pages(&new_root);
@@ -263,7 +263,7 @@ fn the_2021_doc_update_diff_has_what_the_pages_and_the_metadata_say() {
     // 5. `gen` compares with the previous snapshot, which has no lines: the same
     //    changes come out, only without old lines.
     let snapshot = docgen::emit::model_snapshot(&old_side.model);
-    let from_snapshot = docgen::diff::input::model_from_snapshot(&snapshot).unwrap();
+    let from_snapshot = docgen::diff::model_from_snapshot(&snapshot).unwrap();
     let strip = |cs: &[Change]| -> Vec<(Element, String, Delta, bool, String)> {
         cs.iter().map(|c| (c.element, c.name.clone(), c.delta, c.breaking, c.detail.clone())).collect()
     };

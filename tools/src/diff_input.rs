@@ -4,7 +4,8 @@
 //! repository root). A revision is materialized with `git archive` into a
 //! temporary directory, removed once its model is built.
 
-use crate::model::ApiModel;
+use docgen::diff::model_from_snapshot;
+use docgen::model::ApiModel;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -19,11 +20,6 @@ pub struct Side {
     pub model: ApiModel,
     /// The diagnostics summary of building the model (`None` for a snapshot).
     pub diagnostics: Option<String>,
-}
-
-/// Reads a model snapshot written by `gen` (sources without lines) or a full model.
-pub fn model_from_snapshot(text: &str) -> Result<ApiModel, String> {
-    serde_json::from_str(text).map_err(|e| e.to_string())
 }
 
 /// Loads one side: an existing directory is a docs tree, an existing file a
@@ -55,7 +51,7 @@ pub fn load_pair(old: &str, new: &str, repo: &Path) -> Result<(Side, Side), Stri
 }
 
 fn from_docs(label: String, dir: &Path) -> Result<Side, String> {
-    let (model, diags) = crate::build_model(dir).map_err(|e| format!("{label}: {e}"))?;
+    let (model, diags) = docgen::build_model(dir).map_err(|e| format!("{label}: {e}"))?;
     Ok(Side { label, model, diagnostics: Some(diags.summary()) })
 }
 
@@ -92,4 +88,48 @@ pub fn materialize(repo: &Path, rev: &str, path: &str) -> Result<TempTree, Strin
         return Err(format!("extracting `{treeish}` failed (git archive: {archived}, tar: {untar})"));
     }
     Ok(tree)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn git_revisions_are_materialized_into_a_temporary_tree() {
+        let repo = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| {
+            let status = std::process::Command::new("git")
+                .arg("-C")
+                .arg(repo.path())
+                .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+                .args(args)
+                .output()
+                .expect("git runs");
+            assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+        };
+        git(&["init", "-q"]);
+        let page =
+            "---\ndoc_type: apiPageType\n---\n# Get widget\n\nNamespace: microsoft.graph\n\n## HTTP request\n```http\nGET /widgets/{id}\n```\n";
+        std::fs::create_dir_all(repo.path().join("docs-input/api")).unwrap();
+        std::fs::write(repo.path().join("docs-input/api/widget-get.md"), page).unwrap();
+        git(&["add", "."]);
+        git(&["commit", "-q", "-m", "one"]);
+        std::fs::create_dir_all(repo.path().join("other/api")).unwrap();
+        std::fs::write(repo.path().join("other/api/widget-list.md"), page.replace("Get widget", "List widgets").replace("/{id}", ""))
+            .unwrap();
+        git(&["add", "."]);
+        git(&["commit", "-q", "-m", "two"]);
+
+        let (old, new) = load_pair("HEAD", "HEAD:other", repo.path()).unwrap();
+        assert_eq!((old.label.as_str(), new.label.as_str()), ("HEAD:docs-input", "HEAD:other"));
+        assert_eq!(old.model.operations[0].documented_path, "/widgets/{id}");
+        assert_eq!(new.model.operations[0].documented_path, "/widgets");
+        let tree = materialize(repo.path(), "HEAD~1", "docs-input").unwrap();
+        let kept = tree.path().to_path_buf();
+        assert!(kept.join("api/widget-get.md").is_file());
+        drop(tree);
+        assert!(!kept.exists(), "the temporary tree is removed");
+        let err = load("HEAD~1:other", repo.path()).unwrap_err();
+        assert!(err.contains("`HEAD~1:other` is not a directory in the git repository"), "{err}");
+    }
 }

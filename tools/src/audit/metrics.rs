@@ -8,7 +8,7 @@
 
 use super::csdl::{bare_item_name, is_collection, Csdl, CsdlOperation, CsdlProperty};
 use super::docs::{self, DocsTree};
-use crate::model::{ApiModel, Operation, Property, RequestBody, TypeDef, TypeKind};
+use docgen::model::{ApiModel, Operation, Property, RequestBody, TypeDef, TypeKind};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -1024,7 +1024,7 @@ pub fn operations(model: &ApiModel, csdl: &Csdl, tree: &DocsTree) -> OperationOu
 mod tests {
     use super::*;
     use crate::audit::csdl;
-    use crate::model::{EnumMember, OperationKind, ResponseSpec, Source, TypeRef};
+    use docgen::model::{EnumMember, OperationKind, ResponseSpec, Source, TypeRef};
 
     const CSDL: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
 <Schema Namespace="example.api" Alias="ex" xmlns="http://docs.oasis-open.org/odata/ns/edm">

@@ -23,12 +23,12 @@ mod program;
 pub use judge::{judge, Failure};
 pub use program::{program, Entry};
 
-use crate::diagnostics::Diagnostics;
-use crate::emit::rust::OperationTypes;
-use crate::load::SourceFile;
-use crate::model::{ApiModel, Operation, RequestBody, TypeKind, TypeRef};
-use crate::parse::page::{BodySection, ExampleRole};
-use crate::parse::{http, json, parse_page};
+use docgen::diagnostics::Diagnostics;
+use docgen::emit::rust::OperationTypes;
+use docgen::load::SourceFile;
+use docgen::model::{ApiModel, Operation, RequestBody, TypeKind, TypeRef};
+use docgen::parse::page::{BodySection, ExampleRole};
+use docgen::parse::{http, json, parse_page};
 use proc_macro2::TokenStream;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -40,11 +40,11 @@ mod tests {
     #[test]
     fn every_example_of_the_default_pages_gets_a_type() {
         let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs-input");
-        let sources = crate::load::load_docs(&docs, &mut Diagnostics::default()).unwrap();
-        let (model, _) = crate::build_model_from_sources(&sources);
+        let sources = docgen::load::load_docs(&docs, &mut Diagnostics::default()).unwrap();
+        let (model, _) = docgen::build_model_from_sources(&sources);
         let (cases, _) = collect(&sources, &model);
         assert!(cases.len() >= 10, "{} cases", cases.len());
-        let types = crate::emit::rust::operation_types(&model, "graph-client");
+        let types = docgen::emit::rust::operation_types(&model, "graph-client");
         let mut rows = Vec::new();
         for case in &cases {
             match plan(case, &model, &types) {
@@ -330,8 +330,8 @@ pub fn declares(model: &ApiModel, qualified: &str, member: &str) -> bool {
 }
 
 /// Own and inherited properties of an object type: (json name, type, where declared).
-pub fn fields<'m>(model: &'m ApiModel, qualified: &str) -> Vec<(&'m str, &'m crate::model::Property)> {
-    let mut out: Vec<(&str, &crate::model::Property)> = Vec::new();
+pub fn fields<'m>(model: &'m ApiModel, qualified: &str) -> Vec<(&'m str, &'m docgen::model::Property)> {
+    let mut out: Vec<(&str, &docgen::model::Property)> = Vec::new();
     let mut current = qualified.to_owned();
     let mut seen = Vec::new();
     while let Some(def) = model.find_type(&current) {
@@ -351,7 +351,7 @@ pub fn fields<'m>(model: &'m ApiModel, qualified: &str) -> Vec<(&'m str, &'m cra
 }
 
 /// The parameters an action takes, when its body is a parameter struct.
-pub fn request_fields(op: &Operation) -> Option<&[crate::model::Property]> {
+pub fn request_fields(op: &Operation) -> Option<&[docgen::model::Property]> {
     match op.request_body.as_ref()? {
         RequestBody::Parameters { parameters, .. } => Some(parameters),
         RequestBody::Resource { .. } => None,

@@ -47,7 +47,7 @@ pub struct Timings {
 /// Builds the model from `docs`, reads the CSDL at `metadata` and compares them.
 pub fn run(docs_dir: &Path, metadata: &Path) -> Result<Audit, String> {
     let started = Instant::now();
-    let (model, diags) = crate::build_model(docs_dir).map_err(|e| format!("{}: {e}", docs_dir.display()))?;
+    let (model, diags) = docgen::build_model(docs_dir).map_err(|e| format!("{}: {e}", docs_dir.display()))?;
     let build_model = started.elapsed();
 
     let started = Instant::now();
@@ -71,7 +71,7 @@ pub fn run(docs_dir: &Path, metadata: &Path) -> Result<Audit, String> {
 }
 
 /// All metrics, in report order.
-pub fn compare(model: &crate::model::ApiModel, csdl: &csdl::Csdl, tree: &docs::DocsTree) -> Vec<Outcome> {
+pub fn compare(model: &docgen::model::ApiModel, csdl: &csdl::Csdl, tree: &docs::DocsTree) -> Vec<Outcome> {
     let (valid_examples, declared_examples) = examples::response_examples(model, csdl, tree);
     let pages = metrics::PageIndex::build(tree);
     let (names, types) = metrics::properties(model, csdl, tree, &pages);
