@@ -35,7 +35,7 @@ pub(super) fn diff_types(old: &ApiModel, new: &ApiModel, out: &mut Vec<Change>) 
             });
             continue;
         };
-        diff_type(name, before, def, (&old_types, &new_types), out);
+        diff_type(name, before, def, (old, new), out);
     }
 }
 
@@ -59,7 +59,7 @@ fn describe(def: &TypeDef) -> String {
 
 type Index<'a> = BTreeMap<String, &'a TypeDef>;
 
-fn diff_type(name: &str, old_def: &TypeDef, new_def: &TypeDef, (old, new): (&Index<'_>, &Index<'_>), out: &mut Vec<Change>) {
+fn diff_type(name: &str, old_def: &TypeDef, new_def: &TypeDef, (old, new): (&ApiModel, &ApiModel), out: &mut Vec<Change>) {
     let type_change = |breaking: bool, detail: String| Change {
         element: Element::Type,
         name: name.to_owned(),
@@ -86,9 +86,9 @@ fn diff_type(name: &str, old_def: &TypeDef, new_def: &TypeDef, (old, new): (&Ind
     match (&old_def.kind, &new_def.kind) {
         (TypeKind::Object { base: old_base, .. }, TypeKind::Object { base: new_base, .. }) => {
             if old_base != new_base {
-                let old_chain = ancestors(old, name);
-                let new_chain = ancestors(new, name);
-                let lost: Vec<&String> = old_chain.iter().filter(|a| !new_chain.contains(a)).collect();
+                let old_chain = old.ancestors(name);
+                let new_chain = new.ancestors(name);
+                let lost: Vec<&&str> = old_chain.iter().filter(|a| !new_chain.contains(a)).collect();
                 let show = |b: &Option<String>| b.as_deref().map(code).unwrap_or_else(|| "none".to_owned());
                 let mut detail = format!("base type {} -> {}", show(old_base), show(new_base));
                 if !lost.is_empty() {
@@ -180,18 +180,4 @@ fn diff_properties(owner: &str, before: &BTreeMap<&str, &Property>, after: &BTre
             out.push(change(name, Delta::Added, false, format!("new property {}", code(&q.ty.to_string())), None, Some(q)));
         }
     }
-}
-
-/// Base types of `name`, nearest first; stops at a loop or an unknown type.
-fn ancestors(types: &Index<'_>, name: &str) -> Vec<String> {
-    let mut chain: Vec<String> = Vec::new();
-    let mut current = name.to_owned();
-    while let Some(TypeKind::Object { base: Some(base), .. }) = types.get(&current).map(|d| &d.kind) {
-        if base == name || chain.contains(base) {
-            break;
-        }
-        chain.push(base.clone());
-        current = base.clone();
-    }
-    chain
 }

@@ -226,39 +226,6 @@ impl<'a> ModelTypes<'a> {
     fn objects(&self) -> impl Iterator<Item = &'a TypeDef> + '_ {
         self.by_lower.values().copied().filter(|t| !t.inferred && matches!(t.kind, TypeKind::Object { .. }))
     }
-
-    /// The type and its model bases, nearest first.
-    fn ancestry(&self, qualified: &str) -> Vec<&'a TypeDef> {
-        let mut chain: Vec<&'a TypeDef> = Vec::new();
-        let mut next = self.get(qualified);
-        while let Some(t) = next {
-            if chain.iter().any(|c| std::ptr::eq(*c, t)) {
-                break;
-            }
-            chain.push(t);
-            next = match &t.kind {
-                TypeKind::Object { base: Some(base), .. } => self.get(base),
-                _ => None,
-            };
-        }
-        chain
-    }
-
-    /// Properties and navigation properties including inherited ones; the
-    /// nearest declaration of a name wins. Returns (property, declaring type).
-    fn flattened(&self, qualified: &str) -> Vec<(&'a Property, &'a TypeDef)> {
-        let mut out: Vec<(&'a Property, &'a TypeDef)> = Vec::new();
-        for t in self.ancestry(qualified) {
-            if let TypeKind::Object { properties, navigation, .. } = &t.kind {
-                for p in properties.iter().chain(navigation) {
-                    if !out.iter().any(|(q, _)| q.json_name.eq_ignore_ascii_case(&p.json_name)) {
-                        out.push((p, t));
-                    }
-                }
-            }
-        }
-        out
-    }
 }
 
 // ---------------------------------------------------------------- 1. endpoints
@@ -428,13 +395,16 @@ pub fn properties(model: &ApiModel, csdl: &Csdl, tree: &DocsTree, pages: &PageIn
         let q = def.qualified_name();
         let Some(ct) = csdl.find_type(&q) else { continue };
         in_both += 1;
-        let ours = types.flattened(&q);
+        // The fields of the generated struct: the emitter's own flattening.
+        let ours = model.fields(&q);
         let theirs = csdl.flattened(&ct.qualified);
-        let ours_by_name: BTreeMap<String, (&Property, &TypeDef)> = ours.iter().map(|(p, d)| (lower(&p.json_name), (*p, *d))).collect();
+        let ours_by_name: BTreeMap<String, (&Property, &TypeDef)> =
+            ours.iter().map(|f| (lower(&f.property.json_name), (f.property, f.owner))).collect();
         let theirs_by_name: BTreeMap<String, &CsdlProperty> = theirs.iter().map(|(p, _)| (lower(&p.name), *p)).collect();
         // Pages where a missing name would be documented: the model's pages of the type and its bases, and every page documenting
         // them; a CSDL base the model lacks only when a page of the type names it (a base the docs never state is a doc defect).
-        let model_ancestry = types.ancestry(&q);
+        let model_ancestry: Vec<&TypeDef> =
+            [def].into_iter().chain(model.ancestors(&q).into_iter().filter_map(|a| model.find_type(a))).collect();
         let mut look_in: Vec<String> = model_ancestry.iter().map(|t| t.source.file.clone()).collect();
         let own_pages: Vec<&str> =
             pages.object_pages(&q).iter().chain([&def.source.file]).filter_map(|f| tree.text(f)).map(docs::body).collect();

@@ -26,7 +26,7 @@ pub use program::{program, Entry};
 use docgen::diagnostics::Diagnostics;
 use docgen::emit::rust::OperationTypes;
 use docgen::load::SourceFile;
-use docgen::model::{ApiModel, Operation, RequestBody, TypeKind, TypeRef};
+use docgen::model::{ApiModel, Operation, RequestBody, TypeRef};
 use docgen::parse::page::{BodySection, ExampleRole};
 use docgen::parse::{http, json, parse_page};
 use proc_macro2::TokenStream;
@@ -329,25 +329,10 @@ pub fn declares(model: &ApiModel, qualified: &str, member: &str) -> bool {
     fields(model, qualified).iter().any(|(name, _)| *name == member)
 }
 
-/// Own and inherited properties of an object type: (json name, type, where declared).
+/// The fields of an object type's struct (own and inherited, see
+/// [`ApiModel::fields`]): (json name, property).
 pub fn fields<'m>(model: &'m ApiModel, qualified: &str) -> Vec<(&'m str, &'m docgen::model::Property)> {
-    let mut out: Vec<(&str, &docgen::model::Property)> = Vec::new();
-    let mut current = qualified.to_owned();
-    let mut seen = Vec::new();
-    while let Some(def) = model.find_type(&current) {
-        let TypeKind::Object { base, properties, navigation } = &def.kind else { break };
-        for p in properties.iter().chain(navigation) {
-            if !out.iter().any(|(n, _)| *n == p.json_name) {
-                out.push((p.json_name.as_str(), p));
-            }
-        }
-        seen.push(current.clone());
-        match base {
-            Some(b) if !seen.contains(b) => current = b.clone(),
-            _ => break,
-        }
-    }
-    out
+    model.fields(qualified).into_iter().map(|f| (f.property.json_name.as_str(), f.property)).collect()
 }
 
 /// The parameters an action takes, when its body is a parameter struct.

@@ -108,8 +108,8 @@ impl<'m> Context<'m> {
         };
         for def in &model.types {
             let qualified = def.qualified_name();
-            for ancestor in cx.ancestors(&qualified) {
-                cx.descendants.entry(ancestor).or_default().push(qualified.clone());
+            for ancestor in model.ancestors(&qualified) {
+                cx.descendants.entry(ancestor.to_owned()).or_default().push(qualified.clone());
             }
         }
         for def in &model.types {
@@ -179,40 +179,9 @@ impl<'m> Context<'m> {
         self.boxed.contains(&(owner.to_owned(), json_name.to_owned()))
     }
 
-    /// Base types of `qualified`, nearest first (loops were cut by `resolve`).
-    fn ancestors(&self, qualified: &str) -> Vec<String> {
-        let mut chain: Vec<String> = Vec::new();
-        let mut current = qualified.to_owned();
-        while let Some(TypeKind::Object { base: Some(base), .. }) = self.model.find_type(&current).map(|d| &d.kind) {
-            if chain.contains(base) || base == qualified {
-                break;
-            }
-            chain.push(base.clone());
-            current = base.clone();
-        }
-        chain
-    }
-
     /// Every type that inherits from `qualified`, directly or not, in model order.
     fn descendants(&self, qualified: &str) -> &[String] {
         self.descendants.get(qualified).map(Vec::as_slice).unwrap_or_default()
-    }
-
-    /// Own and inherited properties, base first; a property redeclared by a
-    /// derived type replaces the inherited one.
-    fn all_fields(&self, qualified: &str) -> Vec<&'m Property> {
-        let mut chain = self.ancestors(qualified);
-        chain.insert(0, qualified.to_owned());
-        let mut fields: Vec<&Property> = Vec::new();
-        for name in chain.iter().rev() {
-            if let Some(TypeKind::Object { properties, navigation, .. }) = self.model.find_type(name).map(|d| &d.kind) {
-                for property in properties.iter().chain(navigation) {
-                    fields.retain(|f| f.json_name != property.json_name);
-                    fields.push(property);
-                }
-            }
-        }
-        fields
     }
 
     /// Which areas need each type: an area needs the types its operations take
@@ -247,8 +216,8 @@ impl<'m> Context<'m> {
                     continue;
                 }
                 let next = reaches.entry(name).or_insert_with_key(|name| {
-                    let mut next = self.ancestors(name);
-                    next.extend(self.all_fields(name).into_iter().filter_map(|p| match p.ty.item() {
+                    let mut next: Vec<String> = self.model.ancestors(name).into_iter().map(str::to_owned).collect();
+                    next.extend(self.model.fields(name).into_iter().filter_map(|f| match f.property.ty.item() {
                         TypeRef::Named(target) => Some(target.clone()),
                         _ => None,
                     }));
@@ -291,10 +260,11 @@ impl<'m> Context<'m> {
         for def in &self.model.types {
             let owner = def.qualified_name();
             let targets = self
-                .all_fields(&owner)
+                .model
+                .fields(&owner)
                 .into_iter()
-                .filter_map(|p| match &p.ty {
-                    TypeRef::Named(target) if self.is_object(target) => Some((p.json_name.clone(), target.clone())),
+                .filter_map(|f| match &f.property.ty {
+                    TypeRef::Named(target) if self.is_object(target) => Some((f.property.json_name.clone(), target.clone())),
                     _ => None,
                 })
                 .collect();

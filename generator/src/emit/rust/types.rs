@@ -26,7 +26,7 @@ pub fn types_module(cx: &Context<'_>, diags: &mut Diagnostics) -> Result<String,
 
 fn object(cx: &Context<'_>, def: &TypeDef, diags: &mut Diagnostics) -> TokenStream {
     let name = format_ident!("{}", cx.type_name(&def.qualified_name()));
-    let fields = cx.all_fields(&def.qualified_name());
+    let fields: Vec<&Property> = cx.model.fields(&def.qualified_name()).into_iter().map(|f| f.property).collect();
     let field_tokens = fields_tokens(cx, &def.qualified_name(), &fields, diags);
     let mut doc = doc_lines(&def.description);
     doc.push(format!("`{}`", def.qualified_name()));
@@ -75,8 +75,9 @@ fn upcasts(cx: &Context<'_>, def: &TypeDef) -> Vec<TokenStream> {
     let derived = format_ident!("{}", cx.type_name(&def.qualified_name()));
     // The derived type's areas include its bases' (bases are part of what it needs).
     let cfg = cx.type_cfg(&def.qualified_name());
-    cx.ancestors(&def.qualified_name())
-        .iter()
+    cx.model
+        .ancestors(&def.qualified_name())
+        .into_iter()
         .map(|base| {
             let base = format_ident!("{}", cx.type_name(base));
             quote! {
