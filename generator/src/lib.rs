@@ -42,23 +42,16 @@ pub struct Generation {
     pub diagnostics: Diagnostics,
 }
 
-#[derive(Debug)]
+/// Why a generation produced nothing. Defects in pages never are: they are diagnostics.
+#[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
-    Io(std::io::Error),
+    /// The docs root cannot be listed.
+    #[error("cannot read the docs: {0}")]
+    Io(#[from] std::io::Error),
     /// The emitted code did not parse: a generator bug, reported instead of written.
-    Emit(String),
+    #[error("internal error, nothing was written: {0}")]
+    Emit(#[from] emit::EmitError),
 }
-
-impl std::fmt::Display for GenerateError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GenerateError::Io(e) => write!(f, "cannot read the docs: {e}"),
-            GenerateError::Emit(e) => write!(f, "internal error, nothing was written: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for GenerateError {}
 
 pub fn generate(docs: &Path, options: &emit::CrateOptions) -> Result<Generation, GenerateError> {
     generate_with_progress(docs, options, &mut |_| {})
@@ -82,14 +75,14 @@ pub fn generate_with_progress(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Generation, GenerateError> {
     let mut diagnostics = Diagnostics::default();
-    let sources = load::load_docs(docs, &mut diagnostics).map_err(GenerateError::Io)?;
+    let sources = load::load_docs(docs, &mut diagnostics)?;
     progress(Progress::Loaded(sources.len()));
     let pages = parse_in_parallel(sources, &mut diagnostics, progress);
     let model = resolve::resolve(&pages, &mut diagnostics);
     // What the model was built from is not needed to emit it: free it first (peak memory).
     drop(pages);
     progress(Progress::Resolved);
-    let files = emit::emit_crate(&model, options, &mut diagnostics).map_err(GenerateError::Emit)?;
+    let files = emit::emit_crate(&model, options, &mut diagnostics)?;
     Ok(Generation { model, files: output::with_manifest(files), diagnostics })
 }
 

@@ -59,7 +59,7 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
             _ => None,
         })
         .collect();
-    let source = verify::program(&entries)?;
+    let source = verify::program(&entries).map_err(|e| format!("the verify program does not parse: {e}"))?;
     let program_path = out.join("examples/verify.rs");
     if std::fs::read_to_string(&program_path).ok().as_deref() != Some(source.as_str()) {
         std::fs::create_dir_all(program_path.parent().unwrap_or(&out)).map_err(|e| e.to_string())?;

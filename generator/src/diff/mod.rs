@@ -210,8 +210,8 @@ pub fn snapshot_summary(previous_snapshot: Option<&str>, new: &ApiModel) -> Stri
 }
 
 /// Reads a model snapshot written by `gen` (sources without lines) or a full model.
-pub fn model_from_snapshot(text: &str) -> Result<ApiModel, String> {
-    serde_json::from_str(text).map_err(|e| e.to_string())
+pub fn model_from_snapshot(text: &str) -> Result<ApiModel, serde_json::Error> {
+    serde_json::from_str(text)
 }
 
 /// Wraps text in backticks, using a longer fence when the text has some.

@@ -3,12 +3,13 @@
 use super::names::{ident, snake_name, variant_name, Scope};
 use super::{Context, ItemFormatter};
 use crate::diagnostics::Diagnostics;
+use crate::emit::EmitError;
 use crate::model::{EnumMember, Property, TypeDef, TypeKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// `types.rs`, formatted: its types are independent items, formatted one at a time.
-pub fn types_module(cx: &Context<'_>, diags: &mut Diagnostics) -> Result<String, String> {
+pub fn types_module(cx: &Context<'_>, diags: &mut Diagnostics) -> Result<String, EmitError> {
     let mut file = ItemFormatter::new(quote! {
         //! Request and response types, one per documented type.
     })?;
