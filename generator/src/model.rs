@@ -136,6 +136,48 @@ pub enum OperationKind {
     Other,
 }
 
+/// An HTTP method the docs document and the generated client sends (the
+/// runtime's `Method` has the same variants; a test holds them together). A
+/// request line with another verb is reported where it is read and skipped.
+///
+/// Variants are in the order of their spelling, so that sorting by method
+/// sorts as the spelled names do (the model's operation order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    Delete,
+    Get,
+    Patch,
+    Post,
+    Put,
+}
+
+impl HttpMethod {
+    pub const ALL: [HttpMethod; 5] = [HttpMethod::Delete, HttpMethod::Get, HttpMethod::Patch, HttpMethod::Post, HttpMethod::Put];
+
+    /// `GET`, as on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Get => "GET",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+        }
+    }
+
+    /// The method spelled exactly `word` (upper case).
+    pub fn from_name(word: &str) -> Option<HttpMethod> {
+        HttpMethod::ALL.into_iter().find(|m| m.as_str() == word)
+    }
+}
+
+impl fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One documented HTTP method on one documented path.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
@@ -144,7 +186,7 @@ pub struct Operation {
     /// Page title, e.g. `attachment: createUploadSession`.
     pub title: String,
     pub kind: OperationKind,
-    pub method: String,
+    pub method: HttpMethod,
     /// Path with distinct, named parameters, e.g. `/users/{user_id}/messages/{message_id}`.
     pub path: String,
     /// The path exactly as the docs wrote it.
@@ -497,6 +539,19 @@ mod tests {
         assert_eq!(fields, [("id", "a"), ("name", "b"), ("Id", "b"), ("size", "b")]);
         let fields: Vec<&str> = model.fields("ns.loop1").iter().map(|f| f.property.json_name.as_str()).collect();
         assert_eq!(fields, ["y", "x"]);
+    }
+
+    #[test]
+    fn http_methods_sort_and_serialize_as_their_spelling() {
+        let mut spelled: Vec<&str> = HttpMethod::ALL.iter().map(|m| m.as_str()).collect();
+        spelled.sort();
+        assert_eq!(spelled, HttpMethod::ALL.map(HttpMethod::as_str), "variant order is spelling order");
+        for method in HttpMethod::ALL {
+            assert_eq!(serde_json::to_value(method).unwrap(), method.as_str());
+            assert_eq!(HttpMethod::from_name(method.as_str()), Some(method));
+        }
+        assert_eq!(HttpMethod::from_name("HEAD"), None);
+        assert!(serde_json::from_str::<HttpMethod>("\"get\"").is_err());
     }
 
     #[test]

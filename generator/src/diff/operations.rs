@@ -29,10 +29,10 @@ pub(super) fn diff_operations(old: &ApiModel, new: &ApiModel, out: &mut Vec<Chan
     let resources = ResourceIndex::new(old, new);
     let mut keys: BTreeMap<String, (Vec<&Operation>, Vec<&Operation>)> = BTreeMap::new();
     for op in &old.operations {
-        keys.entry(operation_key(&op.method, &op.documented_path)).or_default().0.push(op);
+        keys.entry(operation_key(op.method.as_str(), &op.documented_path)).or_default().0.push(op);
     }
     for op in &new.operations {
-        keys.entry(operation_key(&op.method, &op.documented_path)).or_default().1.push(op);
+        keys.entry(operation_key(op.method.as_str(), &op.documented_path)).or_default().1.push(op);
     }
     let (mut removed, mut added) = (Vec::new(), Vec::new());
     for (before, after) in keys.into_values() {

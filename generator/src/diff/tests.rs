@@ -12,6 +12,7 @@ fn ty(text: &str) -> TypeRef {
 }
 
 fn op(method: &str, documented_path: &str, id: &str) -> Operation {
+    let method = crate::model::HttpMethod::from_name(method).expect("an HTTP method");
     let params = documented_path
         .split('{')
         .skip(1)
@@ -22,7 +23,7 @@ fn op(method: &str, documented_path: &str, id: &str) -> Operation {
         id: id.into(),
         title: format!("{id} title"),
         kind: OperationKind::Get,
-        method: method.into(),
+        method,
         path: documented_path.into(),
         documented_path: documented_path.into(),
         path_params: params,

@@ -50,7 +50,7 @@ pub fn response_examples(model: &ApiModel, csdl: &Csdl, tree: &DocsTree) -> (Out
     for (file, op) in &first_op {
         let Some(text) = tree.text(file) else { continue };
         let Some((status, body, line)) = response_example(file, text) else { continue };
-        let Some(schema) = document["paths"][&op.path][op.method.to_ascii_lowercase()]["responses"][status.to_string()]["content"]
+        let Some(schema) = document["paths"][&op.path][op.method.as_str().to_ascii_lowercase()]["responses"][status.to_string()]["content"]
             ["application/json"]["schema"]
             .as_object()
         else {

@@ -8,7 +8,7 @@
 
 use super::csdl::{bare_item_name, is_collection, Csdl, CsdlOperation, CsdlProperty};
 use super::docs::{self, DocsTree};
-use docgen::model::{ApiModel, Operation, Property, RequestBody, TypeDef, TypeKind};
+use docgen::model::{ApiModel, HttpMethod, Operation, Property, RequestBody, TypeDef, TypeKind};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -250,7 +250,7 @@ pub fn endpoints(model: &ApiModel, tree: &DocsTree) -> Outcome {
     }
     let mut ours: BTreeMap<(String, String), &Operation> = BTreeMap::new();
     for op in &model.operations {
-        ours.entry((op.method.to_ascii_uppercase(), docs::normalize_path(&op.path))).or_insert(op);
+        ours.entry((op.method.as_str().to_owned(), docs::normalize_path(&op.path))).or_insert(op);
     }
     let mut groups = Grouper::new("endpoints");
     let mut found = 0;
@@ -736,9 +736,9 @@ pub enum Match {
 /// (OData's own overload rule): the most `name=` arguments of the path in
 /// common, then the fewest parameters. Whatever is still tied is ambiguous.
 pub fn match_operation(op: &Operation, csdl: &Csdl) -> Match {
-    let is_function = match op.method.to_ascii_uppercase().as_str() {
-        "GET" => true,
-        "POST" => false,
+    let is_function = match op.method {
+        HttpMethod::Get => true,
+        HttpMethod::Post => false,
         _ => return Match::None,
     };
     let Some((name, args)) = last_segment_call(&op.documented_path) else { return Match::None };
@@ -1072,7 +1072,7 @@ mod tests {
             id: String::new(),
             title: title.into(),
             kind: OperationKind::Other,
-            method: method.into(),
+            method: HttpMethod::from_name(method).expect("an HTTP method"),
             path: path.into(),
             documented_path: path.into(),
             path_params: Vec::new(),

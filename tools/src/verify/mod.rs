@@ -26,7 +26,7 @@ pub use program::{program, Entry};
 use docgen::diagnostics::Diagnostics;
 use docgen::emit::rust::OperationTypes;
 use docgen::load::SourceFile;
-use docgen::model::{ApiModel, Operation, RequestBody, TypeRef};
+use docgen::model::{ApiModel, HttpMethod, Operation, RequestBody, TypeRef};
 use docgen::parse::page::{BodySection, ExampleRole};
 use docgen::parse::{http, json, parse_page};
 use proc_macro2::TokenStream;
@@ -154,7 +154,7 @@ pub fn collect(sources: &[SourceFile], model: &ApiModel) -> (Vec<Case>, Skipped)
             }
             let Some((text, offset)) = message.body else {
                 if role == Role::Response
-                    || !matches!(http::parse_request_line(&message.start_line), Some(l) if l.method == "GET" || l.method == "DELETE")
+                    || !matches!(http::parse_request_line(&message.start_line), Some(l) if matches!(l.method, HttpMethod::Get | HttpMethod::Delete))
                 {
                     *skipped.entry("no body").or_default() += 1;
                 }

@@ -4,7 +4,7 @@
 use super::names::ident;
 use super::types::{doc_lines, docs};
 use super::{CallArgument, Context, Literal, OperationNames};
-use crate::model::{Operation, Primitive, RequestBody, TypeRef};
+use crate::model::{HttpMethod, Operation, Primitive, RequestBody, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -133,7 +133,7 @@ fn operation_doc(op: &Operation) -> TokenStream {
 fn request_function(cx: &Context<'_>, op: &Operation, names: &OperationNames, signature: &Signature) -> TokenStream {
     let Signature { params, response, doc, .. } = signature;
     let name = ident(&names.function);
-    let method = format_ident!("{}", method_variant(&op.method));
+    let method = format_ident!("{}", runtime_method(op.method));
     let path = path_expression(op, names);
     let body = op.request_body.as_ref().map(|_| quote! { .json(body) });
     let cfg = cx.area_cfg(&op.area);
@@ -171,13 +171,38 @@ fn client_method(cx: &Context<'_>, op: &Operation, names: &OperationNames, signa
     }
 }
 
-fn method_variant(method: &str) -> &'static str {
+/// The variant of the runtime's `Method` (`templates/src/runtime/request.rs`)
+/// that sends `method`: every model method has one (tested).
+fn runtime_method(method: HttpMethod) -> &'static str {
     match method {
-        "POST" => "Post",
-        "PUT" => "Put",
-        "PATCH" => "Patch",
-        "DELETE" => "Delete",
-        _ => "Get",
+        HttpMethod::Delete => "Delete",
+        HttpMethod::Get => "Get",
+        HttpMethod::Patch => "Patch",
+        HttpMethod::Post => "Post",
+        HttpMethod::Put => "Put",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The emitted `Method::X` exists in the runtime for every method a model can hold.
+    #[test]
+    fn every_model_method_has_a_runtime_method() {
+        let text = include_str!("../../../../templates/src/runtime/request.rs");
+        let file = syn::parse_file(text).unwrap();
+        let variants: Vec<String> = file
+            .items
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Enum(e) if e.ident == "Method" => Some(e.variants.iter().map(|v| v.ident.to_string()).collect()),
+                _ => None,
+            })
+            .expect("the runtime has `enum Method`");
+        for method in HttpMethod::ALL {
+            assert!(variants.contains(&runtime_method(method).to_owned()), "runtime `Method` has no {}", runtime_method(method));
+        }
     }
 }
 
