@@ -46,7 +46,9 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
     let mut diags = docgen::diagnostics::Diagnostics::default();
     let sources = docgen::load::load_docs(&args.docs, &mut diags).map_err(|e| format!("{}: {e}", args.docs.display()))?;
     let (cases, skipped) = verify::collect(&sources, model);
-    let types = docgen::emit::rust::operation_types(model, &args.crate_name);
+    // The names and types the crate was generated with (its renames were reported by `gen` above).
+    let surface = docgen::emit::rust::Surface::new(model, &mut docgen::diagnostics::Diagnostics::default());
+    let types = docgen::emit::rust::operation_types(&surface, &args.crate_name);
     let plans: Vec<Plan> = cases.iter().map(|case| verify::plan(case, model, &types)).collect();
     let texts: Vec<Option<String>> =
         cases.iter().zip(&plans).map(|(case, plan)| matches!(plan, Plan::Run(_)).then(|| json_text(&case.body))).collect();

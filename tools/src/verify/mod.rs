@@ -44,7 +44,8 @@ mod tests {
         let (model, _) = docgen::build_model_from_sources(&sources);
         let (cases, _) = collect(&sources, &model);
         assert!(cases.len() >= 10, "{} cases", cases.len());
-        let types = docgen::emit::rust::operation_types(&model, "graph-client");
+        let surface = docgen::emit::rust::Surface::new(&model, &mut Diagnostics::default());
+        let types = docgen::emit::rust::operation_types(&surface, "graph-client");
         let mut rows = Vec::new();
         for case in &cases {
             match plan(case, &model, &types) {
