@@ -181,7 +181,9 @@ impl fmt::Display for HttpMethod {
 /// One documented HTTP method on one documented path.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
-    /// Rust function name, unique in the model.
+    /// The operation's name, unique in the model (`list_me_messages`): the
+    /// OpenAPI `operationId` and the stem of the generated function's name,
+    /// which `emit::rust::surface` decides (a reserved runtime name renames it).
     pub id: String,
     /// Page title, e.g. `attachment: createUploadSession`.
     pub title: String,

@@ -365,6 +365,11 @@ impl<'m> Surface<'m> {
         self.types.get(qualified)
     }
 
+    /// Every model type's item, by qualified name.
+    pub fn type_items(&self) -> impl Iterator<Item = (&str, &TypeItem<'m>)> {
+        self.types.iter().map(|(qualified, item)| (qualified.as_str(), item))
+    }
+
     /// Parameter structs by Rust name.
     pub fn parameter_structs(&self) -> &BTreeMap<String, ParameterStruct<'m>> {
         &self.parameter_structs
