@@ -38,14 +38,14 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
     let target_dir = args.target_dir.unwrap_or_else(|| root.join("target/verify-target"));
     let options = CrateOptions { crate_name: args.crate_name.clone() };
 
-    let generation = progress::generate(&args.docs, &options).map_err(|e| format!("{}: {e}", args.docs.display()))?;
-    eprintln!("diagnostics: {}", generation.diagnostics.summary());
-    let written = docgen::output::write(&out, &generation.files).map_err(|e| format!("writing {}: {e}", out.display()))?;
-    let model = &generation.model;
+    let docgen::Corpus { pages, model, mut diagnostics, .. } =
+        progress::read(&args.docs).map_err(|e| format!("{}: cannot read the docs: {e}", args.docs.display()))?;
+    let files = docgen::emit_files(&model, &options, &mut diagnostics).map_err(|e| format!("{}: {e}", args.docs.display()))?;
+    eprintln!("diagnostics: {}", diagnostics.summary());
+    let written = docgen::output::write(&out, &files).map_err(|e| format!("writing {}: {e}", out.display()))?;
+    let model = &model;
 
-    let mut diags = docgen::diagnostics::Diagnostics::default();
-    let sources = docgen::load::load_docs(&args.docs, &mut diags).map_err(|e| format!("{}: {e}", args.docs.display()))?;
-    let (cases, skipped) = verify::collect(&sources, model);
+    let (cases, skipped) = verify::collect(&pages, model);
     // The names and types the crate was generated with (its renames were reported by `gen` above).
     let surface = docgen::emit::rust::Surface::new(model, &mut docgen::diagnostics::Diagnostics::default());
     let types = docgen::emit::rust::operation_types(&surface, &args.crate_name);

@@ -59,7 +59,7 @@ pub enum AuditError {
 pub fn run(docs_dir: &Path, metadata: &Path) -> Result<Audit, AuditError> {
     let docs_error = |source| AuditError::Docs { path: docs_dir.to_owned(), source };
     let started = Instant::now();
-    let (model, diags) = docgen::build_model(docs_dir).map_err(docs_error)?;
+    let corpus = docgen::Corpus::read(docs_dir).map_err(docs_error)?;
     let build_model = started.elapsed();
 
     let started = Instant::now();
@@ -68,7 +68,9 @@ pub fn run(docs_dir: &Path, metadata: &Path) -> Result<Audit, AuditError> {
     let read_metadata = started.elapsed();
 
     let started = Instant::now();
-    let tree = docs::DocsTree::read(docs_dir).map_err(docs_error)?;
+    // The independent reader reads the same text, not the same parse.
+    let tree = docs::DocsTree::from_pages(corpus.sources.iter().map(|s| (s.path.as_str(), s.text.as_str())));
+    let (model, diags) = (corpus.model, corpus.diagnostics);
     let outcomes = compare(&model, &csdl, &tree);
     let compare = started.elapsed();
 

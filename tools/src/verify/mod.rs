@@ -23,12 +23,10 @@ mod program;
 pub use judge::{judge, Failure};
 pub use program::{program, Entry};
 
-use docgen::diagnostics::Diagnostics;
 use docgen::emit::rust::OperationTypes;
-use docgen::load::SourceFile;
 use docgen::model::{ApiModel, HttpMethod, Operation, RequestBody, TypeRef};
 use docgen::parse::page::{BodySection, ExampleRole};
-use docgen::parse::{http, json, parse_page};
+use docgen::parse::{http, json, Page};
 use proc_macro2::TokenStream;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -36,13 +34,14 @@ use std::collections::BTreeMap;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use docgen::diagnostics::Diagnostics;
 
     #[test]
     fn every_example_of_the_default_pages_gets_a_type() {
         let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs-input");
-        let sources = docgen::load::load_docs(&docs, &mut Diagnostics::default()).unwrap();
-        let (model, _) = docgen::build_model_from_sources(&sources);
-        let (cases, _) = collect(&sources, &model);
+        let corpus = docgen::Corpus::read(&docs).unwrap();
+        let model = corpus.model;
+        let (cases, _) = collect(&corpus.pages, &model);
         assert!(cases.len() >= 10, "{} cases", cases.len());
         let surface = docgen::emit::rust::Surface::new(&model, &mut Diagnostics::default());
         let types = docgen::emit::rust::operation_types(&surface, "graph-client");
@@ -113,16 +112,14 @@ pub type Skipped = BTreeMap<&'static str, usize>;
 
 /// Every request example with a JSON body and every success response example
 /// with a JSON body, in page order, with the operation it exercises.
-pub fn collect(sources: &[SourceFile], model: &ApiModel) -> (Vec<Case>, Skipped) {
+pub fn collect(pages: &[Page], model: &ApiModel) -> (Vec<Case>, Skipped) {
     let mut by_file: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, op) in model.operations.iter().enumerate() {
         by_file.entry(op.source.file.as_str()).or_default().push(i);
     }
     let mut cases = Vec::new();
     let mut skipped = Skipped::new();
-    for source in sources {
-        let mut diags = Diagnostics::default();
-        let page = parse_page(source, &mut diags);
+    for page in pages {
         let ops = by_file.get(page.file.as_str()).map(Vec::as_slice).unwrap_or_default();
         let mut current: Option<usize> = None;
         for example in &page.examples {
