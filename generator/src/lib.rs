@@ -4,7 +4,6 @@
 //! across pages into the [`model`] -> [`emit`] Rust, OpenAPI and the model
 //! snapshot -> [`output`] writes or checks the files. See ARCHITECTURE.md.
 
-pub mod audit;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
@@ -13,28 +12,60 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod resolve;
-pub mod verify;
 
 use diagnostics::Diagnostics;
 use std::path::Path;
 
-/// Loads, parses and resolves a docs tree. Only an unreadable root is an error;
-/// defects in pages become diagnostics.
-pub fn build_model(docs: &Path) -> std::io::Result<(model::ApiModel, Diagnostics)> {
-    let mut diags = Diagnostics::default();
-    let sources = load::load_docs(docs, &mut diags)?;
-    let (model, more) = build_model_from_sources(&sources);
-    diags.extend(more);
-    Ok((model, diags))
+/// A docs tree read and understood: the pages' text, the parsed pages, the
+/// model and every diagnostic. The one way in for every command (`gen`,
+/// `openapi`, `diff`, `audit`, `verify`, `sample`), so they all read the
+/// same pages the same way; what comes after `resolve` uses `model` only,
+/// the tools may look at `pages` (examples) and `sources` (text).
+pub struct Corpus {
+    pub sources: Vec<load::SourceFile>,
+    pub pages: Vec<parse::Page>,
+    pub model: model::ApiModel,
+    pub diagnostics: Diagnostics,
 }
 
-/// Parses and resolves pages already in memory (paths relative to a docs root,
-/// in the order given): no filesystem access. Used by the fuzz targets.
+impl Corpus {
+    /// Loads, parses and resolves a docs tree. Only an unreadable root is an
+    /// error; defects in pages become diagnostics.
+    pub fn read(docs: &Path) -> std::io::Result<Corpus> {
+        Corpus::read_with_progress(docs, &mut |_| {})
+    }
+
+    /// [`Corpus::read`], telling `progress` where it is.
+    pub fn read_with_progress(docs: &Path, progress: &mut dyn FnMut(Progress)) -> std::io::Result<Corpus> {
+        let mut diagnostics = Diagnostics::default();
+        let sources = load::load_docs(docs, &mut diagnostics)?;
+        progress(Progress::Loaded(sources.len()));
+        let pages = parse_in_parallel(&sources, &mut diagnostics, progress);
+        let model = resolve::resolve(&pages, &mut diagnostics);
+        progress(Progress::Resolved);
+        Ok(Corpus { sources, pages, model, diagnostics })
+    }
+
+    /// Parses and resolves pages already in memory (paths relative to a docs
+    /// root, in the order given): no filesystem access. Used by the fuzz targets.
+    pub fn from_sources(sources: Vec<load::SourceFile>) -> Corpus {
+        let mut diagnostics = Diagnostics::default();
+        let pages: Vec<parse::Page> = sources.iter().map(|s| parse::parse_page(s, &mut diagnostics)).collect();
+        let model = resolve::resolve(&pages, &mut diagnostics);
+        Corpus { sources, pages, model, diagnostics }
+    }
+}
+
+/// The model of a docs tree and its diagnostics ([`Corpus::read`], keeping the model only).
+pub fn build_model(docs: &Path) -> std::io::Result<(model::ApiModel, Diagnostics)> {
+    let corpus = Corpus::read(docs)?;
+    Ok((corpus.model, corpus.diagnostics))
+}
+
+/// The model of pages already in memory and its diagnostics ([`Corpus::from_sources`]).
 pub fn build_model_from_sources(sources: &[load::SourceFile]) -> (model::ApiModel, Diagnostics) {
-    let mut diags = Diagnostics::default();
-    let pages: Vec<parse::Page> = sources.iter().map(|s| parse::parse_page(s, &mut diags)).collect();
-    let model = resolve::resolve(&pages, &mut diags);
-    (model, diags)
+    let corpus = Corpus::from_sources(sources.to_vec());
+    (corpus.model, corpus.diagnostics)
 }
 
 /// Everything one generation produces, before anything is written.
@@ -44,29 +75,22 @@ pub struct Generation {
     pub diagnostics: Diagnostics,
 }
 
-#[derive(Debug)]
+/// Why a generation produced nothing. Defects in pages never are: they are diagnostics.
+#[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
-    Io(std::io::Error),
+    /// The docs root cannot be listed.
+    #[error("cannot read the docs: {0}")]
+    Io(#[from] std::io::Error),
     /// The emitted code did not parse: a generator bug, reported instead of written.
-    Emit(String),
+    #[error("internal error, nothing was written: {0}")]
+    Emit(#[from] emit::EmitError),
 }
-
-impl std::fmt::Display for GenerateError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GenerateError::Io(e) => write!(f, "cannot read the docs: {e}"),
-            GenerateError::Emit(e) => write!(f, "internal error, nothing was written: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for GenerateError {}
 
 pub fn generate(docs: &Path, options: &emit::CrateOptions) -> Result<Generation, GenerateError> {
     generate_with_progress(docs, options, &mut |_| {})
 }
 
-/// Where a generation is, for a progress display.
+/// Where reading a corpus is, for a progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
     /// The pages were read: how many there are.
@@ -83,22 +107,27 @@ pub fn generate_with_progress(
     options: &emit::CrateOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Generation, GenerateError> {
-    let mut diagnostics = Diagnostics::default();
-    let sources = load::load_docs(docs, &mut diagnostics).map_err(GenerateError::Io)?;
-    progress(Progress::Loaded(sources.len()));
-    let pages = parse_in_parallel(sources, &mut diagnostics, progress);
-    let model = resolve::resolve(&pages, &mut diagnostics);
+    let Corpus { sources, pages, model, mut diagnostics } = Corpus::read_with_progress(docs, progress)?;
     // What the model was built from is not needed to emit it: free it first (peak memory).
     drop(pages);
-    progress(Progress::Resolved);
-    let files = emit::emit_crate(&model, options, &mut diagnostics).map_err(GenerateError::Emit)?;
-    Ok(Generation { model, files: output::with_manifest(files), diagnostics })
+    drop(sources);
+    let files = emit_files(&model, options, &mut diagnostics)?;
+    Ok(Generation { model, files, diagnostics })
+}
+
+/// The generated crate's files for a model, with the manifest of what `gen` owns.
+pub fn emit_files(
+    model: &model::ApiModel,
+    options: &emit::CrateOptions,
+    diagnostics: &mut Diagnostics,
+) -> Result<output::Files, GenerateError> {
+    Ok(output::with_manifest(emit::emit_crate(model, options, diagnostics)?))
 }
 
 /// Parses pages on every available core (pages are independent), keeping
 /// page order and each page's diagnostics in that order, so the result is
-/// the same as parsing one by one. Consumes the sources to free their text early.
-fn parse_in_parallel(sources: Vec<load::SourceFile>, diags: &mut Diagnostics, progress: &mut dyn FnMut(Progress)) -> Vec<parse::Page> {
+/// the same as parsing one by one.
+fn parse_in_parallel(sources: &[load::SourceFile], diags: &mut Diagnostics, progress: &mut dyn FnMut(Progress)) -> Vec<parse::Page> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     const CHUNK: usize = 32;
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(sources.len().div_ceil(CHUNK)).max(1);
@@ -129,7 +158,6 @@ fn parse_in_parallel(sources: Vec<load::SourceFile>, diags: &mut Diagnostics, pr
         }
     });
     drop(chunks);
-    drop(sources);
     let mut pages = Vec::new();
     for (chunk_pages, chunk_diags) in parsed.into_iter().flatten() {
         pages.extend(chunk_pages);

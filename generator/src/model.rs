@@ -22,6 +22,44 @@ impl ApiModel {
         self.types.binary_search_by(|t| compare_qualified(&t.namespace, &t.name, qualified_name)).ok().map(|i| &self.types[i])
     }
 
+    /// Base types of `qualified`, nearest first. A base the model does not
+    /// define ends the chain (it is listed: the page names it); so does a
+    /// loop (`resolve` cuts loops; a model read from elsewhere may have one).
+    ///
+    /// The one definition of inheritance after `resolve`: the emitter
+    /// flattens along it, the diff compares it, the audit measures it.
+    pub fn ancestors(&self, qualified: &str) -> Vec<&str> {
+        let mut chain: Vec<&str> = Vec::new();
+        let mut current = qualified;
+        while let Some(TypeKind::Object { base: Some(base), .. }) = self.find_type(current).map(|d| &d.kind) {
+            if base == qualified || chain.contains(&base.as_str()) {
+                break;
+            }
+            chain.push(base);
+            current = base;
+        }
+        chain
+    }
+
+    /// The fields of an object type's generated struct: its own and inherited
+    /// properties and relationships, base first. A property redeclared by a
+    /// derived type (same JSON name, exact case) replaces the inherited one,
+    /// in the derived type's place. Empty for enums and unknown types.
+    pub fn fields(&self, qualified: &str) -> Vec<Field<'_>> {
+        let mut chain = self.ancestors(qualified);
+        chain.insert(0, qualified);
+        let mut fields: Vec<Field<'_>> = Vec::new();
+        for owner in chain.iter().rev().filter_map(|name| self.find_type(name)) {
+            if let TypeKind::Object { properties, navigation, .. } = &owner.kind {
+                for property in properties.iter().chain(navigation) {
+                    fields.retain(|f| f.property.json_name != property.json_name);
+                    fields.push(Field { property, owner });
+                }
+            }
+        }
+        fields
+    }
+
     /// `microsoft.graph.Json` is documented as a type without properties, but its
     /// values are any JSON (Excel ranges hold strings, numbers, nested arrays).
     pub fn is_open_json(&self, qualified: &str) -> bool {
@@ -29,6 +67,14 @@ impl ApiModel {
             && matches!(self.find_type(qualified).map(|d| &d.kind),
                 Some(TypeKind::Object { base: None, properties, navigation }) if properties.is_empty() && navigation.is_empty())
     }
+}
+
+/// One field of an object type's struct (see [`ApiModel::fields`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Field<'m> {
+    pub property: &'m Property,
+    /// The type that declares it: the struct's own type or one of its bases.
+    pub owner: &'m TypeDef,
 }
 
 /// Orders `namespace.name` against a qualified string as the string order of
@@ -90,15 +136,59 @@ pub enum OperationKind {
     Other,
 }
 
+/// An HTTP method the docs document and the generated client sends (the
+/// runtime's `Method` has the same variants; a test holds them together). A
+/// request line with another verb is reported where it is read and skipped.
+///
+/// Variants are in the order of their spelling, so that sorting by method
+/// sorts as the spelled names do (the model's operation order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    Delete,
+    Get,
+    Patch,
+    Post,
+    Put,
+}
+
+impl HttpMethod {
+    pub const ALL: [HttpMethod; 5] = [HttpMethod::Delete, HttpMethod::Get, HttpMethod::Patch, HttpMethod::Post, HttpMethod::Put];
+
+    /// `GET`, as on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Get => "GET",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+        }
+    }
+
+    /// The method spelled exactly `word` (upper case).
+    pub fn from_name(word: &str) -> Option<HttpMethod> {
+        HttpMethod::ALL.into_iter().find(|m| m.as_str() == word)
+    }
+}
+
+impl fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One documented HTTP method on one documented path.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
-    /// Rust function name, unique in the model.
+    /// The operation's name, unique in the model (`list_me_messages`): the
+    /// OpenAPI `operationId` and the stem of the generated function's name,
+    /// which `emit::rust::surface` decides (a reserved runtime name renames it).
     pub id: String,
     /// Page title, e.g. `attachment: createUploadSession`.
     pub title: String,
     pub kind: OperationKind,
-    pub method: String,
+    pub method: HttpMethod,
     /// Path with distinct, named parameters, e.g. `/users/{user_id}/messages/{message_id}`.
     pub path: String,
     /// The path exactly as the docs wrote it.
@@ -412,6 +502,66 @@ mod tests {
         assert_eq!(bare, Source { file: "api/a.md".into(), line: 0 });
         assert_eq!(bare.to_string(), "api/a.md");
         assert!(serde_json::from_str::<Source>("12").is_err());
+    }
+
+    fn object(name: &str, base: Option<&str>, fields: &[&str]) -> TypeDef {
+        let property = |json_name: &str| Property {
+            json_name: json_name.into(),
+            ty: TypeRef::Primitive(Primitive::String),
+            description: name.into(),
+            source: Source::default(),
+        };
+        TypeDef {
+            namespace: "ns".into(),
+            name: name.into(),
+            description: String::new(),
+            inferred: false,
+            open: false,
+            kind: TypeKind::Object {
+                base: base.map(str::to_owned),
+                properties: fields.iter().map(|f| property(f)).collect(),
+                navigation: Vec::new(),
+            },
+            area: String::new(),
+            source: Source::default(),
+        }
+    }
+
+    #[test]
+    fn inheritance_is_flattened_base_first_and_redeclared_fields_replace_inherited_ones() {
+        let model = ApiModel {
+            base_url: None,
+            operations: Vec::new(),
+            types: vec![
+                object("a", Some("ns.missing"), &["id", "name"]),
+                object("b", Some("ns.a"), &["name", "Id", "size"]),
+                object("c", Some("ns.b"), &[]),
+                object("loop1", Some("ns.loop2"), &["x"]),
+                object("loop2", Some("ns.loop1"), &["y"]),
+            ],
+        };
+        assert_eq!(model.ancestors("ns.c"), ["ns.b", "ns.a", "ns.missing"]);
+        assert_eq!(model.ancestors("ns.loop1"), ["ns.loop2"]);
+        assert!(model.ancestors("ns.nope").is_empty());
+        let fields: Vec<(&str, &str)> =
+            model.fields("ns.c").iter().map(|f| (f.property.json_name.as_str(), f.owner.name.as_str())).collect();
+        // `name` is b's (redeclared), in b's place; `Id` is another field than `id`: names are case-sensitive.
+        assert_eq!(fields, [("id", "a"), ("name", "b"), ("Id", "b"), ("size", "b")]);
+        let fields: Vec<&str> = model.fields("ns.loop1").iter().map(|f| f.property.json_name.as_str()).collect();
+        assert_eq!(fields, ["y", "x"]);
+    }
+
+    #[test]
+    fn http_methods_sort_and_serialize_as_their_spelling() {
+        let mut spelled: Vec<&str> = HttpMethod::ALL.iter().map(|m| m.as_str()).collect();
+        spelled.sort();
+        assert_eq!(spelled, HttpMethod::ALL.map(HttpMethod::as_str), "variant order is spelling order");
+        for method in HttpMethod::ALL {
+            assert_eq!(serde_json::to_value(method).unwrap(), method.as_str());
+            assert_eq!(HttpMethod::from_name(method.as_str()), Some(method));
+        }
+        assert_eq!(HttpMethod::from_name("HEAD"), None);
+        assert!(serde_json::from_str::<HttpMethod>("\"get\"").is_err());
     }
 
     #[test]

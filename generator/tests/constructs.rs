@@ -162,7 +162,11 @@ fn disagreements_are_resolved_by_rule_and_reported() {
 }
 
 fn operation<'m>(model: &'m ApiModel, method: &str, path: &str) -> &'m Operation {
-    model.operations.iter().find(|o| o.method == method && o.path == path).unwrap_or_else(|| panic!("{method} {path}: {:?}", paths(model)))
+    model
+        .operations
+        .iter()
+        .find(|o| o.method.as_str() == method && o.path == path)
+        .unwrap_or_else(|| panic!("{method} {path}: {:?}", paths(model)))
 }
 
 fn success(model: &ApiModel, method: &str, path: &str) -> String {

@@ -14,7 +14,7 @@ fn seed_model_has_the_operation_the_page_means() {
     assert_eq!(model.base_url.as_deref(), Some("https://graph.microsoft.com/beta"));
     assert_eq!(model.operations.len(), 1);
     let op = &model.operations[0];
-    assert_eq!(op.method, "POST");
+    assert_eq!(op.method, docgen::model::HttpMethod::Post);
     assert_eq!(op.path, "/users/{user_id}/notes/{note_id}/attachments/{attachment_id}/createUploadSession");
     let params: Vec<&str> = op.path_params.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(params, ["user_id", "note_id", "attachment_id"]);

@@ -82,7 +82,7 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
         let model = docgen::resolve::resolve(&parsed, &mut diags);
         stages[2].push(t.elapsed());
         let t = Instant::now();
-        let files = docgen::emit::emit_crate(&model, &options, &mut diags)?;
+        let files = docgen::emit::emit_crate(&model, &options, &mut diags).map_err(|e| e.to_string())?;
         stages[3].push(t.elapsed());
         pipeline.push(started.elapsed());
         std::hint::black_box(files);

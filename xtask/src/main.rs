@@ -161,7 +161,7 @@ fn openapi(docs: Option<PathBuf>, out: &Path) -> Result<ExitCode, String> {
 
 fn audit(docs: &Path, metadata: &Path, json: Option<&Path>, top: usize) -> Result<ExitCode, String> {
     let started = std::time::Instant::now();
-    let audit = docgen::audit::run(docs, metadata)?;
+    let audit = docgen_tools::audit::run(docs, metadata).map_err(|e| e.to_string())?;
     print!("{}", audit.render(top));
     if let Some(path) = json {
         let text = serde_json::to_string_pretty(&audit.to_json(top)).map_err(|e| e.to_string())? + "\n";
@@ -174,7 +174,7 @@ fn audit(docs: &Path, metadata: &Path, json: Option<&Path>, top: usize) -> Resul
 
 fn diff(old: &str, new: &str, format: &str) -> Result<ExitCode, String> {
     let started = std::time::Instant::now();
-    let (old, new) = docgen::diff::input::load_pair(old, new, &project_root())?;
+    let (old, new) = docgen_tools::diff_input::load_pair(old, new, &project_root()).map_err(|e| e.to_string())?;
     let changes = docgen::diff::diff(&old.model, &new.model);
     match format {
         "json" => print!("{}", docgen::diff::json::render(&changes)),

@@ -2,7 +2,7 @@
 //! standard error is a TTY, so logs and CI output stay quiet.
 
 use docgen::emit::CrateOptions;
-use docgen::{GenerateError, Generation, Progress};
+use docgen::{Corpus, GenerateError, Generation, Progress};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -38,6 +38,19 @@ pub fn generate(docs: &Path, options: &CrateOptions) -> Result<Generation, Gener
         Progress::Loaded(pages) => bar.set_length(pages as u64),
         Progress::Parsed => bar.inc(1),
         Progress::Resolved => bar.set_message("emitting"),
+    });
+    bar.finish_and_clear();
+    result
+}
+
+/// `docgen::Corpus::read` with a bar over the pages.
+pub fn read(docs: &Path) -> std::io::Result<Corpus> {
+    let bar = bar(0, "read");
+    bar.set_message("parsing pages");
+    let result = Corpus::read_with_progress(docs, &mut |step| match step {
+        Progress::Loaded(pages) => bar.set_length(pages as u64),
+        Progress::Parsed => bar.inc(1),
+        Progress::Resolved => bar.set_message("resolved"),
     });
     bar.finish_and_clear();
     result

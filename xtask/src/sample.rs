@@ -8,9 +8,8 @@
 //! the type pages those link to, so the types the operations use are documented.
 //! An area with no operation page contributes one of its pages.
 
-use docgen::diagnostics::Diagnostics;
-use docgen::load::SourceFile;
-use docgen::parse::{parse_page, PageKind};
+use docgen::parse::PageKind;
+use docgen::Corpus;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,9 +31,8 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, String> {
-    let mut diags = Diagnostics::default();
-    let sources = docgen::load::load_docs(&args.docs, &mut diags).map_err(|e| format!("{}: {e}", args.docs.display()))?;
-    let chosen = select(&sources, args.pages);
+    let corpus = Corpus::read(&args.docs).map_err(|e| format!("{}: {e}", args.docs.display()))?;
+    let (chosen, sources) = (select(&corpus, args.pages), &corpus.sources);
     if args.out.exists() {
         let empty = std::fs::read_dir(&args.out).map(|mut d| d.next().is_none()).unwrap_or(false);
         if !empty && !args.out.join(MARKER).exists() {
@@ -57,16 +55,15 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
 }
 
 /// The sampled pages' paths, sorted.
-pub fn select(sources: &[SourceFile], operations: usize) -> BTreeSet<String> {
-    let mut diags = Diagnostics::default();
+pub fn select(corpus: &Corpus, operations: usize) -> BTreeSet<String> {
+    let sources = &corpus.sources;
     let mut by_area: BTreeMap<String, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
     let mut operation_pages: BTreeSet<&str> = BTreeSet::new();
-    for source in sources {
-        let page = parse_page(source, &mut diags);
+    for (source, page) in sources.iter().zip(&corpus.pages) {
         if page.kind == PageKind::Api {
             operation_pages.insert(&source.path);
         }
-        let entry = by_area.entry(page.area).or_default();
+        let entry = by_area.entry(page.area.clone()).or_default();
         match page.kind {
             PageKind::Api => entry.0.push(&source.path),
             _ => entry.1.push(&source.path),
@@ -150,8 +147,8 @@ fn fnv1a(text: &str) -> u64 {
 mod tests {
     use super::*;
 
-    fn page(path: &str, prod: &str, body: &str) -> SourceFile {
-        SourceFile { path: path.into(), text: format!("---\nms.prod: {prod}\ndoc_type: apiPageType\n---\n# t\n{body}\n") }
+    fn page(path: &str, prod: &str, body: &str) -> docgen::load::SourceFile {
+        docgen::load::SourceFile { path: path.into(), text: format!("---\nms.prod: {prod}\ndoc_type: apiPageType\n---\n# t\n{body}\n") }
     }
 
     #[test]
@@ -165,11 +162,15 @@ mod tests {
             page("api/a1.md", "outlook", "[r](../resources/r.md)"),
             page("api/a2.md", "outlook", ""),
             page("api/b1.md", "files", ""),
-            SourceFile { path: "resources/r.md".into(), text: "---\nms.prod: outlook\ndoc_type: resourcePageType\n---\n# r\n".into() },
+            docgen::load::SourceFile {
+                path: "resources/r.md".into(),
+                text: "---\nms.prod: outlook\ndoc_type: resourcePageType\n---\n# r\n".into(),
+            },
         ];
-        let chosen = select(&sources, 2);
+        let corpus = Corpus::from_sources(sources);
+        let chosen = select(&corpus, 2);
         assert!(chosen.contains("api/b1.md"), "{chosen:?}");
         assert_eq!(chosen.len(), if chosen.contains("api/a1.md") { 3 } else { 2 });
-        assert_eq!(select(&sources, 2), chosen, "deterministic");
+        assert_eq!(select(&corpus, 2), chosen, "deterministic");
     }
 }

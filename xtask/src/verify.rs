@@ -1,11 +1,11 @@
 //! `cargo xtask verify --docs DIR`: generate the crate into a scratch
 //! directory, compile it with a round-trip program over every request and
 //! response example of the pages, run it, and judge each example (see
-//! `docgen::verify`). Ends with `N passed, M failed`.
+//! `docgen_tools::verify`). Ends with `N passed, M failed`.
 
 use crate::progress;
 use docgen::emit::CrateOptions;
-use docgen::verify::{self, Entry, Failure, Plan};
+use docgen_tools::verify::{self, Entry, Failure, Plan};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -38,15 +38,17 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
     let target_dir = args.target_dir.unwrap_or_else(|| root.join("target/verify-target"));
     let options = CrateOptions { crate_name: args.crate_name.clone() };
 
-    let generation = progress::generate(&args.docs, &options).map_err(|e| format!("{}: {e}", args.docs.display()))?;
-    eprintln!("diagnostics: {}", generation.diagnostics.summary());
-    let written = docgen::output::write(&out, &generation.files).map_err(|e| format!("writing {}: {e}", out.display()))?;
-    let model = &generation.model;
+    let docgen::Corpus { pages, model, mut diagnostics, .. } =
+        progress::read(&args.docs).map_err(|e| format!("{}: cannot read the docs: {e}", args.docs.display()))?;
+    let files = docgen::emit_files(&model, &options, &mut diagnostics).map_err(|e| format!("{}: {e}", args.docs.display()))?;
+    eprintln!("diagnostics: {}", diagnostics.summary());
+    let written = docgen::output::write(&out, &files).map_err(|e| format!("writing {}: {e}", out.display()))?;
+    let model = &model;
 
-    let mut diags = docgen::diagnostics::Diagnostics::default();
-    let sources = docgen::load::load_docs(&args.docs, &mut diags).map_err(|e| format!("{}: {e}", args.docs.display()))?;
-    let (cases, skipped) = verify::collect(&sources, model);
-    let types = docgen::emit::rust::operation_types(model, &args.crate_name);
+    let (cases, skipped) = verify::collect(&pages, model);
+    // The names and types the crate was generated with (its renames were reported by `gen` above).
+    let surface = docgen::emit::rust::Surface::new(model, &mut docgen::diagnostics::Diagnostics::default());
+    let types = docgen::emit::rust::operation_types(&surface, &args.crate_name);
     let plans: Vec<Plan> = cases.iter().map(|case| verify::plan(case, model, &types)).collect();
     let texts: Vec<Option<String>> =
         cases.iter().zip(&plans).map(|(case, plan)| matches!(plan, Plan::Run(_)).then(|| json_text(&case.body))).collect();
@@ -59,7 +61,7 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
             _ => None,
         })
         .collect();
-    let source = verify::program(&entries)?;
+    let source = verify::program(&entries).map_err(|e| format!("the verify program does not parse: {e}"))?;
     let program_path = out.join("examples/verify.rs");
     if std::fs::read_to_string(&program_path).ok().as_deref() != Some(source.as_str()) {
         std::fs::create_dir_all(program_path.parent().unwrap_or(&out)).map_err(|e| e.to_string())?;

@@ -2,9 +2,19 @@
 //! whether code using the generated crate still compiles and works.
 //!
 //! [`diff`] is a pure function of two [`ApiModel`]s; [`markdown`] and [`json`]
-//! render its result; [`input`] turns command-line arguments (a docs tree, a
-//! git revision, a model snapshot) into models. Descriptions, titles and
+//! render its result; `docgen-tools` turns command-line arguments (a docs
+//! tree, a git revision, a model snapshot) into models. Descriptions, titles and
 //! source locations are never compared: only what the generated crate exposes.
+//!
+//! Changes are found between the models (what the docs changed) and judged
+//! on the [`Surface`] of each (what users of the crate write): a change is
+//! breaking when a name or Rust type users write is gone or different, so a
+//! function renamed because a new operation or runtime method took its name
+//! is reported, and a property retyped from `Edm.Guid` to `Edm.String`
+//! (`String` both) is not breaking. The surface is a pure function of the
+//! model, so a snapshot's is computed like a docs tree's. The table below is
+//! documentation; `the_breaking_table_holds_against_the_surface` checks each
+//! row against the surfaces.
 //!
 //! # Identity
 //!
@@ -31,32 +41,36 @@
 //! | --- | --- | --- |
 //! | operation removed | yes | its function is gone |
 //! | operation added | no | |
-//! | operation changed: function renamed, request body added, removed or retyped | yes | the signature changed |
+//! | operation changed: function renamed (also by a new colliding or reserved name), request body added, removed or retyped (its Rust type) | yes | the signature changed |
 //! | operation changed: moved to another product area | no | reported; with the default `full` feature every area is compiled, so callers are unaffected |
 //! | new path parameter | yes | the path has a new `{}`, so it is another operation: the old one is reported removed |
 //! | type removed | yes | |
 //! | type changed: object <-> enum, or a base type dropped from the ancestry | yes | inherited fields are flattened into the struct |
+//! | type changed: emitted under another name (a new colliding name) | yes | the struct or enum is renamed |
 //! | type added, or a base type added | no | |
 //! | type now documented by a page, or now inferred from an example | no | reported for information |
-//! | property removed, property type changed | yes | field gone or retyped |
+//! | property removed, property type changed | yes when the struct's field is gone or its Rust type changed | a property moved to a base type keeps its field; `Edm.Guid` and `Edm.String` are both `String` |
+//! | property unchanged, field renamed or boxed (a new colliding property, a new recursion) | yes | the field users write changed |
 //! | property added | no | every field is an `Option`, structs are `Default` |
 //! | enum member removed | yes | the variant is gone |
 //! | enum member added | no | unknown values are kept by `Unknown(String)` |
+//! | enum member emitted under another variant name | yes | the variant is renamed |
 //! | action parameter added | no | parameters are `Option` fields of a `Default` struct |
-//! | action parameter removed or retyped | yes | field gone or retyped |
+//! | action parameter removed or retyped | yes when the parameter struct's field is gone or its Rust type changed | |
 //! | function parameter the path spells: added, removed or retyped | no | passed as `&str` path arguments; one more in the path is another operation |
-//! | function parameter the path does not spell: added, removed, retyped, made optional or required | yes | a typed argument of the generated function (an `Option` when optional) |
+//! | function parameter the path does not spell: added, removed, retyped, made optional or required | yes when the generated function's argument changed | a typed argument (an `Option` when optional); a parameter without an OData literal form (an object) is no argument |
 //! | query option added or removed | no | query options are generic `Request` methods |
 //! | header added or made required | yes only if required | the call compiles but the service refuses it without the header |
 //! | header removed or made optional | no | headers are set with the generic `Request::header` |
-//! | response changed | yes when the success body type changed | the function's return type changed |
+//! | response changed | yes when the `T` of `Request<T>` changed | the function's return type changed |
 
-pub mod input;
 pub mod json;
 pub mod markdown;
 mod operations;
 mod types;
 
+use crate::diagnostics::Diagnostics;
+use crate::emit::rust::Surface;
 use crate::model::{ApiModel, Source};
 use std::fmt;
 
@@ -142,11 +156,20 @@ pub struct Change {
 /// (operations, types, properties, enum members, parameters, responses), then
 /// name, then added/removed/changed.
 pub fn diff(old: &ApiModel, new: &ApiModel) -> Vec<Change> {
+    // Renames were reported when each crate was generated; here only the names matter.
+    let old = Side { model: old, surface: Surface::new(old, &mut Diagnostics::default()) };
+    let new = Side { model: new, surface: Surface::new(new, &mut Diagnostics::default()) };
     let mut changes = Vec::new();
-    types::diff_types(old, new, &mut changes);
-    operations::diff_operations(old, new, &mut changes);
+    types::diff_types(&old, &new, &mut changes);
+    operations::diff_operations(&old, &new, &mut changes);
     changes.sort();
     changes
+}
+
+/// One model and the surface of the crate generated from it.
+struct Side<'m> {
+    model: &'m ApiModel,
+    surface: Surface<'m>,
 }
 
 /// Counts of changes by element and delta.
@@ -203,11 +226,16 @@ impl fmt::Display for Counts {
 pub fn snapshot_summary(previous_snapshot: Option<&str>, new: &ApiModel) -> String {
     match previous_snapshot {
         None => "api changes: no previous api-model.json to compare with".to_owned(),
-        Some(text) => match input::model_from_snapshot(text) {
+        Some(text) => match model_from_snapshot(text) {
             Ok(old) => format!("api changes: {}", Counts::of(&diff(&old, new))),
             Err(err) => format!("api changes: unknown, the previous api-model.json cannot be read ({err})"),
         },
     }
+}
+
+/// Reads a model snapshot written by `gen` (sources without lines) or a full model.
+pub fn model_from_snapshot(text: &str) -> Result<ApiModel, serde_json::Error> {
+    serde_json::from_str(text)
 }
 
 /// Wraps text in backticks, using a longer fence when the text has some.

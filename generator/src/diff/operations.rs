@@ -1,7 +1,9 @@
 //! Operations, their parameters (action parameters, query options, headers),
 //! request bodies and responses.
 
-use super::{code, Change, Delta, Element};
+use super::{code, Change, Delta, Element, Side};
+use crate::emit::rust::surface::{CallArgument, OperationItem, Surface};
+use crate::emit::rust::RustType;
 use crate::model::{ApiModel, Operation, Property, RequestBody, ResponseSpec, Source, TypeKind, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -25,31 +27,34 @@ fn display_name(op: &Operation) -> String {
     format!("{} {}", op.method, op.documented_path)
 }
 
-pub(super) fn diff_operations(old: &ApiModel, new: &ApiModel, out: &mut Vec<Change>) {
-    let resources = ResourceIndex::new(old, new);
-    let mut keys: BTreeMap<String, (Vec<&Operation>, Vec<&Operation>)> = BTreeMap::new();
-    for op in &old.operations {
-        keys.entry(operation_key(&op.method, &op.documented_path)).or_default().0.push(op);
+/// An operation and its function in the generated crate.
+type Op<'a> = (&'a Operation, &'a OperationItem);
+
+pub(super) fn diff_operations(old: &Side<'_>, new: &Side<'_>, out: &mut Vec<Change>) {
+    let resources = ResourceIndex::new(old.model, new.model);
+    let mut keys: BTreeMap<String, (Vec<Op<'_>>, Vec<Op<'_>>)> = BTreeMap::new();
+    for op in old.model.operations.iter().zip(old.surface.operations()) {
+        keys.entry(operation_key(op.0.method.as_str(), &op.0.documented_path)).or_default().0.push(op);
     }
-    for op in &new.operations {
-        keys.entry(operation_key(&op.method, &op.documented_path)).or_default().1.push(op);
+    for op in new.model.operations.iter().zip(new.surface.operations()) {
+        keys.entry(operation_key(op.0.method.as_str(), &op.0.documented_path)).or_default().1.push(op);
     }
     let (mut removed, mut added) = (Vec::new(), Vec::new());
     for (before, after) in keys.into_values() {
-        let (pairs, gone, new) = pair(before, after);
+        let (pairs, gone, arrived) = pair(before, after);
         removed.extend(gone);
-        added.extend(new);
+        added.extend(arrived);
         for (a, b) in pairs {
-            diff_operation(a, b, &resources, out);
+            diff_operation(a, b, (&old.surface, &new.surface), &resources, out);
         }
     }
     // A page that lost an operation often documents its replacement (a new path prefix).
     let mut added_by_page: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
-    for op in &added {
+    for (op, _) in &added {
         added_by_page.entry(op.source.file.as_str()).or_default().push(op);
     }
-    for op in removed {
-        let mut detail = format!("function {} removed", code(&op.id));
+    for (op, item) in removed {
+        let mut detail = format!("function {} removed", code(&item.function));
         if let Some(on_page) = added_by_page.get(op.source.file.as_str()) {
             let same_method: Vec<&&Operation> = on_page.iter().filter(|o| o.method == op.method).collect();
             if let Some(first) = same_method.first() {
@@ -59,9 +64,9 @@ pub(super) fn diff_operations(old: &ApiModel, new: &ApiModel, out: &mut Vec<Chan
         }
         out.push(operation_change(op, Delta::Removed, true, detail, Some(&op.source), None, &resources));
     }
-    for op in added {
+    for (op, item) in added {
         let returns = op.success_body().map(|t| format!(", returns {}", code(&t.to_string()))).unwrap_or_default();
-        let detail = format!("new function {}{returns}", code(&op.id));
+        let detail = format!("new function {}{returns}", code(&item.function));
         out.push(operation_change(op, Delta::Added, false, detail, None, Some(&op.source), &resources));
     }
 }
@@ -69,10 +74,7 @@ pub(super) fn diff_operations(old: &ApiModel, new: &ApiModel, out: &mut Vec<Chan
 /// Pairs the operations of OLD and NEW that share a key: same documented path
 /// first, then same page, then in order. Returns (pairs, only in OLD, only in NEW).
 #[allow(clippy::type_complexity)]
-fn pair<'a>(
-    mut before: Vec<&'a Operation>,
-    mut after: Vec<&'a Operation>,
-) -> (Vec<(&'a Operation, &'a Operation)>, Vec<&'a Operation>, Vec<&'a Operation>) {
+fn pair<'a>(mut before: Vec<Op<'a>>, mut after: Vec<Op<'a>>) -> (Vec<(Op<'a>, Op<'a>)>, Vec<Op<'a>>, Vec<Op<'a>>) {
     let mut pairs = Vec::new();
     let same_path = |a: &Operation, b: &Operation| a.documented_path == b.documented_path;
     let same_page = |a: &Operation, b: &Operation| a.source.file == b.source.file;
@@ -81,7 +83,7 @@ fn pair<'a>(
     for matches in rules {
         let mut i = 0;
         while i < before.len() {
-            match after.iter().position(|b| matches(before[i], b)) {
+            match after.iter().position(|b| matches(before[i].0, b.0)) {
                 Some(j) => pairs.push((before.remove(i), after.remove(j))),
                 None => i += 1,
             }
@@ -111,7 +113,15 @@ fn operation_change(
     }
 }
 
-fn diff_operation(a: &Operation, b: &Operation, resources: &ResourceIndex, out: &mut Vec<Change>) {
+/// One operation in both models. What breaks is decided on the surface: the
+/// function's name, its arguments, its body and result types as users write them.
+fn diff_operation(
+    (a, fa): Op<'_>,
+    (b, fb): Op<'_>,
+    (old, new): (&Surface<'_>, &Surface<'_>),
+    resources: &ResourceIndex,
+    out: &mut Vec<Change>,
+) {
     let name = display_name(b);
     let resource = resources.of(b);
     let change = |element: Element, name: String, delta: Delta, breaking: bool, detail: String| Change {
@@ -134,14 +144,18 @@ fn diff_operation(a: &Operation, b: &Operation, resources: &ResourceIndex, out: 
     // A renamed function or a different body breaks callers; a move to another
     // area does not with the default `full` feature, so it is reported but not breaking.
     let mut signature_changed = false;
-    if a.id != b.id {
+    if fa.function != fb.function {
         signature_changed = true;
-        operation_details.push(format!("function renamed {} -> {}", code(&a.id), code(&b.id)));
+        operation_details.push(format!("function renamed {} -> {}", code(&fa.function), code(&fb.function)));
     }
-    if let Some(body) = body_change(a.request_body.as_ref(), b.request_body.as_ref()) {
-        signature_changed = true;
-        operation_details.push(body);
+    let body_retyped = fa.request_body != fb.request_body;
+    let shown = |body: &Option<RustType>| body.as_ref().map_or_else(|| "none".to_owned(), |t| code(&t.to_string()));
+    match body_change(a.request_body.as_ref(), b.request_body.as_ref()) {
+        Some(body) => operation_details.push(body),
+        None if body_retyped => operation_details.push(format!("request body {} -> {}", shown(&fa.request_body), shown(&fb.request_body))),
+        None => {}
     }
+    signature_changed |= body_retyped;
     // The function is compiled only with its area's Cargo feature. An empty
     // area is a snapshot written before areas existed: nothing to compare.
     if !a.area.is_empty() && !b.area.is_empty() && a.area != b.area {
@@ -152,14 +166,23 @@ fn diff_operation(a: &Operation, b: &Operation, resources: &ResourceIndex, out: 
     }
 
     // Action parameters, when both sides take them: `Option` fields of a `Default` struct.
-    if let (Some(RequestBody::Parameters { parameters: before, .. }), Some(RequestBody::Parameters { parameters: after, .. })) =
-        (&a.request_body, &b.request_body)
+    if let (
+        Some(RequestBody::Parameters { type_name: old_struct, parameters: before }),
+        Some(RequestBody::Parameters { type_name: new_struct, parameters: after }),
+    ) = (&a.request_body, &b.request_body)
     {
+        // The field of the parameter struct users fill in: its name and type.
+        let field = |surface: &Surface<'_>, model_name: &str, json_name: &str| {
+            let fields = &surface.parameter_struct(model_name)?.fields;
+            fields.iter().find(|f| f.property.json_name == json_name).map(|f| (f.name.clone(), f.ty.clone()))
+        };
         for (param, delta, p, q) in parameter_changes(before, after) {
-            let (breaking, detail) = match (p, q) {
-                (Some(p), None) => (true, format!("action parameter {} removed", code(&p.ty.to_string()))),
-                (Some(p), Some(q)) => (true, format!("action parameter type {} -> {}", code(&p.ty.to_string()), code(&q.ty.to_string()))),
-                (_, q) => (false, format!("new optional action parameter {}", code(&q.map(|q| q.ty.to_string()).unwrap_or_default()))),
+            let (was, now) = (field(old, old_struct, param), field(new, new_struct, param));
+            let breaking = was.is_some() && was != now;
+            let detail = match (p, q) {
+                (Some(p), None) => format!("action parameter {} removed", code(&p.ty.to_string())),
+                (Some(p), Some(q)) => format!("action parameter type {} -> {}", code(&p.ty.to_string()), code(&q.ty.to_string())),
+                (_, q) => format!("new optional action parameter {}", code(&q.map(|q| q.ty.to_string()).unwrap_or_default())),
             };
             out.push(located(change(Element::Parameter, format!("{name}/{param}"), delta, breaking, detail), p, q));
         }
@@ -169,12 +192,12 @@ fn diff_operation(a: &Operation, b: &Operation, resources: &ResourceIndex, out: 
     // whatever their row says (one more in the path makes another operation);
     // those it does not are typed arguments of the generated function, so
     // adding, removing, retyping one or making it optional changes its signature.
-    let arguments = |op: &Operation| op.unspelled_function_parameters().map(|p| p.json_name.to_ascii_lowercase()).collect::<BTreeSet<_>>();
-    let (before_args, after_args) = (arguments(a), arguments(b));
-    let is_argument = |param: &str| {
-        let param = param.to_ascii_lowercase();
-        before_args.contains(&param) || after_args.contains(&param)
+    let argument = |item: &'_ OperationItem, param: &str| -> Option<(String, RustType)> {
+        let found = item.call_args.iter().find(|c: &&CallArgument| c.json_name.eq_ignore_ascii_case(param))?;
+        Some((found.name.clone(), found.ty.clone()))
     };
+    // Breaking exactly when the function's argument (its name, its type, whether it is an `Option`) changed.
+    let is_argument = |param: &str| argument(fa, param) != argument(fb, param);
     for (param, delta, p, q) in parameter_changes(&a.function_parameters, &b.function_parameters) {
         let detail = match (p, q) {
             (Some(p), None) => format!("function parameter {} no longer documented", code(&p.ty.to_string())),
@@ -184,10 +207,12 @@ fn diff_operation(a: &Operation, b: &Operation, resources: &ResourceIndex, out: 
         out.push(located(change(Element::Parameter, format!("{name}/{param}"), delta, is_argument(param), detail), p, q));
     }
     // Same arguments in another order: calls still compile, with the values swapped.
-    let order = |op: &Operation, other: &BTreeSet<String>| {
-        op.unspelled_function_parameters().map(|p| p.json_name.to_ascii_lowercase()).filter(|n| other.contains(n)).collect::<Vec<_>>()
+    let arguments = |item: &OperationItem| item.call_args.iter().map(|c| c.json_name.to_ascii_lowercase()).collect::<BTreeSet<_>>();
+    let (before_args, after_args) = (arguments(fa), arguments(fb));
+    let order = |item: &OperationItem, other: &BTreeSet<String>| {
+        item.call_args.iter().map(|c| c.json_name.to_ascii_lowercase()).filter(|n| other.contains(n)).collect::<Vec<_>>()
     };
-    let (old_order, new_order) = (order(a, &after_args), order(b, &before_args));
+    let (old_order, new_order) = (order(fa, &after_args), order(fb, &before_args));
     if old_order != new_order {
         let detail = format!("function arguments reordered: {} -> {}", old_order.join(", "), new_order.join(", "));
         out.push(change(Element::Operation, name.clone(), Delta::Changed, true, detail));
@@ -249,7 +274,8 @@ fn diff_operation(a: &Operation, b: &Operation, resources: &ResourceIndex, out: 
     }
 
     // Responses, by position (the model has one per operation).
-    let success_changed = a.success_body() != b.success_body();
+    // The `T` of the function's `Request<T>`.
+    let success_changed = fa.response != fb.response;
     let len = a.responses.len().max(b.responses.len());
     for i in 0..len {
         let (delta, detail) = match (a.responses.get(i), b.responses.get(i)) {

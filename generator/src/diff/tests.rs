@@ -2,6 +2,7 @@ use super::*;
 use crate::model::{
     EnumMember, HeaderParam, Operation, OperationKind, PathParam, Property, RequestBody, ResponseSpec, TypeDef, TypeKind, TypeRef,
 };
+use std::collections::BTreeSet;
 
 fn src(file: &str, line: u32) -> Source {
     Source { file: file.into(), line }
@@ -12,6 +13,7 @@ fn ty(text: &str) -> TypeRef {
 }
 
 fn op(method: &str, documented_path: &str, id: &str) -> Operation {
+    let method = crate::model::HttpMethod::from_name(method).expect("an HTTP method");
     let params = documented_path
         .split('{')
         .skip(1)
@@ -22,7 +24,7 @@ fn op(method: &str, documented_path: &str, id: &str) -> Operation {
         id: id.into(),
         title: format!("{id} title"),
         kind: OperationKind::Get,
-        method: method.into(),
+        method,
         path: documented_path.into(),
         documented_path: documented_path.into(),
         path_params: params,
@@ -399,7 +401,7 @@ fn markdown_puts_the_table_first_and_breaking_changes_before_the_others() {
     assert!(text.contains("| **total** | **1** | **1** | **0** | **1** |"), "{text}");
     // Grouped by resource: the operation's page is `widget-post.md`, so it belongs to `widget`.
     assert!(text.contains(
-        "### `microsoft.graph.widget`\n\n- **added** operation `POST /widgets`: new function `widget-post`, returns `microsoft.graph.widget` (`api/widget-post.md:10`)"
+        "### `microsoft.graph.widget`\n\n- **added** operation `POST /widgets`: new function `widget_post`, returns `microsoft.graph.widget` (`api/widget-post.md:10`)"
     ), "{text}");
     assert!(
         text.contains("- **removed** property `microsoft.graph.widget/size`: property `Edm.Int32` removed (was `resources/widget.md:11`)"),
@@ -414,7 +416,7 @@ fn the_snapshot_reads_back_and_diffs_clean_against_its_model() {
     m.operations[0].request_body =
         Some(RequestBody::Parameters { type_name: "PaintRequest".into(), parameters: vec![prop("color", "microsoft.graph.color", 3)] });
     let snapshot = crate::emit::model_snapshot(&m);
-    let back = input::model_from_snapshot(&snapshot).unwrap();
+    let back = model_from_snapshot(&snapshot).unwrap();
     assert_eq!(back.types[1].source, src("resources/widget.md", 0), "lines are dropped, pages kept");
     assert!(diff(&back, &m).is_empty());
     assert_eq!(snapshot_summary(Some(&snapshot), &m), "api changes: none");
@@ -423,44 +425,6 @@ fn the_snapshot_reads_back_and_diffs_clean_against_its_model() {
     assert_eq!(snapshot_summary(Some(&snapshot), &grown), "api changes: 1 operation added");
     assert_eq!(snapshot_summary(None, &m), "api changes: no previous api-model.json to compare with");
     assert!(snapshot_summary(Some("{"), &m).starts_with("api changes: unknown, the previous api-model.json cannot be read"));
-}
-
-#[test]
-fn git_revisions_are_materialized_into_a_temporary_tree() {
-    let repo = tempfile::tempdir().unwrap();
-    let git = |args: &[&str]| {
-        let status = std::process::Command::new("git")
-            .arg("-C")
-            .arg(repo.path())
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
-            .args(args)
-            .output()
-            .expect("git runs");
-        assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
-    };
-    git(&["init", "-q"]);
-    let page =
-        "---\ndoc_type: apiPageType\n---\n# Get widget\n\nNamespace: microsoft.graph\n\n## HTTP request\n```http\nGET /widgets/{id}\n```\n";
-    std::fs::create_dir_all(repo.path().join("docs-input/api")).unwrap();
-    std::fs::write(repo.path().join("docs-input/api/widget-get.md"), page).unwrap();
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "one"]);
-    std::fs::create_dir_all(repo.path().join("other/api")).unwrap();
-    std::fs::write(repo.path().join("other/api/widget-list.md"), page.replace("Get widget", "List widgets").replace("/{id}", "")).unwrap();
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "two"]);
-
-    let (old, new) = input::load_pair("HEAD", "HEAD:other", repo.path()).unwrap();
-    assert_eq!((old.label.as_str(), new.label.as_str()), ("HEAD:docs-input", "HEAD:other"));
-    assert_eq!(old.model.operations[0].documented_path, "/widgets/{id}");
-    assert_eq!(new.model.operations[0].documented_path, "/widgets");
-    let tree = input::materialize(repo.path(), "HEAD~1", "docs-input").unwrap();
-    let kept = tree.path().to_path_buf();
-    assert!(kept.join("api/widget-get.md").is_file());
-    drop(tree);
-    assert!(!kept.exists(), "the temporary tree is removed");
-    let err = input::load("HEAD~1:other", repo.path()).unwrap_err();
-    assert!(err.contains("`HEAD~1:other` is not a directory in the git repository"), "{err}");
 }
 
 #[test]
@@ -556,4 +520,95 @@ fn an_operation_moved_to_another_cargo_feature_is_reported_but_not_breaking() {
     let mut unknown = old.clone();
     unknown.operations[0].area = String::new();
     assert!(diff(&unknown, &new).is_empty());
+}
+
+/// Everything users of the generated crate name, one line each: functions
+/// with their arguments and types, struct fields (with the JSON member they
+/// hold), enum variants.
+fn signatures(model: &ApiModel) -> BTreeSet<String> {
+    use crate::emit::rust::surface::Shape;
+    let surface = crate::emit::rust::Surface::new(model, &mut crate::diagnostics::Diagnostics::default());
+    let mut out = BTreeSet::new();
+    for (_, item) in surface.type_items() {
+        out.insert(format!("type {}", item.name));
+        match &item.shape {
+            Shape::Struct { fields, .. } => {
+                out.extend(fields.iter().map(|f| format!("{}.{} ({}): {}", item.name, f.name, f.property.json_name, f.ty)))
+            }
+            Shape::Enum { variants } => out.extend(variants.iter().map(|v| format!("{}::{}", item.name, v.name))),
+        }
+    }
+    for (name, parameters) in surface.parameter_structs() {
+        out.extend(parameters.fields.iter().map(|f| format!("{name}.{} ({}): {}", f.name, f.property.json_name, f.ty)));
+    }
+    for op in surface.operations() {
+        let args: Vec<String> = op.call_args.iter().map(|a| format!("{}: {}", a.name, a.ty)).collect();
+        let body = op.request_body.as_ref().map(|b| format!(", body: &{b}")).unwrap_or_default();
+        out.insert(format!("fn {}({}; {}{body}) -> {}", op.function, op.path_params.join(", "), args.join(", "), op.response));
+    }
+    out
+}
+
+/// The breaking table of `diff/mod.rs`, row by row, against the surface: a
+/// change is breaking exactly when something users name is gone or changed
+/// (an old signature line is missing in the new crate), except a newly
+/// required header, which changes no signature but makes the service refuse the call.
+#[test]
+fn the_breaking_table_holds_against_the_surface() {
+    let base = || model(vec![op("GET", "/widgets/{id}", "get_widget")], vec![widget(), enumeration("color", &["red", "blue"])]);
+    let with = |change: &dyn Fn(&mut ApiModel)| {
+        let mut m = base();
+        change(&mut m);
+        m
+    };
+    fn property(m: &mut ApiModel) -> &mut Vec<Property> {
+        match &mut m.types[1].kind {
+            TypeKind::Object { properties, .. } => properties,
+            TypeKind::Enum { .. } => unreachable!(),
+        }
+    }
+    let rows: Vec<(&str, ApiModel, bool)> = vec![
+        ("operation removed", with(&|m| m.operations.clear()), true),
+        ("operation added", with(&|m| m.operations.push(op("GET", "/widgets", "list_widgets"))), false),
+        ("function renamed", with(&|m| m.operations[0].id = "widget".into()), true),
+        ("function renamed by a reserved name", with(&|m| m.operations[0].id = "send".into()), true),
+        (
+            "request body added",
+            with(&|m| m.operations[0].request_body = Some(RequestBody::Resource { ty: ty("microsoft.graph.widget") })),
+            true,
+        ),
+        ("moved to another product area", with(&|m| m.operations[0].area = "files".into()), false),
+        ("type removed", with(&|m| m.types.retain(|t| t.name != "color")), true),
+        ("type added", with(&|m| m.types.insert(0, object("gadget", None, vec![]))), false),
+        ("property removed", with(&|m| property(m).retain(|p| p.json_name != "size")), true),
+        ("property retyped", with(&|m| property(m)[1].ty = ty("Edm.Int64")), true),
+        ("property retyped, same Rust type", with(&|m| property(m)[0].ty = ty("Edm.Guid")), false),
+        ("property added", with(&|m| property(m).push(prop("weight", "Edm.Double", 12))), false),
+        ("field renamed by a new colliding property", with(&|m| property(m).insert(0, prop("Size", "Edm.Int32", 9))), true),
+        ("enum member removed", with(&|m| m.types[0].kind = enumeration("color", &["red"]).kind), true),
+        ("enum member added", with(&|m| m.types[0].kind = enumeration("color", &["red", "blue", "green"]).kind), false),
+        ("response changed", with(&|m| m.operations[0].responses[0].body = Some(ty("Collection(microsoft.graph.widget)"))), true),
+        ("query option added", with(&|m| m.operations[0].query_options.push("$top".into())), false),
+        (
+            "required header added",
+            with(&|m| m.operations[0].headers.push(HeaderParam { name: "If-Match".into(), required: true, description: String::new() })),
+            true,
+        ),
+        (
+            "optional header added",
+            with(&|m| m.operations[0].headers.push(HeaderParam { name: "Prefer".into(), required: false, description: String::new() })),
+            false,
+        ),
+    ];
+    let old = base();
+    let before = signatures(&old);
+    for (row, new, breaking) in rows {
+        let changes = diff(&old, &new);
+        assert!(!changes.is_empty(), "{row}: no change reported");
+        assert_eq!(changes.iter().any(|c| c.breaking), breaking, "{row}: {changes:#?}");
+        let after = signatures(&new);
+        let gone: Vec<&String> = before.difference(&after).collect();
+        let refused = row == "required header added";
+        assert_eq!(!gone.is_empty() || refused, breaking, "{row}: signatures gone {gone:?}");
+    }
 }

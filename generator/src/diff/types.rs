@@ -1,12 +1,13 @@
 //! Types, their properties (and relationships) and enum members.
 
-use super::{code, Change, Delta, Element};
-use crate::model::{ApiModel, Property, TypeDef, TypeKind};
+use super::{code, Change, Delta, Element, Side};
+use crate::emit::rust::surface::{FieldItem, Shape};
+use crate::model::{Property, TypeDef, TypeKind};
 use std::collections::BTreeMap;
 
-pub(super) fn diff_types(old: &ApiModel, new: &ApiModel, out: &mut Vec<Change>) {
-    let old_types: Index<'_> = old.types.iter().map(|t| (t.qualified_name(), t)).collect();
-    let new_types: Index<'_> = new.types.iter().map(|t| (t.qualified_name(), t)).collect();
+pub(super) fn diff_types(old: &Side<'_>, new: &Side<'_>, out: &mut Vec<Change>) {
+    let old_types: Index<'_> = old.model.types.iter().map(|t| (t.qualified_name(), t)).collect();
+    let new_types: Index<'_> = new.model.types.iter().map(|t| (t.qualified_name(), t)).collect();
     for (name, def) in &old_types {
         if !new_types.contains_key(name) {
             out.push(Change {
@@ -35,7 +36,7 @@ pub(super) fn diff_types(old: &ApiModel, new: &ApiModel, out: &mut Vec<Change>) 
             });
             continue;
         };
-        diff_type(name, before, def, (&old_types, &new_types), out);
+        diff_type(name, before, def, (old, new), out);
     }
 }
 
@@ -59,7 +60,7 @@ fn describe(def: &TypeDef) -> String {
 
 type Index<'a> = BTreeMap<String, &'a TypeDef>;
 
-fn diff_type(name: &str, old_def: &TypeDef, new_def: &TypeDef, (old, new): (&Index<'_>, &Index<'_>), out: &mut Vec<Change>) {
+fn diff_type(name: &str, old_def: &TypeDef, new_def: &TypeDef, (old, new): (&Side<'_>, &Side<'_>), out: &mut Vec<Change>) {
     let type_change = |breaking: bool, detail: String| Change {
         element: Element::Type,
         name: name.to_owned(),
@@ -70,6 +71,11 @@ fn diff_type(name: &str, old_def: &TypeDef, new_def: &TypeDef, (old, new): (&Ind
         new: Some(new_def.source.clone()),
         resource: name.to_owned(),
     };
+    // What users write: the struct or enum's name.
+    let (old_name, new_name) = (old.surface.type_name(name), new.surface.type_name(name));
+    if old_name != new_name {
+        out.push(type_change(true, format!("emitted as {} (was {})", code(new_name), code(old_name))));
+    }
     if old_def.inferred != new_def.inferred {
         let detail = if new_def.inferred {
             "no page documents it any more: inferred from an example"
@@ -86,9 +92,9 @@ fn diff_type(name: &str, old_def: &TypeDef, new_def: &TypeDef, (old, new): (&Ind
     match (&old_def.kind, &new_def.kind) {
         (TypeKind::Object { base: old_base, .. }, TypeKind::Object { base: new_base, .. }) => {
             if old_base != new_base {
-                let old_chain = ancestors(old, name);
-                let new_chain = ancestors(new, name);
-                let lost: Vec<&String> = old_chain.iter().filter(|a| !new_chain.contains(a)).collect();
+                let old_chain = old.model.ancestors(name);
+                let new_chain = new.model.ancestors(name);
+                let lost: Vec<&&str> = old_chain.iter().filter(|a| !new_chain.contains(a)).collect();
                 let show = |b: &Option<String>| b.as_deref().map(code).unwrap_or_else(|| "none".to_owned());
                 let mut detail = format!("base type {} -> {}", show(old_base), show(new_base));
                 if !lost.is_empty() {
@@ -97,7 +103,8 @@ fn diff_type(name: &str, old_def: &TypeDef, new_def: &TypeDef, (old, new): (&Ind
                 }
                 out.push(type_change(!lost.is_empty(), detail));
             }
-            diff_properties(name, &fields(old_def), &fields(new_def), out);
+            let surfaces = (struct_fields(old, name), struct_fields(new, name));
+            diff_properties(name, (&fields(old_def), &fields(new_def)), surfaces, out);
         }
         (TypeKind::Enum { members: old_members }, TypeKind::Enum { members: new_members }) => {
             let before: BTreeMap<&str, _> = old_members.iter().rev().map(|m| (m.name.as_str(), m)).collect();
@@ -112,6 +119,26 @@ fn diff_type(name: &str, old_def: &TypeDef, new_def: &TypeDef, (old, new): (&Ind
                         detail: "member removed".to_owned(),
                         old: Some(m.source.clone()),
                         new: None,
+                        resource: name.to_owned(),
+                    });
+                }
+            }
+            let variants = |side: &Side<'_>| match side.surface.type_item(name).map(|t| &t.shape) {
+                Some(Shape::Enum { variants }) => variants.iter().map(|v| (v.member.name.clone(), v.name.clone())).collect(),
+                _ => BTreeMap::new(),
+            };
+            let (old_variants, new_variants): (BTreeMap<String, String>, BTreeMap<String, String>) = (variants(old), variants(new));
+            for (member, m) in &after {
+                let renamed = old_variants.get(*member).zip(new_variants.get(*member)).filter(|(a, b)| a != b);
+                if let Some((was, now)) = renamed {
+                    out.push(Change {
+                        element: Element::EnumMember,
+                        name: format!("{name}/{member}"),
+                        delta: Delta::Changed,
+                        breaking: true,
+                        detail: format!("variant emitted as {} (was {})", code(now), code(was)),
+                        old: before.get(member).map(|m| m.source.clone()),
+                        new: Some(m.source.clone()),
                         resource: name.to_owned(),
                     });
                 }
@@ -150,7 +177,36 @@ fn fields(def: &TypeDef) -> BTreeMap<&str, &Property> {
     map
 }
 
-fn diff_properties(owner: &str, before: &BTreeMap<&str, &Property>, after: &BTreeMap<&str, &Property>, out: &mut Vec<Change>) {
+/// The fields of the struct of `qualified` on one side, by JSON name.
+fn struct_fields<'s>(side: &'s Side<'_>, qualified: &str) -> BTreeMap<&'s str, &'s FieldItem<'s>> {
+    match side.surface.type_item(qualified).map(|t| &t.shape) {
+        Some(Shape::Struct { fields, .. }) => fields.iter().map(|f| (f.property.json_name.as_str(), f)).collect(),
+        _ => BTreeMap::new(),
+    }
+}
+
+type Fields<'a> = BTreeMap<&'a str, &'a FieldItem<'a>>;
+
+/// `name: Option<T>`, as the struct declares the field.
+fn show_field(field: &FieldItem<'_>) -> String {
+    code(&format!("{}: Option<{}>", field.name, field.ty))
+}
+
+/// Own properties, compared as documented; breaking when the field users
+/// write (its name or Rust type in the struct) changed or is gone. A field
+/// that changed in the struct although its property did not (renamed by a
+/// new colliding name, boxed by a new recursion) is reported too.
+fn diff_properties(
+    owner: &str,
+    (before, after): (&BTreeMap<&str, &Property>, &BTreeMap<&str, &Property>),
+    (old_fields, new_fields): (Fields<'_>, Fields<'_>),
+    out: &mut Vec<Change>,
+) {
+    let field_changed = |name: &str| match (old_fields.get(name), new_fields.get(name)) {
+        (Some(a), Some(b)) => a.name != b.name || a.ty != b.ty,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
     let change = |name: &str, delta: Delta, breaking: bool, detail: String, old: Option<&Property>, new: Option<&Property>| Change {
         element: Element::Property,
         name: format!("{owner}/{name}"),
@@ -163,15 +219,23 @@ fn diff_properties(owner: &str, before: &BTreeMap<&str, &Property>, after: &BTre
     };
     for (name, p) in before {
         match after.get(name) {
-            None => out.push(change(name, Delta::Removed, true, format!("property {} removed", code(&p.ty.to_string())), Some(p), None)),
+            None => {
+                let detail = format!("property {} removed", code(&p.ty.to_string()));
+                out.push(change(name, Delta::Removed, field_changed(name), detail, Some(p), None));
+            }
             Some(q) if q.ty != p.ty => out.push(change(
                 name,
                 Delta::Changed,
-                true,
+                field_changed(name),
                 format!("type {} -> {}", code(&p.ty.to_string()), code(&q.ty.to_string())),
                 Some(p),
                 Some(q),
             )),
+            Some(q) if field_changed(name) => {
+                let shown = |fields: &Fields<'_>| fields.get(*name).map(|f| show_field(f)).unwrap_or_default();
+                let detail = format!("field {} -> {}", shown(&old_fields), shown(&new_fields));
+                out.push(change(name, Delta::Changed, true, detail, Some(p), Some(q)));
+            }
             Some(_) => {}
         }
     }
@@ -180,18 +244,4 @@ fn diff_properties(owner: &str, before: &BTreeMap<&str, &Property>, after: &BTre
             out.push(change(name, Delta::Added, false, format!("new property {}", code(&q.ty.to_string())), None, Some(q)));
         }
     }
-}
-
-/// Base types of `name`, nearest first; stops at a loop or an unknown type.
-fn ancestors(types: &Index<'_>, name: &str) -> Vec<String> {
-    let mut chain: Vec<String> = Vec::new();
-    let mut current = name.to_owned();
-    while let Some(TypeKind::Object { base: Some(base), .. }) = types.get(&current).map(|d| &d.kind) {
-        if base == name || chain.contains(base) {
-            break;
-        }
-        chain.push(base.clone());
-        current = base.clone();
-    }
-    chain
 }

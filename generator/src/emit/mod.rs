@@ -11,6 +11,14 @@ use std::collections::BTreeMap;
 pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/v1.0";
 pub const MODEL_SNAPSHOT: &str = "api-model.json";
 
+/// Why a crate could not be emitted. Page defects never are: they are diagnostics.
+#[derive(Debug, thiserror::Error)]
+pub enum EmitError {
+    /// The emitted tokens do not parse: a generator bug, reported instead of written.
+    #[error("generated code does not parse: {0}")]
+    Unparsable(#[from] syn::Error),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CrateOptions {
     pub crate_name: String,
@@ -23,7 +31,7 @@ impl Default for CrateOptions {
 }
 
 /// The complete generated crate: relative path -> contents.
-pub fn emit_crate(model: &ApiModel, options: &CrateOptions, diags: &mut Diagnostics) -> Result<BTreeMap<String, String>, String> {
+pub fn emit_crate(model: &ApiModel, options: &CrateOptions, diags: &mut Diagnostics) -> Result<BTreeMap<String, String>, EmitError> {
     let base_url = model.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), scaffold::cargo_toml(&options.crate_name, &rust::areas(model)));

@@ -9,7 +9,7 @@ pub fn openapi(model: &ApiModel, title: &str) -> Value {
     for op in &model.operations {
         let item = paths.entry(op.path.clone()).or_insert_with(|| json!({}));
         if let Value::Object(item) = item {
-            item.insert(op.method.to_ascii_lowercase(), operation(op));
+            item.insert(op.method.as_str().to_ascii_lowercase(), operation(op));
         }
     }
     let schemas: Map<String, Value> = model

@@ -1,12 +1,12 @@
 //! HTTP text in the docs: the request lines of `## HTTP request` blocks and
 //! the request/response messages of examples.
 
-pub const METHODS: [&str; 7] = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS"];
+use crate::model::HttpMethod;
 
 /// One `METHOD /path` line of an `## HTTP request` block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestLine {
-    pub method: String,
+    pub method: HttpMethod,
     /// Path without query string, with a leading `/`.
     pub path: String,
     pub query: Option<String>,
@@ -20,13 +20,14 @@ pub struct RequestLine {
 pub fn parse_request_line(line: &str) -> Option<RequestLine> {
     let line = line.trim();
     let upper_prefix: String = line.chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_ascii_uppercase();
-    let method = METHODS.iter().find(|m| upper_prefix == **m)?;
+    let method = HttpMethod::from_name(&upper_prefix)?;
+    let spelled = method.as_str();
     let mut repairs = Vec::new();
-    let rest = &line[method.len()..];
+    let rest = &line[spelled.len()..];
     if !rest.starts_with(char::is_whitespace) {
         repairs.push("missing space after the method");
     }
-    if line[..method.len()] != **method {
+    if line[..spelled.len()] != *spelled {
         repairs.push("method not in upper case");
     }
     let target = rest.trim();
@@ -54,7 +55,17 @@ pub fn parse_request_line(line: &str) -> Option<RequestLine> {
         path = braced;
         repairs.push("`<name>` placeholder read as `{name}`");
     }
-    Some(RequestLine { method: (*method).to_owned(), path, query, base_url, repairs })
+    Some(RequestLine { method, path, query, base_url, repairs })
+}
+
+/// The verb of a line shaped like a request line (an upper-case word, then a
+/// path or URL) whose verb is not an [`HttpMethod`]: `HEAD` for `HEAD /me`.
+pub fn unknown_method(line: &str) -> Option<&str> {
+    let (verb, target) = line.trim().split_once(char::is_whitespace)?;
+    let target = target.trim_start();
+    let shaped =
+        verb.len() >= 3 && verb.bytes().all(|b| b.is_ascii_uppercase()) && (target.starts_with(['/', '~']) || target.starts_with("http"));
+    (shaped && HttpMethod::from_name(verb).is_none()).then_some(verb)
 }
 
 /// `range(address='<address>')`: some pages write placeholders in angle

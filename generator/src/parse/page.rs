@@ -4,10 +4,11 @@
 
 use super::annotation::{self, Annotation};
 use super::front_matter;
-use super::http::{parse_request_line, RequestLine};
+use super::http::{parse_request_line, unknown_method, RequestLine};
 use super::markdown::{blocks, Block, BlockKind, Inline, Link, TableRow};
 use crate::diagnostics::Diagnostics;
 use crate::load::SourceFile;
+use crate::model::HttpMethod;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageKind {
@@ -503,6 +504,13 @@ impl SectionWalker<'_> {
             let line_no = body_line + offset as u32;
             match parse_request_line(raw) {
                 Some(request) => http.requests.push((line_no, request)),
+                None if unknown_method(raw).is_some() => {
+                    let verb = unknown_method(raw).unwrap_or_default();
+                    let known: Vec<&str> = HttpMethod::ALL.iter().map(|m| m.as_str()).collect();
+                    let message =
+                        format!("`{raw}`: `{verb}` is not a method the generated client sends ({}); the line is skipped", known.join(", "));
+                    self.diags.warn(&self.page.file, line_no, "unknown-method", message)
+                }
                 None => self.diags.warn(
                     &self.page.file,
                     line_no,
@@ -885,6 +893,21 @@ mod tests {
         assert_eq!(rows[0].ty.link.as_deref(), Some("../resources/attachmentitem.md"));
         assert_eq!(page.response.unwrap().ty.unwrap().text, "uploadSession");
         assert_eq!(page.http.unwrap().requests, vec![]);
+    }
+
+    #[test]
+    fn a_request_line_with_an_unknown_verb_is_reported_and_skipped() {
+        let (page, diags) = page("# x\n\n## HTTP request\n```http\nHEAD /a\nMERGE https://graph.microsoft.com/v1.0/a\nGET /b\n```\n");
+        let d: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            d,
+            [
+                "api/x.md:5: warning[unknown-method]: `HEAD /a`: `HEAD` is not a method the generated client sends (DELETE, GET, PATCH, POST, PUT); the line is skipped",
+                "api/x.md:6: warning[unknown-method]: `MERGE https://graph.microsoft.com/v1.0/a`: `MERGE` is not a method the generated client sends (DELETE, GET, PATCH, POST, PUT); the line is skipped",
+            ]
+        );
+        let requests = page.http.unwrap().requests;
+        assert_eq!(requests.iter().map(|(line, r)| (*line, r.method, r.path.as_str())).collect::<Vec<_>>(), [(7, HttpMethod::Get, "/b")]);
     }
 
     #[test]

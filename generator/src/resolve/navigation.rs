@@ -21,7 +21,7 @@ use super::ancestry;
 use super::observed::{is_member_name, member_names};
 use super::paths::{is_key, last_name};
 use crate::diagnostics::Diagnostics;
-use crate::model::{Operation, OperationKind, Property, TypeDef, TypeKind, TypeRef};
+use crate::model::{HttpMethod, Operation, OperationKind, Property, TypeDef, TypeKind, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A path's segments up to the first one the walk cannot read on.
@@ -82,7 +82,7 @@ impl PathTypes {
                 }
             }
             let whole = segments.len() == op.path.split('/').filter(|s| !s.is_empty()).count();
-            let answered = op.method == "GET" && matches!(op.kind, OperationKind::List | OperationKind::Get) && whole;
+            let answered = op.method == HttpMethod::Get && matches!(op.kind, OperationKind::List | OperationKind::Get) && whole;
             let body = op.success_body().filter(|ty| matches!(ty.item(), TypeRef::Named(name) if is_object(types, name)));
             if let (true, Some(body)) = (answered, body) {
                 *votes.entry(key(&segments)).or_default().entry(body.clone()).or_default() += 1;

@@ -7,8 +7,8 @@ use super::types::{infer_properties, infer_type, page_namespace, split_qualified
 use super::{parse_example, ParsedExample};
 use crate::diagnostics::Diagnostics;
 use crate::model::{
-    call_arguments, HeaderParam, Operation, OperationKind, Primitive, Property, RequestBody, ResponseSpec, Source, TypeDef, TypeKind,
-    TypeRef,
+    call_arguments, HeaderParam, HttpMethod, Operation, OperationKind, Primitive, Property, RequestBody, ResponseSpec, Source, TypeDef,
+    TypeKind, TypeRef,
 };
 use crate::parse::http::{canonical_reason, parse_request_line, RequestLine};
 use crate::parse::page::{BodySection, ExampleRole, Page};
@@ -80,18 +80,18 @@ struct Fit {
 }
 
 impl Fit {
-    fn of(title: &str, parsed: &Title, method: &str, path: &str, requests: usize) -> Fit {
+    fn of(title: &str, parsed: &Title, method: HttpMethod, path: &str, requests: usize) -> Fit {
         let last = last_name(path);
         let names_call = title_action(title).is_some_and(|name| name.eq_ignore_ascii_case(last));
         // A key addresses one item: `List x` pages do not fit `GET .../x/{id}`.
         let keyed = is_key(last);
         let states_kind = matches!(
             (parsed.kind, method),
-            (Some(OperationKind::Get), "GET")
-                | (Some(OperationKind::Create), "POST" | "PUT")
-                | (Some(OperationKind::Update), "PATCH" | "PUT")
-                | (Some(OperationKind::Delete), "DELETE")
-        ) || (parsed.kind == Some(OperationKind::List) && method == "GET" && !keyed);
+            (Some(OperationKind::Get), HttpMethod::Get)
+                | (Some(OperationKind::Create), HttpMethod::Post | HttpMethod::Put)
+                | (Some(OperationKind::Update), HttpMethod::Patch | HttpMethod::Put)
+                | (Some(OperationKind::Delete), HttpMethod::Delete)
+        ) || (parsed.kind == Some(OperationKind::List) && method == HttpMethod::Get && !keyed);
         Fit { names_call, states_kind, fewer_requests: std::cmp::Reverse(requests) }
     }
 }
@@ -100,19 +100,18 @@ fn is_action_title(title: &str) -> bool {
     title.contains(':') || action_title_name(title).is_some()
 }
 
-fn kind_for(title: &Title, method: &str, calls: bool) -> OperationKind {
+fn kind_for(title: &Title, method: HttpMethod, calls: bool) -> OperationKind {
     if calls {
-        return if method == "GET" { OperationKind::Function } else { OperationKind::Action };
+        return if method == HttpMethod::Get { OperationKind::Function } else { OperationKind::Action };
     }
     // A POST whose title is not "Create x"/"Add x" ("Archive team", "Send mail")
     // calls an action rather than adding to a collection.
     title.kind.unwrap_or(match method {
-        "GET" => OperationKind::Get,
-        "POST" => OperationKind::Action,
-        "PUT" => OperationKind::Create,
-        "PATCH" => OperationKind::Update,
-        "DELETE" => OperationKind::Delete,
-        _ => OperationKind::Other,
+        HttpMethod::Get => OperationKind::Get,
+        HttpMethod::Post => OperationKind::Action,
+        HttpMethod::Put => OperationKind::Create,
+        HttpMethod::Patch => OperationKind::Update,
+        HttpMethod::Delete => OperationKind::Delete,
     })
 }
 
@@ -135,20 +134,20 @@ impl<'a> OperationResolver<'a> {
         if lines.is_empty() {
             return;
         }
-        let media = lines.iter().all(|(_, r, _)| r.method == "GET" && is_media_path(&r.path));
+        let media = lines.iter().all(|(_, r, _)| r.method == HttpMethod::Get && is_media_path(&r.path));
         let last_segments: BTreeSet<String> = lines.iter().map(|(_, r, _)| last_segment_shape(&r.path)).collect();
         let response = self.response(page, responses.first().map(|(_, e)| e), media, last_segments.len() == 1, diags);
-        let first_method = lines[0].1.method.clone();
-        let kind = kind_for(&title, &first_method, calls);
+        let first_method = lines[0].1.method;
+        let kind = kind_for(&title, first_method, calls);
         let example = requests.first().map(|(_, e)| e);
-        let mut body = self.request_body(page, &title, kind, &first_method, example, &response, diags);
+        let mut body = self.request_body(page, &title, kind, first_method, example, &response, diags);
         if kind == OperationKind::Action && calls {
             body = self.action_body(page, &title, example, body, diags);
         }
         let headers = headers(page);
         let function_parameters = match kind {
             OperationKind::Function => self.function_parameters(page, diags),
-            _ if first_method == "GET" => self.body_parameters_of_get(page, diags),
+            _ if first_method == HttpMethod::Get => self.body_parameters_of_get(page, diags),
             _ => Vec::new(),
         };
         let request_count = lines.len();
@@ -161,7 +160,7 @@ impl<'a> OperationResolver<'a> {
             .collect();
         for (line, request, example_only) in &lines {
             let line = *line;
-            let fit = Fit::of(&page.title, &title, &request.method, &request.path, request_count);
+            let fit = Fit::of(&page.title, &title, request.method, &request.path, request_count);
             let named = name_placeholders(&request.path);
             if !named.repeated.is_empty() {
                 let names: Vec<&str> = named.params.iter().map(|p| p.name.as_str()).collect();
@@ -176,14 +175,14 @@ impl<'a> OperationResolver<'a> {
             let mut operation = Operation {
                 id: String::new(),
                 title: page.title.clone(),
-                kind: kind_for(&title, &request.method, calls),
-                method: request.method.clone(),
+                kind: kind_for(&title, request.method, calls),
+                method: request.method,
                 path: named.path,
                 documented_path: request.path.clone(),
                 path_params: named.params,
                 query_options: page.query_options.clone(),
                 headers: headers.clone(),
-                request_body: if matches!(request.method.as_str(), "GET" | "DELETE" | "HEAD") { None } else { body.clone() },
+                request_body: if matches!(request.method, HttpMethod::Get | HttpMethod::Delete) { None } else { body.clone() },
                 function_parameters: if overloaded.contains(request.path.as_str()) {
                     Vec::new()
                 } else {
@@ -572,7 +571,7 @@ impl<'a> OperationResolver<'a> {
         page: &Page,
         title: &Title,
         kind: OperationKind,
-        method: &str,
+        method: HttpMethod,
         example: Option<&ParsedExample>,
         response: &ResponseSpec,
         diags: &mut Diagnostics,
@@ -600,7 +599,7 @@ impl<'a> OperationResolver<'a> {
             }
             BodySection::Resource { line, ty } => Some(RequestBody::Resource { ty: self.index.resolve_cell(ty, &page.file, *line, diags) }),
             BodySection::Update { .. } | BodySection::Unspecified => {
-                if matches!(method, "GET" | "DELETE" | "HEAD") {
+                if matches!(method, HttpMethod::Get | HttpMethod::Delete) {
                     return None;
                 }
                 if kind == OperationKind::Action {
@@ -912,7 +911,7 @@ fn operation_id(op: &Operation) -> String {
         OperationKind::Delete => "delete",
         OperationKind::Action | OperationKind::Function | OperationKind::Other => "",
     };
-    let verb = if verb.is_empty() && words.is_empty() { op.method.to_ascii_lowercase() } else { verb.to_owned() };
+    let verb = if verb.is_empty() && words.is_empty() { op.method.as_str().to_ascii_lowercase() } else { verb.to_owned() };
     [verb, words].into_iter().filter(|w| !w.is_empty()).collect::<Vec<_>>().join("_")
 }
 
@@ -926,10 +925,10 @@ mod tests {
         assert_eq!((t.kind, t.subject.as_str()), (Some(OperationKind::List), "attachments"));
         let t = parse_title("fileattachment : createUploadSession");
         assert_eq!((t.kind, t.subject.as_str()), (None, "fileattachment"));
-        assert_eq!(kind_for(&t, "POST", true), OperationKind::Action);
-        assert_eq!(kind_for(&parse_title("Something else"), "PATCH", false), OperationKind::Update);
-        assert_eq!(kind_for(&parse_title("Archive team"), "POST", false), OperationKind::Action);
-        assert_eq!(kind_for(&parse_title("Add member"), "POST", false), OperationKind::Create);
+        assert_eq!(kind_for(&t, HttpMethod::Post, true), OperationKind::Action);
+        assert_eq!(kind_for(&parse_title("Something else"), HttpMethod::Patch, false), OperationKind::Update);
+        assert_eq!(kind_for(&parse_title("Archive team"), HttpMethod::Post, false), OperationKind::Action);
+        assert_eq!(kind_for(&parse_title("Add member"), HttpMethod::Post, false), OperationKind::Create);
         let t = parse_title("getEffectivePermissions function");
         assert_eq!(
             (t.kind, t.subject.as_str(), is_action_title("getEffectivePermissions function")),

@@ -1,10 +1,11 @@
 //! Operations -> request-building functions (the generated `operations`
 //! module) and, behind the `client` feature, `Client` methods that send them.
 
+use super::docs::{doc_lines, docs};
 use super::names::ident;
-use super::types::{doc_lines, docs};
-use super::{CallArgument, Context, Literal, OperationNames};
-use crate::model::{Operation, Primitive, RequestBody, TypeRef};
+use super::surface::{CallArgument, ItemPaths, Literal, OperationItem};
+use super::Context;
+use crate::model::{HttpMethod, Operation};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -13,10 +14,10 @@ pub fn operations_module(cx: &Context<'_>) -> TokenStream {
         .model
         .operations
         .iter()
-        .zip(&cx.operation_names)
-        .map(|(op, names)| {
-            let signature = signature(cx, op, names);
-            (request_function(cx, op, names, &signature), client_method(cx, op, names, &signature))
+        .zip(cx.surface.operations())
+        .map(|(op, item)| {
+            let signature = signature(op, item);
+            (request_function(cx, op, item, &signature), client_method(cx, op, item, &signature))
         })
         .unzip();
     quote! {
@@ -43,70 +44,28 @@ struct Signature {
     args: Vec<TokenStream>,
     response: TokenStream,
     doc: TokenStream,
-    /// The success body is raw content: the `Client` method downloads it.
-    content: bool,
 }
 
-fn signature(cx: &Context<'_>, op: &Operation, names: &OperationNames) -> Signature {
+fn signature(op: &Operation, item: &OperationItem) -> Signature {
+    let paths = ItemPaths::operations_module();
     let mut params = Vec::new();
     let mut args = Vec::new();
-    for name in &names.path_params {
+    for name in &item.path_params {
         let name = ident(name);
         params.push(quote! { #name: &str });
         args.push(quote! { #name });
     }
-    for argument in &names.call_args {
-        let name = ident(&argument.rust);
-        let ty = match argument.literal {
-            Literal::Plain => cx.rust_type(&argument.ty, false),
-            Literal::Member => {
-                let ty = cx.rust_type(&argument.ty, false);
-                quote! { &#ty }
-            }
-            Literal::Text | Literal::Unquoted => quote! { &str },
-        };
-        let ty = if argument.optional {
-            quote! { Option<#ty> }
-        } else {
-            ty
-        };
+    for argument in &item.call_args {
+        let (name, ty) = (ident(&argument.name), argument.ty.tokens(&paths));
         params.push(quote! { #name: #ty });
         args.push(quote! { #name });
     }
-    if let Some(ty) = request_body_type(cx, op) {
+    if let Some(ty) = &item.request_body {
+        let ty = ty.tokens(&paths);
         params.push(quote! { body: &#ty });
         args.push(quote! { body });
     }
-    let content = op.success_body() == Some(&TypeRef::Primitive(Primitive::Stream));
-    Signature { params, args, response: response_type(cx, op), doc: operation_doc(op), content }
-}
-
-/// The body type an operation takes, as written in the `operations` module.
-pub(super) fn request_body_type(cx: &Context<'_>, op: &Operation) -> Option<TokenStream> {
-    Some(match op.request_body.as_ref()? {
-        RequestBody::Parameters { type_name, .. } => {
-            let name = format_ident!("{}", cx.parameter_struct_name(type_name));
-            quote! { types::#name }
-        }
-        RequestBody::Resource { ty } => cx.rust_type(ty, false),
-    })
-}
-
-/// The success type an operation's `Request<T>` decodes, as written in the `operations` module.
-pub(super) fn response_type(cx: &Context<'_>, op: &Operation) -> TokenStream {
-    match op.success_body() {
-        None => quote! { () },
-        Some(TypeRef::Primitive(Primitive::Stream)) => quote! { crate::runtime::Content },
-        Some(primitive @ TypeRef::Primitive(_)) => {
-            let value = cx.rust_type(primitive, false);
-            quote! { crate::runtime::odata::ODataValue<#value> }
-        }
-        Some(TypeRef::Collection(item)) => {
-            let item = cx.rust_type(item, false);
-            quote! { Page<#item> }
-        }
-        Some(ty) => cx.rust_type(ty, false),
-    }
+    Signature { params, args, response: item.response.tokens(&paths), doc: operation_doc(op) }
 }
 
 fn operation_doc(op: &Operation) -> TokenStream {
@@ -130,13 +89,13 @@ fn operation_doc(op: &Operation) -> TokenStream {
     docs(&lines)
 }
 
-fn request_function(cx: &Context<'_>, op: &Operation, names: &OperationNames, signature: &Signature) -> TokenStream {
+fn request_function(cx: &Context<'_>, op: &Operation, item: &OperationItem, signature: &Signature) -> TokenStream {
     let Signature { params, response, doc, .. } = signature;
-    let name = ident(&names.function);
-    let method = format_ident!("{}", method_variant(&op.method));
-    let path = path_expression(op, names);
+    let name = ident(&item.function);
+    let method = format_ident!("{}", runtime_method(op.method));
+    let path = path_expression(op, item);
     let body = op.request_body.as_ref().map(|_| quote! { .json(body) });
-    let cfg = cx.area_cfg(&op.area);
+    let cfg = cx.features.area_cfg(&op.area);
     quote! {
         #doc
         #cfg
@@ -146,11 +105,11 @@ fn request_function(cx: &Context<'_>, op: &Operation, names: &OperationNames, si
     }
 }
 
-fn client_method(cx: &Context<'_>, op: &Operation, names: &OperationNames, signature: &Signature) -> TokenStream {
-    let Signature { params, args, response, doc, content } = signature;
-    let name = ident(&names.function);
-    let cfg = cx.area_cfg(&op.area);
-    if *content {
+fn client_method(cx: &Context<'_>, op: &Operation, item: &OperationItem, signature: &Signature) -> TokenStream {
+    let Signature { params, args, response, doc } = signature;
+    let name = ident(&item.function);
+    let cfg = cx.features.area_cfg(&op.area);
+    if item.content {
         return quote! {
             #doc
             ///
@@ -171,13 +130,15 @@ fn client_method(cx: &Context<'_>, op: &Operation, names: &OperationNames, signa
     }
 }
 
-fn method_variant(method: &str) -> &'static str {
+/// The variant of the runtime's `Method` (`templates/src/runtime/request.rs`)
+/// that sends `method`: every model method has one (tested).
+fn runtime_method(method: HttpMethod) -> &'static str {
     match method {
-        "POST" => "Post",
-        "PUT" => "Put",
-        "PATCH" => "Patch",
-        "DELETE" => "Delete",
-        _ => "Get",
+        HttpMethod::Delete => "Delete",
+        HttpMethod::Get => "Get",
+        HttpMethod::Patch => "Patch",
+        HttpMethod::Post => "Post",
+        HttpMethod::Put => "Put",
     }
 }
 
@@ -185,8 +146,8 @@ fn method_variant(method: &str) -> &'static str {
 /// A value that holds a path (`root:/{item_path}:`) keeps its `/` (`encode_path`).
 /// Placeholders are found in path order, so each `{}` of the template has
 /// exactly one argument whatever the literal text around them holds.
-fn path_expression(op: &Operation, names: &OperationNames) -> TokenStream {
-    if op.path_params.is_empty() && names.call_args.is_empty() {
+fn path_expression(op: &Operation, item: &OperationItem) -> TokenStream {
+    if op.path_params.is_empty() && item.call_args.is_empty() {
         let path = &op.path;
         return quote! { #path };
     }
@@ -195,7 +156,7 @@ fn path_expression(op: &Operation, names: &OperationNames) -> TokenStream {
     let mut rest = op.path.as_str();
     let mut args = Vec::new();
     let mut unused = Vec::new();
-    for (param, rust) in op.path_params.iter().zip(&names.path_params) {
+    for (param, rust) in op.path_params.iter().zip(&item.path_params) {
         let name = ident(rust);
         match rest.split_once(&format!("{{{}}}", param.name)) {
             Some((before, after)) => {
@@ -213,11 +174,11 @@ fn path_expression(op: &Operation, names: &OperationNames) -> TokenStream {
         }
     }
     template.push_str(&escape(rest));
-    if names.call_args.iter().any(|a| a.optional) {
+    if item.call_args.iter().any(|a| a.optional) {
         // Which arguments are given is known only at run time.
         template = format!("{}{{}}", template.trim_end_matches("()"));
-        let arguments = names.call_args.iter().map(|a| {
-            let (json_name, name, literal) = (&a.json_name, ident(&a.rust), call_argument(a));
+        let arguments = item.call_args.iter().map(|a| {
+            let (json_name, name, literal) = (&a.json_name, ident(&a.name), call_argument(a));
             let text = if matches!(a.literal, Literal::Plain) {
                 quote! { #literal.to_string() }
             } else {
@@ -231,10 +192,10 @@ fn path_expression(op: &Operation, names: &OperationNames) -> TokenStream {
             quote! { (#json_name, #value) }
         });
         args.push(quote! { odata::call_arguments(&[#(#arguments),*]) });
-    } else if !names.call_args.is_empty() {
-        let call: Vec<String> = names.call_args.iter().map(|a| format!("{}={{}}", escape(&a.json_name))).collect();
+    } else if !item.call_args.is_empty() {
+        let call: Vec<String> = item.call_args.iter().map(|a| format!("{}={{}}", escape(&a.json_name))).collect();
         template = format!("{}({})", template.trim_end_matches("()"), call.join(","));
-        args.extend(names.call_args.iter().map(call_argument));
+        args.extend(item.call_args.iter().map(call_argument));
     }
     let path = quote! { format!(#template, #(#args),*) };
     if unused.is_empty() {
@@ -248,11 +209,34 @@ fn path_expression(op: &Operation, names: &OperationNames) -> TokenStream {
 /// Strings and enum members are quoted (`runtime::odata`); numbers and
 /// booleans print as they are; dates, GUIDs and durations are unquoted text.
 fn call_argument(argument: &CallArgument) -> TokenStream {
-    let name = ident(&argument.rust);
+    let name = ident(&argument.name);
     match argument.literal {
         Literal::Text => quote! { odata::string_argument(#name) },
         Literal::Member => quote! { odata::enum_argument(#name) },
         Literal::Unquoted => quote! { encode_path_segment(#name) },
         Literal::Plain => quote! { #name },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The emitted `Method::X` exists in the runtime for every method a model can hold.
+    #[test]
+    fn every_model_method_has_a_runtime_method() {
+        let text = include_str!("../../../../templates/src/runtime/request.rs");
+        let file = syn::parse_file(text).unwrap();
+        let variants: Vec<String> = file
+            .items
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Enum(e) if e.ident == "Method" => Some(e.variants.iter().map(|v| v.ident.to_string()).collect()),
+                _ => None,
+            })
+            .expect("the runtime has `enum Method`");
+        for method in HttpMethod::ALL {
+            assert!(variants.contains(&runtime_method(method).to_owned()), "runtime `Method` has no {}", runtime_method(method));
+        }
     }
 }

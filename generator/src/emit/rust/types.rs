@@ -1,35 +1,52 @@
-//! Model types -> Rust structs and enums (the generated `types` module).
+//! Model types -> Rust structs and enums (the generated `types` module),
+//! rendered from the [`Surface`](super::Surface).
 
-use super::names::{ident, snake_name, variant_name, Scope};
+use super::docs::{doc_lines, docs};
+use super::surface::{FieldItem, ItemPaths, KindEnum, Shape, VariantItem};
 use super::{Context, ItemFormatter};
-use crate::diagnostics::Diagnostics;
-use crate::model::{EnumMember, Property, TypeDef, TypeKind};
+use crate::emit::EmitError;
+use crate::model::{TypeDef, TypeKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// `types.rs`, formatted: its types are independent items, formatted one at a time.
-pub fn types_module(cx: &Context<'_>, diags: &mut Diagnostics) -> Result<String, String> {
+pub fn types_module(cx: &Context<'_>) -> Result<String, EmitError> {
     let mut file = ItemFormatter::new(quote! {
         //! Request and response types, one per documented type.
     })?;
     for def in &cx.model.types {
-        file.push(match &def.kind {
-            TypeKind::Object { .. } => object(cx, def, diags),
-            TypeKind::Enum { members } => enumeration(cx, def, members, diags),
+        let Some(item) = cx.surface.type_item(&def.qualified_name()) else { continue };
+        file.push(match &item.shape {
+            Shape::Struct { fields, kind } => object(cx, def, &item.name, fields, kind.as_ref()),
+            Shape::Enum { variants } => enumeration(cx, def, &item.name, variants),
         })?;
     }
-    for (name, (parameters, source_doc)) in &cx.parameter_structs {
-        file.push(parameter_struct(cx, name, parameters, source_doc, diags))?;
+    for (name, parameters) in cx.surface.parameter_structs() {
+        let doc = docs(&[format!("Parameters of `{}`.", parameters.title)]);
+        let cfg = cx.features.parameter_cfg(parameters.model_name);
+        let ident = format_ident!("{}", name);
+        let fields = fields_tokens(&parameters.fields);
+        file.push(quote! {
+            #doc
+            #cfg
+            #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+            pub struct #ident {
+                #(#fields)*
+                /// Parameters the docs do not list.
+                #[serde(flatten)]
+                pub additional_properties: serde_json::Map<String, serde_json::Value>,
+            }
+        })?;
     }
     Ok(file.finish())
 }
 
-fn object(cx: &Context<'_>, def: &TypeDef, diags: &mut Diagnostics) -> TokenStream {
-    let name = format_ident!("{}", cx.type_name(&def.qualified_name()));
-    let fields = cx.all_fields(&def.qualified_name());
-    let field_tokens = fields_tokens(cx, &def.qualified_name(), &fields, diags);
+fn object(cx: &Context<'_>, def: &TypeDef, name: &str, fields: &[FieldItem<'_>], kind: Option<&KindEnum>) -> TokenStream {
+    let qualified = def.qualified_name();
+    let name = format_ident!("{}", name);
+    let field_tokens = fields_tokens(fields);
     let mut doc = doc_lines(&def.description);
-    doc.push(format!("`{}`", def.qualified_name()));
+    doc.push(format!("`{qualified}`"));
     if def.inferred {
         doc.push("No page documents this type: its fields were inferred from an example.".into());
     }
@@ -40,10 +57,10 @@ fn object(cx: &Context<'_>, def: &TypeDef, diags: &mut Diagnostics) -> TokenStre
         doc.push(format!("Includes the properties of its base type `{base}`."));
     }
     let doc = docs(&doc);
-    let odata_type = format!("#{}", def.qualified_name());
+    let odata_type = format!("#{qualified}");
     let conversions = upcasts(cx, def);
-    let kind = kind_enum(cx, def);
-    let cfg = cx.type_cfg(&def.qualified_name());
+    let kind = kind.map(|kind| kind_enum(cx, &qualified, kind)).unwrap_or_default();
+    let cfg = cx.features.type_cfg(&qualified);
     quote! {
         #doc
         #cfg
@@ -72,13 +89,14 @@ fn object(cx: &Context<'_>, def: &TypeDef, diags: &mut Diagnostics) -> TokenStre
 /// `From<Derived> for Base` for every base: a derived value can be sent where
 /// the API takes its base type, and it keeps its `@odata.type`.
 fn upcasts(cx: &Context<'_>, def: &TypeDef) -> Vec<TokenStream> {
-    let derived = format_ident!("{}", cx.type_name(&def.qualified_name()));
+    let derived = format_ident!("{}", cx.surface.type_name(&def.qualified_name()));
     // The derived type's areas include its bases' (bases are part of what it needs).
-    let cfg = cx.type_cfg(&def.qualified_name());
-    cx.ancestors(&def.qualified_name())
-        .iter()
+    let cfg = cx.features.type_cfg(&def.qualified_name());
+    cx.model
+        .ancestors(&def.qualified_name())
+        .into_iter()
         .map(|base| {
-            let base = format_ident!("{}", cx.type_name(base));
+            let base = format_ident!("{}", cx.surface.type_name(base));
             quote! {
                 #cfg
                 impl From<#derived> for #base {
@@ -94,18 +112,14 @@ fn upcasts(cx: &Context<'_>, def: &TypeDef) -> Vec<TokenStream> {
 }
 
 /// For a type with derived types: an enum over the concrete types, chosen by `@odata.type`.
-fn kind_enum(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
-    let qualified = def.qualified_name();
-    let Some(kind_name) = cx.kind_names.get(&qualified) else { return TokenStream::new() };
-    let kind = format_ident!("{}", kind_name);
-    let base = format_ident!("{}", cx.type_name(&qualified));
-    let mut scope = Scope::with_reserved(&["Other"]);
-    let descendants = cx.descendants(&qualified);
-    let variants: Vec<_> = descendants.iter().map(|d| format_ident!("{}", scope.claim(cx.type_name(d)))).collect();
-    let types: Vec<_> = descendants.iter().map(|d| format_ident!("{}", cx.type_name(d))).collect();
-    let names: Vec<&String> = descendants.iter().collect();
-    let variant_cfgs: Vec<TokenStream> = descendants.iter().map(|d| cx.type_cfg(d)).collect();
-    let cfg = cx.type_cfg(&qualified);
+fn kind_enum(cx: &Context<'_>, qualified: &str, kind_item: &KindEnum) -> TokenStream {
+    let kind = format_ident!("{}", kind_item.name);
+    let base = format_ident!("{}", cx.surface.type_name(qualified));
+    let variants: Vec<_> = kind_item.variants.iter().map(|(variant, _)| format_ident!("{}", variant)).collect();
+    let types: Vec<_> = kind_item.variants.iter().map(|(_, d)| format_ident!("{}", cx.surface.type_name(d))).collect();
+    let names: Vec<&String> = kind_item.variants.iter().map(|(_, d)| d).collect();
+    let variant_cfgs: Vec<TokenStream> = kind_item.variants.iter().map(|(_, d)| cx.features.type_cfg(d)).collect();
+    let cfg = cx.features.type_cfg(qualified);
     let doc = docs(&[format!("The concrete types of `{qualified}`, chosen by `@odata.type`.")]);
     quote! {
         #doc
@@ -135,77 +149,33 @@ fn kind_enum(cx: &Context<'_>, def: &TypeDef) -> TokenStream {
     }
 }
 
-fn parameter_struct(cx: &Context<'_>, name: &str, parameters: &[Property], title: &str, diags: &mut Diagnostics) -> TokenStream {
-    let ident = format_ident!("{}", name);
-    let fields = fields_tokens(cx, name, &parameters.iter().collect::<Vec<_>>(), diags);
-    let doc = docs(&[format!("Parameters of `{title}`.")]);
-    let cfg = cx.cfg(cx.parameter_areas.get(name).unwrap_or(&Default::default()));
-    quote! {
-        #doc
-        #cfg
-        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-        pub struct #ident {
-            #(#fields)*
-            /// Parameters the docs do not list.
-            #[serde(flatten)]
-            pub additional_properties: serde_json::Map<String, serde_json::Value>,
-        }
-    }
-}
-
-fn fields_tokens(cx: &Context<'_>, owner: &str, fields: &[&Property], diags: &mut Diagnostics) -> Vec<TokenStream> {
-    let mut scope = Scope::with_reserved(&["additional_properties", "odata_type"]);
+fn fields_tokens(fields: &[FieldItem<'_>]) -> Vec<TokenStream> {
+    let paths = ItemPaths::types_module();
     fields
         .iter()
-        .filter_map(|property| {
-            // Every struct already carries `@odata.type` as `odata_type`.
-            if property.json_name == "@odata.type" {
-                let message = "property `@odata.type` is not emitted as a field of its own: it is the built-in `odata_type` \
-                    discriminator (in parameter structs it travels in `additional_properties`)";
-                diags.warn(&property.source.file, property.source.line, "merged", message);
-                return None;
-            }
-            let rust = scope.claim(&snake_name(&property.json_name));
-            cx.report_rename(diags, &property.source, "property", &property.json_name, &rust);
-            let field = ident(&rust);
-            let json_name = &property.json_name;
-            let ty = cx.rust_type(&property.ty, cx.is_boxed(owner, json_name));
-            let doc = docs(&doc_lines(&property.description));
-            Some(quote! {
+        .map(|field| {
+            let name = super::names::ident(&field.name);
+            let json_name = &field.property.json_name;
+            let ty = field.ty.tokens(&paths);
+            let doc = docs(&doc_lines(&field.property.description));
+            quote! {
                 #doc
                 #[serde(rename = #json_name, default, skip_serializing_if = "Option::is_none")]
-                pub #field: Option<#ty>,
-            })
+                pub #name: Option<#ty>,
+            }
         })
         .collect()
 }
 
 /// Enums keep values this crate does not know in `Unknown`, so new members on the
 /// server never break deserialization.
-fn enumeration(cx: &Context<'_>, def: &TypeDef, members: &[EnumMember], diags: &mut Diagnostics) -> TokenStream {
-    let name = format_ident!("{}", cx.type_name(&def.qualified_name()));
-    let mut scope = Scope::with_reserved(&["Unknown"]);
-    let mut variants = Vec::new();
-    let mut wire = Vec::new();
-    let mut docs_per_variant = Vec::new();
-    for member in members {
-        if wire.contains(&member.name) {
-            diags.warn(
-                &member.source.file,
-                member.source.line,
-                "duplicate-member",
-                format!("enum member `{}` is listed twice; the first is kept", member.name),
-            );
-            continue;
-        }
-        let rust = scope.claim(&variant_name(&member.name));
-        cx.report_rename(diags, &member.source, "enum member", &member.name, &rust);
-        variants.push(format_ident!("{}", rust));
-        wire.push(member.name.clone());
-        docs_per_variant.push(docs(&doc_lines(&member.description)));
-    }
+fn enumeration(cx: &Context<'_>, def: &TypeDef, name: &str, members: &[VariantItem<'_>]) -> TokenStream {
+    let name = format_ident!("{}", name);
+    let variants: Vec<_> = members.iter().map(|v| format_ident!("{}", v.name)).collect();
+    let wire: Vec<&String> = members.iter().map(|v| &v.member.name).collect();
+    let docs_per_variant: Vec<TokenStream> = members.iter().map(|v| docs(&doc_lines(&v.member.description))).collect();
     let doc = docs(&[doc_lines(&def.description), vec![format!("`{}`", def.qualified_name())]].concat());
-    let cfg = cx.type_cfg(&def.qualified_name());
+    let cfg = cx.features.type_cfg(&def.qualified_name());
     quote! {
         #doc
         #cfg
@@ -248,42 +218,4 @@ fn enumeration(cx: &Context<'_>, def: &TypeDef, members: &[EnumMember], diags: &
             }
         }
     }
-}
-
-/// Description text as doc lines, escaped so rustdoc reads it as plain prose:
-/// no intra-doc links, HTML tags or code blocks can appear by accident.
-pub fn doc_lines(text: &str) -> Vec<String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Vec::new();
-    }
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '[' | ']' | '<' | '>' | '*' | '_' | '`' | '#' | '\\' | '|' => {
-                escaped.push('\\');
-                escaped.push(c);
-            }
-            '\r' => {}
-            c => escaped.push(c),
-        }
-    }
-    escaped.lines().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect()
-}
-
-/// `#[doc = "..."]` attributes, with a blank line between paragraphs. Every
-/// doc attribute goes through here: prettyplease prints them as `///` comments,
-/// where a line break or a bare carriage return (a request path in the docs
-/// can hold one) would end the comment or not lex, so control characters
-/// become spaces.
-pub fn docs(lines: &[String]) -> TokenStream {
-    let mut out = TokenStream::new();
-    for (i, line) in lines.iter().enumerate() {
-        if i > 0 {
-            out.extend(quote! { #[doc = ""] });
-        }
-        let line: String = format!(" {line}").chars().map(|c| if c.is_control() && c != '\t' { ' ' } else { c }).collect();
-        out.extend(quote! { #[doc = #line] });
-    }
-    out
 }

@@ -22,7 +22,7 @@ pub mod metrics;
 use metrics::{Disagreement, Figure, Outcome, Verdict};
 use serde_json::json;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Everything one audit measured.
@@ -44,19 +44,33 @@ pub struct Timings {
     pub compare: Duration,
 }
 
+/// Why an audit could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error("{}: {source}", path.display())]
+    Docs { path: PathBuf, source: std::io::Error },
+    #[error("{}: {source}", path.display())]
+    UnreadableMetadata { path: PathBuf, source: std::io::Error },
+    #[error("{}: {source}", path.display())]
+    Metadata { path: PathBuf, source: csdl::CsdlError },
+}
+
 /// Builds the model from `docs`, reads the CSDL at `metadata` and compares them.
-pub fn run(docs_dir: &Path, metadata: &Path) -> Result<Audit, String> {
+pub fn run(docs_dir: &Path, metadata: &Path) -> Result<Audit, AuditError> {
+    let docs_error = |source| AuditError::Docs { path: docs_dir.to_owned(), source };
     let started = Instant::now();
-    let (model, diags) = crate::build_model(docs_dir).map_err(|e| format!("{}: {e}", docs_dir.display()))?;
+    let corpus = docgen::Corpus::read(docs_dir).map_err(docs_error)?;
     let build_model = started.elapsed();
 
     let started = Instant::now();
-    let text = std::fs::read_to_string(metadata).map_err(|e| format!("{}: {e}", metadata.display()))?;
-    let csdl = csdl::parse(&text).map_err(|e| format!("{}: {e}", metadata.display()))?;
+    let text = std::fs::read_to_string(metadata).map_err(|source| AuditError::UnreadableMetadata { path: metadata.to_owned(), source })?;
+    let csdl = csdl::parse(&text).map_err(|source| AuditError::Metadata { path: metadata.to_owned(), source })?;
     let read_metadata = started.elapsed();
 
     let started = Instant::now();
-    let tree = docs::DocsTree::read(docs_dir).map_err(|e| format!("{}: {e}", docs_dir.display()))?;
+    // The independent reader reads the same text, not the same parse.
+    let tree = docs::DocsTree::from_pages(corpus.sources.iter().map(|s| (s.path.as_str(), s.text.as_str())));
+    let (model, diags) = (corpus.model, corpus.diagnostics);
     let outcomes = compare(&model, &csdl, &tree);
     let compare = started.elapsed();
 
@@ -71,7 +85,7 @@ pub fn run(docs_dir: &Path, metadata: &Path) -> Result<Audit, String> {
 }
 
 /// All metrics, in report order.
-pub fn compare(model: &crate::model::ApiModel, csdl: &csdl::Csdl, tree: &docs::DocsTree) -> Vec<Outcome> {
+pub fn compare(model: &docgen::model::ApiModel, csdl: &csdl::Csdl, tree: &docs::DocsTree) -> Vec<Outcome> {
     let (valid_examples, declared_examples) = examples::response_examples(model, csdl, tree);
     let pages = metrics::PageIndex::build(tree);
     let (names, types) = metrics::properties(model, csdl, tree, &pages);

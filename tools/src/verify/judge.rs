@@ -1,7 +1,7 @@
 //! Judging one round trip: did the example survive, and if not, whose fault is it?
 
 use super::{fields, request_fields, Case, Role};
-use crate::model::{ApiModel, Primitive, Property, TypeKind, TypeRef};
+use docgen::model::{ApiModel, Primitive, Property, TypeKind, TypeRef};
 use serde_json::{Map, Value};
 
 /// Why an example failed. `doc_defect` marks failures caused by the page itself
@@ -46,7 +46,7 @@ pub fn judge(case: &Case, model: &ApiModel, outcome: Result<&Value, &str>) -> Re
                         walk.members(original, &parameters.iter().map(|p| (p.json_name.as_str(), p)).collect::<Vec<_>>(), "$")
                     }
                     None => match &op.request_body {
-                        Some(crate::model::RequestBody::Resource { ty }) => walk.value(original, ty, "$", None),
+                        Some(docgen::model::RequestBody::Resource { ty }) => walk.value(original, ty, "$", None),
                         _ => None,
                     },
                 },

@@ -3,10 +3,10 @@
 //! hide itself by also being in the reference the model is measured against.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Every `*.md` page below the docs root: path relative to the root
-/// (`/`-separated) -> text.
+/// (`/`-separated) -> text, as `load` read it (the text is shared, its
+/// reading is not).
 #[derive(Debug, Clone, Default)]
 pub struct DocsTree {
     pub pages: BTreeMap<String, String>,
@@ -15,25 +15,6 @@ pub struct DocsTree {
 }
 
 impl DocsTree {
-    pub fn read(root: &Path) -> std::io::Result<DocsTree> {
-        let mut tree = DocsTree::default();
-        let mut stack = vec![root.to_path_buf()];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir)? {
-                let path = entry?.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md")) {
-                    let rel = path.strip_prefix(root).unwrap_or(&path);
-                    let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-                    let text = String::from_utf8_lossy(&std::fs::read(&path)?).into_owned();
-                    tree.insert(&rel.join("/"), text);
-                }
-            }
-        }
-        Ok(tree)
-    }
-
     pub fn from_pages<'a>(pages: impl IntoIterator<Item = (&'a str, &'a str)>) -> DocsTree {
         let mut tree = DocsTree::default();
         for (path, text) in pages {

@@ -3,11 +3,11 @@
 //!
 //! Everything is stored in the model's spelling so the comparison is a plain
 //! string comparison: qualified names use the schema namespace (aliases such as
-//! `graph.` are expanded), types are written as [`crate::model::TypeRef`]
+//! `graph.` are expanded), types are written as [`docgen::model::TypeRef`]
 //! displays them (`Edm.String`, `microsoft.graph.user`, `Collection(...)`), and
 //! the open complex type `<namespace>.Json` becomes `Json`.
 
-use crate::model::Primitive;
+use docgen::model::Primitive;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,13 +120,21 @@ pub fn is_collection(ty: &str) -> bool {
     ty.starts_with("Collection(")
 }
 
+/// Why a metadata file is not a CSDL document.
+#[derive(Debug, thiserror::Error)]
+pub enum CsdlError {
+    #[error("not well-formed XML: {0}")]
+    Xml(#[from] roxmltree::Error),
+    #[error("no <Schema> element: not a CSDL document")]
+    NoSchema,
+}
+
 /// Parses a CSDL document (all `Schema` elements).
-pub fn parse(text: &str) -> Result<Csdl, String> {
-    let doc = roxmltree::Document::parse_with_options(text, roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() })
-        .map_err(|e| format!("not well-formed XML: {e}"))?;
+pub fn parse(text: &str) -> Result<Csdl, CsdlError> {
+    let doc = roxmltree::Document::parse_with_options(text, roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() })?;
     let schemas: Vec<roxmltree::Node> = doc.descendants().filter(|n| n.has_tag_name("Schema")).collect();
     if schemas.is_empty() {
-        return Err("no <Schema> element: not a CSDL document".into());
+        return Err(CsdlError::NoSchema);
     }
     let mut aliases: BTreeMap<String, String> = BTreeMap::new();
     for schema in &schemas {
@@ -320,7 +328,7 @@ mod tests {
     #[test]
     fn rejects_what_is_not_csdl() {
         assert!(parse("<a>").is_err());
-        assert!(parse("<root/>").unwrap_err().contains("no <Schema>"));
+        assert!(matches!(parse("<root/>"), Err(CsdlError::NoSchema)));
     }
 
     #[test]

@@ -13,12 +13,12 @@
 use super::csdl::{bare_item_name, Csdl};
 use super::docs::DocsTree;
 use super::metrics::{Disagreement, Figure, Outcome, Ratio, Verdict};
-use crate::diagnostics::Diagnostics;
-use crate::emit::openapi::type_ref_schema;
-use crate::load::SourceFile;
-use crate::model::{ApiModel, TypeRef};
-use crate::parse::page::ExampleRole;
-use crate::parse::{http, json, parse_page};
+use docgen::diagnostics::Diagnostics;
+use docgen::emit::openapi::type_ref_schema;
+use docgen::load::SourceFile;
+use docgen::model::{ApiModel, TypeRef};
+use docgen::parse::page::ExampleRole;
+use docgen::parse::{http, json, parse_page};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -34,10 +34,10 @@ examples that validate / examples checked.";
 
 /// Both figures, from one pass over the examples: (valid, fully declared).
 pub fn response_examples(model: &ApiModel, csdl: &Csdl, tree: &DocsTree) -> (Outcome, Outcome) {
-    let document = crate::emit::openapi::openapi(model, "audit");
+    let document = docgen::emit::openapi::openapi(model, "audit");
     let schemas = lowercase_keys(document["components"]["schemas"].as_object().cloned().unwrap_or_default());
     let csdl_schemas = lowercase_keys(csdl_schemas(csdl));
-    let mut first_op: BTreeMap<&str, &crate::model::Operation> = BTreeMap::new();
+    let mut first_op: BTreeMap<&str, &docgen::model::Operation> = BTreeMap::new();
     for op in &model.operations {
         first_op.entry(op.source.file.as_str()).or_insert(op);
     }
@@ -50,7 +50,7 @@ pub fn response_examples(model: &ApiModel, csdl: &Csdl, tree: &DocsTree) -> (Out
     for (file, op) in &first_op {
         let Some(text) = tree.text(file) else { continue };
         let Some((status, body, line)) = response_example(file, text) else { continue };
-        let Some(schema) = document["paths"][&op.path][op.method.to_ascii_lowercase()]["responses"][status.to_string()]["content"]
+        let Some(schema) = document["paths"][&op.path][op.method.as_str().to_ascii_lowercase()]["responses"][status.to_string()]["content"]
             ["application/json"]["schema"]
             .as_object()
         else {

@@ -8,7 +8,7 @@
 
 use super::csdl::{bare_item_name, is_collection, Csdl, CsdlOperation, CsdlProperty};
 use super::docs::{self, DocsTree};
-use crate::model::{ApiModel, Operation, Property, RequestBody, TypeDef, TypeKind};
+use docgen::model::{ApiModel, HttpMethod, Operation, Property, RequestBody, TypeDef, TypeKind};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -226,39 +226,6 @@ impl<'a> ModelTypes<'a> {
     fn objects(&self) -> impl Iterator<Item = &'a TypeDef> + '_ {
         self.by_lower.values().copied().filter(|t| !t.inferred && matches!(t.kind, TypeKind::Object { .. }))
     }
-
-    /// The type and its model bases, nearest first.
-    fn ancestry(&self, qualified: &str) -> Vec<&'a TypeDef> {
-        let mut chain: Vec<&'a TypeDef> = Vec::new();
-        let mut next = self.get(qualified);
-        while let Some(t) = next {
-            if chain.iter().any(|c| std::ptr::eq(*c, t)) {
-                break;
-            }
-            chain.push(t);
-            next = match &t.kind {
-                TypeKind::Object { base: Some(base), .. } => self.get(base),
-                _ => None,
-            };
-        }
-        chain
-    }
-
-    /// Properties and navigation properties including inherited ones; the
-    /// nearest declaration of a name wins. Returns (property, declaring type).
-    fn flattened(&self, qualified: &str) -> Vec<(&'a Property, &'a TypeDef)> {
-        let mut out: Vec<(&'a Property, &'a TypeDef)> = Vec::new();
-        for t in self.ancestry(qualified) {
-            if let TypeKind::Object { properties, navigation, .. } = &t.kind {
-                for p in properties.iter().chain(navigation) {
-                    if !out.iter().any(|(q, _)| q.json_name.eq_ignore_ascii_case(&p.json_name)) {
-                        out.push((p, t));
-                    }
-                }
-            }
-        }
-        out
-    }
 }
 
 // ---------------------------------------------------------------- 1. endpoints
@@ -284,7 +251,7 @@ pub fn endpoints(model: &ApiModel, tree: &DocsTree) -> Outcome {
     }
     let mut ours: BTreeMap<(String, String), &Operation> = BTreeMap::new();
     for op in &model.operations {
-        ours.entry((op.method.to_ascii_uppercase(), docs::normalize_path(&op.path))).or_insert(op);
+        ours.entry((op.method.as_str().to_owned(), docs::normalize_path(&op.path))).or_insert(op);
     }
     let mut groups = Grouper::new("endpoints");
     let mut found = 0;
@@ -433,13 +400,16 @@ pub fn properties(model: &ApiModel, csdl: &Csdl, tree: &DocsTree, pages: &PageIn
         let q = def.qualified_name();
         let Some(ct) = csdl.find_type(&q) else { continue };
         in_both += 1;
-        let ours = types.flattened(&q);
+        // The fields of the generated struct: the emitter's own flattening.
+        let ours = model.fields(&q);
         let theirs = csdl.flattened(&ct.qualified);
-        let ours_by_name: BTreeMap<String, (&Property, &TypeDef)> = ours.iter().map(|(p, d)| (lower(&p.json_name), (*p, *d))).collect();
+        let ours_by_name: BTreeMap<String, (&Property, &TypeDef)> =
+            ours.iter().map(|f| (lower(&f.property.json_name), (f.property, f.owner))).collect();
         let theirs_by_name: BTreeMap<String, &CsdlProperty> = theirs.iter().map(|(p, _)| (lower(&p.name), *p)).collect();
         // Pages where a missing name would be documented: the model's pages of the type and its bases, and every page documenting
         // them; a CSDL base the model lacks only when a page of the type names it (a base the docs never state is a doc defect).
-        let model_ancestry = types.ancestry(&q);
+        let model_ancestry: Vec<&TypeDef> =
+            [def].into_iter().chain(model.ancestors(&q).into_iter().filter_map(|a| model.find_type(a))).collect();
         let mut look_in: Vec<String> = model_ancestry.iter().map(|t| t.source.file.clone()).collect();
         let own_pages: Vec<&str> =
             pages.object_pages(&q).iter().chain([&def.source.file]).filter_map(|f| tree.text(f)).map(docs::body).collect();
@@ -771,9 +741,9 @@ pub enum Match {
 /// (OData's own overload rule): the most `name=` arguments of the path in
 /// common, then the fewest parameters. Whatever is still tied is ambiguous.
 pub fn match_operation(op: &Operation, csdl: &Csdl) -> Match {
-    let is_function = match op.method.to_ascii_uppercase().as_str() {
-        "GET" => true,
-        "POST" => false,
+    let is_function = match op.method {
+        HttpMethod::Get => true,
+        HttpMethod::Post => false,
         _ => return Match::None,
     };
     let Some((name, args)) = last_segment_call(&op.documented_path) else { return Match::None };
@@ -1029,7 +999,7 @@ pub fn operations(model: &ApiModel, csdl: &Csdl, tree: &DocsTree) -> OperationOu
 mod tests {
     use super::*;
     use crate::audit::csdl;
-    use crate::model::{EnumMember, OperationKind, ResponseSpec, Source, TypeRef};
+    use docgen::model::{EnumMember, OperationKind, ResponseSpec, Source, TypeRef};
 
     const CSDL: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
 <Schema Namespace="example.api" Alias="ex" xmlns="http://docs.oasis-open.org/odata/ns/edm">
@@ -1107,7 +1077,7 @@ mod tests {
             id: String::new(),
             title: title.into(),
             kind: OperationKind::Other,
-            method: method.into(),
+            method: HttpMethod::from_name(method).expect("an HTTP method"),
             path: path.into(),
             documented_path: path.into(),
             path_params: Vec::new(),

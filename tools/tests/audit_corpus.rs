@@ -41,7 +41,7 @@ fn audit_of_the_2021_07_corpus_meets_the_bars() {
     assert!(docs.is_dir(), "{} is missing", docs.display());
     assert!(metadata.is_file(), "{} is missing", metadata.display());
 
-    let audit = docgen::audit::run(&docs, &metadata).unwrap();
+    let audit = docgen_tools::audit::run(&docs, &metadata).unwrap();
     let report = audit.table();
     let figure = |key: &str| audit.figure(key).unwrap_or_else(|| panic!("no figure `{key}`"));
 

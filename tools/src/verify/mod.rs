@@ -23,12 +23,10 @@ mod program;
 pub use judge::{judge, Failure};
 pub use program::{program, Entry};
 
-use crate::diagnostics::Diagnostics;
-use crate::emit::rust::OperationTypes;
-use crate::load::SourceFile;
-use crate::model::{ApiModel, Operation, RequestBody, TypeKind, TypeRef};
-use crate::parse::page::{BodySection, ExampleRole};
-use crate::parse::{http, json, parse_page};
+use docgen::emit::rust::OperationTypes;
+use docgen::model::{ApiModel, HttpMethod, Operation, RequestBody, TypeRef};
+use docgen::parse::page::{BodySection, ExampleRole};
+use docgen::parse::{http, json, Page};
 use proc_macro2::TokenStream;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -36,15 +34,17 @@ use std::collections::BTreeMap;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use docgen::diagnostics::Diagnostics;
 
     #[test]
     fn every_example_of_the_default_pages_gets_a_type() {
         let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs-input");
-        let sources = crate::load::load_docs(&docs, &mut Diagnostics::default()).unwrap();
-        let (model, _) = crate::build_model_from_sources(&sources);
-        let (cases, _) = collect(&sources, &model);
+        let corpus = docgen::Corpus::read(&docs).unwrap();
+        let model = corpus.model;
+        let (cases, _) = collect(&corpus.pages, &model);
         assert!(cases.len() >= 10, "{} cases", cases.len());
-        let types = crate::emit::rust::operation_types(&model, "graph-client");
+        let surface = docgen::emit::rust::Surface::new(&model, &mut Diagnostics::default());
+        let types = docgen::emit::rust::operation_types(&surface, "graph-client");
         let mut rows = Vec::new();
         for case in &cases {
             match plan(case, &model, &types) {
@@ -112,16 +112,14 @@ pub type Skipped = BTreeMap<&'static str, usize>;
 
 /// Every request example with a JSON body and every success response example
 /// with a JSON body, in page order, with the operation it exercises.
-pub fn collect(sources: &[SourceFile], model: &ApiModel) -> (Vec<Case>, Skipped) {
+pub fn collect(pages: &[Page], model: &ApiModel) -> (Vec<Case>, Skipped) {
     let mut by_file: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, op) in model.operations.iter().enumerate() {
         by_file.entry(op.source.file.as_str()).or_default().push(i);
     }
     let mut cases = Vec::new();
     let mut skipped = Skipped::new();
-    for source in sources {
-        let mut diags = Diagnostics::default();
-        let page = parse_page(source, &mut diags);
+    for page in pages {
         let ops = by_file.get(page.file.as_str()).map(Vec::as_slice).unwrap_or_default();
         let mut current: Option<usize> = None;
         for example in &page.examples {
@@ -154,7 +152,7 @@ pub fn collect(sources: &[SourceFile], model: &ApiModel) -> (Vec<Case>, Skipped)
             }
             let Some((text, offset)) = message.body else {
                 if role == Role::Response
-                    || !matches!(http::parse_request_line(&message.start_line), Some(l) if l.method == "GET" || l.method == "DELETE")
+                    || !matches!(http::parse_request_line(&message.start_line), Some(l) if matches!(l.method, HttpMethod::Get | HttpMethod::Delete))
                 {
                     *skipped.entry("no body").or_default() += 1;
                 }
@@ -329,29 +327,14 @@ pub fn declares(model: &ApiModel, qualified: &str, member: &str) -> bool {
     fields(model, qualified).iter().any(|(name, _)| *name == member)
 }
 
-/// Own and inherited properties of an object type: (json name, type, where declared).
-pub fn fields<'m>(model: &'m ApiModel, qualified: &str) -> Vec<(&'m str, &'m crate::model::Property)> {
-    let mut out: Vec<(&str, &crate::model::Property)> = Vec::new();
-    let mut current = qualified.to_owned();
-    let mut seen = Vec::new();
-    while let Some(def) = model.find_type(&current) {
-        let TypeKind::Object { base, properties, navigation } = &def.kind else { break };
-        for p in properties.iter().chain(navigation) {
-            if !out.iter().any(|(n, _)| *n == p.json_name) {
-                out.push((p.json_name.as_str(), p));
-            }
-        }
-        seen.push(current.clone());
-        match base {
-            Some(b) if !seen.contains(b) => current = b.clone(),
-            _ => break,
-        }
-    }
-    out
+/// The fields of an object type's struct (own and inherited, see
+/// [`ApiModel::fields`]): (json name, property).
+pub fn fields<'m>(model: &'m ApiModel, qualified: &str) -> Vec<(&'m str, &'m docgen::model::Property)> {
+    model.fields(qualified).into_iter().map(|f| (f.property.json_name.as_str(), f.property)).collect()
 }
 
 /// The parameters an action takes, when its body is a parameter struct.
-pub fn request_fields(op: &Operation) -> Option<&[crate::model::Property]> {
+pub fn request_fields(op: &Operation) -> Option<&[docgen::model::Property]> {
     match op.request_body.as_ref()? {
         RequestBody::Parameters { parameters, .. } => Some(parameters),
         RequestBody::Resource { .. } => None,
