@@ -1,6 +1,6 @@
 //! Stage 1: find the Markdown pages below a docs root and read them.
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Code, Diagnostics};
 use std::path::{Path, PathBuf};
 
 /// One page's text, with its path relative to the docs root (`/`-separated).
@@ -21,7 +21,7 @@ pub fn load_docs(root: &Path, diags: &mut Diagnostics) -> std::io::Result<Vec<So
         let rel = relative_path(root, &path);
         match std::fs::read(&path) {
             Ok(bytes) => files.push(SourceFile { text: decode(&rel, bytes, diags), path: rel }),
-            Err(err) => diags.error(&rel, 1, "unreadable-file", format!("cannot read the page: {err}")),
+            Err(err) => diags.report(Code::UnreadableFile, (&rel, 1), format!("cannot read the page: {err}")),
         }
     }
     Ok(files)
@@ -34,7 +34,7 @@ fn decode(rel: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> String {
             let bytes = err.into_bytes();
             let valid_up_to = std::str::from_utf8(&bytes).map_err(|e| e.valid_up_to()).err().unwrap_or(0);
             let line = 1 + bytes[..valid_up_to].iter().filter(|&&b| b == b'\n').count() as u32;
-            diags.warn(rel, line, "invalid-utf8", "the page is not valid UTF-8; invalid bytes were replaced with U+FFFD");
+            diags.report(Code::InvalidUtf8, (rel, line), "the page is not valid UTF-8; invalid bytes were replaced with U+FFFD");
             String::from_utf8_lossy(&bytes).into_owned()
         }
     }

@@ -6,7 +6,7 @@ use super::annotation::{self, Annotation};
 use super::front_matter;
 use super::http::{parse_request_line, RequestLine};
 use super::markdown::{blocks, Block, BlockKind, Inline, Link, TableRow};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Code, Diagnostics};
 use crate::load::SourceFile;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,7 +196,7 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
     let file = source.path.as_str();
     let (front, yaml_error) = front_matter::parse(&source.text);
     if let Some((line, message)) = yaml_error {
-        diags.warn(file, line, "bad-front-matter", format!("the YAML front matter does not parse ({message}); read it line by line"));
+        diags.report(Code::BadFrontMatter, (file, line), format!("the YAML front matter does not parse ({message}); read it line by line"));
     }
     let blocks = blocks(&source.text);
     let (title, title_line) = blocks
@@ -209,7 +209,7 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         // No title: diagnostics about the page as a whole point at its first line.
         .unwrap_or_else(|| (String::new(), 1));
     if title.is_empty() {
-        diags.warn(file, 1, "missing-title", "the page has no `# title` heading and no front matter title");
+        diags.report(Code::MissingTitle, (file, 1), "the page has no `# title` heading and no front matter title");
     }
     let title_says_open_type = title.to_ascii_lowercase().contains("(open type)");
     let mut page = Page {
@@ -242,10 +242,9 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
     // Some operation pages claim `doc_type: resourcePageType`; their HTTP request
     // section says what they are.
     if page.kind == PageKind::Resource && page.http.as_ref().is_some_and(|h| !h.requests.is_empty()) && page.properties.is_empty() {
-        diags.warn(
-            &page.file,
-            1,
-            "wrong-doc-type",
+        diags.report(
+            Code::WrongDocType,
+            (&page.file, 1),
             "the page documents an HTTP request but its front matter says it is a resource page; read as an operation page",
         );
         page.kind = PageKind::Api;
@@ -255,10 +254,9 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
     let requests_nothing =
         page.http.as_ref().is_none_or(|h| h.requests.is_empty()) && !page.examples.iter().any(|e| e.role == ExampleRole::Request);
     if page.kind == PageKind::Api && requests_nothing && !page.properties.is_empty() {
-        diags.warn(
-            &page.file,
-            1,
-            "wrong-doc-type",
+        diags.report(
+            Code::WrongDocType,
+            (&page.file, 1),
             "the page documents properties and no HTTP request but its front matter says it is an operation page; read as a resource page",
         );
         page.kind = PageKind::Resource;
@@ -324,7 +322,11 @@ impl SectionWalker<'_> {
             }
         }
         if self.page.kind == PageKind::Api && self.page.http.is_none() {
-            self.diags.warn(&self.page.file, self.page.title_line, "missing-http-request", "the page has no `## HTTP request` section");
+            self.diags.report(
+                Code::MissingHttpRequest,
+                (&self.page.file, self.page.title_line),
+                "the page has no `## HTTP request` section",
+            );
         }
     }
 
@@ -423,7 +425,7 @@ impl SectionWalker<'_> {
         for row in rows.iter().filter(|_| modelled) {
             let name_empty = row.cells.get(columns.name).is_none_or(|c| c.text.trim().trim_matches('`').trim().is_empty());
             if name_empty && row.cells.iter().any(|c| !c.text.trim().is_empty()) {
-                self.diags.warn(&self.page.file, row.line, "empty-name", "this table row has no name; it is dropped");
+                self.diags.report(Code::EmptyName, (&self.page.file, row.line), "this table row has no name; it is dropped");
             }
         }
         match self.section {
@@ -457,10 +459,9 @@ impl SectionWalker<'_> {
             None => {}
             Some(Ok(annotation)) => self.pending = Some((annotation, line)),
             Some(Err(message)) => {
-                self.diags.warn(
-                    &self.page.file,
-                    line,
-                    "bad-annotation",
+                self.diags.report(
+                    Code::BadAnnotation,
+                    (&self.page.file, line),
                     format!("the example annotation is not valid JSON ({message}); it is ignored"),
                 );
                 self.pending = Some((Annotation::default(), line));
@@ -503,10 +504,9 @@ impl SectionWalker<'_> {
             let line_no = body_line + offset as u32;
             match parse_request_line(raw) {
                 Some(request) => http.requests.push((line_no, request)),
-                None => self.diags.warn(
-                    &self.page.file,
-                    line_no,
-                    "bad-request-line",
+                None => self.diags.report(
+                    Code::BadRequestLine,
+                    (&self.page.file, line_no),
                     format!("`{raw}` is not a `METHOD /path` request line; it is skipped"),
                 ),
             }

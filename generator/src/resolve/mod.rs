@@ -21,7 +21,7 @@ mod operations;
 pub mod paths;
 pub mod types;
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{ApiModel, EnumMember, Property, Source, TypeDef, TypeKind, TypeRef};
 use crate::parse::page::{ExampleRole, Page, PageKind};
 use crate::parse::{http, json};
@@ -97,7 +97,7 @@ fn report_title_mismatch(page: &Page, name: &str, diags: &mut Diagnostics) {
         if types::annotated_type_name(page).as_deref() == Some(name) {
             let message =
                 format!("the title names the type `{title_name}` but its JSON representation is `{name}`; the type is named `{name}`");
-            diags.warn(&page.file, page.title_line, "type-name-mismatch", message);
+            diags.report(Code::TypeNameMismatch, (&page.file, page.title_line), message);
         }
     }
 }
@@ -112,7 +112,7 @@ fn merge_type(target: &mut TypeDef, extra: TypeDef, diags: &mut Diagnostics) {
                 "property `{}` is also documented at {} as `{}`; this page's `{}` is dropped",
                 dropped.json_name, kept.source, kept.ty, dropped.ty
             );
-            diags.warn(&dropped.source.file, dropped.source.line, "conflicting-duplicate", message);
+            diags.report(Code::ConflictingDuplicate, &dropped.source, message);
         }
     };
     target.open |= extra.open;
@@ -143,7 +143,7 @@ fn merge_type(target: &mut TypeDef, extra: TypeDef, diags: &mut Diagnostics) {
                 "`{qualified}` is documented at {kept_at} as {}; this page, which documents it as the other form, is dropped",
                 form(kept)
             );
-            diags.warn(&extra.source.file, extra.source.line, "conflicting-duplicate", message);
+            diags.report(Code::ConflictingDuplicate, &extra.source, message);
         }
     }
 }
@@ -162,10 +162,9 @@ fn object_kind(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> TypeK
     if !missing.is_empty() && has_tables {
         let names = missing.iter().map(|p| format!("`{}`", p.json_name)).collect::<Vec<_>>().join(", ");
         let line = missing[0].source.line;
-        diags.warn(
-            &page.file,
-            line,
-            "undocumented-property",
+        diags.report(
+            Code::UndocumentedProperty,
+            (&page.file, line),
             format!("the JSON representation shows {names}, which the property tables do not list; kept with types inferred from it"),
         );
     }
@@ -193,7 +192,11 @@ fn properties(page: &Page, rows: &[crate::parse::page::Row], index: &TypeIndex, 
     for row in rows {
         let name = row.name.trim_end_matches('*').trim();
         if seen.contains(&name) {
-            diags.warn(&page.file, row.line, "duplicate-property", format!("property `{name}` is listed twice; the first row is kept"));
+            diags.report(
+                Code::DuplicateProperty,
+                (&page.file, row.line),
+                format!("property `{name}` is listed twice; the first row is kept"),
+            );
             continue;
         }
         seen.push(name);
@@ -262,7 +265,7 @@ fn reconcile_stated_bases(page: &Page, index: &TypeIndex, types: &mut BTreeMap<S
     let kept = if more_specific { &prose } else { &annotated };
     let message =
         format!("the JSON representation's baseType is `{annotated}` but the text says `{own}` inherits from `{prose}`; `{kept}` is kept");
-    diags.warn(&page.file, page.title_line, "base-type-mismatch", message);
+    diags.report(Code::BaseTypeMismatch, (&page.file, page.title_line), message);
     if let (true, Some(TypeDef { kind: TypeKind::Object { base, .. }, .. })) = (more_specific, types.get_mut(&own)) {
         *base = Some(prose);
     }
@@ -279,10 +282,9 @@ fn check_bases(types: &mut BTreeMap<String, TypeDef>, diags: &mut Diagnostics) {
                 // Reported where the dropped link is documented: on `current`, whose base it is.
                 let def = &types[&current];
                 let reason = if seen.contains(&base) { "inheritance loops back to it" } else { "the base type is not documented" };
-                diags.warn(
-                    &def.source.file,
-                    def.source.line,
-                    "bad-base-type",
+                diags.report(
+                    Code::BadBaseType,
+                    &def.source,
                     format!("`{current}` inherits from `{base}` but {reason}; the base is dropped"),
                 );
                 if let Some(TypeDef { kind: TypeKind::Object { base, .. }, .. }) = types.get_mut(&current) {
@@ -335,10 +337,9 @@ fn parse_example(page: &Page, example: &crate::parse::page::Example, diags: &mut
         match json::parse_lenient(&text) {
             Ok((value, _)) => Some((value, line)),
             Err(err) => {
-                diags.warn(
-                    &page.file,
-                    line + err.line - 1,
-                    "bad-example-json",
+                diags.report(
+                    Code::BadExampleJson,
+                    (&page.file, line + err.line - 1),
                     format!(
                         "the example body is not valid JSON even after removing comments and elisions ({}); it is ignored",
                         err.message

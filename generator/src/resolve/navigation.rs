@@ -20,7 +20,7 @@
 use super::ancestry;
 use super::observed::{is_member_name, member_names};
 use super::paths::{is_key, last_name};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{Operation, OperationKind, Property, TypeDef, TypeKind, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -168,10 +168,9 @@ pub fn learn_from_paths(types: &mut BTreeMap<String, TypeDef>, operations: &[Ope
         let Some(name) = property.spellings.into_iter().find(|(_, n)| *n == most).map(|(spelling, _)| spelling) else { continue };
         let (op, ty) = (property.first, property.ty);
         let request = format!("`{} {}`", op.method, op.documented_path);
-        diags.warn(
-            &op.source.file,
-            op.source.line,
-            "path-navigation",
+        diags.report(
+            Code::PathNavigation,
+            &op.source,
             format!("`{owner}` lists no property `{name}`, but {request} reaches it; added as a navigation property of type `{ty}`"),
         );
         if let Some(TypeDef { kind: TypeKind::Object { navigation, .. }, .. }) = types.get_mut(&owner) {

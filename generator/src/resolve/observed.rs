@@ -8,7 +8,7 @@
 //! names what the service sends instead of leaving it in `additional_properties`.
 
 use super::types::{infer_type, TypeIndex};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{Property, Source, TypeDef, TypeKind};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -54,12 +54,7 @@ pub fn learn_members(types: &mut BTreeMap<String, TypeDef>, observations: Vec<Ob
             continue;
         }
         let names = added.iter().map(|p| format!("`{}` ({})", p.json_name, p.ty)).collect::<Vec<_>>().join(", ");
-        diags.warn(
-            &observation.source.file,
-            observation.source.line,
-            "example-member",
-            format!("the response example shows {names} on `{target}`, which its page and its bases do not list; added with the types the example suggests"),
-        );
+        diags.report(Code::ExampleMember, &observation.source, format!("the response example shows {names} on `{target}`, which its page and its bases do not list; added with the types the example suggests"),);
         if let Some(TypeDef { kind: TypeKind::Object { properties, .. }, .. }) = types.get_mut(&target) {
             properties.extend(added);
         }

@@ -4,7 +4,7 @@ use super::observed::Observation;
 use super::paths::{is_key, last_name, literal_words, looks_like_key, name_placeholders, path_without_call, singular};
 use super::types::{infer_properties, infer_type, page_namespace, split_qualified, TypeIndex};
 use super::{parse_example, ParsedExample};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{
     call_arguments, HeaderParam, Operation, OperationKind, Primitive, Property, RequestBody, ResponseSpec, Source, TypeDef, TypeKind,
     TypeRef,
@@ -165,10 +165,9 @@ impl<'a> OperationResolver<'a> {
             if !named.repeated.is_empty() {
                 let names: Vec<&str> = named.params.iter().map(|p| p.name.as_str()).collect();
                 let repeated = named.repeated.iter().map(|r| format!("`{{{r}}}`")).collect::<Vec<_>>().join(", ");
-                diags.warn(
-                    &page.file,
-                    line,
-                    "duplicate-placeholder",
+                diags.report(
+                    Code::DuplicatePlaceholder,
+                    (&page.file, line),
                     format!("path `{}` repeats the placeholder {repeated}; the parameters are named {}", request.path, names.join(", ")),
                 );
             }
@@ -205,7 +204,11 @@ impl<'a> OperationResolver<'a> {
         let documented: Vec<(u32, RequestLine)> = page.http.iter().flat_map(|h| h.requests.iter().cloned()).collect();
         for (line, request) in &documented {
             if !request.repairs.is_empty() {
-                diags.warn(&page.file, *line, "irregular-request-line", format!("request line repaired: {}", request.repairs.join(", ")));
+                diags.report(
+                    Code::IrregularRequestLine,
+                    (&page.file, *line),
+                    format!("request line repaired: {}", request.repairs.join(", ")),
+                );
             }
         }
         if !documented.is_empty() {
@@ -217,19 +220,17 @@ impl<'a> OperationResolver<'a> {
             Some((line, mut request)) => {
                 request.path = generalize_keys(&request.path);
                 let what = if page.http.is_some() { "the HTTP request block is empty" } else { "the page has no HTTP request block" };
-                diags.warn(
-                    &page.file,
-                    at,
-                    "empty-http-request",
+                diags.report(
+                    Code::EmptyHttpRequest,
+                    (&page.file, at),
                     format!("{what}; the path `{} {}` is taken from the request example at line {line}", request.method, request.path),
                 );
                 vec![(line, request)]
             }
             None => {
-                diags.error(
-                    &page.file,
-                    at,
-                    "no-endpoint",
+                diags.report(
+                    Code::NoEndpoint,
+                    (&page.file, at),
                     "no request line in the HTTP request block nor in an example; the page yields no operation",
                 );
                 Vec::new()
@@ -255,10 +256,9 @@ impl<'a> OperationResolver<'a> {
                 let canonical = canonical_reason(status.status)
                     .map(|r| format!("HTTP/1.1 {} {r}", status.status))
                     .unwrap_or_else(|| format!("HTTP/1.1 {}", status.status));
-                diags.warn(
-                    &page.file,
-                    e.start_line_no,
-                    "malformed-status-line",
+                diags.report(
+                    Code::MalformedStatusLine,
+                    (&page.file, e.start_line_no),
                     format!("status line `{}` is malformed (expected `{canonical}`); status {} is used", e.start_line, status.status),
                 );
             }
@@ -267,10 +267,9 @@ impl<'a> OperationResolver<'a> {
         let status_from_sentence = sentence.and_then(|s| s.status);
         if let (Some(a), Some(b), Some(e)) = (status_from_example, status_from_sentence, example) {
             if a != b {
-                diags.warn(
-                    &page.file,
-                    e.start_line_no,
-                    "status-mismatch",
+                diags.report(
+                    Code::StatusMismatch,
+                    (&page.file, e.start_line_no),
                     format!("the example answers {a} but the response section says {b}; the example's status is used"),
                 );
             }
@@ -309,10 +308,9 @@ impl<'a> OperationResolver<'a> {
         // annotation says collection, the example is the more concrete source.
         if let Some((body, line)) = example.and_then(|e| e.body.as_ref()).filter(|_| collection && one_resource && !annotation_collection) {
             if body.as_object().is_some_and(|o| !o.contains_key("value") && o.keys().any(|k| !k.starts_with('@'))) {
-                diags.warn(
-                    &page.file,
-                    *line,
-                    "collection-mismatch",
+                diags.report(
+                    Code::CollectionMismatch,
+                    (&page.file, *line),
                     "the page declares a collection but the response example shows a single object; the response is read as one object",
                 );
                 collection = false;
@@ -342,16 +340,15 @@ impl<'a> OperationResolver<'a> {
         match object.get("value") {
             Some(Value::Array(items)) if *collection || object.keys().all(|k| k == "value" || k.starts_with('@')) => {
                 if !*collection {
-                    diags.warn(&page.file, line, "collection-mismatch", "the response example holds a `value` array but the page declares a single object; the response is read as a collection");
+                    diags.report(Code::CollectionMismatch, (&page.file, line), "the response example holds a `value` array but the page declares a single object; the response is read as a collection");
                     *collection = true;
                 }
                 items.iter().find_map(Value::as_object).map(|o| (o.clone(), line))
             }
             Some(Value::Object(inner)) if object.keys().all(|k| k == "value" || k.starts_with('@')) => {
-                diags.warn(
-                    &page.file,
-                    line,
-                    "unexpected-value-wrapper",
+                diags.report(
+                    Code::UnexpectedValueWrapper,
+                    (&page.file, line),
                     "the response example wraps a single object in `value` although the page declares one object; the wrapper is ignored",
                 );
                 Some((inner.clone(), line))
@@ -388,7 +385,7 @@ impl<'a> OperationResolver<'a> {
             let (namespace, name) = split_qualified(bare);
             let page_ns = page_namespace(page);
             if bare.contains('.') && !namespace.eq_ignore_ascii_case(page_ns) && !self.index.knows_namespace(namespace) {
-                diags.warn(&page.file, line, "foreign-namespace", format!("the response annotation's @odata.type `{odata_type}` names namespace `{namespace}`, not the page's `{page_ns}`; read as `{page_ns}.{name}`"));
+                diags.report(Code::ForeignNamespace, (&page.file, line), format!("the response annotation's @odata.type `{odata_type}` names namespace `{namespace}`, not the page's `{page_ns}`; read as `{page_ns}.{name}`"));
             }
             if let Some(q) = self.known(bare).or_else(|| self.known(name)) {
                 return Some(TypeRef::Named(q));
@@ -409,10 +406,9 @@ impl<'a> OperationResolver<'a> {
             (None, Some(_)) => Some(TypeRef::Json),
             (Some(_), None) if already_reported => Some(TypeRef::Json),
             (Some(name), None) => {
-                diags.warn(
-                    &page.file,
-                    sentence.map_or(page.title_line, |s| s.line),
-                    "unknown-type",
+                diags.report(
+                    Code::UnknownType,
+                    (&page.file, sentence.map_or(page.title_line, |s| s.line)),
                     format!("the response type `{name}` has no page and no example to infer it from; it degrades to an open JSON object"),
                 );
                 Some(TypeRef::Json)
@@ -440,10 +436,9 @@ impl<'a> OperationResolver<'a> {
         let qualified = format!("{namespace}.{name}");
         let source = Source { file: page.file.clone(), line };
         let properties = infer_properties(object, self.index, &source);
-        diags.warn(
-            &page.file,
-            line,
-            "inferred-type",
+        diags.report(
+            Code::InferredType,
+            (&page.file, line),
             format!("no page documents `{qualified}`; its {} properties are inferred from the response example", properties.len()),
         );
         self.types.entry(qualified.clone()).or_insert_with(|| TypeDef {
@@ -507,7 +502,7 @@ impl<'a> OperationResolver<'a> {
             .filter(|p| !p.is_empty())?;
         let names = parameters.iter().map(|p| format!("`{}`", p.json_name)).collect::<Vec<_>>().join(", ");
         let message = format!("the action's body is documented as a `{}` but its request example sends {names}, members of that type; they are read as the action's parameters", split_qualified(resource).1);
-        diags.warn(&page.file, *line, "resource-body-parameters", message);
+        diags.report(Code::ResourceBodyParameters, (&page.file, *line), message);
         Some(RequestBody::Parameters { type_name: self.parameter_struct_name(page, title), parameters })
     }
 
@@ -526,7 +521,7 @@ impl<'a> OperationResolver<'a> {
             let ty = self.named_parameter_type(title, &named.name);
             let message =
                 format!("the sentence names the `{}` parameter, which no parameter table lists; it is added as `{ty}`", named.name);
-            diags.warn(&page.file, named.line, "parameter-in-prose", message);
+            diags.report(Code::ParameterInProse, (&page.file, named.line), message);
             let source = Source { file: page.file.clone(), line: named.line };
             parameters.push(Property { json_name: named.name.clone(), ty, description: named.sentence.clone(), source });
         }
@@ -577,7 +572,7 @@ impl<'a> OperationResolver<'a> {
                     match self.wrapping_parameter(page, title, &parameters, body, *line) {
                         Some(wrapper) => {
                             let members = parameters.iter().map(|p| format!("`{}`", p.json_name)).collect::<Vec<_>>().join(", ");
-                            diags.warn(&page.file, *line, "wrapped-parameters", format!("the table lists {members}, which the request example sends inside `{}`; that member is the one parameter", wrapper.json_name));
+                            diags.report(Code::WrappedParameters, (&page.file, *line), format!("the table lists {members}, which the request example sends inside `{}`; that member is the one parameter", wrapper.json_name));
                             parameters = vec![wrapper];
                         }
                         None => check_parameter_example(page, &parameters, body, *line, diags),
@@ -623,10 +618,9 @@ impl<'a> OperationResolver<'a> {
     fn body_parameters_of_get(&self, page: &Page, diags: &mut Diagnostics) -> Vec<Property> {
         let BodySection::Parameters { line, rows } = &page.request_body else { return Vec::new() };
         let names = rows.iter().map(|r| format!("`{}`", r.name)).collect::<Vec<_>>().join(", ");
-        diags.warn(
-            &page.file,
-            *line,
-            "body-of-get",
+        diags.report(
+            Code::BodyOfGet,
+            (&page.file, *line),
             format!(
                 "the function is called with GET, which sends no body; its request body parameters {names} are read as function parameters"
             ),
@@ -659,10 +653,9 @@ impl<'a> OperationResolver<'a> {
         let source = Source { file: page.file.clone(), line };
         let parameters = infer_properties(&object, self.index, &source);
         let names = parameters.iter().map(|p| format!("`{}`", p.json_name)).collect::<Vec<_>>().join(", ");
-        diags.warn(
-            &page.file,
-            line,
-            "inferred-parameters",
+        diags.report(
+            Code::InferredParameters,
+            (&page.file, line),
             format!("the action documents no parameter table; its parameters {names} are inferred from the JSON body shown"),
         );
         Some(RequestBody::Parameters { type_name, parameters })
@@ -706,7 +699,7 @@ impl<'a> OperationResolver<'a> {
         for row in rows {
             if out.iter().any(|p| p.json_name == row.name) {
                 let message = format!("parameter `{}` is listed twice; the first row is kept", row.name);
-                diags.warn(&page.file, row.line, "duplicate-parameter", message);
+                diags.report(Code::DuplicateParameter, (&page.file, row.line), message);
                 continue;
             }
             out.push(Property {
@@ -741,10 +734,9 @@ impl<'a> OperationResolver<'a> {
                 if i == best || op.source.file == winner.source.file {
                     continue;
                 }
-                diags.warn(
-                    &op.source.file,
-                    op.source.line,
-                    "duplicate-operation",
+                diags.report(
+                    Code::DuplicateOperation,
+                    &op.source,
                     format!("`{} {}` is also documented at {}; this one is dropped", op.method, op.documented_path, winner.source),
                 );
             }
@@ -762,7 +754,7 @@ impl<'a> OperationResolver<'a> {
             };
             if let Some(first) = taken.get(&base).filter(|_| id != base) {
                 let message = format!("`{} {}` would be named `{base}` like {first}; it is named `{id}`", op.method, op.documented_path);
-                diags.warn(&op.source.file, op.source.line, "renamed", message);
+                diags.report(Code::Renamed, &op.source, message);
             }
             taken.insert(id.clone(), format!("`{} {}` ({})", op.method, op.documented_path, op.source));
             op.id = id;
@@ -881,7 +873,7 @@ fn check_parameter_example(
     }
     let found = body.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
     let expected = parameters.iter().map(|p| format!("`{}`", p.json_name)).collect::<Vec<_>>().join(", ");
-    diags.warn(&page.file, line, "request-example-mismatch", format!("the request example body has {found} but the documented parameters are {expected}; the example is not a parameters payload and is ignored"));
+    diags.report(Code::RequestExampleMismatch, (&page.file, line), format!("the request example body has {found} but the documented parameters are {expected}; the example is not a parameters payload and is ignored"));
 }
 
 /// `GET /me/messages/{id}/attachments` (list) -> `list_me_messages_attachments`;

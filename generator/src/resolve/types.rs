@@ -2,7 +2,7 @@
 //! (links, `String collection`, `Collection(x)`, Edm names, plain words) and
 //! inference of properties from example JSON.
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{Primitive, Property, Source, TypeRef};
 use crate::parse::page::{ExampleRole, Page, PageKind, Row, TypeCell};
 use serde_json::{Map, Value};
@@ -94,7 +94,7 @@ impl TypeIndex {
             if let Some(first) = index.by_lower_qualified.get(&qualified.to_ascii_lowercase()).cloned() {
                 let (file, line) = &index.origins[&first];
                 let message = format!("type `{qualified}` is also documented at {file}:{line}; what this page adds is merged into it");
-                diags.warn(&page.file, documented.line, "duplicate-type", message);
+                diags.report(Code::DuplicateType, (&page.file, documented.line), message);
                 index.by_file.entry(key).or_insert(first);
                 continue;
             }
@@ -178,19 +178,17 @@ impl TypeIndex {
         let name = if text.is_empty() { link_stem(link) } else { text.to_owned() };
         match self.lookup_on_page(&name, page) {
             Some(qualified) => {
-                diags.warn(
-                    page,
-                    line,
-                    "unresolved-link",
+                diags.report(
+                    Code::UnresolvedLink,
+                    (page, line),
                     format!("link target `{link}` does not exist; resolved `{name}` by name to `{qualified}`"),
                 );
                 TypeRef::Named(qualified.clone())
             }
             None => {
-                diags.warn(
-                    page,
-                    line,
-                    "unresolved-link",
+                diags.report(
+                    Code::UnresolvedLink,
+                    (page, line),
                     format!("link target `{link}` does not exist; type `{name}` degrades to an open JSON object"),
                 );
                 TypeRef::Json
@@ -216,10 +214,9 @@ impl TypeIndex {
             "object" | "json" | "edm.untyped" | "untyped" => TypeRef::Json,
             _ => {
                 let shown = if text.is_empty() { "(empty)" } else { text };
-                diags.warn(
-                    page,
-                    line,
-                    "unknown-type",
+                diags.report(
+                    Code::UnknownType,
+                    (page, line),
                     format!("type `{shown}` is not a primitive and no page documents it; it degrades to an open JSON object"),
                 );
                 TypeRef::Json

@@ -5,7 +5,7 @@ pub mod names;
 mod operations;
 mod types;
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{ApiModel, Primitive, Property, RequestBody, Source, TypeKind, TypeRef};
 use names::{is_plain_conversion, type_name, Scope};
 use proc_macro2::TokenStream;
@@ -73,12 +73,7 @@ impl<'m> Context<'m> {
             let qualified = def.qualified_name();
             let rust = scope.claim(&type_name(&def.name));
             if !is_plain_conversion(&def.name, &rust) {
-                diags.warn(
-                    &def.source.file,
-                    def.source.line,
-                    "renamed",
-                    format!("type `{qualified}` is emitted as `{rust}` (reserved or colliding name)"),
-                );
+                diags.report(Code::Renamed, &def.source, format!("type `{qualified}` is emitted as `{rust}` (reserved or colliding name)"));
             }
             type_names.insert(qualified, rust);
         }
@@ -374,12 +369,8 @@ impl<'m> Context<'m> {
         let raw_keyword = names::ident(rust).to_string().starts_with("r#");
         if !is_plain_conversion(documented, rust) || raw_keyword {
             let shown = names::ident(rust).to_string();
-            diags.warn(
-                &source.file,
-                source.line,
-                "renamed",
-                format!("{what} `{documented}` is emitted as `{shown}` (keyword, reserved or colliding name)"),
-            );
+            let message = format!("{what} `{documented}` is emitted as `{shown}` (keyword, reserved or colliding name)");
+            diags.report(Code::Renamed, source, message);
         }
     }
 }

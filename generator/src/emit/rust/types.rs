@@ -2,7 +2,7 @@
 
 use super::names::{ident, snake_name, variant_name, Scope};
 use super::{Context, ItemFormatter};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{EnumMember, Property, TypeDef, TypeKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -162,7 +162,7 @@ fn fields_tokens(cx: &Context<'_>, owner: &str, fields: &[&Property], diags: &mu
             if property.json_name == "@odata.type" {
                 let message = "property `@odata.type` is not emitted as a field of its own: it is the built-in `odata_type` \
                     discriminator (in parameter structs it travels in `additional_properties`)";
-                diags.warn(&property.source.file, property.source.line, "merged", message);
+                diags.report(Code::Merged, &property.source, message);
                 return None;
             }
             let rust = scope.claim(&snake_name(&property.json_name));
@@ -190,10 +190,9 @@ fn enumeration(cx: &Context<'_>, def: &TypeDef, members: &[EnumMember], diags: &
     let mut docs_per_variant = Vec::new();
     for member in members {
         if wire.contains(&member.name) {
-            diags.warn(
-                &member.source.file,
-                member.source.line,
-                "duplicate-member",
+            diags.report(
+                Code::DuplicateMember,
+                &member.source,
                 format!("enum member `{}` is listed twice; the first is kept", member.name),
             );
             continue;

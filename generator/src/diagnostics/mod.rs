@@ -1,6 +1,12 @@
 //! Located diagnostics. Every defect found in a page becomes one `Diagnostic`;
-//! no stage aborts on bad input, it reports and carries on.
+//! no stage aborts on bad input, it reports and carries on. Every code is
+//! declared in [`codes`], with its severity, meaning and fallback.
 
+pub mod codes;
+
+pub use codes::Code;
+
+use crate::model::Source;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -25,8 +31,33 @@ pub struct Diagnostic {
     pub file: String,
     pub line: u32,
     pub severity: Severity,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
+}
+
+/// Where a diagnostic points: a page (relative to the docs root) and a 1-based line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct At<'a> {
+    pub file: &'a str,
+    pub line: u32,
+}
+
+impl<'a> From<&'a Source> for At<'a> {
+    fn from(source: &'a Source) -> Self {
+        At { file: &source.file, line: source.line }
+    }
+}
+
+impl<'a> From<(&'a str, u32)> for At<'a> {
+    fn from((file, line): (&'a str, u32)) -> Self {
+        At { file, line }
+    }
+}
+
+impl<'a> From<(&'a String, u32)> for At<'a> {
+    fn from((file, line): (&'a String, u32)) -> Self {
+        At { file, line }
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -42,16 +73,11 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
-    pub fn warn(&mut self, file: &str, line: u32, code: &'static str, message: impl Into<String>) {
-        self.push(file, line, Severity::Warning, code, message.into());
-    }
-
-    pub fn error(&mut self, file: &str, line: u32, code: &'static str, message: impl Into<String>) {
-        self.push(file, line, Severity::Error, code, message.into());
-    }
-
-    fn push(&mut self, file: &str, line: u32, severity: Severity, code: &'static str, message: String) {
-        self.items.push(Diagnostic { file: file.to_owned(), line, severity, code, message });
+    /// Reports `code` at a page line (a model [`Source`], or `(file, line)`),
+    /// with the severity the code declares.
+    pub fn report<'a>(&mut self, code: Code, at: impl Into<At<'a>>, message: impl Into<String>) {
+        let At { file, line } = at.into();
+        self.items.push(Diagnostic { file: file.to_owned(), line, severity: code.severity(), code, message: message.into() });
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
@@ -81,7 +107,7 @@ impl Diagnostics {
     pub fn counts_by_code(&self) -> BTreeMap<&'static str, usize> {
         let mut counts = BTreeMap::new();
         for d in &self.items {
-            *counts.entry(d.code).or_insert(0) += 1;
+            *counts.entry(d.code.as_str()).or_insert(0) += 1;
         }
         counts
     }
