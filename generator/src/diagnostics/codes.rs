@@ -85,7 +85,7 @@ codes! {
         severity: Warning,
         meaning: "An operation page's example body is not JSON even after removing comments, elisions and trailing commas.",
         fallback: "The body is ignored: nothing is inferred from it.",
-        raised_in: ["resolve/mod.rs"],
+        raised_in: ["parse/page.rs"],
     }
     BadFrontMatter {
         code: "bad-front-matter",

@@ -3,9 +3,12 @@
 //! about other pages; linking pages together is `resolve`'s job.
 
 use super::annotation::{self, Annotation};
+use super::example::json_text;
+pub use super::example::{Example, ExampleRole, Payload};
 use super::front_matter;
 use super::http::{parse_request_line, RequestLine};
 use super::markdown::{blocks, Block, BlockKind, Inline, Link, TableRow};
+use super::Located;
 use crate::diagnostics::{Code, Diagnostics};
 use crate::load::SourceFile;
 
@@ -33,7 +36,7 @@ pub struct Page {
     pub headers: Vec<Row>,
     pub request_body: BodySection,
     /// A JSON block shown in the `Request body` section (instead of a parameter table).
-    pub body_sample: Option<(String, u32)>,
+    pub body_sample: Option<Located<Payload>>,
     /// Rows of `Function parameters`, `Path parameters` or `Parameters` tables.
     pub function_parameters: Vec<Row>,
     /// Parameters the introduction or the `Request body` section names in a
@@ -118,26 +121,6 @@ pub struct ResponseSentence {
     pub collection: bool,
     /// "redirects to a preauthenticated download URL": the result is content behind a redirect.
     pub redirects_to_content: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExampleRole {
-    Request,
-    Response,
-    Resource,
-    Other,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Example {
-    pub role: ExampleRole,
-    pub annotation: Annotation,
-    /// Line of the opening fence.
-    pub line: u32,
-    /// Line of the first line inside the block.
-    pub body_line: u32,
-    pub lang: String,
-    pub text: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -261,7 +244,27 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         );
         page.kind = PageKind::Resource;
     }
+    if page.kind == PageKind::Api {
+        report_bad_example_json(&page, diags);
+    }
     page
+}
+
+/// An operation page's request and response examples are read for their
+/// bodies (parameters, result types, members), so a body that is not JSON is
+/// a defect there; elsewhere nothing reads it.
+fn report_bad_example_json(page: &Page, diags: &mut Diagnostics) {
+    for role in [ExampleRole::Request, ExampleRole::Response] {
+        for example in page.examples.iter().filter(|e| e.role == role) {
+            if let Some(Located { value: Payload::BadJson(err), line }) = &example.body {
+                let message = format!(
+                    "the example body is not valid JSON even after removing comments and elisions ({}); it is ignored",
+                    err.message
+                );
+                diags.report(Code::BadExampleJson, (&page.file, line + err.line - 1), message);
+            }
+        }
+    }
 }
 
 /// A Cargo feature name from `ms.prod`: lower-case ASCII letters, digits and `-`.
@@ -477,7 +480,7 @@ impl SectionWalker<'_> {
             return;
         }
         if self.section == Section::Body && pending.is_none() && text.trim_start().starts_with('{') && self.page.body_sample.is_none() {
-            self.page.body_sample = Some((text.to_owned(), body_line));
+            self.page.body_sample = Some(Located { value: json_text(text), line: body_line });
             return;
         }
         let annotation = pending.unwrap_or_default();
@@ -488,7 +491,7 @@ impl SectionWalker<'_> {
             Some(_) => ExampleRole::Other,
             None => guess_role(self.section, text),
         };
-        self.page.examples.push(Example { role, annotation, line, body_line, lang: lang.to_owned(), text: text.to_owned() });
+        self.page.examples.push(Example::parse(role, annotation, line, body_line, lang, text));
     }
 
     fn http_block(&mut self, text: &str, line: u32, body_line: u32) {

@@ -23,8 +23,8 @@ pub mod types;
 
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{ApiModel, EnumMember, Property, Source, TypeDef, TypeKind, TypeRef};
+use crate::parse::example::ExampleMessage;
 use crate::parse::page::{ExampleRole, Page, PageKind};
-use crate::parse::{http, json};
 use std::collections::BTreeMap;
 use types::{documented_types, infer_properties, page_namespace, Form, TypeIndex};
 
@@ -216,10 +216,8 @@ fn properties_from_json(page: &Page, index: &TypeIndex) -> Vec<Property> {
     page.examples
         .iter()
         .filter(|e| e.role == ExampleRole::Resource)
-        .find_map(|e| match json::parse_lenient(&e.text) {
-            Ok((serde_json::Value::Object(map), _)) => {
-                Some(infer_properties(&map, index, &Source { file: page.file.clone(), line: e.body_line }))
-            }
+        .find_map(|e| match e.json() {
+            Some((serde_json::Value::Object(map), line)) => Some(infer_properties(map, index, &Source { file: page.file.clone(), line })),
             _ => None,
         })
         .unwrap_or_default()
@@ -318,36 +316,21 @@ fn base_of(types: &BTreeMap<String, TypeDef>, name: &str) -> Option<String> {
     }
 }
 
-/// The status line and JSON body of an example message, parsed leniently.
-struct ParsedExample {
-    status: Option<http::StatusLine>,
-    start_line: String,
-    start_line_no: u32,
-    body: Option<(serde_json::Value, u32)>,
+/// A request or response example that holds a message, as the rules read it.
+#[derive(Clone, Copy)]
+struct Exchange<'p> {
+    message: &'p ExampleMessage,
+    /// The body's JSON and the line it starts on.
+    json: Option<(&'p serde_json::Value, u32)>,
 }
 
-fn parse_example(page: &Page, example: &crate::parse::page::Example, diags: &mut Diagnostics) -> Option<ParsedExample> {
-    let message = http::parse_message(&example.text)?;
-    let start_line_no = example.body_line + message.start_offset;
-    let body = message.body.and_then(|(text, offset)| {
-        let line = example.body_line + offset;
-        if !text.trim_start().starts_with(['{', '[']) {
-            return None;
-        }
-        match json::parse_lenient(&text) {
-            Ok((value, _)) => Some((value, line)),
-            Err(err) => {
-                diags.report(
-                    Code::BadExampleJson,
-                    (&page.file, line + err.line - 1),
-                    format!(
-                        "the example body is not valid JSON even after removing comments and elisions ({}); it is ignored",
-                        err.message
-                    ),
-                );
-                None
-            }
-        }
-    });
-    Some(ParsedExample { status: http::parse_status_line(&message.start_line), start_line: message.start_line, start_line_no, body })
+impl<'p> Exchange<'p> {
+    /// The page's examples of `role` that hold a message, in page order.
+    fn all(page: &'p Page, role: ExampleRole) -> Vec<Exchange<'p>> {
+        page.examples
+            .iter()
+            .filter(|e| e.role == role)
+            .filter_map(|e| Some(Exchange { message: e.message.as_ref()?, json: e.json() }))
+            .collect()
+    }
 }

@@ -3,14 +3,14 @@
 use super::observed::Observation;
 use super::paths::{is_key, last_name, literal_words, looks_like_key, name_placeholders, path_without_call, singular};
 use super::types::{infer_properties, infer_type, page_namespace, split_qualified, TypeIndex};
-use super::{parse_example, ParsedExample};
+use super::Exchange;
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{
     call_arguments, HeaderParam, Operation, OperationKind, Primitive, Property, RequestBody, ResponseSpec, Source, TypeDef, TypeKind,
     TypeRef,
 };
-use crate::parse::http::{canonical_reason, parse_request_line, RequestLine};
-use crate::parse::page::{BodySection, ExampleRole, Page};
+use crate::parse::http::{canonical_reason, RequestLine};
+use crate::parse::page::{BodySection, ExampleRole, Page, Payload};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -123,10 +123,10 @@ impl<'a> OperationResolver<'a> {
     pub fn add_page(&mut self, page: &Page, diags: &mut Diagnostics) {
         let title = parse_title(&page.title);
         let calls = is_action_title(&page.title) || page.requests_call;
-        let requests: Vec<(usize, ParsedExample)> = examples(page, ExampleRole::Request, diags);
-        let responses: Vec<(usize, ParsedExample)> = examples(page, ExampleRole::Response, diags);
-        for (_, example) in &requests {
-            if let Some(base) = parse_request_line(&example.start_line).and_then(|r| r.base_url) {
+        let requests: Vec<Exchange<'_>> = Exchange::all(page, ExampleRole::Request);
+        let responses: Vec<Exchange<'_>> = Exchange::all(page, ExampleRole::Response);
+        for example in &requests {
+            if let Some(base) = example.message.request.as_ref().and_then(|r| r.base_url.clone()) {
                 *self.base_urls.entry(base).or_default() += 1;
             }
         }
@@ -136,10 +136,10 @@ impl<'a> OperationResolver<'a> {
         }
         let media = lines.iter().all(|(_, r)| r.method == "GET" && is_media_path(&r.path));
         let last_segments: BTreeSet<String> = lines.iter().map(|(_, r)| last_segment_shape(&r.path)).collect();
-        let response = self.response(page, responses.first().map(|(_, e)| e), media, last_segments.len() == 1, diags);
+        let response = self.response(page, responses.first(), media, last_segments.len() == 1, diags);
         let first_method = lines[0].1.method.clone();
         let kind = kind_for(&title, &first_method, calls);
-        let example = requests.first().map(|(_, e)| e);
+        let example = requests.first();
         let mut body = self.request_body(page, &title, kind, &first_method, example, &response, diags);
         if kind == OperationKind::Action && calls {
             body = self.action_body(page, &title, example, body, diags);
@@ -200,7 +200,7 @@ impl<'a> OperationResolver<'a> {
     }
 
     /// The request lines of the `## HTTP request` block, or of the example when the block is empty.
-    fn request_lines(&self, page: &Page, requests: &[(usize, ParsedExample)], diags: &mut Diagnostics) -> Vec<(u32, RequestLine)> {
+    fn request_lines(&self, page: &Page, requests: &[Exchange<'_>], diags: &mut Diagnostics) -> Vec<(u32, RequestLine)> {
         let documented: Vec<(u32, RequestLine)> = page.http.iter().flat_map(|h| h.requests.iter().cloned()).collect();
         for (line, request) in &documented {
             if !request.repairs.is_empty() {
@@ -214,7 +214,7 @@ impl<'a> OperationResolver<'a> {
         if !documented.is_empty() {
             return documented;
         }
-        let from_example = requests.iter().find_map(|(_, e)| parse_request_line(&e.start_line).map(|r| (e.start_line_no, r)));
+        let from_example = requests.iter().find_map(|e| e.message.request.clone().map(|r| (e.message.start_line.line, r)));
         let at = page.http.as_ref().map(|h| h.line).unwrap_or(page.title_line);
         match from_example {
             Some((line, mut request)) => {
@@ -244,22 +244,25 @@ impl<'a> OperationResolver<'a> {
     fn response(
         &mut self,
         page: &Page,
-        example: Option<&ParsedExample>,
+        example: Option<&Exchange<'_>>,
         media: bool,
         one_resource: bool,
         diags: &mut Diagnostics,
     ) -> ResponseSpec {
         let sentence = page.response.as_ref();
         let status_from_example = example.and_then(|e| {
-            let status = e.status.as_ref()?;
+            let status = e.message.status.as_ref()?;
             if !status.well_formed {
                 let canonical = canonical_reason(status.status)
                     .map(|r| format!("HTTP/1.1 {} {r}", status.status))
                     .unwrap_or_else(|| format!("HTTP/1.1 {}", status.status));
                 diags.report(
                     Code::MalformedStatusLine,
-                    (&page.file, e.start_line_no),
-                    format!("status line `{}` is malformed (expected `{canonical}`); status {} is used", e.start_line, status.status),
+                    (&page.file, e.message.start_line.line),
+                    format!(
+                        "status line `{}` is malformed (expected `{canonical}`); status {} is used",
+                        e.message.start_line.value, status.status
+                    ),
                 );
             }
             Some(status.status)
@@ -269,13 +272,13 @@ impl<'a> OperationResolver<'a> {
             if a != b {
                 diags.report(
                     Code::StatusMismatch,
-                    (&page.file, e.start_line_no),
+                    (&page.file, e.message.start_line.line),
                     format!("the example answers {a} but the response section says {b}; the example's status is used"),
                 );
             }
         }
         let status = status_from_example.or(status_from_sentence).unwrap_or(200);
-        let example_has_body = example.is_some_and(|e| e.body.is_some());
+        let example_has_body = example.is_some_and(|e| e.json.is_some());
         if redirects_to_content(page, status) || media && (200..300).contains(&status) && status != 204 && !example_has_body {
             return ResponseSpec { status, body: Some(TypeRef::Primitive(Primitive::Stream)) };
         }
@@ -296,7 +299,7 @@ impl<'a> OperationResolver<'a> {
             let item = TypeRef::Primitive(primitive);
             return ResponseSpec { status, body: Some(if collection { TypeRef::collection(item) } else { item }) };
         }
-        if let Some(primitive) = example.and_then(|e| e.body.as_ref()).and_then(|(body, _)| wrapped_primitive(body, self.index)) {
+        if let Some(primitive) = example.and_then(|e| e.json).and_then(|(body, _)| wrapped_primitive(body, self.index)) {
             let untyped =
                 sentence.is_none_or(|s| s.ty.is_none() || s.ty.as_ref().is_some_and(|t| Primitive::from_edm_name(&t.text).is_some()));
             if untyped {
@@ -306,18 +309,17 @@ impl<'a> OperationResolver<'a> {
         // The sentence says "collection" but the example shows one object: when
         // every request of the page addresses the same kind of resource and no
         // annotation says collection, the example is the more concrete source.
-        if let Some((body, line)) = example.and_then(|e| e.body.as_ref()).filter(|_| collection && one_resource && !annotation_collection) {
+        if let Some((body, line)) = example.and_then(|e| e.json).filter(|_| collection && one_resource && !annotation_collection) {
             if body.as_object().is_some_and(|o| !o.contains_key("value") && o.keys().any(|k| !k.starts_with('@'))) {
                 diags.report(
                     Code::CollectionMismatch,
-                    (&page.file, *line),
+                    (&page.file, line),
                     "the page declares a collection but the response example shows a single object; the response is read as one object",
                 );
                 collection = false;
             }
         }
-        let sample =
-            example.and_then(|e| e.body.as_ref()).and_then(|(body, line)| self.unwrap_sample(page, body, *line, &mut collection, diags));
+        let sample = example.and_then(|e| e.json).and_then(|(body, line)| self.unwrap_sample(page, body, line, &mut collection, diags));
         let item = self.response_item_type(page, sample.as_ref(), diags);
         if let (Some(TypeRef::Named(type_name)), Some((object, line))) = (&item, sample) {
             let source = Source { file: page.file.clone(), line };
@@ -461,7 +463,7 @@ impl<'a> OperationResolver<'a> {
         &self,
         page: &Page,
         title: &Title,
-        example: Option<&ParsedExample>,
+        example: Option<&Exchange<'_>>,
         documented: Option<RequestBody>,
         diags: &mut Diagnostics,
     ) -> Option<RequestBody> {
@@ -482,10 +484,10 @@ impl<'a> OperationResolver<'a> {
         page: &Page,
         title: &Title,
         resource: &str,
-        example: Option<&ParsedExample>,
+        example: Option<&Exchange<'_>>,
         diags: &mut Diagnostics,
     ) -> Option<RequestBody> {
-        let (Value::Object(body), line) = example?.body.as_ref()? else { return None };
+        let (Value::Object(body), line) = example?.json? else { return None };
         let parameters = body
             .keys()
             .filter(|k| !k.starts_with('@'))
@@ -495,14 +497,14 @@ impl<'a> OperationResolver<'a> {
                     json_name: member.json_name.clone(),
                     ty: member.ty.clone(),
                     description: member.description.clone(),
-                    source: Source { file: page.file.clone(), line: *line },
+                    source: Source { file: page.file.clone(), line },
                 })
             })
             .collect::<Option<Vec<Property>>>()
             .filter(|p| !p.is_empty())?;
         let names = parameters.iter().map(|p| format!("`{}`", p.json_name)).collect::<Vec<_>>().join(", ");
         let message = format!("the action's body is documented as a `{}` but its request example sends {names}, members of that type; they are read as the action's parameters", split_qualified(resource).1);
-        diags.report(Code::ResourceBodyParameters, (&page.file, *line), message);
+        diags.report(Code::ResourceBodyParameters, (&page.file, line), message);
         Some(RequestBody::Parameters { type_name: self.parameter_struct_name(page, title), parameters })
     }
 
@@ -556,7 +558,7 @@ impl<'a> OperationResolver<'a> {
         title: &Title,
         kind: OperationKind,
         method: &str,
-        example: Option<&ParsedExample>,
+        example: Option<&Exchange<'_>>,
         response: &ResponseSpec,
         diags: &mut Diagnostics,
     ) -> Option<RequestBody> {
@@ -568,14 +570,14 @@ impl<'a> OperationResolver<'a> {
             BodySection::Empty => None,
             BodySection::Parameters { rows, .. } => {
                 let mut parameters = self.parameters(page, rows, diags);
-                if let Some((Value::Object(body), line)) = example.and_then(|e| e.body.as_ref()) {
-                    match self.wrapping_parameter(page, title, &parameters, body, *line) {
+                if let Some((Value::Object(body), line)) = example.and_then(|e| e.json) {
+                    match self.wrapping_parameter(page, title, &parameters, body, line) {
                         Some(wrapper) => {
                             let members = parameters.iter().map(|p| format!("`{}`", p.json_name)).collect::<Vec<_>>().join(", ");
-                            diags.report(Code::WrappedParameters, (&page.file, *line), format!("the table lists {members}, which the request example sends inside `{}`; that member is the one parameter", wrapper.json_name));
+                            diags.report(Code::WrappedParameters, (&page.file, line), format!("the table lists {members}, which the request example sends inside `{}`; that member is the one parameter", wrapper.json_name));
                             parameters = vec![wrapper];
                         }
-                        None => check_parameter_example(page, &parameters, body, *line, diags),
+                        None => check_parameter_example(page, &parameters, body, line, diags),
                     }
                 }
                 let type_name = self.parameter_struct_name(page, title);
@@ -599,7 +601,7 @@ impl<'a> OperationResolver<'a> {
                 let ty = subject.map(TypeRef::Named).or(from_response);
                 match ty {
                     Some(ty) => Some(RequestBody::Resource { ty }),
-                    None if example.is_some_and(|e| e.body.is_some()) => Some(RequestBody::Resource { ty: TypeRef::Json }),
+                    None if example.is_some_and(|e| e.json.is_some()) => Some(RequestBody::Resource { ty: TypeRef::Json }),
                     None => None,
                 }
             }
@@ -634,7 +636,7 @@ impl<'a> OperationResolver<'a> {
         &self,
         page: &Page,
         title: &Title,
-        example: Option<&ParsedExample>,
+        example: Option<&Exchange<'_>>,
         diags: &mut Diagnostics,
     ) -> Option<RequestBody> {
         let type_name = self.parameter_struct_name(page, title);
@@ -644,14 +646,17 @@ impl<'a> OperationResolver<'a> {
         let sample = page
             .body_sample
             .as_ref()
-            .and_then(|(text, line)| crate::parse::json::parse_lenient(text).ok().map(|(v, _)| (v, *line)))
-            .or_else(|| example.and_then(|e| e.body.clone()));
+            .and_then(|sample| match &sample.value {
+                Payload::Json(value) => Some((value, sample.line)),
+                _ => None,
+            })
+            .or_else(|| example.and_then(|e| e.json));
         let (Value::Object(object), line) = sample? else { return None };
         if object.is_empty() {
             return None;
         }
         let source = Source { file: page.file.clone(), line };
-        let parameters = infer_properties(&object, self.index, &source);
+        let parameters = infer_properties(object, self.index, &source);
         let names = parameters.iter().map(|p| format!("`{}`", p.json_name)).collect::<Vec<_>>().join(", ");
         diags.report(
             Code::InferredParameters,
@@ -762,15 +767,6 @@ impl<'a> OperationResolver<'a> {
         let base_url = self.base_urls.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|(url, _)| url);
         (kept, base_url, self.observations)
     }
-}
-
-fn examples(page: &Page, role: ExampleRole, diags: &mut Diagnostics) -> Vec<(usize, ParsedExample)> {
-    page.examples
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.role == role)
-        .filter_map(|(i, e)| parse_example(page, e, diags).map(|p| (i, p)))
-        .collect()
 }
 
 /// `"@odata.type": "Edm.String"` (or `Collection(Edm.Int32)`, then `true`) on the response example.
