@@ -8,6 +8,7 @@ pub use super::example::{Example, ExampleRole, Payload};
 use super::front_matter;
 use super::http::{parse_request_line, RequestLine};
 use super::markdown::{blocks, Block, BlockKind, Inline, Link, TableRow};
+use super::wording::{self, BodyStatement, Section};
 use super::Located;
 use crate::diagnostics::{Code, Diagnostics};
 use crate::load::SourceFile;
@@ -123,58 +124,6 @@ pub struct ResponseSentence {
     pub redirects_to_content: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Section {
-    Preamble,
-    Permissions,
-    Http,
-    PathParameters,
-    QueryParameters,
-    Headers,
-    Body,
-    Response,
-    Examples,
-    Properties,
-    Relationships,
-    JsonRepresentation,
-    Members,
-    /// Under a `### <name> values` heading: rows go to the last of `Page::named_enums`.
-    NamedEnum,
-    Other,
-}
-
-fn classify_heading(text: &str) -> Section {
-    let t = text.trim().to_ascii_lowercase();
-    let t = t.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
-    if t.starts_with("http request") {
-        Section::Http
-    } else if t.starts_with("permission") {
-        Section::Permissions
-    } else if t.contains("query parameter") {
-        Section::QueryParameters
-    } else if t.contains("path parameter") || t.contains("function parameter") || t == "parameters" {
-        Section::PathParameters
-    } else if t.starts_with("request header") || t.contains("request header") {
-        Section::Headers
-    } else if t.starts_with("request body") {
-        Section::Body
-    } else if t == "response" || t.starts_with("response ") || t == "responses" {
-        Section::Response
-    } else if t.starts_with("example") {
-        Section::Examples
-    } else if t == "properties" || t.starts_with("properties ") || t.ends_with(" properties") && !t.contains("relationship") {
-        Section::Properties
-    } else if t.starts_with("relationship") {
-        Section::Relationships
-    } else if t.starts_with("json representation") {
-        Section::JsonRepresentation
-    } else if t == "members" || t.ends_with(" values") || t.starts_with("enum") {
-        Section::Members
-    } else {
-        Section::Other
-    }
-}
-
 pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
     let file = source.path.as_str();
     let (front, yaml_error) = front_matter::parse(&source.text);
@@ -194,7 +143,7 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
     if title.is_empty() {
         diags.report(Code::MissingTitle, (file, 1), "the page has no `# title` heading and no front matter title");
     }
-    let title_says_open_type = title.to_ascii_lowercase().contains("(open type)");
+    let title_says_open_type = wording::title_says_open_type(&title);
     let mut page = Page {
         file: file.to_owned(),
         kind: page_kind(file, front.doc_type.as_deref(), &title),
@@ -215,7 +164,7 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         examples: Vec::new(),
         base_type: None,
         derived_types: Vec::new(),
-        open_type: says_open_type(front.description.as_deref().unwrap_or("")) || title_says_open_type,
+        open_type: wording::says_open_type(front.description.as_deref().unwrap_or("")) || title_says_open_type,
         properties: Vec::new(),
         relationships: Vec::new(),
         members: Vec::new(),
@@ -280,19 +229,14 @@ pub fn area_name(product: Option<&str>) -> String {
 }
 
 fn page_kind(file: &str, doc_type: Option<&str>, title: &str) -> PageKind {
-    let doc_type = doc_type.map(|d| d.to_ascii_lowercase().trim_matches(|c: char| !c.is_ascii_alphabetic()).to_owned());
-    match doc_type.as_deref() {
-        Some("apipagetype") => return PageKind::Api,
-        Some("resourcepagetype") => return PageKind::Resource,
-        Some("enumpagetype") => return PageKind::Enum,
-        Some("conceptualpagetype") => return PageKind::Conceptual,
-        _ => {}
-    }
-    let lower_title = title.to_ascii_lowercase();
-    if lower_title.ends_with("enum type") || lower_title.ends_with(" enum") {
-        PageKind::Enum
-    } else if lower_title.contains("resource type") || lower_title.ends_with("complex type") {
-        PageKind::Resource
+    let kind = |doc_type: wording::DocType| match doc_type {
+        wording::DocType::Api => PageKind::Api,
+        wording::DocType::Resource => PageKind::Resource,
+        wording::DocType::Enum => PageKind::Enum,
+        wording::DocType::Conceptual => PageKind::Conceptual,
+    };
+    if let Some(stated) = doc_type.and_then(wording::doc_type).or_else(|| wording::title_kind(title)) {
+        kind(stated)
     } else if file.starts_with("api/") || file.contains("/api/") {
         PageKind::Api
     } else if file.starts_with("resources/") || file.contains("/resources/") {
@@ -345,11 +289,11 @@ impl SectionWalker<'_> {
             self.pending = None;
             return;
         }
-        let section = classify_heading(text);
+        let section = wording::heading(text);
         // Subheadings keep their section ("### Request" under Examples), except known
         // sections and lists that are not part of the one above ("### Derived types").
         // A sibling heading ("### Link types" after "### Request body") ends it too.
-        let ends_section = (is_unrelated_subheading(text) || level <= self.section_level) && self.section != Section::Examples;
+        let ends_section = (wording::is_unrelated_subheading(text) || level <= self.section_level) && self.section != Section::Examples;
         let switches = level <= 2 || ends_section || (section != Section::Other && self.section != Section::Examples);
         if switches {
             self.section = section;
@@ -375,7 +319,7 @@ impl SectionWalker<'_> {
         }
         if self.section != Section::Examples {
             self.page.derived_types.extend(derived_types(inline));
-            self.page.open_type |= says_open_type(text);
+            self.page.open_type |= wording::says_open_type(text);
         }
         if matches!(self.section, Section::Preamble | Section::Body) {
             for name in parameters_named(inline) {
@@ -401,21 +345,17 @@ impl SectionWalker<'_> {
         if !matches!(self.page.request_body, BodySection::Unspecified) {
             return;
         }
-        let lower = inline.text.to_ascii_lowercase();
-        if lower.contains("don't supply")
-            || lower.contains("do not supply")
-            || lower.contains("no request body")
-            || lower.contains("not supply a request body")
-        {
-            self.page.request_body = BodySection::Empty;
-        } else if lower.contains("should be updated") || lower.contains("relevant fields") || lower.contains("to update") {
-            self.page.request_body = BodySection::Update { line, rows: Vec::new() };
-        } else if lower.contains("json representation") {
-            let link = inline.links.iter().find(|l| is_page_link(&l.dest));
-            if let Some(link) = link {
-                self.page.request_body =
-                    BodySection::Resource { line, ty: TypeCell { text: link.text.clone(), link: Some(link.dest.clone()) } };
+        match wording::body_statement(&inline.text) {
+            Some(BodyStatement::Empty) => self.page.request_body = BodySection::Empty,
+            Some(BodyStatement::Update) => self.page.request_body = BodySection::Update { line, rows: Vec::new() },
+            // Without a link the sentence names no type: later sentences may still say what the body is.
+            Some(BodyStatement::Resource) => {
+                if let Some(link) = inline.links.iter().find(|l| is_page_link(&l.dest)) {
+                    self.page.request_body =
+                        BodySection::Resource { line, ty: TypeCell { text: link.text.clone(), link: Some(link.dest.clone()) } };
+                }
             }
+            None => {}
         }
     }
 
@@ -525,13 +465,8 @@ fn enum_values_heading(text: &str) -> Option<String> {
     let name = name.trim_matches('`');
     let is_identifier =
         name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    let generic = matches!(name.to_ascii_lowercase().as_str(), "enum" | "enumeration" | "property" | "possible" | "return" | "default");
+    let generic = wording::is_generic_values_heading(name);
     (values.eq_ignore_ascii_case("values") && rest.is_none() && is_identifier && !generic).then(|| name.to_owned())
-}
-
-fn is_unrelated_subheading(text: &str) -> bool {
-    let t = text.trim().to_ascii_lowercase();
-    ["derived type", "method", "see also", "related", "remarks"].iter().any(|p| t.starts_with(p))
 }
 
 fn guess_role(section: Section, text: &str) -> ExampleRole {
@@ -556,25 +491,6 @@ fn is_page_link(dest: &str) -> bool {
     path.ends_with(".md") || (!path.is_empty() && !path.contains("://") && !path.starts_with('/'))
 }
 
-/// Phrases that introduce a base type: "Inherits from [x]", "inherits the
-/// properties from [x]", "is derived from [x]", "derives from [x]".
-const INHERITANCE_PHRASES: &[&str] = &[
-    "inherits from",
-    "inherits the properties from",
-    "inherits properties from",
-    "inherited from",
-    "derived from",
-    "derives from",
-    "subclass of",
-    "subclass from",
-    "subtype of",
-];
-
-/// "This type is an open type.", "It is an Open Type.", "this is an _open type_".
-fn says_open_type(text: &str) -> bool {
-    text.to_ascii_lowercase().contains("is an open type")
-}
-
 /// Names the sentence calls a parameter: a marked name (code or bold) right
 /// after "the"/"a"/"an" and right before the singular word "parameter" ("the
 /// `message` parameter"). Not "the **settings** parameter of [x]", which is
@@ -587,12 +503,12 @@ fn parameters_named(inline: &Inline) -> Vec<String> {
         if !is_identifier || out.contains(name) {
             continue;
         }
-        let phrase = format!("{} parameter", name.to_ascii_lowercase());
+        let phrase = format!("{} {}", name.to_ascii_lowercase(), wording::PARAMETER_NOUN);
         let named = lower.match_indices(&phrase).any(|(at, _)| {
             let before = lower[..at].trim_end();
             let after = &lower[at + phrase.len()..];
             let article =
-                ["the", "a", "an"].iter().any(|a| before.strip_suffix(a).is_some_and(|rest| rest.is_empty() || rest.ends_with(' ')));
+                wording::ARTICLES.iter().any(|a| before.strip_suffix(a).is_some_and(|rest| rest.is_empty() || rest.ends_with(' ')));
             let singular = !after.starts_with(|c: char| c.is_ascii_alphanumeric());
             article && singular && !after.trim_start().starts_with("of ")
         });
@@ -603,16 +519,12 @@ fn parameters_named(inline: &Inline) -> Vec<String> {
     out
 }
 
-/// Phrases of a base type's page that introduce its derived types: "the
-/// derived types are [x], [y]", "is the base type for [x] and [y]".
-const DERIVED_PHRASES: &[&str] = &["derived types are", "base type for", "base class for", "base resource for"];
-
 /// The page links that the derived-types phrase lists: right after it (or
 /// after "... such as"), separated only by commas, "and" and "or", within its
 /// sentence. "A base class for apply actions in the [x]" lists nothing.
 fn derived_types(inline: &Inline) -> Vec<TypeCell> {
     let lower = inline.text.to_ascii_lowercase();
-    let Some(mut cursor) = DERIVED_PHRASES.iter().filter_map(|p| lower.find(p).map(|at| at + p.len())).min() else {
+    let Some(mut cursor) = wording::derived_types_phrase(&lower) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -649,8 +561,7 @@ fn link_positions(inline: &Inline) -> Vec<(usize, &Link)> {
 
 fn inherits_from(inline: &Inline) -> Option<TypeCell> {
     let lower = inline.text.to_ascii_lowercase();
-    let (at, phrase) = INHERITANCE_PHRASES.iter().filter_map(|p| lower.find(p).map(|at| (at, p))).min()?;
-    let end = at + phrase.len();
+    let (_, end) = wording::inheritance_phrase(&lower)?;
     let after = &inline.text[end..];
     // The link right after the phrase ("inherits from [x]", "derived from the [**x**]"),
     // not an earlier link whose text happens to reappear later.
@@ -671,20 +582,18 @@ fn response_sentence(inline: &Inline, line: u32) -> Option<ResponseSentence> {
         .filter(|t| t.len() == 3)
         .filter_map(|t| t.parse::<u16>().ok())
         .find(|c| (100..600).contains(c));
-    let lower = text.to_ascii_lowercase();
-    if status.is_none() && !lower.contains("return") {
+    if status.is_none() && !wording::says_return(text) {
         return None;
     }
     let item_before_collection = word_before(text, "collection");
-    let collection =
-        lower.contains("collection of") || lower.contains("list of") || lower.contains("array of") || item_before_collection.is_some();
+    let collection = wording::says_collection(text) || item_before_collection.is_some();
     let ty = inline
         .links
         .iter()
         .find(|l| is_page_link(&l.dest) && !l.dest.contains("errors") && !l.dest.contains("/concepts/"))
         .map(|l| TypeCell { text: l.text.clone(), link: Some(l.dest.clone()) })
         .or_else(|| object_word(text).or(item_before_collection).map(|w| TypeCell { text: w, link: None }));
-    let redirects_to_content = lower.contains("redirect") && (lower.contains("download") || lower.contains("content"));
+    let redirects_to_content = wording::says_redirect_to_content(text);
     Some(ResponseSentence { line, status, ty, collection, redirects_to_content })
 }
 
@@ -700,9 +609,7 @@ fn word_before(text: &str, noun: &str) -> Option<String> {
     words.windows(2).find_map(|w| {
         let next = w[1].trim_end_matches(|c: char| !c.is_alphanumeric());
         let word = w[0].trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
-        let is_name = word.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && !["an", "a", "the", "of", "response", "json", "entire", "whole", "same", "new"]
-                .contains(&word.to_ascii_lowercase().as_str());
+        let is_name = word.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && !wording::is_filler_word(word);
         (next.eq_ignore_ascii_case(noun) && is_name).then(|| word.to_owned())
     })
 }
@@ -731,11 +638,11 @@ impl Columns {
     fn find(header: &[Inline]) -> Columns {
         let names: Vec<String> = header.iter().map(|h| h.text.trim().to_ascii_lowercase()).collect();
         let position = |keys: &[&str]| names.iter().position(|n| keys.iter().any(|k| n.contains(k)));
-        let description = position(&["description", "notes", "remarks"]);
-        let name = position(&["parameter", "name", "property", "member", "header", "option"]).unwrap_or(0);
-        // Some parameter tables head their type column "Value".
-        let ty = position(&["type"]).or_else(|| names.iter().position(|n| n == "value").filter(|&i| i != name && names.len() >= 3));
-        let is_member_table = names.iter().any(|n| n == "member" || n == "value" || n == "name");
+        let description = position(wording::DESCRIPTION_COLUMNS);
+        let name = position(wording::NAME_COLUMNS).unwrap_or(0);
+        let value_column = names.iter().position(|n| n == wording::VALUE_COLUMN);
+        let ty = position(wording::TYPE_COLUMNS).or_else(|| value_column.filter(|&i| i != name && names.len() >= 3));
+        let is_member_table = names.iter().any(|n| wording::MEMBER_COLUMNS.contains(&n.as_str()));
         Columns { name, ty, description, is_member_table }
     }
 

@@ -11,6 +11,7 @@ use crate::model::{
 };
 use crate::parse::http::{canonical_reason, RequestLine};
 use crate::parse::page::{BodySection, ExampleRole, Page, Payload};
+use crate::parse::wording::{self, requirement, Requirement};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -38,22 +39,14 @@ fn parse_title(title: &str) -> Title {
         return Title { kind: None, subject: name.to_owned() };
     }
     let (verb, rest) = title.trim().split_once(' ').unwrap_or((title, ""));
-    let kind = match verb.to_ascii_lowercase().as_str() {
-        "list" => Some(OperationKind::List),
-        "get" => Some(OperationKind::Get),
-        "create" | "add" | "post" => Some(OperationKind::Create),
-        "update" => Some(OperationKind::Update),
-        "delete" | "remove" => Some(OperationKind::Delete),
-        _ => None,
-    };
-    Title { kind, subject: rest.trim().to_owned() }
+    Title { kind: wording::title_verb(verb), subject: rest.trim().to_owned() }
 }
 
 /// `getEffectivePermissions function`, `wipe action`: the Intune pages' titles.
 fn action_title_name(title: &str) -> Option<&str> {
     let (name, word) = title.trim().rsplit_once(' ')?;
     let name = name.trim();
-    (matches!(word, "action" | "function") && !name.is_empty() && !name.contains(' ')).then_some(name)
+    (wording::is_call_word(word) && !name.is_empty() && !name.contains(' ')).then_some(name)
 }
 
 /// The action or function a title names: `post: reply`, `wipe action`.
@@ -193,7 +186,7 @@ impl<'a> OperationResolver<'a> {
                 area: page.area.clone(),
                 source: Source { file: page.file.clone(), line },
             };
-            let optional = operation.unspelled_function_parameters().filter(|p| says_optional(&p.description));
+            let optional = operation.unspelled_function_parameters().filter(|p| requirement(&p.description) == Some(Requirement::Optional));
             operation.optional_arguments = optional.map(|p| p.json_name.clone()).collect();
             self.operations.push((operation, fit));
         }
@@ -816,15 +809,6 @@ fn redirects_to_content(page: &Page, status: u16) -> bool {
     (300..400).contains(&status) && page.response.as_ref().is_some_and(|s| s.redirects_to_content && s.ty.is_none())
 }
 
-/// A parameter row that says "Optional." as a sentence of its own
-/// ("Optional. If unspecified, ...", "The desired height. Optional.").
-fn says_optional(description: &str) -> bool {
-    description.split_terminator(['.', ';']).any(|sentence| {
-        let sentence = sentence.trim().to_ascii_lowercase();
-        sentence == "optional" || sentence.starts_with("(optional)")
-    })
-}
-
 /// A function page's parameter table covers all its overloads; a path that
 /// spells its arguments (`image(width={w},height={h})`) takes only those.
 fn parameters_in_call(parameters: &[Property], path: &str) -> Vec<Property> {
@@ -841,7 +825,7 @@ fn headers(page: &Page) -> Vec<HeaderParam> {
         .filter(|h| !matches!(h.name.to_ascii_lowercase().as_str(), "authorization" | "content-type" | "content-length"))
         .map(|h| HeaderParam {
             name: h.name.clone(),
-            required: h.description.contains("Required") && !h.description.contains("Optional"),
+            required: requirement(&h.description) == Some(Requirement::Required),
             description: h.description.clone(),
         })
         .collect()
@@ -908,15 +892,6 @@ mod tests {
             (None, "getEffectivePermissions", true)
         );
         assert!(!is_action_title("Create deviceCategory function"));
-    }
-
-    #[test]
-    fn parameters_the_row_calls_optional() {
-        assert!(says_optional("Optional. If unspecified, enumerates the current state."));
-        assert!(says_optional("The desired height of the resulting image. Optional."));
-        assert!(says_optional("(Optional) The width"));
-        assert!(!says_optional("Required. The optional part is ignored."));
-        assert!(!says_optional("Optionally filters the result."));
     }
 
     #[test]
