@@ -78,7 +78,7 @@ codes! {
         severity: Warning,
         meaning: "A type inherits from a type no page documents, or its inheritance loops back to it.",
         fallback: "The base is dropped: the type keeps its own members only.",
-        raised_in: ["resolve/mod.rs"],
+        raised_in: ["resolve/rules/bad_base_type.rs"],
     }
     BadExampleJson {
         code: "bad-example-json",
@@ -106,28 +106,28 @@ codes! {
         severity: Warning,
         meaning: "The JSON representation's `baseType` and the page's prose (\"Inherits from [x]\") name different bases.",
         fallback: "The annotation is kept, unless the prose names a type that itself derives from it (the more specific statement).",
-        raised_in: ["resolve/mod.rs"],
+        raised_in: ["resolve/rules/base_type_mismatch.rs"],
     }
     BodyOfGet {
         code: "body-of-get",
         severity: Warning,
         meaning: "A function called with GET documents its parameters as a request body, which a GET does not send.",
         fallback: "The request body table is read as the function's parameters.",
-        raised_in: ["resolve/operations.rs"],
+        raised_in: ["resolve/rules/body_of_get.rs"],
     }
     CollectionMismatch {
         code: "collection-mismatch",
         severity: Warning,
         meaning: "The page says one object and the response example holds a `value` array, or it says a collection and the example shows one object.",
         fallback: "The example decides (a single object only when every request of the page ends alike and no annotation says `isCollection`).",
-        raised_in: ["resolve/operations.rs"],
+        raised_in: ["resolve/rules/collection_mismatch.rs"],
     }
     ConflictingDuplicate {
         code: "conflicting-duplicate",
         severity: Warning,
         meaning: "Two pages document the same type differently: a property with another type, or an enum against an object type.",
         fallback: "The first definition is kept and the second page's conflicting part is dropped.",
-        raised_in: ["resolve/mod.rs"],
+        raised_in: ["resolve/rules/conflicting_duplicate.rs"],
     }
     DuplicateMember {
         code: "duplicate-member",
@@ -141,42 +141,42 @@ codes! {
         severity: Warning,
         meaning: "Two pages document the same method and path.",
         fallback: "The page about that request is kept (see the rule's file for the order of preference); the other listing is dropped.",
-        raised_in: ["resolve/operations.rs"],
+        raised_in: ["resolve/rules/duplicate_operation.rs"],
     }
     DuplicateParameter {
         code: "duplicate-parameter",
         severity: Warning,
         meaning: "A parameter table lists the same name twice.",
         fallback: "The first row is kept (two fields for one JSON member would not compile).",
-        raised_in: ["resolve/operations.rs"],
+        raised_in: ["resolve/rules/duplicate_parameter.rs"],
     }
     DuplicatePlaceholder {
         code: "duplicate-placeholder",
         severity: Warning,
         meaning: "A path repeats a placeholder (`/users/{id}/notes/{id}`).",
         fallback: "Each occurrence gets its own parameter, named after the collection it indexes (`user_id`, `note_id`).",
-        raised_in: ["resolve/operations.rs"],
+        raised_in: ["resolve/rules/duplicate_placeholder.rs"],
     }
     DuplicateProperty {
         code: "duplicate-property",
         severity: Warning,
         meaning: "A property table lists the same property twice.",
         fallback: "The first row is kept.",
-        raised_in: ["resolve/mod.rs"],
+        raised_in: ["resolve/rules/duplicate_property.rs"],
     }
     DuplicateType {
         code: "duplicate-type",
         severity: Warning,
         meaning: "Several pages document the same type.",
         fallback: "The page named after the type is its definition; what the others add is merged into it.",
-        raised_in: ["resolve/types.rs"],
+        raised_in: ["resolve/rules/duplicate_type.rs"],
     }
     EmptyHttpRequest {
         code: "empty-http-request",
         severity: Warning,
         meaning: "The `HTTP request` block is empty or missing.",
         fallback: "The path is taken from the request example, its keys made placeholders.",
-        raised_in: ["resolve/operations.rs"],
+        raised_in: ["resolve/rules/empty_http_request.rs"],
     }
     EmptyName {
         code: "empty-name",
@@ -190,28 +190,28 @@ codes! {
         severity: Warning,
         meaning: "A response example shows members of a closed, leaf, documented type that neither its page nor its bases list.",
         fallback: "They are added to the type with the types the example values suggest.",
-        raised_in: ["resolve/observed.rs"],
+        raised_in: ["resolve/rules/example_member.rs"],
     }
     ForeignNamespace {
         code: "foreign-namespace",
         severity: Warning,
         meaning: "The response annotation's `@odata.type` names a namespace no page uses, not the page's own.",
         fallback: "The name is read in the page's namespace.",
-        raised_in: ["resolve/operations.rs"],
+        raised_in: ["resolve/rules/response_type.rs"],
     }
     InferredParameters {
         code: "inferred-parameters",
         severity: Warning,
         meaning: "An action documents no parameter table.",
         fallback: "Its parameters are the members of the JSON body the page shows, typed as their values suggest.",
-        raised_in: ["resolve/operations.rs"],
+        raised_in: ["resolve/rules/inferred_parameters.rs"],
     }
     InferredType {
         code: "inferred-type",
         severity: Warning,
         meaning: "The response type has no page.",
         fallback: "The type is inferred from the response example's members.",
-        raised_in: ["resolve/operations.rs"],
+        raised_in: ["resolve/rules/response_type.rs"],
     }
     InvalidUtf8 {
         code: "invalid-utf8",
@@ -225,14 +225,14 @@ codes! {
         severity: Warning,
         meaning: "A request line needed repairs (no space after the method, `~` prefix, lower-case method, `<name>` placeholders, ...).",
         fallback: "The repaired line is used.",
-        raised_in: ["resolve/operations.rs"],
+        raised_in: ["resolve/rules/empty_http_request.rs"],
     }
     MalformedStatusLine {
         code: "malformed-status-line",
         severity: Warning,
         meaning: "A response example's status line is malformed (`HTTP 1.1 200 Ok`).",
         fallback: "Its status code is used.",
-        raised_in: ["resolve/operations.rs"],
+        raised_in: ["resolve/rules/status_mismatch.rs"],
     }
     Merged {
         code: "merged",
@@ -260,77 +260,77 @@ codes! {
         severity: Error,
         meaning: "An operation page has no request line, neither in its `HTTP request` block nor in an example.",
         fallback: "The page yields no operation.",
-        raised_in: ["resolve/operations.rs"],
+        raised_in: ["resolve/rules/empty_http_request.rs"],
     }
     ParameterInProse {
         code: "parameter-in-prose",
         severity: Warning,
         meaning: "A sentence names an action parameter (\"the `message` parameter\") that no parameter table lists.",
         fallback: "It is added, typed as the bound type's member of that name, else as the type of that name, else any JSON.",
-        raised_in: ["resolve/operations.rs"],
+        raised_in: ["resolve/rules/parameter_in_prose.rs"],
     }
     PathNavigation {
         code: "path-navigation",
         severity: Warning,
         meaning: "A documented path reaches a navigation property that the type's tables omit (`GET /me/joinedTeams`).",
         fallback: "It is added as a navigation property, typed as what the path's GET returns.",
-        raised_in: ["resolve/navigation.rs"],
+        raised_in: ["resolve/rules/path_navigation.rs"],
     }
     Renamed {
         code: "renamed",
         severity: Warning,
         meaning: "A documented name is not usable as is in Rust (keyword, reserved, colliding, not an identifier).",
         fallback: "It is emitted under another name (raw identifier, suffix, number); the wire name is kept.",
-        raised_in: ["resolve/operations.rs", "emit/rust/mod.rs"],
+        raised_in: ["emit/rust/mod.rs", "resolve/operations.rs"],
     }
     RequestExampleMismatch {
         code: "request-example-mismatch",
         severity: Warning,
         meaning: "The request example's body sends none of the documented parameters.",
         fallback: "The example is not read as a parameters payload; the table stands.",
-        raised_in: ["resolve/operations.rs"],
+        raised_in: ["resolve/rules/request_example_mismatch.rs"],
     }
     ResourceBodyParameters {
         code: "resource-body-parameters",
         severity: Warning,
         meaning: "An action's body is documented as a resource, but its request example sends members of that resource.",
         fallback: "Those members are the action's parameters, typed as the resource types them.",
-        raised_in: ["resolve/operations.rs"],
+        raised_in: ["resolve/rules/resource_body_parameters.rs"],
     }
     StatusMismatch {
         code: "status-mismatch",
         severity: Warning,
         meaning: "The response example's status differs from the one the response section states.",
         fallback: "The example's status is used.",
-        raised_in: ["resolve/operations.rs"],
+        raised_in: ["resolve/rules/status_mismatch.rs"],
     }
     TypeNameMismatch {
         code: "type-name-mismatch",
         severity: Warning,
         meaning: "The title names a type differently from its JSON representation's `@odata.type`.",
         fallback: "The type is named as the JSON representation says (the name on the wire).",
-        raised_in: ["resolve/mod.rs"],
+        raised_in: ["resolve/rules/type_name_mismatch.rs"],
     }
     UndocumentedProperty {
         code: "undocumented-property",
         severity: Warning,
         meaning: "The JSON representation shows members that the property tables do not list.",
         fallback: "They are kept, typed as the representation's values suggest.",
-        raised_in: ["resolve/mod.rs"],
+        raised_in: ["resolve/rules/undocumented_property.rs"],
     }
     UnexpectedValueWrapper {
         code: "unexpected-value-wrapper",
         severity: Warning,
         meaning: "A response example wraps a single object in `value` although the page declares one object.",
         fallback: "The wrapper is ignored: the response is the object.",
-        raised_in: ["resolve/operations.rs"],
+        raised_in: ["resolve/rules/value_wrapper.rs"],
     }
     UnknownType {
         code: "unknown-type",
         severity: Warning,
         meaning: "A type is neither a primitive nor documented by any page, and no example shows it.",
         fallback: "It degrades to an open JSON object (`serde_json::Value`).",
-        raised_in: ["resolve/types.rs", "resolve/operations.rs"],
+        raised_in: ["resolve/rules/response_type.rs", "resolve/types.rs"],
     }
     UnreadableFile {
         code: "unreadable-file",
@@ -351,14 +351,14 @@ codes! {
         severity: Warning,
         meaning: "The parameter table lists members that the request example sends inside one object (`{\"passwordCredential\": {...}}`).",
         fallback: "That one member is the parameter.",
-        raised_in: ["resolve/operations.rs"],
+        raised_in: ["resolve/rules/wrapped_parameters.rs"],
     }
     WrongDocType {
         code: "wrong-doc-type",
         severity: Warning,
         meaning: "The front matter's `doc_type` contradicts the page: a resource page listing requests, or an operation page with a properties table and no request.",
         fallback: "The page is read as what it documents.",
-        raised_in: ["parse/page.rs"],
+        raised_in: ["parse/page_kind.rs"],
     }
 }
 

@@ -7,6 +7,7 @@ pub mod http;
 pub mod json;
 pub mod markdown;
 pub mod page;
+mod page_kind;
 pub mod wording;
 
 pub use page::{parse_page, Page, PageKind};

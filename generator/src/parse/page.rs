@@ -8,21 +8,23 @@ pub use super::example::{Example, ExampleRole, Payload};
 use super::front_matter;
 use super::http::{parse_request_line, RequestLine};
 use super::markdown::{blocks, Block, BlockKind, Inline, Link, TableRow};
+use super::page_kind;
 use super::wording::{self, BodyStatement, Section};
 use super::Located;
 use crate::diagnostics::{Code, Diagnostics};
 use crate::load::SourceFile;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum PageKind {
     Api,
     Resource,
     Enum,
     /// Conceptual and overview pages: loaded, not modelled.
+    #[default]
     Conceptual,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Page {
     pub file: String,
     pub kind: PageKind,
@@ -100,9 +102,10 @@ pub struct TypeCell {
     pub link: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub enum BodySection {
     /// No `Request body` section at all.
+    #[default]
     Unspecified,
     /// The page says the method takes no body.
     Empty,
@@ -146,7 +149,7 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
     let title_says_open_type = wording::title_says_open_type(&title);
     let mut page = Page {
         file: file.to_owned(),
-        kind: page_kind(file, front.doc_type.as_deref(), &title),
+        kind: page_kind::stated(&page_kind::Stated { file, doc_type: front.doc_type.as_deref(), title: &title }),
         title,
         title_line,
         area: area_name(front.product.as_deref()),
@@ -171,28 +174,7 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         named_enums: Vec::new(),
     };
     SectionWalker { page: &mut page, diags, section: Section::Preamble, section_level: 1, pending: None, seen_title: false }.walk(&blocks);
-    // Some operation pages claim `doc_type: resourcePageType`; their HTTP request
-    // section says what they are.
-    if page.kind == PageKind::Resource && page.http.as_ref().is_some_and(|h| !h.requests.is_empty()) && page.properties.is_empty() {
-        diags.report(
-            Code::WrongDocType,
-            (&page.file, 1),
-            "the page documents an HTTP request but its front matter says it is a resource page; read as an operation page",
-        );
-        page.kind = PageKind::Api;
-    }
-    // ...and some type pages claim `doc_type: apiPageType`: no request anywhere,
-    // but a properties table.
-    let requests_nothing =
-        page.http.as_ref().is_none_or(|h| h.requests.is_empty()) && !page.examples.iter().any(|e| e.role == ExampleRole::Request);
-    if page.kind == PageKind::Api && requests_nothing && !page.properties.is_empty() {
-        diags.report(
-            Code::WrongDocType,
-            (&page.file, 1),
-            "the page documents properties and no HTTP request but its front matter says it is an operation page; read as a resource page",
-        );
-        page.kind = PageKind::Resource;
-    }
+    page_kind::correct(&mut page, diags);
     if page.kind == PageKind::Api {
         report_bad_example_json(&page, diags);
     }
@@ -225,24 +207,6 @@ pub fn area_name(product: Option<&str>) -> String {
         "other".to_owned()
     } else {
         name
-    }
-}
-
-fn page_kind(file: &str, doc_type: Option<&str>, title: &str) -> PageKind {
-    let kind = |doc_type: wording::DocType| match doc_type {
-        wording::DocType::Api => PageKind::Api,
-        wording::DocType::Resource => PageKind::Resource,
-        wording::DocType::Enum => PageKind::Enum,
-        wording::DocType::Conceptual => PageKind::Conceptual,
-    };
-    if let Some(stated) = doc_type.and_then(wording::doc_type).or_else(|| wording::title_kind(title)) {
-        kind(stated)
-    } else if file.starts_with("api/") || file.contains("/api/") {
-        PageKind::Api
-    } else if file.starts_with("resources/") || file.contains("/resources/") {
-        PageKind::Resource
-    } else {
-        PageKind::Conceptual
     }
 }
 
@@ -575,7 +539,7 @@ fn inherits_from(inline: &Inline) -> Option<TypeCell> {
 }
 
 /// "If successful, this method returns a `200 OK` response code and a collection of [x](x.md) objects".
-fn response_sentence(inline: &Inline, line: u32) -> Option<ResponseSentence> {
+pub(crate) fn response_sentence(inline: &Inline, line: u32) -> Option<ResponseSentence> {
     let text = &inline.text;
     let status = text
         .split(|c: char| !c.is_ascii_digit())

@@ -1,4 +1,4 @@
-//! Navigation properties that the documented paths reveal but no table lists.
+//! Rule: navigation properties that the documented paths reveal but no table lists.
 //!
 //! Relationships tables leave some out (`user` lists no `joinedTeams`), yet
 //! `GET /me/joinedTeams` is documented, with the type of what it returns. A
@@ -17,9 +17,9 @@
 //! property. A function written without parentheses on a page titled like a
 //! list (`GET /me/drive/recent`) cannot be told apart and is read as one.
 
-use super::ancestry;
-use super::observed::{is_member_name, member_names};
-use super::paths::{is_key, last_name};
+use super::super::ancestry;
+use super::super::paths::{is_key, last_name};
+use super::example_member::{is_member_name, member_names};
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{Operation, OperationKind, Property, TypeDef, TypeKind, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
@@ -133,7 +133,7 @@ struct Found<'o> {
 }
 
 /// Adds, to each object type, the navigation properties its paths show.
-pub fn learn_from_paths(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation], diags: &mut Diagnostics) {
+pub(in crate::resolve) fn learn_from_paths(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation], diags: &mut Diagnostics) {
     let paths = PathTypes::build(operations, types);
     let callables: BTreeSet<String> = operations
         .iter()

@@ -1,5 +1,5 @@
-//! Members that response examples show on a documented type but that neither
-//! its tables nor its JSON representation (nor those of its bases) list.
+//! Rule: members that response examples show on a documented type but that
+//! neither its tables nor its JSON representation (nor those of its bases) list.
 //!
 //! Pages often leave out inherited members (`id`, `createdDateTime` of a type
 //! that does not say it derives from `entity` or `changeTrackedEntity`) while
@@ -7,14 +7,14 @@
 //! the example value suggests, each reported, so that the generated struct
 //! names what the service sends instead of leaving it in `additional_properties`.
 
-use super::types::{infer_type, TypeIndex};
+use super::super::types::{infer_type, TypeIndex};
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{Property, Source, TypeDef, TypeKind};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One example object read as a value of `type_name`.
-pub struct Observation {
+pub(in crate::resolve) struct Observation {
     pub type_name: String,
     pub object: Map<String, Value>,
     pub source: Source,
@@ -24,7 +24,12 @@ pub struct Observation {
 /// read, and only when their `@odata.type` (if any) names that same type: an
 /// example of a base type usually shows one derived object's members (a list
 /// of `directoryObject`s shows users), which must not be pinned on the base.
-pub fn learn_members(types: &mut BTreeMap<String, TypeDef>, observations: Vec<Observation>, index: &TypeIndex, diags: &mut Diagnostics) {
+pub(in crate::resolve) fn learn_members(
+    types: &mut BTreeMap<String, TypeDef>,
+    observations: Vec<Observation>,
+    index: &TypeIndex,
+    diags: &mut Diagnostics,
+) {
     let bases: BTreeSet<String> = types
         .values()
         .filter_map(|d| match &d.kind {
@@ -71,7 +76,7 @@ fn names_only(observation: &Observation) -> bool {
 
 /// Lower-cased names of every property and relationship of `name` and its bases.
 pub(super) fn member_names(types: &BTreeMap<String, TypeDef>, name: &str) -> BTreeSet<String> {
-    super::ancestry(types, name)
+    super::super::ancestry(types, name)
         .into_iter()
         .filter_map(|t| match &types.get(&t)?.kind {
             TypeKind::Object { properties, navigation, .. } => Some(properties.iter().chain(navigation)),
