@@ -118,6 +118,20 @@ mod tests {
         assert!(committed == render(root).unwrap(), "{PAGE} is stale: run `cargo xtask diagnostics`");
     }
 
+    /// FIDELITY.md names the file of each rule; a rule that moves must take its name along.
+    #[test]
+    fn every_source_file_the_docs_name_exists() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        for page in ["docs/FIDELITY.md", PAGE] {
+            let text = std::fs::read_to_string(root.join(page)).unwrap();
+            for (at, _) in text.match_indices("](../generator/") {
+                let target = &text[at + 2..];
+                let target = &target[..target.find(')').unwrap()];
+                assert!(root.join("docs").join(target).exists(), "{page} links {target}, which does not exist");
+            }
+        }
+    }
+
     #[test]
     fn codes_are_read_from_diagnostic_lines_only() {
         let snapshot = "---\nsource: x\n---\napi/a.md:3: warning[bad-annotation]: text [renamed]\napi/a.md:9: error[no-endpoint]: x\nx: warning[not-a-code]: y";
