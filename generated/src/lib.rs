@@ -24,5 +24,8 @@ pub mod operations;
 pub mod runtime;
 pub mod types;
 #[cfg(feature = "client")]
-pub use runtime::{Client, LargeFileUpload, RetryPolicy, UploadResult};
+pub use runtime::{
+    Batch, Change, Client, DeltaCursor, LargeFileUpload, LongRunning, RetryPolicy,
+    UploadResult,
+};
 pub use runtime::{Error, Page, Request};

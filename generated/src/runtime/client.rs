@@ -83,6 +83,12 @@ impl RetryPolicy {
         let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
         self.base_delay.saturating_mul(factor).min(self.max_delay)
     }
+
+    /// The wait before retry number `attempt`: the answer's `Retry-After` when
+    /// it has one that parses, else the backoff; at most `max_delay` either way.
+    pub(super) fn delay(&self, retry_after: Option<&str>, attempt: u32) -> Duration {
+        retry_after.and_then(parse_retry_after).unwrap_or_else(|| self.backoff(attempt)).min(self.max_delay)
+    }
 }
 
 /// Whole-request timeout of a client whose builder does not set one.
@@ -90,7 +96,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
 /// Connect timeout of a client whose builder does not set one.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How much of an error response's body is read (to decode the API's error).
-const ERROR_BODY_LIMIT: usize = 1024 * 1024;
+pub(super) const ERROR_BODY_LIMIT: usize = 1024 * 1024;
 
 pub struct ClientBuilder {
     base_url: String,
@@ -268,7 +274,7 @@ impl Client {
         Ok(items)
     }
 
-    fn is_own_url(&self, url: &str) -> bool {
+    pub(super) fn is_own_url(&self, url: &str) -> bool {
         url.strip_prefix(&self.base_url).is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
     }
 
@@ -312,6 +318,33 @@ impl Client {
         }
     }
 
+    /// Like [`Client::respond`] (same retries of 429, 503 and 504), but the
+    /// final response comes back whatever its status, body unread: for the
+    /// protocols that read a failure's headers (a delta query's `410 Gone` and
+    /// its `Location`) or whose failure status still carries an answer (a
+    /// `$batch` answered `424` with every item's own response).
+    pub(super) async fn respond_any(
+        &self,
+        method: Method,
+        url: &str,
+        headers: &[(String, String)],
+        body: &Body,
+    ) -> Result<reqwest::Response, Error> {
+        if let Body::Invalid(message) = body {
+            return Err(Error::InvalidRequest(message.clone()));
+        }
+        let mut attempt = 1;
+        loop {
+            let response = self.attempt(method, url, headers, body).await?;
+            if !matches!(response.status().as_u16(), 429 | 503 | 504) || attempt >= self.retry.max_attempts {
+                return Ok(response);
+            }
+            let retry_after = response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok());
+            tokio::time::sleep(self.retry.delay(retry_after, attempt)).await;
+            attempt += 1;
+        }
+    }
+
     async fn attempt(&self, method: Method, url: &str, headers: &[(String, String)], body: &Body) -> Result<reqwest::Response, Error> {
         let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).map_err(|e| Error::InvalidRequest(e.to_string()))?;
         let mut builder = self.http.request(method, url);
@@ -331,7 +364,7 @@ impl Client {
 }
 
 /// At most `limit` bytes of a response body; the rest is not read.
-async fn read_prefix(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Error> {
+pub(super) async fn read_prefix(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
         bytes.extend_from_slice(&chunk[..chunk.len().min(limit - bytes.len())]);
@@ -378,7 +411,7 @@ fn redirect_decision(previous: Option<&reqwest::Url>, next: &reqwest::Url, hops:
     }
 }
 
-fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
+pub(super) fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
     let bytes = if bytes.iter().all(u8::is_ascii_whitespace) { b"null".as_slice() } else { bytes };
     serde_json::from_slice(bytes).map_err(|e| Error::Decode { status, message: e.to_string() })
 }

@@ -62,7 +62,12 @@ pub const RESERVED_FUNCTION_NAMES: &[&str] = &[
     "new",
     "next_page",
     "respond",
+    "respond_any",
     "send",
+    "send_batch",
+    "delta_changes",
+    "start_long_running",
+    "resume_long_running",
     "stream_pages",
     "stream_items",
 ];
