@@ -15,7 +15,11 @@
 //!   each chunk as the service would and, after the last one, creates the
 //!   attachment (visible through the API) and answers 201 with its `Location`.
 //!   It also serves attachment content (`GET /content/...`) to redirected downloads.
+//! - `protocols.rs`: `$batch`, delta queries (mail folders, drives) and drive
+//!   copies with their monitor host, on top of the API above.
 #![allow(dead_code)]
+
+mod protocols;
 
 use graph_client::runtime::RetryPolicy;
 use graph_client::Client;
@@ -78,6 +82,8 @@ pub struct ApiSeen {
     pub target: String,
     pub authorization: Option<String>,
     pub content_type: Option<String>,
+    /// Every header as sent (names in lower case).
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub status: u16,
     pub request_id: String,
@@ -164,6 +170,8 @@ pub struct State {
     pub upload_seen: Vec<Seen>,
     /// One line a request to the upload host: `PUT 0-9/10 -> 202`, `GET -> 200 [10-]`.
     pub upload_log: Vec<String>,
+    /// `$batch`, delta and copy state (`protocols.rs`).
+    pub protocols: protocols::Protocols,
 }
 
 /// Both hosts, sharing one mailbox.
@@ -315,6 +323,7 @@ async fn api_handler(
         target: uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default(),
         authorization: header("authorization"),
         content_type: header("content-type"),
+        headers: headers.iter().map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect(),
         body: body.to_vec(),
         status: 0,
         request_id: String::new(),
@@ -345,6 +354,9 @@ fn api_reply(state: &mut State, shared: &Shared, seen: &ApiSeen, path: &str, que
         throttle.times -= 1;
         return Reply::error(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.", request_id)
             .header("Retry-After", throttle.retry_after);
+    }
+    if let Some(reply) = protocols::reply(state, shared, seen, path, query) {
+        return reply;
     }
     let segments: Vec<String> = path.strip_prefix("/v1.0/").unwrap_or("").split('/').map(percent_decode).collect();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
