@@ -29,6 +29,26 @@ pub fn get_drives_items(
         ),
     )
 }
+/// driveItem: copy
+///
+/// Start copying a file or folder, with everything below it, to a new parent or under a new name.
+///
+/// `POST /drives/{drive_id}/items/{item_id}/copy`
+#[cfg(feature = "sharepoint")]
+pub fn drives_items_copy(
+    drive_id: &str,
+    item_id: &str,
+    body: &types::DriveItemCopyRequest,
+) -> Request<()> {
+    Request::new(
+            Method::Post,
+            format!(
+                "/drives/{}/items/{}/copy", encode_path_segment(drive_id),
+                encode_path_segment(item_id)
+            ),
+        )
+        .json(body)
+}
 /// driveItem: createUploadSession
 ///
 /// Open an upload session so that a large file can be written to a drive in several byte ranges.
@@ -51,6 +71,30 @@ pub fn drives_items_create_upload_session(
         )
         .json(body)
 }
+/// driveItem: delta
+///
+/// Track the changes made to a drive's items: a first call lists everything, later calls only what changed.
+///
+/// `GET /drives/{drive_id}/root/delta`
+///
+/// Supports the OData query options `$select`, `$expand`, `$top`.
+///
+/// Function parameter `token` (Edm.String): Optional. Leave it out to enumerate the current state. latest returns no items and a deltaLink that starts from now. A token from an earlier deltaLink returns the changes since that link was issued.
+///
+/// Header `Prefer` (optional): set it with `Request::header`.
+#[cfg(feature = "sharepoint")]
+pub fn drives_root_delta(
+    drive_id: &str,
+    token: Option<&str>,
+) -> Request<Page<crate::types::DriveItem>> {
+    Request::new(
+        Method::Get,
+        format!(
+            "/drives/{}/root/delta{}", encode_path_segment(drive_id),
+            odata::call_arguments(& [("token", token.map(odata::string_argument))])
+        ),
+    )
+}
 /// Get driveItem
 ///
 /// Read the metadata of a file or folder in a drive, by id or by path.
@@ -66,6 +110,22 @@ pub fn get_me_drive_items(item_id: &str) -> Request<crate::types::DriveItem> {
         Method::Get,
         format!("/me/drive/items/{}", encode_path_segment(item_id)),
     )
+}
+/// driveItem: copy
+///
+/// Start copying a file or folder, with everything below it, to a new parent or under a new name.
+///
+/// `POST /me/drive/items/{item_id}/copy`
+#[cfg(feature = "sharepoint")]
+pub fn me_drive_items_copy(
+    item_id: &str,
+    body: &types::DriveItemCopyRequest,
+) -> Request<()> {
+    Request::new(
+            Method::Post,
+            format!("/me/drive/items/{}/copy", encode_path_segment(item_id)),
+        )
+        .json(body)
 }
 /// driveItem: createUploadSession
 ///
@@ -86,6 +146,29 @@ pub fn me_drive_items_create_upload_session(
             ),
         )
         .json(body)
+}
+/// driveItem: delta
+///
+/// Track the changes made to a drive's items: a first call lists everything, later calls only what changed.
+///
+/// `GET /me/drive/root/delta`
+///
+/// Supports the OData query options `$select`, `$expand`, `$top`.
+///
+/// Function parameter `token` (Edm.String): Optional. Leave it out to enumerate the current state. latest returns no items and a deltaLink that starts from now. A token from an earlier deltaLink returns the changes since that link was issued.
+///
+/// Header `Prefer` (optional): set it with `Request::header`.
+#[cfg(feature = "sharepoint")]
+pub fn me_drive_root_delta(
+    token: Option<&str>,
+) -> Request<Page<crate::types::DriveItem>> {
+    Request::new(
+        Method::Get,
+        format!(
+            "/me/drive/root/delta{}", odata::call_arguments(& [("token", token
+            .map(odata::string_argument))])
+        ),
+    )
 }
 /// Get driveItem
 ///
@@ -152,6 +235,24 @@ pub fn me_events_attachments_create_upload_session(
             ),
         )
         .json(body)
+}
+/// message: delta
+///
+/// Get the messages of a mail folder that were added, changed, or removed since the last round of synchronization.
+///
+/// `GET /me/mailFolders/{mail_folder_id}/messages/delta`
+///
+/// Supports the OData query options `$select`, `$top`, `$expand`, `$deltatoken`, `$skiptoken`.
+///
+/// Header `Prefer` (optional): set it with `Request::header`.
+#[cfg(feature = "outlook")]
+pub fn me_mail_folders_messages_delta(
+    mail_folder_id: &str,
+) -> Request<Page<crate::types::Message>> {
+    Request::new(
+        Method::Get,
+        format!("/me/mailFolders/{}/messages/delta", encode_path_segment(mail_folder_id)),
+    )
 }
 /// List attachments
 ///
@@ -322,6 +423,28 @@ pub fn users_events_attachments_create_upload_session(
         )
         .json(body)
 }
+/// message: delta
+///
+/// Get the messages of a mail folder that were added, changed, or removed since the last round of synchronization.
+///
+/// `GET /users/{user_id}/mailFolders/{mail_folder_id}/messages/delta`
+///
+/// Supports the OData query options `$select`, `$top`, `$expand`, `$deltatoken`, `$skiptoken`.
+///
+/// Header `Prefer` (optional): set it with `Request::header`.
+#[cfg(feature = "outlook")]
+pub fn users_mail_folders_messages_delta(
+    user_id: &str,
+    mail_folder_id: &str,
+) -> Request<Page<crate::types::Message>> {
+    Request::new(
+        Method::Get,
+        format!(
+            "/users/{}/mailFolders/{}/messages/delta", encode_path_segment(user_id),
+            encode_path_segment(mail_folder_id)
+        ),
+    )
+}
 /// List attachments
 ///
 /// Get the attachments that belong to a message.
@@ -482,6 +605,20 @@ impl crate::runtime::Client {
     ) -> Result<crate::types::DriveItem, crate::runtime::Error> {
         self.send(get_drives_items(drive_id, item_id)).await
     }
+    /// driveItem: copy
+    ///
+    /// Start copying a file or folder, with everything below it, to a new parent or under a new name.
+    ///
+    /// `POST /drives/{drive_id}/items/{item_id}/copy`
+    #[cfg(feature = "sharepoint")]
+    pub async fn drives_items_copy(
+        &self,
+        drive_id: &str,
+        item_id: &str,
+        body: &types::DriveItemCopyRequest,
+    ) -> Result<(), crate::runtime::Error> {
+        self.send(drives_items_copy(drive_id, item_id, body)).await
+    }
     /// driveItem: createUploadSession
     ///
     /// Open an upload session so that a large file can be written to a drive in several byte ranges.
@@ -497,6 +634,25 @@ impl crate::runtime::Client {
         body: &types::DriveItemCreateUploadSessionRequest,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(drives_items_create_upload_session(drive_id, item_id, body)).await
+    }
+    /// driveItem: delta
+    ///
+    /// Track the changes made to a drive's items: a first call lists everything, later calls only what changed.
+    ///
+    /// `GET /drives/{drive_id}/root/delta`
+    ///
+    /// Supports the OData query options `$select`, `$expand`, `$top`.
+    ///
+    /// Function parameter `token` (Edm.String): Optional. Leave it out to enumerate the current state. latest returns no items and a deltaLink that starts from now. A token from an earlier deltaLink returns the changes since that link was issued.
+    ///
+    /// Header `Prefer` (optional): set it with `Request::header`.
+    #[cfg(feature = "sharepoint")]
+    pub async fn drives_root_delta(
+        &self,
+        drive_id: &str,
+        token: Option<&str>,
+    ) -> Result<Page<crate::types::DriveItem>, crate::runtime::Error> {
+        self.send(drives_root_delta(drive_id, token)).await
     }
     /// Get driveItem
     ///
@@ -514,6 +670,19 @@ impl crate::runtime::Client {
     ) -> Result<crate::types::DriveItem, crate::runtime::Error> {
         self.send(get_me_drive_items(item_id)).await
     }
+    /// driveItem: copy
+    ///
+    /// Start copying a file or folder, with everything below it, to a new parent or under a new name.
+    ///
+    /// `POST /me/drive/items/{item_id}/copy`
+    #[cfg(feature = "sharepoint")]
+    pub async fn me_drive_items_copy(
+        &self,
+        item_id: &str,
+        body: &types::DriveItemCopyRequest,
+    ) -> Result<(), crate::runtime::Error> {
+        self.send(me_drive_items_copy(item_id, body)).await
+    }
     /// driveItem: createUploadSession
     ///
     /// Open an upload session so that a large file can be written to a drive in several byte ranges.
@@ -528,6 +697,24 @@ impl crate::runtime::Client {
         body: &types::DriveItemCreateUploadSessionRequest,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(me_drive_items_create_upload_session(item_id, body)).await
+    }
+    /// driveItem: delta
+    ///
+    /// Track the changes made to a drive's items: a first call lists everything, later calls only what changed.
+    ///
+    /// `GET /me/drive/root/delta`
+    ///
+    /// Supports the OData query options `$select`, `$expand`, `$top`.
+    ///
+    /// Function parameter `token` (Edm.String): Optional. Leave it out to enumerate the current state. latest returns no items and a deltaLink that starts from now. A token from an earlier deltaLink returns the changes since that link was issued.
+    ///
+    /// Header `Prefer` (optional): set it with `Request::header`.
+    #[cfg(feature = "sharepoint")]
+    pub async fn me_drive_root_delta(
+        &self,
+        token: Option<&str>,
+    ) -> Result<Page<crate::types::DriveItem>, crate::runtime::Error> {
+        self.send(me_drive_root_delta(token)).await
     }
     /// Get driveItem
     ///
@@ -586,6 +773,22 @@ impl crate::runtime::Client {
         body: &types::AttachmentCreateUploadSessionRequest,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(me_events_attachments_create_upload_session(event_id, body)).await
+    }
+    /// message: delta
+    ///
+    /// Get the messages of a mail folder that were added, changed, or removed since the last round of synchronization.
+    ///
+    /// `GET /me/mailFolders/{mail_folder_id}/messages/delta`
+    ///
+    /// Supports the OData query options `$select`, `$top`, `$expand`, `$deltatoken`, `$skiptoken`.
+    ///
+    /// Header `Prefer` (optional): set it with `Request::header`.
+    #[cfg(feature = "outlook")]
+    pub async fn me_mail_folders_messages_delta(
+        &self,
+        mail_folder_id: &str,
+    ) -> Result<Page<crate::types::Message>, crate::runtime::Error> {
+        self.send(me_mail_folders_messages_delta(mail_folder_id)).await
     }
     /// List attachments
     ///
@@ -723,6 +926,23 @@ impl crate::runtime::Client {
                 users_events_attachments_create_upload_session(user_id, event_id, body),
             )
             .await
+    }
+    /// message: delta
+    ///
+    /// Get the messages of a mail folder that were added, changed, or removed since the last round of synchronization.
+    ///
+    /// `GET /users/{user_id}/mailFolders/{mail_folder_id}/messages/delta`
+    ///
+    /// Supports the OData query options `$select`, `$top`, `$expand`, `$deltatoken`, `$skiptoken`.
+    ///
+    /// Header `Prefer` (optional): set it with `Request::header`.
+    #[cfg(feature = "outlook")]
+    pub async fn users_mail_folders_messages_delta(
+        &self,
+        user_id: &str,
+        mail_folder_id: &str,
+    ) -> Result<Page<crate::types::Message>, crate::runtime::Error> {
+        self.send(users_mail_folders_messages_delta(user_id, mail_folder_id)).await
     }
     /// List attachments
     ///

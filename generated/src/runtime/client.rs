@@ -64,7 +64,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
 /// Connect timeout of a client whose builder does not set one.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How much of an error response's body is read (to decode the API's error).
-const ERROR_BODY_LIMIT: usize = 1024 * 1024;
+pub(super) const ERROR_BODY_LIMIT: usize = 1024 * 1024;
 
 pub struct ClientBuilder {
     base_url: String,
@@ -242,7 +242,7 @@ impl Client {
         Ok(items)
     }
 
-    fn is_own_url(&self, url: &str) -> bool {
+    pub(super) fn is_own_url(&self, url: &str) -> bool {
         url.strip_prefix(&self.base_url).is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
     }
 
@@ -255,8 +255,36 @@ impl Client {
 
     /// Sends a request, retrying as the policy says, and returns the first
     /// success response with its body not yet read. Failures become
-    /// `Error::Api` with the (bounded) error body decoded.
+    /// `Error::Api` with the (bounded) error body decoded, or
+    /// `Error::Throttled` when the server asked for a wait beyond the policy.
     pub(super) async fn respond(
+        &self,
+        method: Method,
+        url: &str,
+        headers: &[(String, String)],
+        body: &Body,
+    ) -> Result<reqwest::Response, Error> {
+        let response = self.respond_any(method, url, headers, body).await?;
+        let status = response.status().as_u16();
+        if (200..300).contains(&status) {
+            return Ok(response);
+        }
+        let retry_after = retry_after(&response);
+        let error = GraphError::from_body(&read_prefix(response, ERROR_BODY_LIMIT).await?);
+        match retry_after.filter(|wait| matches!(status, 429 | 503 | 504) && *wait > self.retry.max_delay) {
+            Some(retry_after) => Err(Error::Throttled { status, retry_after, error: Box::new(error) }),
+            None => Err(Error::Api { status, error }),
+        }
+    }
+
+    /// Like [`Client::respond`] (same retries of 429, 503 and 504, never
+    /// before the server's `Retry-After`), but the final response comes back
+    /// whatever its status, body unread: for the protocols that read a
+    /// failure's headers (a delta query's `410 Gone` and its `Location`) or
+    /// whose failure status still carries an answer (a `$batch` answered `424`
+    /// with every item's own response). A throttled answer whose wait is
+    /// beyond the policy's cap comes back as it is.
+    pub(super) async fn respond_any(
         &self,
         method: Method,
         url: &str,
@@ -274,22 +302,11 @@ impl Client {
         let mut attempt = 1;
         loop {
             let response = self.attempt(method, url, headers, body).await?;
-            let status = response.status().as_u16();
-            if (200..300).contains(&status) {
+            if !matches!(response.status().as_u16(), 429 | 503 | 504) || attempt >= self.retry.max_attempts {
                 return Ok(response);
             }
-            let retry_after =
-                response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
-            let bytes = read_prefix(response, ERROR_BODY_LIMIT).await?;
-            let error = GraphError::from_body(&bytes);
-            if !matches!(status, 429 | 503 | 504) || attempt >= self.retry.max_attempts {
-                return Err(Error::Api { status, error });
-            }
-            match (self.retry.wait(attempt, retry_after), retry_after) {
-                (Some(delay), _) => tokio::time::sleep(delay).await,
-                (None, Some(retry_after)) => return Err(Error::Throttled { status, retry_after, error: Box::new(error) }),
-                (None, None) => return Err(Error::Api { status, error }),
-            }
+            let Some(delay) = self.retry.wait(attempt, retry_after(&response)) else { return Ok(response) };
+            tokio::time::sleep(delay).await;
             attempt += 1;
         }
     }
@@ -312,8 +329,13 @@ impl Client {
     }
 }
 
+/// The response's `Retry-After`, when it has one that parses.
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after)
+}
+
 /// At most `limit` bytes of a response body; the rest is not read.
-async fn read_prefix(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Error> {
+pub(super) async fn read_prefix(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
         bytes.extend_from_slice(&chunk[..chunk.len().min(limit - bytes.len())]);
@@ -360,7 +382,7 @@ fn redirect_decision(previous: Option<&reqwest::Url>, next: &reqwest::Url, hops:
     }
 }
 
-fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
+pub(super) fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
     let bytes = if bytes.iter().all(u8::is_ascii_whitespace) { b"null".as_slice() } else { bytes };
     serde_json::from_slice(bytes).map_err(|e| Error::Decode { status, message: e.to_string() })
 }

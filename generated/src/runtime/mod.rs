@@ -1,7 +1,9 @@
 //! Hand-written runtime shared by all generated operations: request building
 //! (no network needed), errors, paging and, behind the `client` feature, an
 //! async HTTP client with retries, paging streams, resumable large-file
-//! uploads (module `upload`) and size-bounded downloads (module `download`).
+//! uploads (module `upload`), size-bounded downloads (module `download`),
+//! typed `$batch` (module `batch`), delta sync (module `delta`) and
+//! long-running actions (module `long_running`).
 
 mod encode;
 pub mod error;
@@ -10,21 +12,33 @@ pub mod paging;
 pub mod request;
 
 #[cfg(feature = "client")]
+pub mod batch;
+#[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
+pub mod delta;
+#[cfg(feature = "client")]
 mod download;
+#[cfg(feature = "client")]
+pub mod long_running;
 #[cfg(feature = "client")]
 pub mod retry;
 #[cfg(feature = "client")]
 pub mod upload;
 
 #[cfg(feature = "client")]
+pub use batch::{Batch, BatchHandle, BatchResults, ItemResponse};
+#[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder, RetryPolicy, TokenProvider, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+#[cfg(feature = "client")]
+pub use delta::{Change, DeltaCursor, RemovalReason, Removed};
 pub use encode::{encode_path, encode_path_segment};
 pub use error::{Error, GraphError, InnerError};
 /// Stream traits for [`Client::stream_pages`] and [`Client::stream_items`].
 #[cfg(feature = "client")]
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
+#[cfg(feature = "client")]
+pub use long_running::{LongRunning, OperationState, OperationStatus};
 pub use paging::Page;
 pub use request::{Body, Content, Method, Request};
 #[cfg(feature = "client")]

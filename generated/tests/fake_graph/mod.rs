@@ -21,7 +21,11 @@
 //!   Outlook does, drive sessions as OneDrive does. After the last chunk it
 //!   creates the attachment or the drive item (visible through the API).
 //!   It also serves attachment content (`GET /content/...`) to redirected downloads.
+//! - `protocols.rs`: `$batch`, delta queries (mail folders, drives) and drive
+//!   copies with their monitor host, on top of the API above.
 #![allow(dead_code)]
+
+mod protocols;
 
 use graph_client::runtime::RetryPolicy;
 use graph_client::Client;
@@ -84,6 +88,8 @@ pub struct ApiSeen {
     pub target: String,
     pub authorization: Option<String>,
     pub content_type: Option<String>,
+    /// Every header as sent (names in lower case).
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub status: u16,
     pub request_id: String,
@@ -217,6 +223,8 @@ pub struct State {
     pub upload_seen: Vec<Seen>,
     /// One line a request to the upload host: `PUT 0-9/10 -> 202`, `GET -> 200 [10-]`.
     pub upload_log: Vec<String>,
+    /// `$batch`, delta and copy state (`protocols.rs`).
+    pub protocols: protocols::Protocols,
 }
 
 /// Both hosts, sharing one mailbox.
@@ -379,6 +387,7 @@ async fn api_handler(
         target: uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default(),
         authorization: header("authorization"),
         content_type: header("content-type"),
+        headers: headers.iter().map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect(),
         body: body.to_vec(),
         status: 0,
         request_id: String::new(),
@@ -409,6 +418,9 @@ fn api_reply(state: &mut State, shared: &Shared, seen: &ApiSeen, path: &str, que
         throttle.times -= 1;
         return Reply::error(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.", request_id)
             .header("Retry-After", throttle.retry_after);
+    }
+    if let Some(reply) = protocols::reply(state, shared, seen, path, query) {
+        return reply;
     }
     if let Some(item_path) = path.strip_prefix("/v1.0/me/drive/root:/") {
         return drive_reply(state, shared, seen, item_path, request_id);

@@ -6,10 +6,13 @@ use std::collections::BTreeSet;
 /// Runtime sources, copied byte for byte to `src/runtime/` of the generated crate.
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("src/runtime/mod.rs", include_str!("../../../templates/src/runtime/mod.rs")),
+    ("src/runtime/batch.rs", include_str!("../../../templates/src/runtime/batch.rs")),
     ("src/runtime/client.rs", include_str!("../../../templates/src/runtime/client.rs")),
+    ("src/runtime/delta.rs", include_str!("../../../templates/src/runtime/delta.rs")),
     ("src/runtime/download.rs", include_str!("../../../templates/src/runtime/download.rs")),
     ("src/runtime/encode.rs", include_str!("../../../templates/src/runtime/encode.rs")),
     ("src/runtime/error.rs", include_str!("../../../templates/src/runtime/error.rs")),
+    ("src/runtime/long_running.rs", include_str!("../../../templates/src/runtime/long_running.rs")),
     ("src/runtime/odata.rs", include_str!("../../../templates/src/runtime/odata.rs")),
     ("src/runtime/paging.rs", include_str!("../../../templates/src/runtime/paging.rs")),
     ("src/runtime/request.rs", include_str!("../../../templates/src/runtime/request.rs")),

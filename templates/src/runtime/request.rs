@@ -88,6 +88,21 @@ impl<T> Clone for Request<T> {
     }
 }
 
+pub(crate) fn is_absolute_url(path: &str) -> bool {
+    let lower = path.get(..8).unwrap_or(path).to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+/// A link the service handed out (a `Location`, which may be relative to the
+/// service root like `/teams('a')/operations('b')`), made absolute.
+#[cfg_attr(not(feature = "client"), allow(dead_code))]
+pub(crate) fn absolute_link(base_url: &str, link: &str) -> String {
+    match is_absolute_url(link) {
+        true => link.to_owned(),
+        false => format!("{}/{}", base_url.trim_end_matches('/'), link.trim_start_matches('/')),
+    }
+}
+
 /// Credentials a caller may put in a header themselves (another auth scheme, a
 /// cookie, an API key): `Debug` shows `<redacted>` instead of their values.
 fn is_secret_header(name: &str) -> bool {
@@ -114,7 +129,9 @@ impl<T> fmt::Debug for Request<T> {
 }
 
 impl<T> Request<T> {
-    /// `path` is relative to the base URL and already has its parameters encoded.
+    /// `path` is relative to the base URL and already has its parameters
+    /// encoded, or it is an absolute URL that the service handed out (an
+    /// `@odata.nextLink`, a delta query's `@odata.deltaLink`), used as it is.
     pub fn new(method: Method, path: impl Into<String>) -> Self {
         Request { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: Body::Empty, response: PhantomData }
     }
@@ -227,11 +244,17 @@ impl<T> Request<T> {
         self.header("ConsistencyLevel", "eventual")
     }
 
-    /// The full URL against a base such as `https://graph.microsoft.com/v1.0`.
+    /// The full URL against a base such as `https://graph.microsoft.com/v1.0`
+    /// (an absolute path ignores the base; query parameters follow its own).
     pub fn url(&self, base_url: &str) -> String {
-        let mut url = format!("{}{}", base_url.trim_end_matches('/'), self.path);
-        for (i, (name, value)) in self.query.iter().enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
+        let mut url = match is_absolute_url(&self.path) {
+            true => self.path.clone(),
+            false => format!("{}{}", base_url.trim_end_matches('/'), self.path),
+        };
+        let mut separator = if url.contains('?') { '&' } else { '?' };
+        for (name, value) in &self.query {
+            url.push(separator);
+            separator = '&';
             url.push_str(&encode_query_component(name));
             url.push('=');
             url.push_str(&encode_query_component(value));
@@ -256,6 +279,18 @@ mod tests {
             request.url("https://graph.microsoft.com/v1.0/"),
             "https://graph.microsoft.com/v1.0/me/messages?$select=subject,from&$top=5&$filter=isRead%20eq%20false"
         );
+    }
+
+    #[test]
+    fn absolute_links_keep_their_own_host_and_query() {
+        let link = "https://graph.microsoft.com/v1.0/me/mailFolders('inbox')/messages/delta?$deltatoken=abc";
+        let request: Request<()> = Request::new(Method::Get, link);
+        assert_eq!(request.url("http://127.0.0.1:1/v1.0"), link);
+        assert_eq!(request.query("$top", "2").url("http://x"), format!("{link}&$top=2"));
+        let request: Request<()> = Request::new(Method::Get, "HTTP://other.example/page");
+        assert_eq!(request.top(1).url("https://graph.microsoft.com/v1.0"), "HTTP://other.example/page?$top=1");
+        assert_eq!(absolute_link("http://h/v1.0/", "/users/delta"), "http://h/v1.0/users/delta");
+        assert_eq!(absolute_link("http://h/v1.0", "https://x/y"), "https://x/y");
     }
 
     #[test]

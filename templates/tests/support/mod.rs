@@ -8,6 +8,8 @@
 //!   does not let a handler do.
 #![allow(dead_code)]
 
+pub mod scripted;
+
 use graph_runtime::runtime::{Client, RetryPolicy};
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -64,7 +64,12 @@ pub const RESERVED_FUNCTION_NAMES: &[&str] = &[
     "resume_upload",
     "next_page",
     "respond",
+    "respond_any",
     "send",
+    "send_batch",
+    "delta_changes",
+    "start_long_running",
+    "resume_long_running",
     "stream_pages",
     "stream_items",
 ];

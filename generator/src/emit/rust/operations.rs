@@ -184,10 +184,11 @@ fn path_expression(op: &Operation, item: &OperationItem) -> TokenStream {
             } else {
                 literal
             };
-            let value = if a.optional {
-                quote! { #name.map(|#name| #text) }
-            } else {
-                quote! { Some(#text) }
+            let value = match (a.optional, literal_function(&a.literal)) {
+                (false, _) => quote! { Some(#text) },
+                // `.map(|x| f(x))` would be a redundant closure to clippy.
+                (true, Some(function)) => quote! { #name.map(#function) },
+                (true, None) => quote! { #name.map(|#name| #text) },
             };
             quote! { (#json_name, #value) }
         });
@@ -210,11 +211,19 @@ fn path_expression(op: &Operation, item: &OperationItem) -> TokenStream {
 /// booleans print as they are; dates, GUIDs and durations are unquoted text.
 fn call_argument(argument: &CallArgument) -> TokenStream {
     let name = ident(&argument.name);
-    match argument.literal {
-        Literal::Text => quote! { odata::string_argument(#name) },
-        Literal::Member => quote! { odata::enum_argument(#name) },
-        Literal::Unquoted => quote! { encode_path_segment(#name) },
-        Literal::Plain => quote! { #name },
+    match literal_function(&argument.literal) {
+        Some(function) => quote! { #function(#name) },
+        None => quote! { #name },
+    }
+}
+
+/// The runtime function that writes an argument as its literal, if it needs one.
+fn literal_function(literal: &Literal) -> Option<TokenStream> {
+    match literal {
+        Literal::Text => Some(quote! { odata::string_argument }),
+        Literal::Member => Some(quote! { odata::enum_argument }),
+        Literal::Unquoted => Some(quote! { encode_path_segment }),
+        Literal::Plain => None,
     }
 }
 
