@@ -211,7 +211,7 @@ pub struct Operation {
     pub example_only: bool,
     pub responses: Vec<ResponseSpec>,
     pub description: String,
-    /// Product area (Cargo feature of the generated crate), from the page's `ms.prod`.
+    /// Product area (Cargo feature of the generated crate), from the page's `ms.subservice` or `ms.prod` (`parse::area`).
     #[serde(default)]
     pub area: String,
     pub source: Source,
@@ -326,6 +326,14 @@ pub struct Property {
     pub ty: TypeRef,
     pub description: String,
     pub source: Source,
+    /// The page marks the name deprecated (`backupReviewers (deprecated)`):
+    /// still on the wire, not to be used in new code.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    /// The page says the value is never null (`Not nullable.`, a key). Every
+    /// other property of this API may be null.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub non_null: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -510,6 +518,8 @@ mod tests {
             ty: TypeRef::Primitive(Primitive::String),
             description: name.into(),
             source: Source::default(),
+            deprecated: false,
+            non_null: false,
         };
         TypeDef {
             namespace: "ns".into(),

@@ -42,7 +42,14 @@ fn op(method: &str, documented_path: &str, id: &str) -> Operation {
 }
 
 fn prop(name: &str, type_text: &str, line: u32) -> Property {
-    Property { json_name: name.into(), ty: ty(type_text), description: format!("The {name}."), source: src("resources/widget.md", line) }
+    Property {
+        json_name: name.into(),
+        ty: ty(type_text),
+        description: format!("The {name}."),
+        source: src("resources/widget.md", line),
+        deprecated: false,
+        non_null: false,
+    }
 }
 
 fn object(name: &str, base: Option<&str>, properties: Vec<Property>) -> TypeDef {

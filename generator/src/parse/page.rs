@@ -32,7 +32,7 @@ pub struct Page {
     pub kind: PageKind,
     pub title: String,
     pub title_line: u32,
-    /// Product area from `ms.prod`, normalized (`Outlook` -> `outlook`); `other` when absent.
+    /// Product area from `ms.subservice` or `ms.prod` (`parse::area`); `other` when absent.
     pub area: String,
     pub namespace: Option<String>,
     pub description: String,
@@ -95,6 +95,8 @@ pub struct Row {
     pub ty: TypeCell,
     pub description: String,
     pub line: u32,
+    /// The name cell marks the member deprecated (`owner (deprecated)`).
+    pub deprecated: bool,
 }
 
 /// A type as written in a table cell or sentence: its text and the link target, if linked.
@@ -154,7 +156,7 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         kind: page_kind::stated(&page_kind::Stated { file, doc_type: front.doc_type.as_deref(), title: &title }),
         title,
         title_line,
-        area: area_name(front.product.as_deref()),
+        area: super::area::area(front.product.as_deref(), front.subservice.as_deref()),
         namespace: None,
         description: front.description.clone().unwrap_or_default(),
         http: None,
@@ -197,18 +199,6 @@ fn report_bad_example_json(page: &Page, diags: &mut Diagnostics) {
                 diags.report(Code::BadExampleJson, (&page.file, line + err.line - 1), message);
             }
         }
-    }
-}
-
-/// A Cargo feature name from `ms.prod`: lower-case ASCII letters, digits and `-`.
-pub fn area_name(product: Option<&str>) -> String {
-    let name: String =
-        product.unwrap_or("").trim().to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-    let name = name.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
-    if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) || matches!(name.as_str(), "full" | "default" | "client") {
-        "other".to_owned()
-    } else {
-        name
     }
 }
 
@@ -281,7 +271,10 @@ impl SectionWalker<'_> {
             return;
         }
         if let Some(base) = inherits_from(inline) {
-            self.page.base_type.get_or_insert(base);
+            // A linked base outranks a bare word another sentence put after the phrase.
+            if self.page.base_type.as_ref().is_none_or(|known| known.link.is_none() && base.link.is_some()) {
+                self.page.base_type = Some(base);
+            }
         }
         if self.section != Section::Examples {
             self.page.derived_types.extend(derived_types(inline));
@@ -543,6 +536,10 @@ fn inherits_from(inline: &Inline) -> Option<TypeCell> {
     if let Some((_, link)) = next_link.filter(in_sentence) {
         return Some(TypeCell { text: link.text.clone(), link: Some(link.dest.clone()) });
     }
+    // A note's "derived from descendants (like childCount)" speaks of values, not of a base.
+    if wording::is_note(&inline.text) {
+        return None;
+    }
     let word = after.split_whitespace().next()?.trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
     (!word.is_empty()).then(|| TypeCell { text: word.to_owned(), link: None })
 }
@@ -623,7 +620,9 @@ impl Columns {
         let mut out: Vec<Row> = Vec::new();
         for row in rows {
             let cell = |i: usize| row.cells.get(i).cloned().unwrap_or_default();
-            let name = cell(self.name).text.trim().trim_matches('`').trim().to_owned();
+            let name_cell = cell(self.name).text;
+            let (name, deprecated) = wording::annotated_name(&name_cell);
+            let name = name.trim().trim_matches('`').trim().to_owned();
             if name.is_empty() {
                 continue;
             }
@@ -633,7 +632,7 @@ impl Columns {
             }
             let ty = self.ty.map(cell).map(|c| type_cell(&c)).unwrap_or_default();
             let description = self.description.map(cell).map(|c| c.text.trim().to_owned()).unwrap_or_default();
-            out.push(Row { name, ty, description, line: row.line });
+            out.push(Row { name, ty, description, line: row.line, deprecated });
         }
         out
     }

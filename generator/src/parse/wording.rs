@@ -167,6 +167,15 @@ const INHERITANCE_PHRASES: &[&str] = &[
     "subtype of",
 ];
 
+/// A paragraph that is a note ("**Note:** ..."), a remark beside the text:
+/// its words are not read as statements about the type.
+pub fn is_note(text: &str) -> bool {
+    let lower = text.trim_start().to_ascii_lowercase();
+    NOTE_OPENINGS.iter().any(|opening| lower.starts_with(opening))
+}
+
+const NOTE_OPENINGS: &[&str] = &["note:", "notes:", "[!note]", "important:", "[!important]", "tip:", "[!tip]"];
+
 /// Phrases of a base type's page that introduce its derived types: "the
 /// derived types are [x], [y]", "is the base type for [x] and [y]".
 const DERIVED_PHRASES: &[&str] = &["derived types are", "base type for", "base class for", "base resource for"];
@@ -189,6 +198,41 @@ pub fn says_open_type(text: &str) -> bool {
 /// A title ending in "(Open Type)".
 pub fn title_says_open_type(title: &str) -> bool {
     title.to_ascii_lowercase().contains("(open type)")
+}
+
+/// A name cell with a remark in parentheses after the name
+/// (`backupReviewers (deprecated)`, `owner (Deprecated)`): the member is the
+/// name; the remark is not part of it. Returns the name and whether the remark
+/// marks it deprecated. A cell whose part before the parenthesis is not one
+/// identifier (`Delegated (work or school account)`) is returned whole.
+pub fn annotated_name(cell: &str) -> (&str, bool) {
+    let cell = cell.trim();
+    let Some((name, remark)) = cell.split_once('(') else { return (cell, false) };
+    let name = name.trim().trim_matches(['`', '*']).trim();
+    let is_identifier = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '@')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '_' | '-'));
+    if !is_identifier || !remark.trim_end().ends_with(')') {
+        return (cell, false);
+    }
+    let remark = remark.to_ascii_lowercase();
+    (name, DEPRECATION_REMARKS.iter().any(|word| remark.contains(word)))
+}
+
+/// Words of a name's remark that mark it deprecated.
+const DEPRECATION_REMARKS: &[&str] = &["deprecated"];
+
+/// Phrases of a property's description that say it is never null.
+const NOT_NULLABLE_PHRASES: &[&str] = &["not nullable", "non-nullable", "cannot be null", "can't be null", "never null"];
+
+/// The description says the value is never null ("Read-only. Not nullable.").
+pub fn says_not_nullable(description: &str) -> bool {
+    let lower = description.to_ascii_lowercase();
+    NOT_NULLABLE_PHRASES.iter().any(|p| lower.contains(p))
+}
+
+/// The description marks the property as its type's key ("The identifier. Key. Read-only.").
+pub fn says_key(description: &str) -> bool {
+    description.split_terminator(['.', ';', ',']).any(|sentence| sentence.trim().eq_ignore_ascii_case("key"))
 }
 
 /// The noun a sentence puts after a name it calls a parameter ("the `message` parameter").
@@ -308,8 +352,12 @@ mod tests {
             "base" => format!("{:?}", inheritance_phrase(phrase)),
             "derived" => format!("{:?}", derived_types_phrase(phrase)),
             "open" => says_open_type(phrase).to_string(),
+            "note" => is_note(phrase).to_string(),
             "open title" => title_says_open_type(phrase).to_string(),
             "requirement" => format!("{:?}", requirement(phrase)),
+            "annotated name" => format!("{:?}", annotated_name(phrase)),
+            "not nullable" => says_not_nullable(phrase).to_string(),
+            "key" => says_key(phrase).to_string(),
             "title verb" => format!("{:?}", title_verb(phrase)),
             "call word" => is_call_word(phrase).to_string(),
             "doc type" => format!("{:?}", doc_type(phrase)),
@@ -380,6 +428,9 @@ mod tests {
             ("base", "this creates a subclass from x", "Some((15, 28))"),
             ("base", "it inherits the properties from x", "Some((3, 31))"),
             ("base", "the base type", "None"),
+            ("note", "Note: The eTag value is derived from descendants.", "true"),
+            ("note", "[!NOTE] Deprecated.", "true"),
+            ("note", "The driveItem resource is derived from baseItem.", "false"),
             ("derived", "the derived types are [a](a.md)", "Some(21)"),
             ("derived", "the base type for places", "Some(17)"),
             ("derived", "a base class for actions", "Some(16)"),
@@ -398,6 +449,17 @@ mod tests {
             ("requirement", "Optionally filters the result.", "None"),
             ("requirement", "{Time zone}. Optional, UTC assumed if absent.", "None"),
             ("requirement", "eventual. This header and $count are required when using $search.", "None"),
+            ("annotated name", "backupReviewers (deprecated)", "(\"backupReviewers\", true)"),
+            ("annotated name", "owner (Deprecated)", "(\"owner\", true)"),
+            ("annotated name", "`status` (preview)", "(\"status\", false)"),
+            ("annotated name", "displayName", "(\"displayName\", false)"),
+            ("annotated name", "Delegated (work or school account)", "(\"Delegated\", false)"),
+            ("annotated name", "Application (app-only) access", "(\"Application (app-only) access\", false)"),
+            ("not nullable", "Read-only. Not nullable.", "true"),
+            ("not nullable", "Cannot be null.", "true"),
+            ("not nullable", "Read-only. Nullable.", "false"),
+            ("key", "The unique identifier. Key. Read-only.", "true"),
+            ("key", "The key of the item.", "false"),
             ("title verb", "List", "Some(List)"),
             ("title verb", "get", "Some(Get)"),
             ("title verb", "Add", "Some(Create)"),

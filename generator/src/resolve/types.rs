@@ -291,6 +291,8 @@ pub fn infer_properties(object: &Map<String, Value>, index: &TypeIndex, source: 
             ty: infer_type(value, index),
             description: String::new(),
             source: source.clone(),
+            deprecated: false,
+            non_null: false,
         })
         .collect()
 }

@@ -176,7 +176,7 @@ pub(in crate::resolve) fn learn_from_paths(types: &mut BTreeMap<String, TypeDef>
         );
         if let Some(TypeDef { kind: TypeKind::Object { navigation, .. }, .. }) = types.get_mut(&owner) {
             let description = format!("Not in the type's tables; the path of {request} shows it.");
-            navigation.push(Property { json_name: name, ty, description, source: op.source.clone() });
+            navigation.push(Property { json_name: name, ty, description, source: op.source.clone(), deprecated: false, non_null: false });
         }
     }
 }

@@ -63,7 +63,14 @@ mod tests {
         let representation =
             Example::parse(ExampleRole::Resource, Annotation::default(), 20, 21, "json", "{\"id\": \"String\", \"weight\": 1.5}");
         let mut page = Page { file: "resources/widget.md".into(), examples: vec![representation], ..Page::default() };
-        let id = Property { json_name: "ID".into(), ty: TypeRef::Json, description: String::new(), source: Source::default() };
+        let id = Property {
+            json_name: "ID".into(),
+            ty: TypeRef::Json,
+            description: String::new(),
+            source: Source::default(),
+            deprecated: false,
+            non_null: false,
+        };
         let mut diags = Diagnostics::default();
         let added = shown_members(&page, &TypeIndex::default(), (&[id], &[]), &mut diags);
         assert_eq!(added.iter().map(|p| format!("{}: {}", p.json_name, p.ty)).collect::<Vec<_>>(), ["weight: Edm.Double"]);
