@@ -233,7 +233,12 @@ impl Operation {
     /// The success response body: the first 2xx response's, or the content a
     /// 3xx redirects to (usage reports answer `302 Found` to a download URL).
     pub fn success_body(&self) -> Option<&TypeRef> {
-        self.responses.iter().find(|r| (200..400).contains(&r.status) && r.body.is_some()).and_then(|r| r.body.as_ref())
+        self.responses.iter().find(|r| r.when.is_none() && (200..400).contains(&r.status) && r.body.is_some()).and_then(|r| r.body.as_ref())
+    }
+
+    /// The other answers the page documents, each with what the request sets to get it.
+    pub fn alternatives(&self) -> impl Iterator<Item = (&Condition, &ResponseSpec)> {
+        self.responses.iter().filter_map(|r| Some((r.when.as_ref()?, r)))
     }
 }
 
@@ -277,6 +282,38 @@ pub struct ResponseSpec {
     pub status: u16,
     /// `None` when the response has no body.
     pub body: Option<TypeRef>,
+    /// `None` for the default answer; for another answer the page documents
+    /// for the same request, what the request sets to get it
+    /// (`$format=application/json`, `Prefer: return=representation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+}
+
+/// What a request sets to get an alternative answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Condition {
+    pub set: ConditionKind,
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConditionKind {
+    /// A query option (`$format=application/json`).
+    Query,
+    /// A request header (`Prefer: return=representation`).
+    Header,
+}
+
+impl Condition {
+    /// `$format=application/json`, `Prefer: return=representation`: as the page writes it.
+    pub fn spelled(&self) -> String {
+        match self.set {
+            ConditionKind::Query => format!("{}={}", self.name, self.value),
+            ConditionKind::Header => format!("{}: {}", self.name, self.value),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

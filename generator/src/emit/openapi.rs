@@ -57,21 +57,36 @@ fn operation(op: &Operation) -> Value {
         };
         out.insert("requestBody".into(), json!({ "required": true, "content": { "application/json": { "schema": schema } } }));
     }
-    let responses: Map<String, Value> = op
-        .responses
-        .iter()
-        .map(|r| {
-            let mut response = json!({ "description": format!("{} response", r.status) });
-            match &r.body {
-                Some(TypeRef::Primitive(Primitive::Stream)) => {
-                    response["content"] = json!({ "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } });
-                }
-                Some(body) => response["content"] = json!({ "application/json": { "schema": response_schema(body) } }),
-                None => {}
+    let mut responses: Map<String, Value> = Map::new();
+    for r in &op.responses {
+        let (media, schema) = match &r.body {
+            Some(TypeRef::Primitive(Primitive::Stream)) => {
+                ("application/octet-stream", Some(json!({ "type": "string", "format": "binary" })))
             }
-            (r.status.to_string(), response)
-        })
-        .collect();
+            Some(body) => ("application/json", Some(response_schema(body))),
+            None => ("", None),
+        };
+        let when = r.when.as_ref().map(|c| format!(" when the request sets `{}`", c.spelled())).unwrap_or_default();
+        let description = format!("{} response{when}", r.status);
+        match responses.get_mut(&r.status.to_string()) {
+            // Another answer with the same status: both bodies, and both conditions said.
+            Some(existing) => {
+                let said = existing["description"].as_str().unwrap_or("").to_owned();
+                existing["description"] = json!(format!("{said}; or{}", if when.is_empty() { " by default".to_owned() } else { when }));
+                if let Some(schema) = schema {
+                    let slot = &mut existing["content"][media]["schema"];
+                    *slot = if slot.is_null() { schema } else { json!({ "anyOf": [slot.take(), schema] }) };
+                }
+            }
+            None => {
+                let mut response = json!({ "description": description });
+                if let Some(schema) = schema {
+                    response["content"] = json!({ media: { "schema": schema } });
+                }
+                responses.insert(r.status.to_string(), response);
+            }
+        }
+    }
     out.insert("responses".into(), Value::Object(responses));
     Value::Object(out)
 }

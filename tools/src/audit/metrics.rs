@@ -1094,7 +1094,7 @@ mod tests {
             function_parameters: Vec::new(),
             optional_arguments: Vec::new(),
             example_only: false,
-            responses: vec![ResponseSpec { status: 200, body: returns.map(|r| r.parse::<TypeRef>().unwrap()) }],
+            responses: vec![ResponseSpec { status: 200, body: returns.map(|r| r.parse::<TypeRef>().unwrap()), when: None }],
             description: String::new(),
             area: "other".into(),
             source: src(file, 7),

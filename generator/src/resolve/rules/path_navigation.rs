@@ -26,7 +26,7 @@ use crate::model::{Operation, OperationKind, Property, TypeDef, TypeKind, TypeRe
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A path's segments up to the first one the walk cannot read on.
-fn segments(path: &str) -> Vec<Segment> {
+pub(super) fn segments(path: &str) -> Vec<Segment> {
     let mut out = Vec::new();
     for raw in path.split('/').filter(|s| !s.is_empty()) {
         // A name-like segment is a name even when long and digit-bearing (`microsoft365Apps`).
@@ -47,7 +47,7 @@ fn segments(path: &str) -> Vec<Segment> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Segment {
+pub(super) enum Segment {
     Key,
     Name(String),
 }
@@ -61,18 +61,18 @@ impl Segment {
     }
 }
 
-fn key(segments: &[Segment]) -> String {
+pub(super) fn key(segments: &[Segment]) -> String {
     segments.iter().map(Segment::normalized).collect::<Vec<_>>().join("/")
 }
 
 /// What GET answers at each path, and which paths are indexed by a key.
-struct PathTypes {
+pub(super) struct PathTypes {
     answers: BTreeMap<String, TypeRef>,
     keyed: BTreeSet<String>,
 }
 
 impl PathTypes {
-    fn build(operations: &[Operation], types: &BTreeMap<String, TypeDef>) -> PathTypes {
+    pub(super) fn build(operations: &[Operation], types: &BTreeMap<String, TypeDef>) -> PathTypes {
         let mut votes: BTreeMap<String, BTreeMap<TypeRef, usize>> = BTreeMap::new();
         let mut keyed = BTreeSet::new();
         for op in operations {
@@ -103,7 +103,7 @@ impl PathTypes {
     /// The type of the resource at `segments`: what GET answers there, or an item
     /// of the collection one level up when the last segment is a key. A key
     /// addresses one item, whatever a page says its GET returns.
-    fn type_at(&self, segments: &[Segment]) -> Option<TypeRef> {
+    pub(super) fn type_at(&self, segments: &[Segment]) -> Option<TypeRef> {
         let keyed = matches!(segments.last(), Some(Segment::Key));
         if let Some(ty) = self.answers.get(&key(segments)) {
             return Some(if keyed { ty.item().clone() } else { ty.clone() });
@@ -115,6 +115,11 @@ impl PathTypes {
     }
 
     /// The property's type: a collection when GET answers one or the path is keyed.
+    /// Whether items are addressed by a key below `segments` (`.../x/{id}`).
+    pub(super) fn is_keyed(&self, segments: &[Segment]) -> bool {
+        self.keyed.contains(&key(segments))
+    }
+
     fn property_type(&self, segments: &[Segment]) -> Option<TypeRef> {
         let ty = self.answers.get(&key(segments))?.clone();
         Some(if !ty.is_collection() && self.keyed.contains(&key(segments)) { TypeRef::collection(ty) } else { ty })

@@ -97,11 +97,15 @@ fn annotation(resolver: &OperationResolver<'_>, page: &Page, diags: &mut Diagnos
     let bare = bare.strip_prefix("Collection(").and_then(|b| b.strip_suffix(')')).unwrap_or(bare);
     let (namespace, name) = split_qualified(bare);
     let page_ns = page_namespace(page);
-    if bare.contains('.') && !namespace.eq_ignore_ascii_case(page_ns) && !resolver.index.knows_namespace(namespace) {
+    let foreign = bare.contains('.') && !namespace.eq_ignore_ascii_case(page_ns) && !resolver.index.knows_namespace(namespace);
+    if foreign {
         let message = format!("the response annotation's @odata.type `{odata_type}` names namespace `{namespace}`, not the page's `{page_ns}`; read as `{page_ns}.{name}`");
         diags.report(Code::ForeignNamespace, (&page.file, line), message);
     }
-    match resolver.known(bare).or_else(|| resolver.known(name)) {
+    // A qualified name of a namespace the docs use means that type, never
+    // another namespace's type of the same last name.
+    let by_name = || if bare.contains('.') && !foreign { None } else { resolver.known(name) };
+    match resolver.known(bare).or_else(by_name) {
         Some(q) => Said::Type(TypeRef::Named(q)),
         None => Said::Name(name.to_owned()),
     }
