@@ -292,8 +292,10 @@ impl SectionWalker<'_> {
                 self.page.description = text.to_owned();
             }
             Section::Body => self.body_sentence(inline, line),
+            // The first sentence about the answer; one about an error ("a `507
+            // Insufficient Storage` response is returned") is not the answer.
             Section::Response if self.page.response.is_none() => {
-                self.page.response = response_sentence(inline, line);
+                self.page.response = response_sentence(inline, line).filter(|s| s.status.is_none_or(|status| status < 400));
             }
             Section::QueryParameters => collect_query_options(text, &mut self.page.query_options),
             _ => {}

@@ -2,19 +2,23 @@
 //!
 //! Relationship tables sometimes drop the word "collection" (`members |
 //! [directoryObject](...) | ...`), while other pages list the items at that
-//! path (`List members`: a GET answering a collection), create items there
-//! (`POST .../members`) or address one of them by key (`.../members/{id}`).
-//! The operations are the more specific statement: a `List` page is about
-//! that very path, and a key indexes only a collection. So a single-valued
+//! path (`List members`: a GET answering a collection) or create items there
+//! (`POST .../members`). The operations are the more specific statement: such
+//! a page is about that very path. Only pages whose request lines all end in
+//! the same name count (a `List trending` page that also lists
+//! `.../trending/{id}/resource` answers the collection for the first line
+//! only), and a key after the name does not (`PATCH /groups/{id}/drive/{item-id}`
+//! is a path missing its `items`, not a collection of drives). So a single-valued
 //! navigation property (of an object type) that such an operation reaches is
 //! made a collection of its type, each one reported. Applies after
 //! [`super::path_navigation`], whose path walk it shares.
 
 use super::super::ancestry;
+use super::super::paths::last_name;
 use super::path_navigation::{segments, PathTypes, Segment};
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{HttpMethod, Operation, OperationKind, TypeDef, TypeKind, TypeRef};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How an operation shows that the items at its path are many.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,8 +27,6 @@ enum Shown {
     Listed,
     /// A POST creates an item at the path.
     Created,
-    /// A key follows the path.
-    Keyed,
 }
 
 /// What an operation shows of its path's last segment (its own, not of a key below it).
@@ -41,22 +43,21 @@ fn shown(op: &Operation) -> Option<Shown> {
 /// Makes collections of the single-valued relationships that operations list, create or key.
 pub(in crate::resolve) fn from_operations(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation], diags: &mut Diagnostics) {
     let paths = PathTypes::build(operations, types);
+    let mut endings: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for op in operations {
+        endings.entry(op.source.file.as_str()).or_default().insert(last_name(&op.path).to_ascii_lowercase());
+    }
     let mut changes: BTreeMap<(String, String), (Shown, &Operation)> = BTreeMap::new();
     for op in operations {
         let segments = segments(&op.path);
         let whole = segments.len() == op.path.split('/').filter(|s| !s.is_empty()).count();
-        for end in 2..=segments.len() {
-            let Segment::Name(name) = &segments[end - 1] else { continue };
-            let how = if end == segments.len() && whole {
-                shown(op)
-            } else {
-                matches!(segments.get(end), Some(Segment::Key)).then_some(Shown::Keyed).filter(|_| paths.is_keyed(&segments[..end]))
-            };
-            let Some(how) = how else { continue };
-            let Some(TypeRef::Named(owner)) = paths.type_at(&segments[..end - 1]) else { continue };
-            let Some(declaring) = single_relationship(types, &owner, name) else { continue };
-            changes.entry((declaring, name.to_ascii_lowercase())).or_insert((how, op));
-        }
+        let one_ending = endings.get(op.source.file.as_str()).is_some_and(|e| e.len() == 1);
+        let (Some(how), true, true, Some((Segment::Name(name), parent))) = (shown(op), whole, one_ending, segments.split_last()) else {
+            continue;
+        };
+        let Some(TypeRef::Named(owner)) = paths.type_at(parent) else { continue };
+        let Some(declaring) = single_relationship(types, &owner, name) else { continue };
+        changes.entry((declaring, name.to_ascii_lowercase())).or_insert((how, op));
     }
     for ((owner, lower), (how, op)) in changes {
         let Some(TypeDef { kind: TypeKind::Object { navigation, .. }, .. }) = types.get_mut(&owner) else { continue };
@@ -64,7 +65,6 @@ pub(in crate::resolve) fn from_operations(types: &mut BTreeMap<String, TypeDef>,
         let evidence = match how {
             Shown::Listed => "lists them",
             Shown::Created => "creates one",
-            Shown::Keyed => "addresses one by key",
         };
         let message = format!(
             "relationship `{}` of `{owner}` is documented as one `{}`, but `{} {}` ({}) {evidence}; read as a collection",
@@ -115,7 +115,7 @@ mod tests {
     }
 
     #[test]
-    fn lists_creates_and_keys_show_a_collection_a_plain_get_does_not() {
+    fn lists_and_creates_show_a_collection_a_plain_get_does_not() {
         let list = operation(HttpMethod::Get, OperationKind::List, "/groups/{id}/members", Some("Collection(ns.user)"));
         let get = operation(HttpMethod::Get, OperationKind::Get, "/groups/{id}/owner", Some("ns.user"));
         let create = operation(HttpMethod::Post, OperationKind::Create, "/groups/{id}/members", Some("ns.user"));

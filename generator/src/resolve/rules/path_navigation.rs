@@ -61,7 +61,7 @@ impl Segment {
     }
 }
 
-pub(super) fn key(segments: &[Segment]) -> String {
+fn key(segments: &[Segment]) -> String {
     segments.iter().map(Segment::normalized).collect::<Vec<_>>().join("/")
 }
 
@@ -115,11 +115,6 @@ impl PathTypes {
     }
 
     /// The property's type: a collection when GET answers one or the path is keyed.
-    /// Whether items are addressed by a key below `segments` (`.../x/{id}`).
-    pub(super) fn is_keyed(&self, segments: &[Segment]) -> bool {
-        self.keyed.contains(&key(segments))
-    }
-
     fn property_type(&self, segments: &[Segment]) -> Option<TypeRef> {
         let ty = self.answers.get(&key(segments))?.clone();
         Some(if !ty.is_collection() && self.keyed.contains(&key(segments)) { TypeRef::collection(ty) } else { ty })

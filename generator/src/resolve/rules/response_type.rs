@@ -116,7 +116,10 @@ fn sentence_word(resolver: &OperationResolver<'_>, page: &Page, _: &mut Diagnost
     if let Some(primitive) = Primitive::from_edm_name(&word) {
         return Said::Type(TypeRef::Primitive(primitive));
     }
-    match resolver.known(&word) {
+    // A bare word means a type of the page's own namespace first (`alert` on a
+    // `microsoft.graph.security` page), then any type of that name.
+    let own = format!("{}.{word}", page_namespace(page));
+    match resolver.known(&own).or_else(|| resolver.known(&word)) {
         Some(q) => Said::Type(TypeRef::Named(q)),
         None => Said::Name(word),
     }
