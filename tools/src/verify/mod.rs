@@ -99,6 +99,9 @@ pub struct Case {
     pub page_says_no_body: bool,
     /// The page's response sentence or this example's annotation says "collection".
     pub page_says_collection: bool,
+    /// The query and headers of the request example before it: a response to
+    /// a request that asks for an alternative answer is that answer.
+    pub request: Option<(String, Vec<(String, String)>)>,
 }
 
 impl Case {
@@ -122,6 +125,7 @@ pub fn collect(pages: &[Page], model: &ApiModel) -> (Vec<Case>, Skipped) {
     for page in pages {
         let ops = by_file.get(page.file.as_str()).map(Vec::as_slice).unwrap_or_default();
         let mut current: Option<usize> = None;
+        let mut asked: Option<(String, Vec<(String, String)>)> = None;
         for example in &page.examples {
             let role = match example.role {
                 ExampleRole::Request => Role::Request,
@@ -136,6 +140,8 @@ pub fn collect(pages: &[Page], model: &ApiModel) -> (Vec<Case>, Skipped) {
             match role {
                 Role::Request => {
                     current = message.request.as_ref().and_then(|line| pick(model, ops, line).or_else(|| find(model, line)));
+                    let query = message.request.as_ref().and_then(|line| line.query.clone()).unwrap_or_default();
+                    asked = Some((query, message.headers.clone()));
                     page_says_no_body = matches!(page.request_body, BodySection::Empty);
                 }
                 Role::Response => {
@@ -179,6 +185,7 @@ pub fn collect(pages: &[Page], model: &ApiModel) -> (Vec<Case>, Skipped) {
                 body: json,
                 page_says_no_body,
                 page_says_collection,
+                request: if role == Role::Response { asked.clone() } else { None },
             });
         }
     }
@@ -279,6 +286,14 @@ pub fn plan(case: &Case, model: &ApiModel, types: &[OperationTypes]) -> Plan {
             }
         },
         Role::Response => {
+            let alternative = op.alternatives().position(|(condition, _)| asks_for(case, condition));
+            if let Some(i) = alternative {
+                let answer = op.alternatives().nth(i).and_then(|(_, answer)| answer.body.as_ref());
+                if let Some(failure) = answer.and_then(|ty| wrapper_defect(body, ty, model, case.page_says_collection)) {
+                    return Plan::Fail(failure);
+                }
+                return Plan::Run(types[index].alternatives[i].clone());
+            }
             let Some(ty) = op.success_body() else {
                 return Plan::Fail(if case.page_says_no_body {
                     Failure::doc("response body on a method documented to return none", format!("`{} {}`", op.method, op.path))
@@ -290,6 +305,19 @@ pub fn plan(case: &Case, model: &ApiModel, types: &[OperationTypes]) -> Plan {
                 return Plan::Fail(failure);
             }
             Plan::Run(types[index].response.clone())
+        }
+    }
+}
+
+/// The request before the response sets what selects this alternative answer.
+fn asks_for(case: &Case, condition: &docgen::model::Condition) -> bool {
+    let Some((query, headers)) = &case.request else { return false };
+    match condition.set {
+        docgen::model::ConditionKind::Query => {
+            query.split('&').any(|pair| pair.trim() == format!("{}={}", condition.name, condition.value))
+        }
+        docgen::model::ConditionKind::Header => {
+            headers.iter().any(|(name, value)| name.eq_ignore_ascii_case(&condition.name) && value.trim() == condition.value)
         }
     }
 }
