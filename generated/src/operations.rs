@@ -610,14 +610,17 @@ impl crate::runtime::Client {
     /// Start copying a file or folder, with everything below it, to a new parent or under a new name.
     ///
     /// `POST /drives/{drive_id}/items/{item_id}/copy`
+    ///
+    /// The service accepts the action (`202 Accepted`) and goes on with it:
+    /// wait for it with [`crate::runtime::LongRunning::wait`].
     #[cfg(feature = "sharepoint")]
     pub async fn drives_items_copy(
         &self,
         drive_id: &str,
         item_id: &str,
         body: &types::DriveItemCopyRequest,
-    ) -> Result<(), crate::runtime::Error> {
-        self.send(drives_items_copy(drive_id, item_id, body)).await
+    ) -> Result<crate::runtime::LongRunning, crate::runtime::Error> {
+        self.start_long_running(drives_items_copy(drive_id, item_id, body)).await
     }
     /// driveItem: createUploadSession
     ///
@@ -675,13 +678,16 @@ impl crate::runtime::Client {
     /// Start copying a file or folder, with everything below it, to a new parent or under a new name.
     ///
     /// `POST /me/drive/items/{item_id}/copy`
+    ///
+    /// The service accepts the action (`202 Accepted`) and goes on with it:
+    /// wait for it with [`crate::runtime::LongRunning::wait`].
     #[cfg(feature = "sharepoint")]
     pub async fn me_drive_items_copy(
         &self,
         item_id: &str,
         body: &types::DriveItemCopyRequest,
-    ) -> Result<(), crate::runtime::Error> {
-        self.send(me_drive_items_copy(item_id, body)).await
+    ) -> Result<crate::runtime::LongRunning, crate::runtime::Error> {
+        self.start_long_running(me_drive_items_copy(item_id, body)).await
     }
     /// driveItem: createUploadSession
     ///

@@ -42,8 +42,8 @@
 
 use super::client::{read_prefix, transport_error, Client, ERROR_BODY_LIMIT};
 use super::error::{Error, GraphError};
-use super::retry::parse_retry_after;
 use super::request::{is_absolute_url, Body, Method, Request};
+use super::retry::parse_retry_after;
 use base64::Engine;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -346,13 +346,15 @@ pub struct BatchResults {
     serial: u64,
     outcomes: BTreeMap<String, Outcome>,
     requests_sent: usize,
+    /// The retry policy's `max_delay`: an item asked to wait longer was not resent.
+    retry_cap: Duration,
 }
 
 impl BatchResults {
     /// The item's typed answer: its decoded body, or its own error
     /// ([`Error::Api`] with its status and the service's error body; an item
-    /// still throttled when the retries stopped is [`Error::Throttled`] with
-    /// the wait its answer asked for). A
+    /// not resent because its `Retry-After` is beyond the retry policy's
+    /// `max_delay` is [`Error::Throttled`] with that wait). A
     /// redirect (a `302` to content) is not followed: its `Location` is in
     /// [`BatchResults::response`].
     pub fn get<T: DeserializeOwned>(&self, handle: &BatchHandle<T>) -> Result<T, Error> {
@@ -364,7 +366,7 @@ impl BatchResults {
             Outcome::Answered(response) => {
                 let error = graph_error(&response.body);
                 let retry_after = response.header("retry-after").and_then(parse_retry_after);
-                match retry_after.filter(|_| matches!(response.status, 429 | 503 | 504)) {
+                match retry_after.filter(|wait| matches!(response.status, 429 | 503 | 504) && *wait > self.retry_cap) {
                     Some(retry_after) => Err(Error::Throttled { status: response.status, retry_after, error: Box::new(error) }),
                     None => Err(Error::Api { status: response.status, error }),
                 }
@@ -408,7 +410,8 @@ impl Client {
     /// included, is that item's result.
     pub async fn send_batch(&self, batch: &Batch) -> Result<BatchResults, Error> {
         let plan = batch.plan(self.base_url())?;
-        let mut results = BatchResults { serial: batch.serial, outcomes: BTreeMap::new(), requests_sent: 0 };
+        let mut results =
+            BatchResults { serial: batch.serial, outcomes: BTreeMap::new(), requests_sent: 0, retry_cap: self.retry.max_delay };
         for group in plan {
             send_group(self, group, &mut results).await;
         }
@@ -445,7 +448,11 @@ async fn send_group(client: &Client, group: Vec<Item>, results: &mut BatchResult
             let blocked = answer.status == 424 && depends_on_any(item, &resend, &pending);
             if !last_attempt && (throttled || blocked) {
                 // Never before the item's own Retry-After: one beyond the policy's cap is not resent.
-                let delay = if throttled { client.retry.wait(attempt, answer.header("retry-after").and_then(parse_retry_after)) } else { Some(Duration::ZERO) };
+                let delay = if throttled {
+                    client.retry.wait(attempt, answer.header("retry-after").and_then(parse_retry_after))
+                } else {
+                    Some(Duration::ZERO)
+                };
                 if let Some(delay) = delay {
                     wait = wait.max(delay);
                     resend.push(item);
@@ -633,7 +640,7 @@ mod tests {
         two.add(get("/b"));
         two.add_after(get("/c"), &foreign);
         assert!(two.bodies(BASE).unwrap_err().to_string().contains("another batch"));
-        let results = BatchResults { serial: two.serial, outcomes: BTreeMap::new(), requests_sent: 0 };
+        let results = BatchResults { serial: two.serial, outcomes: BTreeMap::new(), requests_sent: 0, retry_cap: Duration::ZERO };
         assert!(results.get(&foreign).unwrap_err().to_string().contains("another batch"));
     }
 
@@ -657,7 +664,7 @@ mod tests {
         outcomes.insert("1".into(), answer(200, serde_json::json!([1, 2])));
         outcomes.insert("2".into(), answer(404, serde_json::json!({"error": {"code": "itemNotFound", "message": "no"}})));
         outcomes.insert("3".into(), answer(204, Value::Null));
-        let results = BatchResults { serial: batch.serial, outcomes, requests_sent: 1 };
+        let results = BatchResults { serial: batch.serial, outcomes, requests_sent: 1, retry_cap: Duration::from_secs(30) };
         assert_eq!(results.get(&ok).unwrap(), [1, 2]);
         assert!(matches!(results.get(&missing), Err(Error::Api { status: 404, error }) if error.code == "itemNotFound"));
         results.get(&empty).unwrap();

@@ -121,6 +121,18 @@ fn client_method(cx: &Context<'_>, op: &Operation, item: &OperationItem, signatu
             }
         };
     }
+    if item.monitored {
+        return quote! {
+            #doc
+            ///
+            /// The service accepts the action (`202 Accepted`) and goes on with it:
+            /// wait for it with [`crate::runtime::LongRunning::wait`].
+            #cfg
+            pub async fn #name(&self, #(#params),*) -> Result<crate::runtime::LongRunning, crate::runtime::Error> {
+                self.start_long_running(#name(#(#args),*)).await
+            }
+        };
+    }
     quote! {
         #doc
         #cfg
