@@ -24,5 +24,5 @@ pub mod operations;
 pub mod runtime;
 pub mod types;
 #[cfg(feature = "client")]
-pub use runtime::{Client, LargeFileUpload, RetryPolicy, UploadResult};
+pub use runtime::{Client, Cloud, LargeFileUpload, RetryPolicy, UploadResult};
 pub use runtime::{Error, Page, Request};

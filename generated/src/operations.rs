@@ -22,12 +22,13 @@ pub fn get_drives_items(
     item_id: &str,
 ) -> Request<crate::types::DriveItem> {
     Request::new(
-        Method::Get,
-        format!(
-            "/drives/{}/items/{}", encode_path_segment(drive_id),
-            encode_path_segment(item_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/drives/{}/items/{}", encode_path_segment(drive_id),
+                encode_path_segment(item_id)
+            ),
+        )
+        .operation("get_drives_items", "/drives/{drive_id}/items/{item_id}")
 }
 /// driveItem: createUploadSession
 ///
@@ -49,6 +50,10 @@ pub fn drives_items_create_upload_session(
                 encode_path_segment(item_id)
             ),
         )
+        .operation(
+            "drives_items_create_upload_session",
+            "/drives/{drive_id}/items/{item_id}/createUploadSession",
+        )
         .json(body)
 }
 /// Get driveItem
@@ -63,9 +68,10 @@ pub fn drives_items_create_upload_session(
 #[cfg(feature = "files")]
 pub fn get_me_drive_items(item_id: &str) -> Request<crate::types::DriveItem> {
     Request::new(
-        Method::Get,
-        format!("/me/drive/items/{}", encode_path_segment(item_id)),
-    )
+            Method::Get,
+            format!("/me/drive/items/{}", encode_path_segment(item_id)),
+        )
+        .operation("get_me_drive_items", "/me/drive/items/{item_id}")
 }
 /// driveItem: createUploadSession
 ///
@@ -85,6 +91,10 @@ pub fn me_drive_items_create_upload_session(
                 "/me/drive/items/{}/createUploadSession", encode_path_segment(item_id)
             ),
         )
+        .operation(
+            "me_drive_items_create_upload_session",
+            "/me/drive/items/{item_id}/createUploadSession",
+        )
         .json(body)
 }
 /// Get driveItem
@@ -99,6 +109,7 @@ pub fn me_drive_items_create_upload_session(
 #[cfg(feature = "files")]
 pub fn get_me_drive_root(item_path: &str) -> Request<crate::types::DriveItem> {
     Request::new(Method::Get, format!("/me/drive/root:/{}", encode_path(item_path)))
+        .operation("get_me_drive_root", "/me/drive/root:/{item_path}")
 }
 /// driveItem: createUploadSession
 ///
@@ -116,6 +127,10 @@ pub fn me_drive_root_create_upload_session(
             Method::Post,
             format!("/me/drive/root:/{}:/createUploadSession", encode_path(item_path)),
         )
+        .operation(
+            "me_drive_root_create_upload_session",
+            "/me/drive/root:/{item_path}:/createUploadSession",
+        )
         .json(body)
 }
 /// List attachments
@@ -130,9 +145,10 @@ pub fn list_me_events_attachments(
     event_id: &str,
 ) -> Request<Page<crate::types::Attachment>> {
     Request::new(
-        Method::Get,
-        format!("/me/events/{}/attachments", encode_path_segment(event_id)),
-    )
+            Method::Get,
+            format!("/me/events/{}/attachments", encode_path_segment(event_id)),
+        )
+        .operation("list_me_events_attachments", "/me/events/{event_id}/attachments")
 }
 /// attachment: createUploadSession
 ///
@@ -151,6 +167,10 @@ pub fn me_events_attachments_create_upload_session(
                 encode_path_segment(event_id)
             ),
         )
+        .operation(
+            "me_events_attachments_create_upload_session",
+            "/me/events/{event_id}/attachments/createUploadSession",
+        )
         .json(body)
 }
 /// List attachments
@@ -165,9 +185,13 @@ pub fn list_me_messages_attachments(
     message_id: &str,
 ) -> Request<Page<crate::types::Attachment>> {
     Request::new(
-        Method::Get,
-        format!("/me/messages/{}/attachments", encode_path_segment(message_id)),
-    )
+            Method::Get,
+            format!("/me/messages/{}/attachments", encode_path_segment(message_id)),
+        )
+        .operation(
+            "list_me_messages_attachments",
+            "/me/messages/{message_id}/attachments",
+        )
 }
 /// Add attachment
 ///
@@ -182,6 +206,10 @@ pub fn create_me_messages_attachments(
     Request::new(
             Method::Post,
             format!("/me/messages/{}/attachments", encode_path_segment(message_id)),
+        )
+        .operation(
+            "create_me_messages_attachments",
+            "/me/messages/{message_id}/attachments",
         )
         .json(body)
 }
@@ -202,6 +230,10 @@ pub fn me_messages_attachments_create_upload_session(
                 encode_path_segment(message_id)
             ),
         )
+        .operation(
+            "me_messages_attachments_create_upload_session",
+            "/me/messages/{message_id}/attachments/createUploadSession",
+        )
         .json(body)
 }
 /// Delete attachment
@@ -215,12 +247,16 @@ pub fn delete_me_messages_attachments(
     attachment_id: &str,
 ) -> Request<()> {
     Request::new(
-        Method::Delete,
-        format!(
-            "/me/messages/{}/attachments/{}", encode_path_segment(message_id),
-            encode_path_segment(attachment_id)
-        ),
-    )
+            Method::Delete,
+            format!(
+                "/me/messages/{}/attachments/{}", encode_path_segment(message_id),
+                encode_path_segment(attachment_id)
+            ),
+        )
+        .operation(
+            "delete_me_messages_attachments",
+            "/me/messages/{message_id}/attachments/{attachment_id}",
+        )
 }
 /// Get attachment
 ///
@@ -235,12 +271,16 @@ pub fn get_me_messages_attachments(
     attachment_id: &str,
 ) -> Request<crate::types::Attachment> {
     Request::new(
-        Method::Get,
-        format!(
-            "/me/messages/{}/attachments/{}", encode_path_segment(message_id),
-            encode_path_segment(attachment_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/me/messages/{}/attachments/{}", encode_path_segment(message_id),
+                encode_path_segment(attachment_id)
+            ),
+        )
+        .operation(
+            "get_me_messages_attachments",
+            "/me/messages/{message_id}/attachments/{attachment_id}",
+        )
 }
 /// Get attachment content
 ///
@@ -253,12 +293,16 @@ pub fn get_me_messages_attachments_value(
     attachment_id: &str,
 ) -> Request<crate::runtime::Content> {
     Request::new(
-        Method::Get,
-        format!(
-            "/me/messages/{}/attachments/{}/$value", encode_path_segment(message_id),
-            encode_path_segment(attachment_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/me/messages/{}/attachments/{}/$value", encode_path_segment(message_id),
+                encode_path_segment(attachment_id)
+            ),
+        )
+        .operation(
+            "get_me_messages_attachments_value",
+            "/me/messages/{message_id}/attachments/{attachment_id}/$value",
+        )
 }
 /// driveItem: createUploadSession
 ///
@@ -280,6 +324,10 @@ pub fn sites_drive_items_create_upload_session(
                 encode_path_segment(site_id), encode_path_segment(item_id)
             ),
         )
+        .operation(
+            "sites_drive_items_create_upload_session",
+            "/sites/{site_id}/drive/items/{item_id}/createUploadSession",
+        )
         .json(body)
 }
 /// List attachments
@@ -295,12 +343,16 @@ pub fn list_users_events_attachments(
     event_id: &str,
 ) -> Request<Page<crate::types::Attachment>> {
     Request::new(
-        Method::Get,
-        format!(
-            "/users/{}/events/{}/attachments", encode_path_segment(user_id),
-            encode_path_segment(event_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/users/{}/events/{}/attachments", encode_path_segment(user_id),
+                encode_path_segment(event_id)
+            ),
+        )
+        .operation(
+            "list_users_events_attachments",
+            "/users/{user_id}/events/{event_id}/attachments",
+        )
 }
 /// attachment: createUploadSession
 ///
@@ -320,6 +372,10 @@ pub fn users_events_attachments_create_upload_session(
                 encode_path_segment(user_id), encode_path_segment(event_id)
             ),
         )
+        .operation(
+            "users_events_attachments_create_upload_session",
+            "/users/{user_id}/events/{event_id}/attachments/createUploadSession",
+        )
         .json(body)
 }
 /// List attachments
@@ -335,12 +391,16 @@ pub fn list_users_messages_attachments(
     message_id: &str,
 ) -> Request<Page<crate::types::Attachment>> {
     Request::new(
-        Method::Get,
-        format!(
-            "/users/{}/messages/{}/attachments", encode_path_segment(user_id),
-            encode_path_segment(message_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/users/{}/messages/{}/attachments", encode_path_segment(user_id),
+                encode_path_segment(message_id)
+            ),
+        )
+        .operation(
+            "list_users_messages_attachments",
+            "/users/{user_id}/messages/{message_id}/attachments",
+        )
 }
 /// Add attachment
 ///
@@ -359,6 +419,10 @@ pub fn create_users_messages_attachments(
                 "/users/{}/messages/{}/attachments", encode_path_segment(user_id),
                 encode_path_segment(message_id)
             ),
+        )
+        .operation(
+            "create_users_messages_attachments",
+            "/users/{user_id}/messages/{message_id}/attachments",
         )
         .json(body)
 }
@@ -380,6 +444,10 @@ pub fn users_messages_attachments_create_upload_session(
                 encode_path_segment(user_id), encode_path_segment(message_id)
             ),
         )
+        .operation(
+            "users_messages_attachments_create_upload_session",
+            "/users/{user_id}/messages/{message_id}/attachments/createUploadSession",
+        )
         .json(body)
 }
 /// Delete attachment
@@ -394,12 +462,16 @@ pub fn delete_users_messages_attachments(
     attachment_id: &str,
 ) -> Request<()> {
     Request::new(
-        Method::Delete,
-        format!(
-            "/users/{}/messages/{}/attachments/{}", encode_path_segment(user_id),
-            encode_path_segment(message_id), encode_path_segment(attachment_id)
-        ),
-    )
+            Method::Delete,
+            format!(
+                "/users/{}/messages/{}/attachments/{}", encode_path_segment(user_id),
+                encode_path_segment(message_id), encode_path_segment(attachment_id)
+            ),
+        )
+        .operation(
+            "delete_users_messages_attachments",
+            "/users/{user_id}/messages/{message_id}/attachments/{attachment_id}",
+        )
 }
 /// Get attachment
 ///
@@ -415,12 +487,16 @@ pub fn get_users_messages_attachments(
     attachment_id: &str,
 ) -> Request<crate::types::Attachment> {
     Request::new(
-        Method::Get,
-        format!(
-            "/users/{}/messages/{}/attachments/{}", encode_path_segment(user_id),
-            encode_path_segment(message_id), encode_path_segment(attachment_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/users/{}/messages/{}/attachments/{}", encode_path_segment(user_id),
+                encode_path_segment(message_id), encode_path_segment(attachment_id)
+            ),
+        )
+        .operation(
+            "get_users_messages_attachments",
+            "/users/{user_id}/messages/{message_id}/attachments/{attachment_id}",
+        )
 }
 /// Get attachment content
 ///
@@ -434,12 +510,17 @@ pub fn get_users_messages_attachments_value(
     attachment_id: &str,
 ) -> Request<crate::runtime::Content> {
     Request::new(
-        Method::Get,
-        format!(
-            "/users/{}/messages/{}/attachments/{}/$value", encode_path_segment(user_id),
-            encode_path_segment(message_id), encode_path_segment(attachment_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/users/{}/messages/{}/attachments/{}/$value",
+                encode_path_segment(user_id), encode_path_segment(message_id),
+                encode_path_segment(attachment_id)
+            ),
+        )
+        .operation(
+            "get_users_messages_attachments_value",
+            "/users/{user_id}/messages/{message_id}/attachments/{attachment_id}/$value",
+        )
 }
 /// fileAttachment: createUploadSession
 ///
@@ -460,6 +541,10 @@ pub fn users_notes_attachments_create_upload_session(
                 encode_path_segment(user_id), encode_path_segment(note_id),
                 encode_path_segment(attachment_id)
             ),
+        )
+        .operation(
+            "users_notes_attachments_create_upload_session",
+            "/users/{user_id}/notes/{note_id}/attachments/{attachment_id}/createUploadSession",
         )
         .json(body)
 }

@@ -64,9 +64,11 @@ pub const RESERVED_FUNCTION_NAMES: &[&str] = &[
     "resume_upload",
     "next_page",
     "respond",
+    "respond_with_retries",
     "send",
     "stream_pages",
     "stream_items",
+    "traced_target",
 ];
 
 /// Keywords that cannot be raw identifiers.
