@@ -10,7 +10,7 @@
 #![allow(dead_code)]
 
 pub use graph_runtime::runtime::test_server::Fault;
-use graph_runtime::runtime::test_server::{quick_retry, Answer, FakeGraph, Host, HostName, Received, FAKE_TOKEN};
+use graph_runtime::runtime::test_server::{quick_retry, request_id, Answer, FakeGraph, Host, HostName, Received, FAKE_TOKEN};
 use graph_runtime::runtime::{Client, RetryPolicy};
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -187,6 +187,8 @@ impl OtherHost {
         let origin = host.origin().to_owned();
         let (routes, location_origin) = (state.clone(), origin.clone());
         host.route(move |received| Some(handle(&mut routes.lock().unwrap(), received, &location_origin)));
+        // Graph's hosts give every answer a request-id.
+        host.decorate(|received, answer| answer.headers.push(("request-id".into(), request_id(received.number))));
         let observed = state.clone();
         host.observe(move |received| {
             let mut state = observed.lock().unwrap();
