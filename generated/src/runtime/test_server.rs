@@ -45,8 +45,8 @@ use serde::Serialize;
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
 
 /// The token [`FakeGraph`] accepts unless told others ([`FakeGraph::accept_token`]).
 pub const FAKE_TOKEN: &str = "fake-graph-token";
@@ -224,7 +224,7 @@ impl Host {
         let server = host.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(server.clone().serve(stream));
+                tokio::spawn(server.clone().serve_connection(stream));
             }
         });
         host
@@ -290,7 +290,10 @@ impl Host {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    async fn serve(self, stream: TcpStream) {
+    /// Serves HTTP/1.1 requests on `stream` until it closes: the host's own
+    /// listener does this for every connection, and a test can hand it
+    /// another stream (one that went through TLS, say).
+    pub async fn serve_connection<S: AsyncRead + AsyncWrite + Unpin>(self, stream: S) {
         let mut stream = BufReader::new(stream);
         while let Some(mut received) = read_head(&mut stream).await {
             let length: usize = received.header("content-length").and_then(|v| v.trim().parse().ok()).unwrap_or(0);
@@ -378,7 +381,7 @@ impl Host {
     }
 }
 
-async fn read_head(stream: &mut BufReader<TcpStream>) -> Option<Received> {
+async fn read_head<S: AsyncRead + Unpin>(stream: &mut BufReader<S>) -> Option<Received> {
     let mut line = String::new();
     if stream.read_line(&mut line).await.ok()? == 0 {
         return None;
@@ -411,14 +414,15 @@ async fn read_head(stream: &mut BufReader<TcpStream>) -> Option<Received> {
     })
 }
 
-async fn write_answer(out: &mut TcpStream, answer: &Answer) -> std::io::Result<()> {
+async fn write_answer<S: AsyncWrite + Unpin>(out: &mut S, answer: &Answer) -> std::io::Result<()> {
     let mut head = format!("HTTP/1.1 {} Fake\r\nContent-Length: {}\r\n", answer.status, answer.body.len());
     for (name, value) in &answer.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
     out.write_all(head.as_bytes()).await?;
-    out.write_all(&answer.body).await
+    out.write_all(&answer.body).await?;
+    out.flush().await
 }
 
 /// The `request-id` the fake API gives its request number `number`
