@@ -85,10 +85,10 @@ async fn attach_note_sends_a_file_attachment_and_returns_its_id() {
     let graph = FakeGraph::start().await;
     let create = operations::create_me_messages_attachments("m1", &Attachment::default());
     // Created (201): the attachment as sent, with an id.
-    graph.on(&create).status(201).reply_with(|received| Attachment {
-        id: Some("att-1".into()),
-        ..received.json::<Attachment>().expect("an attachment body")
-    });
+    graph
+        .on(&create)
+        .status(201)
+        .reply_with(|received| Attachment { id: Some("att-1".into()), ..received.json::<Attachment>().expect("an attachment body") });
 
     let id = attach_note(&graph.client(), "m1", "call me").await.unwrap();
 
