@@ -31,7 +31,7 @@
 //! (`attempt`, `http.response.status_code`, `request_id`) and an event
 //! `graph.retry` for each wait before another try (`wait_ms`, `retry_after_ms`).
 //! Uploads add `graph.upload` with a `graph.upload.chunk` span per chunk (see
-//! `upload.rs`). As [Graph's best practices](best-practices-concept.md) ask,
+//! `upload.rs`). As Graph's best practices (`best-practices-concept.md`) ask,
 //! each request carries a new GUID in `client-request-id` (unless the caller
 //! set one) and the client identifies itself in `User-Agent` and `SdkVersion`.
 
@@ -102,7 +102,7 @@ pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<AccessToken, Error
 /// shortly before it expires and never runs two fetches at once: concurrent
 /// requests wait for the one fetch under way. With the `azure-identity`
 /// feature every `azure_core` `TokenCredential` is one
-/// ([`ClientBuilder::credential`]).
+/// (`ClientBuilder::credential`).
 pub trait TokenSource: Send + Sync {
     fn fetch<'a>(&'a self, scopes: &'a [String]) -> TokenFuture<'a>;
 
