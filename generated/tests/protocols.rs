@@ -2,7 +2,7 @@
 //! operations, against the fake Graph on loopback (`fake_graph/protocols.rs`
 //! says which page each answer follows). The delta round that resumes in
 //! another process is in `examples.rs` (`sync_mail_folder`).
-#![cfg(all(feature = "client", feature = "outlook", feature = "sharepoint"))]
+#![cfg(all(feature = "test-server", feature = "outlook", feature = "sharepoint"))]
 
 mod fake_graph;
 

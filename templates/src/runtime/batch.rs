@@ -40,7 +40,7 @@
 //!   batch with a throttled item "fails with a status code of 424": any answer
 //!   whose body holds `responses` is read the same way.
 
-use super::client::{read_prefix, transport_error, Client, ERROR_BODY_LIMIT};
+use super::client::{read_prefix, transport_error, Client, Outgoing, ERROR_BODY_LIMIT};
 use super::error::{Error, GraphError};
 use super::request::{is_absolute_url, Body, Method, Request};
 use super::retry::parse_retry_after;
@@ -486,7 +486,7 @@ fn depends_on_any(item: &Item, resent: &[&Item], pending: &[&Item]) -> bool {
 async fn post(client: &Client, items: &[&Item]) -> Result<BTreeMap<String, ItemResponse>, Error> {
     let body = Body::Json(serde_json::to_vec(&envelope(items)).map_err(|e| Error::InvalidRequest(e.to_string()))?);
     let url = format!("{}/$batch", client.base_url());
-    let response = client.respond_any(Method::Post, &url, &[], &body).await?;
+    let response = client.respond_any(&Outgoing::new(Method::Post, &url, &[], &body)).await?;
     let status = response.status().as_u16();
     let bytes = match (200..300).contains(&status) {
         true => response.bytes().await.map_err(transport_error)?.to_vec(),

@@ -96,11 +96,12 @@ fn request_function(cx: &Context<'_>, op: &Operation, item: &OperationItem, sign
     let path = path_expression(op, item);
     let body = op.request_body.as_ref().map(|_| quote! { .json(body) });
     let cfg = cx.features.area_cfg(&op.area);
+    let (function, template) = (&item.function, &op.path);
     quote! {
         #doc
         #cfg
         pub fn #name(#(#params),*) -> Request<#response> {
-            Request::new(Method::#method, #path) #body
+            Request::new(Method::#method, #path).operation(#function, #template) #body
         }
     }
 }
