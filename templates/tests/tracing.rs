@@ -5,9 +5,10 @@
 mod support;
 
 use graph_runtime::runtime::test_server::{FakeGraph, Fault, FAKE_TOKEN};
-use graph_runtime::runtime::{Method, Page, Request};
+use graph_runtime::runtime::{Batch, Method, Page, Request};
 use std::io::Cursor;
 use std::sync::{Arc, Mutex};
+use support::scripted::{Answer, Scripted};
 use support::{bounded, client, test_bytes, OtherHost, KIB_320, UPLOAD_SECRET};
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::fmt::MakeWriter;
@@ -180,6 +181,71 @@ async fn an_upload_is_a_span_with_a_span_per_chunk_and_no_upload_url() {
         assert_eq!(captured.closed("graph.upload.status").len(), 2, "{text}");
         assert_eq!(captured.events("graph.retry").len(), 2, "a wait after the drop and after the 503:\n{text}");
         assert_no_secret(&text, &[UPLOAD_SECRET, "tempauth", "/upload/session-1", FAKE_TOKEN]);
+    })
+    .await
+}
+
+/// A batch item is a span of its own inside the `$batch` request, with the
+/// item's operation, template, status and request-id; a throttled item that
+/// is resent has one span per attempt. The answers follow json-batching.md
+/// (each item with its own `status`, `headers` and `body`) and throttling.md
+/// ("Throttling and batching": the throttled item gets its own 429 and
+/// `Retry-After`).
+#[tokio::test]
+async fn batch_items_are_child_spans_with_their_own_status_and_request_id() {
+    bounded(async {
+        let server = Scripted::start("127.0.0.1", |request, earlier| {
+            let items = request.json()["requests"].as_array().cloned().unwrap_or_default();
+            let throttle_first = earlier.is_empty();
+            let responses: Vec<serde_json::Value> = items
+                .iter()
+                .map(|item| {
+                    let id = item["id"].as_str().unwrap_or_default();
+                    let request_id = format!("item-request-{id}-{}", earlier.len() + 1);
+                    if throttle_first && id == "2" {
+                        serde_json::json!({"id": id, "status": 429, "headers": {"Retry-After": "0", "request-id": request_id},
+                            "body": {"error": {"code": "TooManyRequests", "message": "slow down"}}})
+                    } else {
+                        serde_json::json!({"id": id, "status": 200, "headers": {"request-id": request_id}, "body": {"id": id}})
+                    }
+                })
+                .collect();
+            Answer::json(200, serde_json::json!({"responses": responses}))
+        })
+        .await;
+        let message = |id: &str| {
+            Request::<serde_json::Value>::new(Method::Get, format!("/me/messages/{id}"))
+                .operation("get_me_messages", "/me/messages/{message_id}")
+        };
+        let mut batch = Batch::new();
+        let first = batch.add(message("AAMk-PRIVATE-1"));
+        let second = batch.add(message("AAMk-PRIVATE-2"));
+        let (captured, _guard) = capture();
+
+        let results = client(&server.base_url).send_batch(&batch).await.unwrap();
+        assert_eq!(results.get(&first).unwrap()["id"], "1");
+        assert_eq!(results.get(&second).unwrap()["id"], "2");
+
+        let text = captured.text();
+        let items = captured.closed("graph.batch.item");
+        assert_eq!(items.len(), 3, "two items, the throttled one twice:\n{text}");
+        for (id, attempt, status, request_id) in
+            [("1", 1, 200, "item-request-1-1"), ("2", 1, 429, "item-request-2-1"), ("2", 2, 200, "item-request-2-2")]
+        {
+            let span = items
+                .iter()
+                .find(|l| l.contains(&format!("id={id} ")) && l.contains(&format!("attempt={attempt}")))
+                .unwrap_or_else(|| panic!("no span for item {id}, attempt {attempt}:\n{text}"));
+            for expected in [
+                "graph.operation=\"get_me_messages\"".to_owned(),
+                "url.template=\"/me/messages/{message_id}\"".to_owned(),
+                format!("http.response.status_code={status}"),
+                format!("request_id=\"{request_id}\""),
+            ] {
+                assert!(span.contains(&expected), "`{expected}` missing from {span}");
+            }
+        }
+        assert_no_secret(&text, &["AAMk-PRIVATE", FAKE_TOKEN]);
     })
     .await
 }

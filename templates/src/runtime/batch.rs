@@ -42,7 +42,7 @@
 
 use super::client::{read_prefix, transport_error, Client, Outgoing, ERROR_BODY_LIMIT};
 use super::error::{Error, GraphError};
-use super::request::{is_absolute_url, Body, Method, Request};
+use super::request::{is_absolute_url, Body, Method, Operation, Request};
 use super::retry::parse_retry_after;
 use base64::Engine;
 use serde::de::DeserializeOwned;
@@ -78,6 +78,8 @@ struct Item {
     headers: Vec<(String, String)>,
     body: Body,
     depends_on: Option<String>,
+    /// The generated operation it came from (traced by name and path template, never by its URL).
+    operation: Option<Operation>,
 }
 
 /// Names one request of a [`Batch`]; [`BatchResults::get`] decodes its answer into `T`.
@@ -156,6 +158,7 @@ impl Batch {
             headers: request.headers().to_vec(),
             body: request.body().clone(),
             depends_on,
+            operation: request.operation_info(),
         });
         BatchHandle { serial: self.serial, id, response: PhantomData }
     }
@@ -458,6 +461,7 @@ async fn send_group(client: &Client, group: Vec<Item>, results: &mut BatchResult
                     resend.push(item);
                 }
             }
+            trace_item(item, answer, attempt, resend.iter().any(|r| r.id == item.id));
             results.outcomes.insert(item.id.clone(), Outcome::Answered(answer.clone()));
         }
         if resend.is_empty() {
@@ -467,6 +471,23 @@ async fn send_group(client: &Client, group: Vec<Item>, results: &mut BatchResult
         pending = resend;
         attempt += 1;
     }
+}
+
+/// One `graph.batch.item` span per answered item, inside the `$batch`
+/// request's span: its id, operation and path template (never its URL, which
+/// holds ids), its own status and `request-id`, and whether it is resent.
+fn trace_item(item: &Item, answer: &ItemResponse, attempt: u32, resent: bool) {
+    let span = tracing::info_span!(
+        "graph.batch.item",
+        id = %item.id,
+        http.request.method = item.method.as_str(),
+        graph.operation = item.operation.map_or("", |o| o.name),
+        url.template = item.operation.map_or("", |o| o.path_template),
+        http.response.status_code = answer.status,
+        request_id = answer.header("request-id").unwrap_or(""),
+        attempt,
+    );
+    span.in_scope(|| tracing::debug!(resent, "graph.batch.item answered"));
 }
 
 /// True when `item` depends, directly or through other pending items, on one

@@ -66,6 +66,7 @@ pub const RESERVED_FUNCTION_NAMES: &[&str] = &[
     "respond",
     "respond_any",
     "respond_with_retries",
+    "request_span",
     "send",
     "send_batch",
     "delta_changes",
