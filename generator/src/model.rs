@@ -287,6 +287,10 @@ pub struct ResponseSpec {
     /// (`$format=application/json`, `Prefer: return=representation`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
+    /// `202 Accepted` with a `Location` that names a monitor to poll: the
+    /// action goes on after the answer (a drive item copy, a team clone).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub monitored: bool,
 }
 
 /// What a request sets to get an alternative answer.

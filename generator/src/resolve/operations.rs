@@ -5,7 +5,7 @@
 use super::paths::{literal_words, name_placeholders};
 use super::rules::{
     alternative_answers, body_of_get, duplicate_operation, duplicate_placeholder, empty_http_request, example_member, example_only_request,
-    optional_arguments, overloads, raw_content, request_body, response_body, status_mismatch, ResponseEvidence,
+    monitored_action, optional_arguments, overloads, raw_content, request_body, response_body, status_mismatch, ResponseEvidence,
 };
 use super::types::{split_qualified, TypeIndex};
 use super::Exchange;
@@ -240,9 +240,10 @@ impl<'a> OperationResolver<'a> {
     fn response(&mut self, evidence: &ResponseEvidence<'_>, diags: &mut Diagnostics) -> ResponseSpec {
         let status = evidence.status;
         if let Some(body) = response_body::decided(evidence) {
-            return ResponseSpec { status, body, when: None };
+            let monitored = monitored_action::monitored(evidence.example, status, body.as_ref());
+            return ResponseSpec { status, body, when: None, monitored };
         }
-        ResponseSpec { status, body: self.typed_response(evidence, diags), when: None }
+        ResponseSpec { status, body: self.typed_response(evidence, diags), when: None, monitored: false }
     }
 }
 

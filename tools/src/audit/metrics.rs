@@ -1094,7 +1094,12 @@ mod tests {
             function_parameters: Vec::new(),
             optional_arguments: Vec::new(),
             example_only: false,
-            responses: vec![ResponseSpec { status: 200, body: returns.map(|r| r.parse::<TypeRef>().unwrap()), when: None }],
+            responses: vec![ResponseSpec {
+                status: 200,
+                body: returns.map(|r| r.parse::<TypeRef>().unwrap()),
+                when: None,
+                monitored: false,
+            }],
             description: String::new(),
             area: "other".into(),
             source: src(file, 7),

@@ -101,6 +101,9 @@ pub struct OperationItem {
     /// The other answers the page documents, each a function of its own that
     /// sets what selects it (`…_as_json`, `…_with_representation`).
     pub alternatives: Vec<AlternativeItem>,
+    /// The action is answered `202 Accepted` with a monitor: the `Client`
+    /// method returns the runtime's `LongRunning` to wait on.
+    pub monitored: bool,
 }
 
 /// The function of an alternative answer: the same request, plus the query
@@ -539,6 +542,7 @@ impl<'m> Builder<'m, '_> {
                     response: self.response(op),
                     content: op.success_body() == Some(&TypeRef::Primitive(Primitive::Stream)),
                     alternatives,
+                    monitored: op.responses.iter().find(|r| r.when.is_none()).is_some_and(|r| r.monitored),
                 }
             })
             .collect()

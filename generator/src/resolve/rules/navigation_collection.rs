@@ -107,7 +107,7 @@ mod tests {
             function_parameters: Vec::new(),
             optional_arguments: Vec::new(),
             example_only: false,
-            responses: vec![ResponseSpec { status: 200, body: body.map(|b| b.parse().unwrap()), when: None }],
+            responses: vec![ResponseSpec { status: 200, body: body.map(|b| b.parse().unwrap()), when: None, monitored: false }],
             description: String::new(),
             area: String::new(),
             source: Source::default(),
