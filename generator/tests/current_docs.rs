@@ -1,7 +1,7 @@
 //! What the pages of 2023 on say, as the generated crate and the OpenAPI
 //! export show it: deprecated names, nullability, alternative answers,
 //! namespaces and areas. The pages are the rule fixtures of
-//! `tests/rules/{deprecated-names,alternative-answers,namespaces,current-format}`
+//! `tests/rules/{deprecated-names,alternative-answers,namespaces,current-format,raw-content}`
 //! (their models are snapshotted there); this checks what is emitted from them.
 
 use docgen::emit::CrateOptions;
@@ -89,4 +89,27 @@ fn either_front_matter_field_gives_the_workload_one_feature_and_includes_are_qui
     assert!(cargo.contains("outlook = []") && !cargo.contains("calendar"), "{cargo}");
     let codes: Vec<&str> = generation.diagnostics.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["renamed"], "includes, permission annotations and tabs raise nothing");
+}
+
+#[test]
+fn an_option_the_prose_says_is_unsupported_is_no_option() {
+    let generation = generate("current-format");
+    let get = generation
+        .model
+        .operations
+        .iter()
+        .find(|o| o.documented_path == "/me/events/{id}" && o.method == docgen::model::HttpMethod::Get)
+        .expect("GET /me/events/{id}");
+    assert_eq!(get.query_options, ["$select"], "`$skip` and `$count` aren't supported, the page says");
+    let openapi = export(&generation);
+    let parameters = openapi["paths"]["/me/events/{event_id}"]["get"]["parameters"].to_string();
+    assert!(parameters.contains("$select") && !parameters.contains("$skip"), "{parameters}");
+}
+
+#[test]
+fn a_raw_value_line_beside_a_json_line_downloads_bytes() {
+    let generation = generate("raw-content");
+    let operations = compact(&generation.files["src/operations.rs"]);
+    assert!(operations.contains("pub fn get_me_widgets(widget_id: &str) -> Request<crate::types::Widget>"), "{operations}");
+    assert!(operations.contains("pub fn get_me_widgets_value(widget_id: &str) -> Request<crate::runtime::Content>"), "{operations}");
 }

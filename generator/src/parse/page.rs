@@ -335,6 +335,8 @@ impl SectionWalker<'_> {
         match self.section {
             Section::Headers => self.page.headers.extend(columns.rows(rows)),
             Section::QueryParameters => {
+                // A row names an option the method supports, whatever remark its
+                // description makes ("not supported when using `$search`").
                 for row in columns.rows(rows) {
                     collect_query_options(&row.name, &mut self.page.query_options);
                 }
@@ -586,8 +588,11 @@ fn word_before(text: &str, noun: &str) -> Option<String> {
     })
 }
 
+/// The `$options` a text says the method supports; a sentence that says an
+/// option is not supported ("`$skip` isn't supported") adds none.
 fn collect_query_options(text: &str, into: &mut Vec<String>) {
-    for token in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '$')) {
+    let supported = wording::clauses(text).filter(|c| !wording::says_unsupported(c)).map(wording::supported_part);
+    for token in supported.flat_map(|c| c.split(|c: char| !(c.is_ascii_alphanumeric() || c == '$'))) {
         if let Some(name) = token.strip_prefix('$') {
             let option = format!("${}", name.to_ascii_lowercase());
             if !name.is_empty() && !into.contains(&option) {

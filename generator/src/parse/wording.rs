@@ -146,6 +146,53 @@ pub fn says_redirect_to_content(sentence: &str) -> bool {
     lower.contains("redirect") && (lower.contains("download") || lower.contains("content"))
 }
 
+/// Phrases of a sentence that say what it names is not supported
+/// ("`$skip` isn't supported", "This method does not support `$filter`").
+const UNSUPPORTED_PHRASES: &[&str] = &[
+    "not supported",
+    "isn't supported",
+    "aren't supported",
+    "is unsupported",
+    "are unsupported",
+    "does not support",
+    "doesn't support",
+    "do not support",
+    "don't support",
+    "cannot be used",
+    "can't be used",
+];
+
+/// The sentence says the options (or features) it names are not supported.
+pub fn says_unsupported(sentence: &str) -> bool {
+    let lower = sentence.to_ascii_lowercase();
+    UNSUPPORTED_PHRASES.iter().any(|p| lower.contains(p))
+}
+
+/// The part of a sentence that states support: "supports `$top`, but not
+/// `$skip`" states it for `$top` only.
+pub fn supported_part(sentence: &str) -> &str {
+    let lower = sentence.to_ascii_lowercase();
+    lower.find("but not").map_or(sentence, |at| &sentence[..at])
+}
+
+/// The sentences and clauses of a paragraph (split after `.`, `;` and `:`
+/// followed by a space, so `microsoft.graph` and `$top=5` stay whole).
+pub fn clauses(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = rest
+            .char_indices()
+            .find(|&(i, c)| matches!(c, '.' | ';' | ':') && rest[i + 1..].starts_with(char::is_whitespace))
+            .map_or(rest.len(), |(i, _)| i + 1);
+        let (clause, tail) = rest.split_at(end);
+        rest = tail.trim_start();
+        Some(clause)
+    })
+}
+
 /// Words before "object" or "collection" that are not type names ("the entire object").
 const FILLER_WORDS: &[&str] = &["an", "a", "the", "of", "response", "json", "entire", "whole", "same", "new"];
 
@@ -358,12 +405,22 @@ mod tests {
             "annotated name" => format!("{:?}", annotated_name(phrase)),
             "not nullable" => says_not_nullable(phrase).to_string(),
             "key" => says_key(phrase).to_string(),
+            "unsupported" => says_unsupported(phrase).to_string(),
+            "supported part" => supported_part(phrase).to_owned(),
             "title verb" => format!("{:?}", title_verb(phrase)),
             "call word" => is_call_word(phrase).to_string(),
             "doc type" => format!("{:?}", doc_type(phrase)),
             "title kind" => format!("{:?}", title_kind(phrase)),
             other => panic!("no reader `{other}`"),
         }
+    }
+
+    #[test]
+    fn clauses_split_after_a_stop_and_a_space_only() {
+        let text = "Supports `$top=5` on microsoft.graph.user; not `$skip`. Also: `$count`.";
+        let split: Vec<&str> = clauses(text).collect();
+        assert_eq!(split, ["Supports `$top=5` on microsoft.graph.user;", "not `$skip`.", "Also:", "`$count`."]);
+        assert_eq!(clauses("").count(), 0);
     }
 
     #[test]
@@ -419,6 +476,10 @@ mod tests {
             ("redirect", "a `302 Found` response that redirects to a preauthenticated download URL", "true"),
             ("redirect", "redirects to the content", "true"),
             ("redirect", "a redirect to the sign-in page", "false"),
+            ("unsupported", "The `$skip` query parameter isn't supported.", "true"),
+            ("unsupported", "This method does not support `$filter`.", "true"),
+            ("unsupported", "This method supports the `$top` query parameter.", "false"),
+            ("supported part", "supports `$top`, but not `$skip`", "supports `$top`, "),
             ("filler", "the", "true"),
             ("filler", "entire", "true"),
             ("filler", "uploadSession", "false"),

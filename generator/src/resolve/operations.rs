@@ -106,7 +106,8 @@ impl<'a> OperationResolver<'a> {
         let from_examples = example_only_request::forms(page, &lines, &requests, diags);
         let example_only: BTreeSet<u32> = from_examples.iter().map(|(line, _)| *line).collect();
         lines.extend(from_examples);
-        let media = lines.iter().all(|(_, r)| r.method == HttpMethod::Get && raw_content::is_media_path(&r.path));
+        let is_media = |r: &crate::parse::http::RequestLine| r.method == HttpMethod::Get && raw_content::is_media_path(&r.path);
+        let media = lines.iter().all(|(_, r)| is_media(r));
         let last_segments: BTreeSet<String> = lines.iter().map(|(_, r)| response_body::last_segment_shape(&r.path)).collect();
         let example = responses.first().copied();
         let status = status_mismatch::status(answered, example, diags);
@@ -125,6 +126,18 @@ impl<'a> OperationResolver<'a> {
                 answers.push(answer);
             }
         }
+        // A page that lists a resource and its raw value (`GET /messages/{id}`
+        // and `GET /messages/{id}/$value`, the MIME content) answers each line
+        // on its own: its JSON example speaks for the resource, not the value.
+        let value_answer = (!media && lines.iter().any(|(_, r)| is_media(r))).then(|| {
+            let evidence = ResponseEvidence {
+                example: None,
+                media: true,
+                status: if (200..300).contains(&status) { status } else { 200 },
+                ..evidence
+            };
+            self.response(&evidence, &mut Diagnostics::default())
+        });
         let first_method = lines[0].1.method;
         let kind = kind_for(&title, first_method, calls);
         let example = requests.first().copied();
@@ -159,7 +172,10 @@ impl<'a> OperationResolver<'a> {
                 function_parameters: overloads::parameters_in_call(&function_parameters, &request.path, &overloaded),
                 optional_arguments: Vec::new(),
                 example_only: example_only.contains(&line),
-                responses: answers.clone(),
+                responses: match &value_answer {
+                    Some(value) if is_media(request) => vec![value.clone()],
+                    _ => answers.clone(),
+                },
                 description: page.description.clone(),
                 area: page.area.clone(),
                 source: Source { file: page.file.clone(), line },

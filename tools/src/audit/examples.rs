@@ -17,14 +17,15 @@ use super::metrics::{Disagreement, Figure, Outcome, Ratio, Verdict};
 use docgen::diagnostics::Diagnostics;
 use docgen::emit::openapi::{or_null, type_ref_schema};
 use docgen::load::SourceFile;
-use docgen::model::{ApiModel, TypeRef};
+use docgen::model::{ApiModel, Primitive, TypeRef};
 use docgen::parse::page::ExampleRole;
 use docgen::parse::parse_page;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 const VALID: &str = "For every operation page with a JSON response example, the example body is validated against the \
-response schema the OpenAPI export gives that page's first operation for the example's status. Validation follows JSON Schema \
+response schema the OpenAPI export gives that page's first operation for the example's status (its first that does not \
+answer raw content, when the page also lists a `$value`). Validation follows JSON Schema \
 (type, properties, items, enum, allOf, $ref; members the schema does not declare are allowed, as the exported schemas do not \
 forbid them), and `null` is allowed where the schema allows it (`type: [T, \"null\"]` or `anyOf` with null: the export \
 says every property may be null unless its page says otherwise). agreement = examples that validate / examples checked. Every failure is \
@@ -40,8 +41,14 @@ pub fn response_examples(model: &ApiModel, csdl: &Csdl, tree: &DocsTree) -> (Out
     let schemas = lowercase_keys(document["components"]["schemas"].as_object().cloned().unwrap_or_default());
     let csdl_schemas = lowercase_keys(csdl_schemas(csdl));
     let mut first_op: BTreeMap<&str, &docgen::model::Operation> = BTreeMap::new();
+    // A page that lists a resource and its raw value (`message-get`) shows its
+    // JSON example for the resource: the value's operation answers bytes.
+    let answers_content = |op: &docgen::model::Operation| op.success_body() == Some(&TypeRef::Primitive(Primitive::Stream));
     for op in &model.operations {
-        first_op.entry(op.source.file.as_str()).or_insert(op);
+        let first = first_op.entry(op.source.file.as_str()).or_insert(op);
+        if answers_content(first) && !answers_content(op) {
+            *first = op;
+        }
     }
     let lax = Validator { schemas: &schemas, strict: false };
     let strict = Validator { schemas: &schemas, strict: true };
