@@ -24,7 +24,7 @@ pub use judge::{judge, Failure};
 pub use program::{program, Entry};
 
 use docgen::emit::rust::OperationTypes;
-use docgen::model::{ApiModel, HttpMethod, Operation, RequestBody, TypeRef};
+use docgen::model::{ApiModel, HttpMethod, Operation, Primitive, RequestBody, TypeRef};
 use docgen::parse::page::{BodySection, ExampleRole, Payload};
 use docgen::parse::{http, Page};
 use proc_macro2::TokenStream;
@@ -57,6 +57,21 @@ mod tests {
         let entries: Vec<Entry<'_>> = rows.iter().enumerate().map(|(id, (json, ty))| Entry { id, json, ty }).collect();
         let source = program(&entries).unwrap();
         assert!(source.contains("round_trip::<graph_client::types::"), "{source}");
+    }
+
+    #[test]
+    fn a_json_example_beside_a_raw_value_line_is_the_resource_s() {
+        // `Get widget` lists `GET /me/widgets/{id}` and `.../$value`; its one JSON example is the widget.
+        let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generator/tests/rules/raw-content");
+        let corpus = docgen::Corpus::read(&docs).unwrap();
+        let (cases, _) = collect(&corpus.pages, &corpus.model);
+        let surface = docgen::emit::rust::Surface::new(&corpus.model, &mut Diagnostics::default());
+        let types = docgen::emit::rust::operation_types(&surface, "graph-client");
+        let case = cases.iter().find(|c| c.file == "api/widget-get.md" && c.role == Role::Response).expect("the widget's example");
+        match plan(case, &corpus.model, &types) {
+            Plan::Run(ty) => assert_eq!(ty.to_string().replace(' ', ""), "graph_client::types::Widget"),
+            Plan::Fail(failure) => panic!("{failure}"),
+        }
     }
 
     #[test]
@@ -196,12 +211,20 @@ pub fn collect(pages: &[Page], model: &ApiModel) -> (Vec<Case>, Skipped) {
 /// the path that agrees with it on most literal segments.
 fn pick(model: &ApiModel, ops: &[usize], line: &http::RequestLine) -> Option<usize> {
     let example: Vec<String> = segments(&line.path);
-    ops.iter().copied().filter(|&i| model.operations[i].method == line.method).max_by_key(|&i| {
+    // A raw value (`.../$value`) is its own operation: a request for the
+    // resource never exercises it, nor the other way round.
+    let same_kind = |i: usize| is_raw_value(&model.operations[i].path) == is_raw_value(&line.path);
+    ops.iter().copied().filter(|&i| model.operations[i].method == line.method && same_kind(i)).max_by_key(|&i| {
         let path = segments(&model.operations[i].path);
         let same = path.iter().zip(&example).filter(|(a, b)| a == b).count() as i64;
         // Prefer equal length; earlier operations win ties (max_by_key keeps the last, so negate the index).
         (same * 4 - (path.len() as i64 - example.len() as i64).abs(), -(i as i64))
     })
+}
+
+/// `GET .../$value`: OData's raw value of a media entity or property.
+fn is_raw_value(path: &str) -> bool {
+    path.trim_end_matches('/').ends_with("/$value")
 }
 
 /// For an example on a page that documents no operation of its own (the
@@ -301,6 +324,13 @@ pub fn plan(case: &Case, model: &ApiModel, types: &[OperationTypes]) -> Plan {
                     Failure::generator("no response type", format!("`{} {}` returns no body in the model", op.method, op.path))
                 });
             };
+            if *ty == TypeRef::Primitive(Primitive::Stream) {
+                // `Content` has no `Deserialize`: the operation downloads bytes.
+                return Plan::Fail(Failure::generator(
+                    "JSON example for raw content",
+                    format!("`{} {}` answers raw content in the model", op.method, op.path),
+                ));
+            }
             if let Some(failure) = wrapper_defect(body, ty, model, case.page_says_collection) {
                 return Plan::Fail(failure);
             }
