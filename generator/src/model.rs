@@ -211,7 +211,7 @@ pub struct Operation {
     pub example_only: bool,
     pub responses: Vec<ResponseSpec>,
     pub description: String,
-    /// Product area (Cargo feature of the generated crate), from the page's `ms.prod`.
+    /// Product area (Cargo feature of the generated crate), from the page's `ms.subservice` or `ms.prod` (`parse::area`).
     #[serde(default)]
     pub area: String,
     pub source: Source,
@@ -233,7 +233,12 @@ impl Operation {
     /// The success response body: the first 2xx response's, or the content a
     /// 3xx redirects to (usage reports answer `302 Found` to a download URL).
     pub fn success_body(&self) -> Option<&TypeRef> {
-        self.responses.iter().find(|r| (200..400).contains(&r.status) && r.body.is_some()).and_then(|r| r.body.as_ref())
+        self.responses.iter().find(|r| r.when.is_none() && (200..400).contains(&r.status) && r.body.is_some()).and_then(|r| r.body.as_ref())
+    }
+
+    /// The other answers the page documents, each with what the request sets to get it.
+    pub fn alternatives(&self) -> impl Iterator<Item = (&Condition, &ResponseSpec)> {
+        self.responses.iter().filter_map(|r| Some((r.when.as_ref()?, r)))
     }
 }
 
@@ -277,10 +282,42 @@ pub struct ResponseSpec {
     pub status: u16,
     /// `None` when the response has no body.
     pub body: Option<TypeRef>,
+    /// `None` for the default answer; for another answer the page documents
+    /// for the same request, what the request sets to get it
+    /// (`$format=application/json`, `Prefer: return=representation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
     /// `202 Accepted` with a `Location` that names a monitor to poll: the
     /// action goes on after the answer (a drive item copy, a team clone).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub monitored: bool,
+}
+
+/// What a request sets to get an alternative answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Condition {
+    pub set: ConditionKind,
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConditionKind {
+    /// A query option (`$format=application/json`).
+    Query,
+    /// A request header (`Prefer: return=representation`).
+    Header,
+}
+
+impl Condition {
+    /// `$format=application/json`, `Prefer: return=representation`: as the page writes it.
+    pub fn spelled(&self) -> String {
+        match self.set {
+            ConditionKind::Query => format!("{}={}", self.name, self.value),
+            ConditionKind::Header => format!("{}: {}", self.name, self.value),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -330,6 +367,14 @@ pub struct Property {
     pub ty: TypeRef,
     pub description: String,
     pub source: Source,
+    /// The page marks the name deprecated (`backupReviewers (deprecated)`):
+    /// still on the wire, not to be used in new code.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    /// The page says the value is never null (`Not nullable.`, a key). Every
+    /// other property of this API may be null.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub non_null: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -514,6 +559,8 @@ mod tests {
             ty: TypeRef::Primitive(Primitive::String),
             description: name.into(),
             source: Source::default(),
+            deprecated: false,
+            non_null: false,
         };
         TypeDef {
             namespace: "ns".into(),

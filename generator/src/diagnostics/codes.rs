@@ -262,6 +262,13 @@ codes! {
         fallback: "Names come from the file name; diagnostics about the page point at its first line.",
         raised_in: ["parse/page.rs"],
     }
+    NavigationCollection {
+        code: "navigation-collection",
+        severity: Warning,
+        meaning: "A relationship row names a single object, but the pages list or create items at that path (`List x`, `POST .../x`, `.../x/{id}`): the word \"collection\" is missing.",
+        fallback: "The relationship is a collection of that type.",
+        raised_in: ["resolve/rules/navigation_collection.rs"],
+    }
     NoEndpoint {
         code: "no-endpoint",
         severity: Error,

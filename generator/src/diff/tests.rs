@@ -34,7 +34,7 @@ fn op(method: &str, documented_path: &str, id: &str) -> Operation {
         function_parameters: Vec::new(),
         optional_arguments: Vec::new(),
         example_only: false,
-        responses: vec![ResponseSpec { status: 200, body: Some(ty("microsoft.graph.widget")), monitored: false }],
+        responses: vec![ResponseSpec { status: 200, body: Some(ty("microsoft.graph.widget")), when: None, monitored: false }],
         description: String::new(),
         area: "other".into(),
         source: src(&format!("api/{id}.md"), 10),
@@ -42,7 +42,14 @@ fn op(method: &str, documented_path: &str, id: &str) -> Operation {
 }
 
 fn prop(name: &str, type_text: &str, line: u32) -> Property {
-    Property { json_name: name.into(), ty: ty(type_text), description: format!("The {name}."), source: src("resources/widget.md", line) }
+    Property {
+        json_name: name.into(),
+        ty: ty(type_text),
+        description: format!("The {name}."),
+        source: src("resources/widget.md", line),
+        deprecated: false,
+        non_null: false,
+    }
 }
 
 fn object(name: &str, base: Option<&str>, properties: Vec<Property>) -> TypeDef {
@@ -281,6 +288,18 @@ fn properties_added_are_safe_removed_or_retyped_break() {
         vec![("property", "removed", "microsoft.graph.widget/label", true), ("property", "changed", "microsoft.graph.widget/size", true)]
     );
     assert_eq!(changes[0].new, None);
+}
+
+#[test]
+fn a_deprecation_is_a_changelog_note_that_breaks_nothing() {
+    let old = model(vec![], vec![widget()]);
+    let mut deprecated = widget();
+    if let TypeKind::Object { properties, .. } = &mut deprecated.kind {
+        properties[0].deprecated = true;
+    }
+    let changes = diff(&old, &model(vec![], vec![deprecated]));
+    assert_eq!(brief(&changes), vec![("property", "changed", "microsoft.graph.widget/id", false)]);
+    assert_eq!(changes[0].detail, "now deprecated");
 }
 
 #[test]

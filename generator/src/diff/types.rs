@@ -236,12 +236,18 @@ fn diff_properties(
                 let detail = format!("field {} -> {}", shown(&old_fields), shown(&new_fields));
                 out.push(change(name, Delta::Changed, true, detail, Some(p), Some(q)));
             }
+            // A deprecation is news for the changelog, and breaks nothing: the field stays.
+            Some(q) if q.deprecated != p.deprecated => {
+                let detail = if q.deprecated { "now deprecated" } else { "no longer deprecated" }.to_owned();
+                out.push(change(name, Delta::Changed, false, detail, Some(p), Some(q)));
+            }
             Some(_) => {}
         }
     }
     for (name, q) in after {
         if !before.contains_key(name) {
-            out.push(change(name, Delta::Added, false, format!("new property {}", code(&q.ty.to_string())), None, Some(q)));
+            let deprecated = if q.deprecated { " (deprecated)" } else { "" };
+            out.push(change(name, Delta::Added, false, format!("new property {}{deprecated}", code(&q.ty.to_string())), None, Some(q)));
         }
     }
 }

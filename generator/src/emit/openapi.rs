@@ -57,21 +57,36 @@ fn operation(op: &Operation) -> Value {
         };
         out.insert("requestBody".into(), json!({ "required": true, "content": { "application/json": { "schema": schema } } }));
     }
-    let responses: Map<String, Value> = op
-        .responses
-        .iter()
-        .map(|r| {
-            let mut response = json!({ "description": format!("{} response", r.status) });
-            match &r.body {
-                Some(TypeRef::Primitive(Primitive::Stream)) => {
-                    response["content"] = json!({ "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } });
-                }
-                Some(body) => response["content"] = json!({ "application/json": { "schema": response_schema(body) } }),
-                None => {}
+    let mut responses: Map<String, Value> = Map::new();
+    for r in &op.responses {
+        let (media, schema) = match &r.body {
+            Some(TypeRef::Primitive(Primitive::Stream)) => {
+                ("application/octet-stream", Some(json!({ "type": "string", "format": "binary" })))
             }
-            (r.status.to_string(), response)
-        })
-        .collect();
+            Some(body) => ("application/json", Some(response_schema(body))),
+            None => ("", None),
+        };
+        let when = r.when.as_ref().map(|c| format!(" when the request sets `{}`", c.spelled())).unwrap_or_default();
+        let description = format!("{} response{when}", r.status);
+        match responses.get_mut(&r.status.to_string()) {
+            // Another answer with the same status: both bodies, and both conditions said.
+            Some(existing) => {
+                let said = existing["description"].as_str().unwrap_or("").to_owned();
+                existing["description"] = json!(format!("{said}; or{}", if when.is_empty() { " by default".to_owned() } else { when }));
+                if let Some(schema) = schema {
+                    let slot = &mut existing["content"][media]["schema"];
+                    *slot = if slot.is_null() { schema } else { json!({ "anyOf": [slot.take(), schema] }) };
+                }
+            }
+            None => {
+                let mut response = json!({ "description": description });
+                if let Some(schema) = schema {
+                    response["content"] = json!({ media: { "schema": schema } });
+                }
+                responses.insert(r.status.to_string(), response);
+            }
+        }
+    }
     out.insert("responses".into(), Value::Object(responses));
     Value::Object(out)
 }
@@ -120,8 +135,34 @@ fn type_schema(def: &TypeDef) -> Value {
 }
 
 fn object_schema<'a>(properties: impl Iterator<Item = &'a Property>) -> Value {
-    let properties: Map<String, Value> = properties.map(|p| (p.json_name.clone(), type_ref_schema(&p.ty))).collect();
+    let properties: Map<String, Value> = properties.map(|p| (p.json_name.clone(), property_schema(p))).collect();
     json!({ "type": "object", "properties": properties })
+}
+
+/// A property's schema says what the docs say of it: it may be null unless
+/// the page says otherwise (every structural property of an OData service is
+/// nullable by default), and it is `deprecated` when its name is marked so.
+fn property_schema(property: &Property) -> Value {
+    let schema = type_ref_schema(&property.ty);
+    let mut schema = if property.non_null { schema } else { or_null(schema) };
+    if property.deprecated {
+        schema["deprecated"] = json!(true);
+    }
+    schema
+}
+
+/// `{"type": T}` -> `{"type": [T, "null"]}`; a `$ref` -> `anyOf` it or null;
+/// any JSON (`{}`) already allows null.
+pub fn or_null(schema: Value) -> Value {
+    match schema.get("type").and_then(Value::as_str) {
+        Some(ty) => {
+            let mut schema = schema.clone();
+            schema["type"] = json!([ty, "null"]);
+            schema
+        }
+        None if schema.as_object().is_some_and(Map::is_empty) => schema,
+        None => json!({ "anyOf": [schema, { "type": "null" }] }),
+    }
 }
 
 fn schema_ref(qualified: &str) -> String {
@@ -177,6 +218,31 @@ mod tests {
         ];
         for (ty, expected) in cases {
             assert_eq!(type_ref_schema(&ty.parse().unwrap()), expected);
+        }
+    }
+
+    #[test]
+    fn properties_may_be_null_unless_the_page_says_otherwise_and_carry_their_deprecation() {
+        let property = |name: &str, ty: &str, deprecated, non_null| Property {
+            json_name: name.into(),
+            ty: ty.parse().unwrap(),
+            description: String::new(),
+            source: Default::default(),
+            deprecated,
+            non_null,
+        };
+        let cases = [
+            (property("id", "Edm.String", false, true), json!({"type": "string"})),
+            (property("name", "Edm.String", false, false), json!({"type": ["string", "null"]})),
+            (property("tags", "Collection(Edm.String)", false, false), json!({"type": ["array", "null"], "items": {"type": "string"}})),
+            (
+                property("owner", "microsoft.graph.user", true, false),
+                json!({"anyOf": [{"$ref": "#/components/schemas/microsoft.graph.user"}, {"type": "null"}], "deprecated": true}),
+            ),
+            (property("data", "Json", false, false), json!({})),
+        ];
+        for (property, expected) in cases {
+            assert_eq!(property_schema(&property), expected, "{}", property.json_name);
         }
     }
 }

@@ -7,8 +7,10 @@ pub struct FrontMatter {
     pub title: Option<String>,
     pub doc_type: Option<String>,
     pub description: Option<String>,
-    /// `ms.prod`: the product area (workload) the page belongs to.
+    /// `ms.prod`: the product area (workload) the page belongs to (pages of 2021).
     pub product: Option<String>,
+    /// `ms.subservice`: the same, on pages of 2023 on (see `parse::area`).
+    pub subservice: Option<String>,
 }
 
 /// Outcome of reading the front matter: the fields and, if the YAML was broken,
@@ -43,7 +45,13 @@ fn from_yaml(doc: &Yaml) -> FrontMatter {
         Yaml::Integer(i) => Some(i.to_string()),
         _ => None,
     };
-    FrontMatter { title: field("title"), doc_type: field("doc_type"), description: field("description"), product: field("ms.prod") }
+    FrontMatter {
+        title: field("title"),
+        doc_type: field("doc_type"),
+        description: field("description"),
+        product: field("ms.prod"),
+        subservice: field("ms.subservice"),
+    }
 }
 
 fn from_lines(yaml: &str) -> FrontMatter {
@@ -53,7 +61,13 @@ fn from_lines(yaml: &str) -> FrontMatter {
             (k.trim() == key).then(|| v.trim().trim_matches(['"', '\'']).to_owned())
         })
     };
-    FrontMatter { title: field("title"), doc_type: field("doc_type"), description: field("description"), product: field("ms.prod") }
+    FrontMatter {
+        title: field("title"),
+        doc_type: field("doc_type"),
+        description: field("description"),
+        product: field("ms.prod"),
+        subservice: field("ms.subservice"),
+    }
 }
 
 #[cfg(test)]
@@ -66,6 +80,14 @@ mod tests {
         assert_eq!(err, None);
         assert_eq!(fm.title.as_deref(), Some("user: get"));
         assert_eq!(fm.doc_type.as_deref(), Some("apiPageType"));
+    }
+
+    #[test]
+    fn reads_the_subservice_beside_the_product() {
+        let (fm, _) = parse("---\ntitle: x\nms.subservice: \"entra-users\"\ndoc_type: apiPageType\n---\n");
+        assert_eq!((fm.product, fm.subservice.as_deref()), (None, Some("entra-users")));
+        let (fm, _) = parse("---\ntitle: a: b: [\nms.prod: outlook\nms.subservice: calendar\n---\n");
+        assert_eq!((fm.product.as_deref(), fm.subservice.as_deref()), (Some("outlook"), Some("calendar")));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Stage 2: parsing single pages into page models.
 
 pub mod annotation;
+pub mod area;
 pub mod example;
 pub mod front_matter;
 pub mod http;

@@ -32,7 +32,7 @@ pub struct Page {
     pub kind: PageKind,
     pub title: String,
     pub title_line: u32,
-    /// Product area from `ms.prod`, normalized (`Outlook` -> `outlook`); `other` when absent.
+    /// Product area from `ms.subservice` or `ms.prod` (`parse::area`); `other` when absent.
     pub area: String,
     pub namespace: Option<String>,
     pub description: String,
@@ -95,6 +95,8 @@ pub struct Row {
     pub ty: TypeCell,
     pub description: String,
     pub line: u32,
+    /// The name cell marks the member deprecated (`owner (deprecated)`).
+    pub deprecated: bool,
 }
 
 /// A type as written in a table cell or sentence: its text and the link target, if linked.
@@ -154,7 +156,7 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         kind: page_kind::stated(&page_kind::Stated { file, doc_type: front.doc_type.as_deref(), title: &title }),
         title,
         title_line,
-        area: area_name(front.product.as_deref()),
+        area: super::area::area(front.product.as_deref(), front.subservice.as_deref()),
         namespace: None,
         description: front.description.clone().unwrap_or_default(),
         http: None,
@@ -197,18 +199,6 @@ fn report_bad_example_json(page: &Page, diags: &mut Diagnostics) {
                 diags.report(Code::BadExampleJson, (&page.file, line + err.line - 1), message);
             }
         }
-    }
-}
-
-/// A Cargo feature name from `ms.prod`: lower-case ASCII letters, digits and `-`.
-pub fn area_name(product: Option<&str>) -> String {
-    let name: String =
-        product.unwrap_or("").trim().to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-    let name = name.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
-    if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) || matches!(name.as_str(), "full" | "default" | "client") {
-        "other".to_owned()
-    } else {
-        name
     }
 }
 
@@ -281,7 +271,10 @@ impl SectionWalker<'_> {
             return;
         }
         if let Some(base) = inherits_from(inline) {
-            self.page.base_type.get_or_insert(base);
+            // A linked base outranks a bare word another sentence put after the phrase.
+            if self.page.base_type.as_ref().is_none_or(|known| known.link.is_none() && base.link.is_some()) {
+                self.page.base_type = Some(base);
+            }
         }
         if self.section != Section::Examples {
             self.page.derived_types.extend(derived_types(inline));
@@ -299,8 +292,10 @@ impl SectionWalker<'_> {
                 self.page.description = text.to_owned();
             }
             Section::Body => self.body_sentence(inline, line),
+            // The first sentence about the answer; one about an error ("a `507
+            // Insufficient Storage` response is returned") is not the answer.
             Section::Response if self.page.response.is_none() => {
-                self.page.response = response_sentence(inline, line);
+                self.page.response = response_sentence(inline, line).filter(|s| s.status.is_none_or(|status| status < 400));
             }
             Section::QueryParameters => collect_query_options(text, &mut self.page.query_options),
             _ => {}
@@ -340,6 +335,8 @@ impl SectionWalker<'_> {
         match self.section {
             Section::Headers => self.page.headers.extend(columns.rows(rows)),
             Section::QueryParameters => {
+                // A row names an option the method supports, whatever remark its
+                // description makes ("not supported when using `$search`").
                 for row in columns.rows(rows) {
                     collect_query_options(&row.name, &mut self.page.query_options);
                 }
@@ -543,6 +540,10 @@ fn inherits_from(inline: &Inline) -> Option<TypeCell> {
     if let Some((_, link)) = next_link.filter(in_sentence) {
         return Some(TypeCell { text: link.text.clone(), link: Some(link.dest.clone()) });
     }
+    // A note's "derived from descendants (like childCount)" speaks of values, not of a base.
+    if wording::is_note(&inline.text) {
+        return None;
+    }
     let word = after.split_whitespace().next()?.trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
     (!word.is_empty()).then(|| TypeCell { text: word.to_owned(), link: None })
 }
@@ -587,8 +588,11 @@ fn word_before(text: &str, noun: &str) -> Option<String> {
     })
 }
 
+/// The `$options` a text says the method supports; a sentence that says an
+/// option is not supported ("`$skip` isn't supported") adds none.
 fn collect_query_options(text: &str, into: &mut Vec<String>) {
-    for token in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '$')) {
+    let supported = wording::clauses(text).filter(|c| !wording::says_unsupported(c)).map(wording::supported_part);
+    for token in supported.flat_map(|c| c.split(|c: char| !(c.is_ascii_alphanumeric() || c == '$'))) {
         if let Some(name) = token.strip_prefix('$') {
             let option = format!("${}", name.to_ascii_lowercase());
             if !name.is_empty() && !into.contains(&option) {
@@ -623,7 +627,9 @@ impl Columns {
         let mut out: Vec<Row> = Vec::new();
         for row in rows {
             let cell = |i: usize| row.cells.get(i).cloned().unwrap_or_default();
-            let name = cell(self.name).text.trim().trim_matches('`').trim().to_owned();
+            let name_cell = cell(self.name).text;
+            let (name, deprecated) = wording::annotated_name(&name_cell);
+            let name = name.trim().trim_matches('`').trim().to_owned();
             if name.is_empty() {
                 continue;
             }
@@ -633,7 +639,7 @@ impl Columns {
             }
             let ty = self.ty.map(cell).map(|c| type_cell(&c)).unwrap_or_default();
             let description = self.description.map(cell).map(|c| c.text.trim().to_owned()).unwrap_or_default();
-            out.push(Row { name, ty, description, line: row.line });
+            out.push(Row { name, ty, description, line: row.line, deprecated });
         }
         out
     }

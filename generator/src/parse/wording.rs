@@ -146,6 +146,53 @@ pub fn says_redirect_to_content(sentence: &str) -> bool {
     lower.contains("redirect") && (lower.contains("download") || lower.contains("content"))
 }
 
+/// Phrases of a sentence that say what it names is not supported
+/// ("`$skip` isn't supported", "This method does not support `$filter`").
+const UNSUPPORTED_PHRASES: &[&str] = &[
+    "not supported",
+    "isn't supported",
+    "aren't supported",
+    "is unsupported",
+    "are unsupported",
+    "does not support",
+    "doesn't support",
+    "do not support",
+    "don't support",
+    "cannot be used",
+    "can't be used",
+];
+
+/// The sentence says the options (or features) it names are not supported.
+pub fn says_unsupported(sentence: &str) -> bool {
+    let lower = sentence.to_ascii_lowercase();
+    UNSUPPORTED_PHRASES.iter().any(|p| lower.contains(p))
+}
+
+/// The part of a sentence that states support: "supports `$top`, but not
+/// `$skip`" states it for `$top` only.
+pub fn supported_part(sentence: &str) -> &str {
+    let lower = sentence.to_ascii_lowercase();
+    lower.find("but not").map_or(sentence, |at| &sentence[..at])
+}
+
+/// The sentences and clauses of a paragraph (split after `.`, `;` and `:`
+/// followed by a space, so `microsoft.graph` and `$top=5` stay whole).
+pub fn clauses(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = rest
+            .char_indices()
+            .find(|&(i, c)| matches!(c, '.' | ';' | ':') && rest[i + 1..].starts_with(char::is_whitespace))
+            .map_or(rest.len(), |(i, _)| i + 1);
+        let (clause, tail) = rest.split_at(end);
+        rest = tail.trim_start();
+        Some(clause)
+    })
+}
+
 /// Words before "object" or "collection" that are not type names ("the entire object").
 const FILLER_WORDS: &[&str] = &["an", "a", "the", "of", "response", "json", "entire", "whole", "same", "new"];
 
@@ -166,6 +213,15 @@ const INHERITANCE_PHRASES: &[&str] = &[
     "subclass from",
     "subtype of",
 ];
+
+/// A paragraph that is a note ("**Note:** ..."), a remark beside the text:
+/// its words are not read as statements about the type.
+pub fn is_note(text: &str) -> bool {
+    let lower = text.trim_start().to_ascii_lowercase();
+    NOTE_OPENINGS.iter().any(|opening| lower.starts_with(opening))
+}
+
+const NOTE_OPENINGS: &[&str] = &["note:", "notes:", "[!note]", "important:", "[!important]", "tip:", "[!tip]"];
 
 /// Phrases of a base type's page that introduce its derived types: "the
 /// derived types are [x], [y]", "is the base type for [x] and [y]".
@@ -189,6 +245,41 @@ pub fn says_open_type(text: &str) -> bool {
 /// A title ending in "(Open Type)".
 pub fn title_says_open_type(title: &str) -> bool {
     title.to_ascii_lowercase().contains("(open type)")
+}
+
+/// A name cell with a remark in parentheses after the name
+/// (`backupReviewers (deprecated)`, `owner (Deprecated)`): the member is the
+/// name; the remark is not part of it. Returns the name and whether the remark
+/// marks it deprecated. A cell whose part before the parenthesis is not one
+/// identifier (`Delegated (work or school account)`) is returned whole.
+pub fn annotated_name(cell: &str) -> (&str, bool) {
+    let cell = cell.trim();
+    let Some((name, remark)) = cell.split_once('(') else { return (cell, false) };
+    let name = name.trim().trim_matches(['`', '*']).trim();
+    let is_identifier = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '@')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '_' | '-'));
+    if !is_identifier || !remark.trim_end().ends_with(')') {
+        return (cell, false);
+    }
+    let remark = remark.to_ascii_lowercase();
+    (name, DEPRECATION_REMARKS.iter().any(|word| remark.contains(word)))
+}
+
+/// Words of a name's remark that mark it deprecated.
+const DEPRECATION_REMARKS: &[&str] = &["deprecated"];
+
+/// Phrases of a property's description that say it is never null.
+const NOT_NULLABLE_PHRASES: &[&str] = &["not nullable", "non-nullable", "cannot be null", "can't be null", "never null"];
+
+/// The description says the value is never null ("Read-only. Not nullable.").
+pub fn says_not_nullable(description: &str) -> bool {
+    let lower = description.to_ascii_lowercase();
+    NOT_NULLABLE_PHRASES.iter().any(|p| lower.contains(p))
+}
+
+/// The description marks the property as its type's key ("The identifier. Key. Read-only.").
+pub fn says_key(description: &str) -> bool {
+    description.split_terminator(['.', ';', ',']).any(|sentence| sentence.trim().eq_ignore_ascii_case("key"))
 }
 
 /// The noun a sentence puts after a name it calls a parameter ("the `message` parameter").
@@ -308,14 +399,28 @@ mod tests {
             "base" => format!("{:?}", inheritance_phrase(phrase)),
             "derived" => format!("{:?}", derived_types_phrase(phrase)),
             "open" => says_open_type(phrase).to_string(),
+            "note" => is_note(phrase).to_string(),
             "open title" => title_says_open_type(phrase).to_string(),
             "requirement" => format!("{:?}", requirement(phrase)),
+            "annotated name" => format!("{:?}", annotated_name(phrase)),
+            "not nullable" => says_not_nullable(phrase).to_string(),
+            "key" => says_key(phrase).to_string(),
+            "unsupported" => says_unsupported(phrase).to_string(),
+            "supported part" => supported_part(phrase).to_owned(),
             "title verb" => format!("{:?}", title_verb(phrase)),
             "call word" => is_call_word(phrase).to_string(),
             "doc type" => format!("{:?}", doc_type(phrase)),
             "title kind" => format!("{:?}", title_kind(phrase)),
             other => panic!("no reader `{other}`"),
         }
+    }
+
+    #[test]
+    fn clauses_split_after_a_stop_and_a_space_only() {
+        let text = "Supports `$top=5` on microsoft.graph.user; not `$skip`. Also: `$count`.";
+        let split: Vec<&str> = clauses(text).collect();
+        assert_eq!(split, ["Supports `$top=5` on microsoft.graph.user;", "not `$skip`.", "Also:", "`$count`."]);
+        assert_eq!(clauses("").count(), 0);
     }
 
     #[test]
@@ -371,6 +476,10 @@ mod tests {
             ("redirect", "a `302 Found` response that redirects to a preauthenticated download URL", "true"),
             ("redirect", "redirects to the content", "true"),
             ("redirect", "a redirect to the sign-in page", "false"),
+            ("unsupported", "The `$skip` query parameter isn't supported.", "true"),
+            ("unsupported", "This method does not support `$filter`.", "true"),
+            ("unsupported", "This method supports the `$top` query parameter.", "false"),
+            ("supported part", "supports `$top`, but not `$skip`", "supports `$top`, "),
             ("filler", "the", "true"),
             ("filler", "entire", "true"),
             ("filler", "uploadSession", "false"),
@@ -380,6 +489,9 @@ mod tests {
             ("base", "this creates a subclass from x", "Some((15, 28))"),
             ("base", "it inherits the properties from x", "Some((3, 31))"),
             ("base", "the base type", "None"),
+            ("note", "Note: The eTag value is derived from descendants.", "true"),
+            ("note", "[!NOTE] Deprecated.", "true"),
+            ("note", "The driveItem resource is derived from baseItem.", "false"),
             ("derived", "the derived types are [a](a.md)", "Some(21)"),
             ("derived", "the base type for places", "Some(17)"),
             ("derived", "a base class for actions", "Some(16)"),
@@ -398,6 +510,17 @@ mod tests {
             ("requirement", "Optionally filters the result.", "None"),
             ("requirement", "{Time zone}. Optional, UTC assumed if absent.", "None"),
             ("requirement", "eventual. This header and $count are required when using $search.", "None"),
+            ("annotated name", "backupReviewers (deprecated)", "(\"backupReviewers\", true)"),
+            ("annotated name", "owner (Deprecated)", "(\"owner\", true)"),
+            ("annotated name", "`status` (preview)", "(\"status\", false)"),
+            ("annotated name", "displayName", "(\"displayName\", false)"),
+            ("annotated name", "Delegated (work or school account)", "(\"Delegated\", false)"),
+            ("annotated name", "Application (app-only) access", "(\"Application (app-only) access\", false)"),
+            ("not nullable", "Read-only. Not nullable.", "true"),
+            ("not nullable", "Cannot be null.", "true"),
+            ("not nullable", "Read-only. Nullable.", "false"),
+            ("key", "The unique identifier. Key. Read-only.", "true"),
+            ("key", "The key of the item.", "false"),
             ("title verb", "List", "Some(List)"),
             ("title verb", "get", "Some(Get)"),
             ("title verb", "Add", "Some(Create)"),

@@ -14,8 +14,8 @@ use crate::model::{ApiModel, EnumMember, Source, TypeDef, TypeKind};
 use crate::parse::example::{Example, ExampleMessage};
 use crate::parse::page::{ExampleRole, Page, PageKind};
 use rules::{
-    bad_base_type, base_type_mismatch, conflicting_duplicate, derived_types, duplicate_property, example_member, path_navigation,
-    type_name_mismatch, undocumented_property,
+    bad_base_type, base_type_mismatch, conflicting_duplicate, derived_types, duplicate_property, example_member, navigation_collection,
+    path_navigation, type_name_mismatch, undocumented_property,
 };
 use std::collections::BTreeMap;
 use types::{documented_types, page_namespace, Form, TypeIndex};
@@ -49,6 +49,7 @@ pub fn resolve(pages: &[Page], diags: &mut Diagnostics) -> ApiModel {
     let (operations, base_url, observations) = resolver.finish(diags);
     bad_base_type::check(&mut types, diags);
     path_navigation::learn_from_paths(&mut types, &operations, diags);
+    navigation_collection::from_operations(&mut types, &operations, diags);
     example_member::learn_members(&mut types, observations, &index, diags);
     ApiModel { base_url, operations, types: types.into_values().collect() }
 }

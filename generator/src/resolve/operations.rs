@@ -4,8 +4,8 @@
 
 use super::paths::{literal_words, name_placeholders};
 use super::rules::{
-    body_of_get, duplicate_operation, duplicate_placeholder, empty_http_request, example_member, example_only_request, monitored_action,
-    optional_arguments, overloads, raw_content, request_body, response_body, status_mismatch, ResponseEvidence,
+    alternative_answers, body_of_get, duplicate_operation, duplicate_placeholder, empty_http_request, example_member, example_only_request,
+    monitored_action, optional_arguments, overloads, raw_content, request_body, response_body, status_mismatch, ResponseEvidence,
 };
 use super::types::{split_qualified, TypeIndex};
 use super::Exchange;
@@ -91,7 +91,9 @@ impl<'a> OperationResolver<'a> {
         let title = parse_title(&page.title);
         let calls = calls(page);
         let requests: Vec<Exchange<'_>> = Exchange::all(page, ExampleRole::Request);
-        let responses: Vec<Exchange<'_>> = Exchange::all(page, ExampleRole::Response);
+        let (default_answer, alternatives) = alternative_answers::split(page);
+        let answered = default_answer.as_ref().unwrap_or(page);
+        let responses: Vec<Exchange<'_>> = Exchange::all(answered, ExampleRole::Response);
         for example in &requests {
             if let Some(base) = example.message.request.as_ref().and_then(|r| r.base_url.clone()) {
                 *self.base_urls.entry(base).or_default() += 1;
@@ -104,12 +106,38 @@ impl<'a> OperationResolver<'a> {
         let from_examples = example_only_request::forms(page, &lines, &requests, diags);
         let example_only: BTreeSet<u32> = from_examples.iter().map(|(line, _)| *line).collect();
         lines.extend(from_examples);
-        let media = lines.iter().all(|(_, r)| r.method == HttpMethod::Get && raw_content::is_media_path(&r.path));
+        let is_media = |r: &crate::parse::http::RequestLine| r.method == HttpMethod::Get && raw_content::is_media_path(&r.path);
+        let media = lines.iter().all(|(_, r)| is_media(r));
         let last_segments: BTreeSet<String> = lines.iter().map(|(_, r)| response_body::last_segment_shape(&r.path)).collect();
         let example = responses.first().copied();
-        let status = status_mismatch::status(page, example, diags);
-        let evidence = ResponseEvidence { page, status, example, media, one_resource: last_segments.len() == 1, index: self.index };
+        let status = status_mismatch::status(answered, example, diags);
+        let one_resource = last_segments.len() == 1;
+        let evidence = ResponseEvidence { page: answered, status, example, media, one_resource, index: self.index };
         let response = self.response(&evidence, diags);
+        let mut answers = vec![response.clone()];
+        for (condition, alternative) in &alternatives {
+            // What differs from the default (the sentence's status, ...) is the point, not a defect.
+            let quiet = &mut Diagnostics::default();
+            let example = Exchange::all(alternative, ExampleRole::Response).first().copied();
+            let status = status_mismatch::status(alternative, example, quiet);
+            let evidence = ResponseEvidence { page: alternative, status, example, media, one_resource, index: self.index };
+            let answer = ResponseSpec { when: Some(condition.clone()), ..self.response(&evidence, quiet) };
+            if (answer.status, &answer.body) != (response.status, &response.body) {
+                answers.push(answer);
+            }
+        }
+        // A page that lists a resource and its raw value (`GET /messages/{id}`
+        // and `GET /messages/{id}/$value`, the MIME content) answers each line
+        // on its own: its JSON example speaks for the resource, not the value.
+        let value_answer = (!media && lines.iter().any(|(_, r)| is_media(r))).then(|| {
+            let evidence = ResponseEvidence {
+                example: None,
+                media: true,
+                status: if (200..300).contains(&status) { status } else { 200 },
+                ..evidence
+            };
+            self.response(&evidence, &mut Diagnostics::default())
+        });
         let first_method = lines[0].1.method;
         let kind = kind_for(&title, first_method, calls);
         let example = requests.first().copied();
@@ -144,7 +172,10 @@ impl<'a> OperationResolver<'a> {
                 function_parameters: overloads::parameters_in_call(&function_parameters, &request.path, &overloaded),
                 optional_arguments: Vec::new(),
                 example_only: example_only.contains(&line),
-                responses: vec![response.clone()],
+                responses: match &value_answer {
+                    Some(value) if is_media(request) => vec![value.clone()],
+                    _ => answers.clone(),
+                },
                 description: page.description.clone(),
                 area: page.area.clone(),
                 source: Source { file: page.file.clone(), line },
@@ -226,9 +257,9 @@ impl<'a> OperationResolver<'a> {
         let status = evidence.status;
         if let Some(body) = response_body::decided(evidence) {
             let monitored = monitored_action::monitored(evidence.example, status, body.as_ref());
-            return ResponseSpec { status, body, monitored };
+            return ResponseSpec { status, body, when: None, monitored };
         }
-        ResponseSpec { status, body: self.typed_response(evidence, diags), monitored: false }
+        ResponseSpec { status, body: self.typed_response(evidence, diags), when: None, monitored: false }
     }
 }
 

@@ -260,6 +260,10 @@ fn strip_collection(text: &str) -> (&str, bool) {
 /// Resolves a relative link against the page that holds it: (`api/x.md`, `../resources/y.md`) -> `resources/y.md`.
 pub fn join_link(page: &str, link: &str) -> String {
     let link = link.split(['#', '?']).next().unwrap_or("").trim();
+    // `[microsoft.graph.security.alertStatus](#alertstatus-values)`: a heading of this very page.
+    if link.is_empty() {
+        return page.to_ascii_lowercase();
+    }
     let mut parts: Vec<&str> = page.split('/').collect();
     parts.pop();
     for segment in link.split('/') {
@@ -291,6 +295,8 @@ pub fn infer_properties(object: &Map<String, Value>, index: &TypeIndex, source: 
             ty: infer_type(value, index),
             description: String::new(),
             source: source.clone(),
+            deprecated: false,
+            non_null: false,
         })
         .collect()
 }
@@ -408,6 +414,7 @@ mod tests {
     fn links_join_relative_to_the_page() {
         assert_eq!(join_link("api/x.md", "../resources/User.md#props"), "resources/user.md");
         assert_eq!(join_link("resources/a.md", "b.md"), "resources/b.md");
+        assert_eq!(join_link("resources/Security-Alert.md", "#alertstatus-values"), "resources/security-alert.md");
     }
 
     #[test]

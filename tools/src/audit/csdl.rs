@@ -22,6 +22,8 @@ pub struct CsdlProperty {
     /// Model spelling, e.g. `Collection(microsoft.graph.recipient)`.
     pub ty: String,
     pub navigation: bool,
+    /// `Nullable` is not `false` (OData's default for properties).
+    pub nullable: bool,
 }
 
 /// An `EntityType` or `ComplexType`.
@@ -161,6 +163,7 @@ pub fn parse(text: &str) -> Result<Csdl, CsdlError> {
                             name: c.attribute("Name").unwrap_or_default().to_owned(),
                             ty: names.type_ref(c.attribute("Type").unwrap_or_default()),
                             navigation: c.has_tag_name("NavigationProperty"),
+                            nullable: !c.attribute("Nullable").is_some_and(|n| n.eq_ignore_ascii_case("false")),
                         })
                         .collect();
                     let base = node.attribute("BaseType").map(|b| names.qualified(b));

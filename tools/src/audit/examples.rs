@@ -7,25 +7,28 @@
 //! type or outside an enum fail. `response examples fully declared` is stricter
 //! than OpenAPI: a member the schema does not declare fails too (instance
 //! annotations such as `@odata.context` excepted), so a property the docs
-//! forgot to list, or a wrapper they added, is caught. Both accept `null` for
-//! any property (OData properties are nullable unless stated otherwise).
+//! forgot to list, or a wrapper they added, is caught. Both accept `null`
+//! where the schema does (the export: every property the page does not call
+//! non-null; the CSDL baseline: every property not `Nullable="false"`).
 
 use super::csdl::{bare_item_name, Csdl};
 use super::docs::DocsTree;
 use super::metrics::{Disagreement, Figure, Outcome, Ratio, Verdict};
 use docgen::diagnostics::Diagnostics;
-use docgen::emit::openapi::type_ref_schema;
+use docgen::emit::openapi::{or_null, type_ref_schema};
 use docgen::load::SourceFile;
-use docgen::model::{ApiModel, TypeRef};
+use docgen::model::{ApiModel, Primitive, TypeRef};
 use docgen::parse::page::ExampleRole;
 use docgen::parse::parse_page;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 const VALID: &str = "For every operation page with a JSON response example, the example body is validated against the \
-response schema the OpenAPI export gives that page's first operation for the example's status. Validation follows JSON Schema \
+response schema the OpenAPI export gives that page's first operation for the example's status (its first that does not \
+answer raw content, when the page also lists a `$value`). Validation follows JSON Schema \
 (type, properties, items, enum, allOf, $ref; members the schema does not declare are allowed, as the exported schemas do not \
-forbid them), and `null` is allowed for properties. agreement = examples that validate / examples checked. Every failure is \
+forbid them), and `null` is allowed where the schema allows it (`type: [T, \"null\"]` or `anyOf` with null: the export \
+says every property may be null unless its page says otherwise). agreement = examples that validate / examples checked. Every failure is \
 listed as a doc defect with the member and value that fail (the model follows the page's tables; see the strict figure below).";
 
 const DECLARED: &str = "The same examples and schemas, with one rule added: a member the schema does not declare fails \
@@ -38,8 +41,14 @@ pub fn response_examples(model: &ApiModel, csdl: &Csdl, tree: &DocsTree) -> (Out
     let schemas = lowercase_keys(document["components"]["schemas"].as_object().cloned().unwrap_or_default());
     let csdl_schemas = lowercase_keys(csdl_schemas(csdl));
     let mut first_op: BTreeMap<&str, &docgen::model::Operation> = BTreeMap::new();
+    // A page that lists a resource and its raw value (`message-get`) shows its
+    // JSON example for the resource: the value's operation answers bytes.
+    let answers_content = |op: &docgen::model::Operation| op.success_body() == Some(&TypeRef::Primitive(Primitive::Stream));
     for op in &model.operations {
-        first_op.entry(op.source.file.as_str()).or_insert(op);
+        let first = first_op.entry(op.source.file.as_str()).or_insert(op);
+        if answers_content(first) && !answers_content(op) {
+            *first = op;
+        }
     }
     let lax = Validator { schemas: &schemas, strict: false };
     let strict = Validator { schemas: &schemas, strict: true };
@@ -85,8 +94,15 @@ fn csdl_baseline(tally: &Tally) -> String {
 fn csdl_schemas(csdl: &Csdl) -> Map<String, Value> {
     let mut schemas = Map::new();
     for t in csdl.types.values() {
-        let properties: Map<String, Value> =
-            t.properties.iter().map(|p| (p.name.clone(), p.ty.parse::<TypeRef>().map_or(json!({}), |ty| type_ref_schema(&ty)))).collect();
+        let property = |p: &super::csdl::CsdlProperty| {
+            let schema = p.ty.parse::<TypeRef>().map_or(json!({}), |ty| type_ref_schema(&ty));
+            if p.nullable {
+                or_null(schema)
+            } else {
+                schema
+            }
+        };
+        let properties: Map<String, Value> = t.properties.iter().map(|p| (p.name.clone(), property(p))).collect();
         let mut own = json!({ "type": "object", "properties": properties });
         if t.open {
             own["additionalProperties"] = json!(true);
@@ -200,17 +216,24 @@ impl Validator<'_> {
             return if errors.len() < options.len() { Ok(()) } else { Err(errors.into_iter().next().unwrap_or_default()) };
         }
         if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
-            if !value.is_null() && !allowed.contains(value) {
+            if !allowed.contains(value) {
                 return Err(format!("{at}: value not among the enum members `{value}`"));
             }
             return Ok(());
         }
-        match schema.get("type").and_then(Value::as_str) {
+        let ty = match schema.get("type") {
+            // `[T, "null"]`: null, or a value of T.
+            Some(Value::Array(types)) if value.is_null() && types.contains(&json!("null")) => return Ok(()),
+            Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).find(|t| *t != "null"),
+            Some(Value::String(ty)) if ty == "null" => return if value.is_null() { Ok(()) } else { Err(format!("{at}: expected null")) },
+            other => other.and_then(Value::as_str),
+        };
+        match ty {
             Some("object") | None if schema.get("allOf").is_some() || schema.get("properties").is_some() => {
                 self.check_object(value, schema, at)
             }
             Some("object") => match value {
-                Value::Object(_) | Value::Null => Ok(()),
+                Value::Object(_) => Ok(()),
                 other => Err(format!("{at}: expected an object `{}`", short(other))),
             },
             Some("array") => match value {
@@ -218,7 +241,6 @@ impl Validator<'_> {
                     let item_schema = schema.get("items").cloned().unwrap_or(Value::Bool(true));
                     items.iter().enumerate().try_for_each(|(i, item)| self.check(item, &item_schema, &format!("{at}[{i}]")))
                 }
-                Value::Null => Ok(()),
                 other => Err(format!("{at}: expected an array `{}`", short(other))),
             },
             Some(primitive) => check_primitive(value, primitive, at),
@@ -274,7 +296,6 @@ impl Validator<'_> {
     fn check_object(&self, value: &Value, schema: &Value, at: &str) -> Result<(), String> {
         let object = match value {
             Value::Object(object) => object,
-            Value::Null => return Ok(()),
             other => return Err(format!("{at}: expected an object `{}`", short(other))),
         };
         let mut declared = Map::new();
@@ -285,9 +306,6 @@ impl Validator<'_> {
                 continue;
             }
             match declared.get(key) {
-                Some(member_schema) if member.is_null() => {
-                    let _ = member_schema;
-                }
                 Some(member_schema) => self.check(member, member_schema, &format!("{at}.{key}"))?,
                 None if !open => return Err(format!("{at}: undeclared member `{key}`")),
                 None => {}
@@ -306,7 +324,7 @@ fn check_primitive(value: &Value, primitive: &str, at: &str) -> Result<(), Strin
         "number" => value.is_number() || value.is_string(),
         _ => true,
     };
-    if fits || value.is_null() {
+    if fits {
         Ok(())
     } else {
         Err(format!("{at}: expected {primitive} `{}`", short(value)))
@@ -350,9 +368,10 @@ mod tests {
 
     #[test]
     fn strict_objects_with_inheritance() {
-        let derived = json!({"allOf": [{"$ref": "#/components/schemas/ns.base"}, {"type": "object", "properties": {"n": {"type": "integer"}, "c": {"$ref": "#/components/schemas/ns.color"}}}]});
+        let derived = json!({"allOf": [{"$ref": "#/components/schemas/ns.base"}, {"type": "object", "properties": {"n": {"type": ["integer", "null"]}, "c": {"anyOf": [{"$ref": "#/components/schemas/ns.color"}, {"type": "null"}]}}}]});
         assert_eq!(validate(json!({"id": "a", "n": 2, "c": "red", "@odata.type": "#ns.derived"}), derived.clone()), Ok(()));
-        assert_eq!(validate(json!({"id": null, "n": null}), derived.clone()), Ok(()));
+        assert_eq!(validate(json!({"id": null}), derived.clone()), Err("$.id: expected string `null`".into()), "`id` is non-null here");
+        assert_eq!(validate(json!({"n": null, "c": null}), derived.clone()), Ok(()), "nullable members");
         assert_eq!(validate(json!({"n": 1.5}), derived.clone()), Err("$.n: expected integer `1.5`".into()));
         assert_eq!(validate(json!({"c": "blue"}), derived.clone()), Err("$.c: value not among the enum members `\"blue\"`".into()));
         assert_eq!(validate(json!({"extra": 1}), derived), Err("$: undeclared member `extra`".into()));

@@ -1056,7 +1056,14 @@ mod tests {
     }
 
     fn prop(name: &str, ty: &str, file: &str, line: u32) -> Property {
-        Property { json_name: name.into(), ty: ty.parse().unwrap(), description: String::new(), source: src(file, line) }
+        Property {
+            json_name: name.into(),
+            ty: ty.parse().unwrap(),
+            description: String::new(),
+            source: src(file, line),
+            deprecated: false,
+            non_null: false,
+        }
     }
 
     fn object(name: &str, base: Option<&str>, properties: Vec<Property>, navigation: Vec<Property>, file: &str) -> TypeDef {
@@ -1087,7 +1094,12 @@ mod tests {
             function_parameters: Vec::new(),
             optional_arguments: Vec::new(),
             example_only: false,
-            responses: vec![ResponseSpec { status: 200, body: returns.map(|r| r.parse::<TypeRef>().unwrap()), monitored: false }],
+            responses: vec![ResponseSpec {
+                status: 200,
+                body: returns.map(|r| r.parse::<TypeRef>().unwrap()),
+                when: None,
+                monitored: false,
+            }],
             description: String::new(),
             area: "other".into(),
             source: src(file, 7),

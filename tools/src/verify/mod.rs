@@ -24,7 +24,7 @@ pub use judge::{judge, Failure};
 pub use program::{program, Entry};
 
 use docgen::emit::rust::OperationTypes;
-use docgen::model::{ApiModel, HttpMethod, Operation, RequestBody, TypeRef};
+use docgen::model::{ApiModel, HttpMethod, Operation, Primitive, RequestBody, TypeRef};
 use docgen::parse::page::{BodySection, ExampleRole, Payload};
 use docgen::parse::{http, Page};
 use proc_macro2::TokenStream;
@@ -57,6 +57,21 @@ mod tests {
         let entries: Vec<Entry<'_>> = rows.iter().enumerate().map(|(id, (json, ty))| Entry { id, json, ty }).collect();
         let source = program(&entries).unwrap();
         assert!(source.contains("round_trip::<graph_client::types::"), "{source}");
+    }
+
+    #[test]
+    fn a_json_example_beside_a_raw_value_line_is_the_resource_s() {
+        // `Get widget` lists `GET /me/widgets/{id}` and `.../$value`; its one JSON example is the widget.
+        let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generator/tests/rules/raw-content");
+        let corpus = docgen::Corpus::read(&docs).unwrap();
+        let (cases, _) = collect(&corpus.pages, &corpus.model);
+        let surface = docgen::emit::rust::Surface::new(&corpus.model, &mut Diagnostics::default());
+        let types = docgen::emit::rust::operation_types(&surface, "graph-client");
+        let case = cases.iter().find(|c| c.file == "api/widget-get.md" && c.role == Role::Response).expect("the widget's example");
+        match plan(case, &corpus.model, &types) {
+            Plan::Run(ty) => assert_eq!(ty.to_string().replace(' ', ""), "graph_client::types::Widget"),
+            Plan::Fail(failure) => panic!("{failure}"),
+        }
     }
 
     #[test]
@@ -99,6 +114,9 @@ pub struct Case {
     pub page_says_no_body: bool,
     /// The page's response sentence or this example's annotation says "collection".
     pub page_says_collection: bool,
+    /// The query and headers of the request example before it: a response to
+    /// a request that asks for an alternative answer is that answer.
+    pub request: Option<(String, Vec<(String, String)>)>,
 }
 
 impl Case {
@@ -122,6 +140,7 @@ pub fn collect(pages: &[Page], model: &ApiModel) -> (Vec<Case>, Skipped) {
     for page in pages {
         let ops = by_file.get(page.file.as_str()).map(Vec::as_slice).unwrap_or_default();
         let mut current: Option<usize> = None;
+        let mut asked: Option<(String, Vec<(String, String)>)> = None;
         for example in &page.examples {
             let role = match example.role {
                 ExampleRole::Request => Role::Request,
@@ -136,6 +155,8 @@ pub fn collect(pages: &[Page], model: &ApiModel) -> (Vec<Case>, Skipped) {
             match role {
                 Role::Request => {
                     current = message.request.as_ref().and_then(|line| pick(model, ops, line).or_else(|| find(model, line)));
+                    let query = message.request.as_ref().and_then(|line| line.query.clone()).unwrap_or_default();
+                    asked = Some((query, message.headers.clone()));
                     page_says_no_body = matches!(page.request_body, BodySection::Empty);
                 }
                 Role::Response => {
@@ -179,6 +200,7 @@ pub fn collect(pages: &[Page], model: &ApiModel) -> (Vec<Case>, Skipped) {
                 body: json,
                 page_says_no_body,
                 page_says_collection,
+                request: if role == Role::Response { asked.clone() } else { None },
             });
         }
     }
@@ -189,12 +211,20 @@ pub fn collect(pages: &[Page], model: &ApiModel) -> (Vec<Case>, Skipped) {
 /// the path that agrees with it on most literal segments.
 fn pick(model: &ApiModel, ops: &[usize], line: &http::RequestLine) -> Option<usize> {
     let example: Vec<String> = segments(&line.path);
-    ops.iter().copied().filter(|&i| model.operations[i].method == line.method).max_by_key(|&i| {
+    // A raw value (`.../$value`) is its own operation: a request for the
+    // resource never exercises it, nor the other way round.
+    let same_kind = |i: usize| is_raw_value(&model.operations[i].path) == is_raw_value(&line.path);
+    ops.iter().copied().filter(|&i| model.operations[i].method == line.method && same_kind(i)).max_by_key(|&i| {
         let path = segments(&model.operations[i].path);
         let same = path.iter().zip(&example).filter(|(a, b)| a == b).count() as i64;
         // Prefer equal length; earlier operations win ties (max_by_key keeps the last, so negate the index).
         (same * 4 - (path.len() as i64 - example.len() as i64).abs(), -(i as i64))
     })
+}
+
+/// `GET .../$value`: OData's raw value of a media entity or property.
+fn is_raw_value(path: &str) -> bool {
+    path.trim_end_matches('/').ends_with("/$value")
 }
 
 /// For an example on a page that documents no operation of its own (the
@@ -279,6 +309,14 @@ pub fn plan(case: &Case, model: &ApiModel, types: &[OperationTypes]) -> Plan {
             }
         },
         Role::Response => {
+            let alternative = op.alternatives().position(|(condition, _)| asks_for(case, condition));
+            if let Some(i) = alternative {
+                let answer = op.alternatives().nth(i).and_then(|(_, answer)| answer.body.as_ref());
+                if let Some(failure) = answer.and_then(|ty| wrapper_defect(body, ty, model, case.page_says_collection)) {
+                    return Plan::Fail(failure);
+                }
+                return Plan::Run(types[index].alternatives[i].clone());
+            }
             let Some(ty) = op.success_body() else {
                 return Plan::Fail(if case.page_says_no_body {
                     Failure::doc("response body on a method documented to return none", format!("`{} {}`", op.method, op.path))
@@ -286,10 +324,30 @@ pub fn plan(case: &Case, model: &ApiModel, types: &[OperationTypes]) -> Plan {
                     Failure::generator("no response type", format!("`{} {}` returns no body in the model", op.method, op.path))
                 });
             };
+            if *ty == TypeRef::Primitive(Primitive::Stream) {
+                // `Content` has no `Deserialize`: the operation downloads bytes.
+                return Plan::Fail(Failure::generator(
+                    "JSON example for raw content",
+                    format!("`{} {}` answers raw content in the model", op.method, op.path),
+                ));
+            }
             if let Some(failure) = wrapper_defect(body, ty, model, case.page_says_collection) {
                 return Plan::Fail(failure);
             }
             Plan::Run(types[index].response.clone())
+        }
+    }
+}
+
+/// The request before the response sets what selects this alternative answer.
+fn asks_for(case: &Case, condition: &docgen::model::Condition) -> bool {
+    let Some((query, headers)) = &case.request else { return false };
+    match condition.set {
+        docgen::model::ConditionKind::Query => {
+            query.split('&').any(|pair| pair.trim() == format!("{}={}", condition.name, condition.value))
+        }
+        docgen::model::ConditionKind::Header => {
+            headers.iter().any(|(name, value)| name.eq_ignore_ascii_case(&condition.name) && value.trim() == condition.value)
         }
     }
 }

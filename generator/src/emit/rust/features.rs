@@ -1,4 +1,4 @@
-//! Analysis: product areas and `cfg`. Every area (the page's `ms.prod`) is a
+//! Analysis: product areas and `cfg`. Every area (the page's `ms.subservice` or `ms.prod`, see `parse::area`) is a
 //! Cargo feature of the generated crate; an item is compiled for the areas
 //! that need it, so every feature compiles on its own and `full` (default)
 //! compiles everything.

@@ -42,6 +42,8 @@ pub struct OperationTypes {
     pub request_body: Option<TokenStream>,
     /// What a success response is decoded into (`()` when it has no body).
     pub response: TokenStream,
+    /// What each alternative answer is decoded into, in `Operation::alternatives` order.
+    pub alternatives: Vec<TokenStream>,
 }
 
 /// Per operation (in `model.operations` order), the types of its request body
@@ -53,7 +55,11 @@ pub fn operation_types(surface: &Surface<'_>, krate: &str) -> Vec<OperationTypes
     surface
         .operations()
         .iter()
-        .map(|op| OperationTypes { request_body: op.request_body.as_ref().map(|t| t.tokens(&paths)), response: op.response.tokens(&paths) })
+        .map(|op| OperationTypes {
+            request_body: op.request_body.as_ref().map(|t| t.tokens(&paths)),
+            response: op.response.tokens(&paths),
+            alternatives: op.alternatives.iter().map(|a| a.response.tokens(&paths)).collect(),
+        })
         .collect()
 }
 

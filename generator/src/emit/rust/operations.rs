@@ -3,9 +3,9 @@
 
 use super::docs::{doc_lines, docs};
 use super::names::ident;
-use super::surface::{CallArgument, ItemPaths, Literal, OperationItem};
+use super::surface::{AlternativeItem, CallArgument, ItemPaths, Literal, OperationItem};
 use super::Context;
-use crate::model::{HttpMethod, Operation};
+use crate::model::{ConditionKind, HttpMethod, Operation};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -15,9 +15,15 @@ pub fn operations_module(cx: &Context<'_>) -> TokenStream {
         .operations
         .iter()
         .zip(cx.surface.operations())
-        .map(|(op, item)| {
+        .flat_map(|(op, item)| {
             let signature = signature(op, item);
-            (request_function(cx, op, item, &signature), client_method(cx, op, item, &signature))
+            let default = (request_function(cx, op, item, &signature), client_method(cx, op, item, &signature));
+            let alternatives = item.alternatives.iter().map(move |alternative| {
+                let item = alternative_operation(item, alternative);
+                let signature = signature_of(&item, alternative_doc(op, alternative));
+                (request_function(cx, op, &item, &signature), client_method(cx, op, &item, &signature))
+            });
+            std::iter::once(default).chain(alternatives.collect::<Vec<_>>())
         })
         .unzip();
     quote! {
@@ -47,6 +53,33 @@ struct Signature {
 }
 
 fn signature(op: &Operation, item: &OperationItem) -> Signature {
+    signature_of(item, operation_doc(op))
+}
+
+/// The default operation's item, answering as `alternative` does.
+fn alternative_operation(item: &OperationItem, alternative: &AlternativeItem) -> OperationItem {
+    OperationItem {
+        function: alternative.function.clone(),
+        response: alternative.response.clone(),
+        content: alternative.content,
+        alternatives: vec![alternative.clone()],
+        // An alternative answers with the body its condition selects, never a monitor.
+        monitored: false,
+        ..item.clone()
+    }
+}
+
+fn alternative_doc(op: &Operation, alternative: &AlternativeItem) -> TokenStream {
+    let mut lines = doc_lines(&op.title);
+    lines.push(format!(
+        "The answer the page documents when the request sets `{}` (this function sets it).",
+        alternative.condition.spelled()
+    ));
+    lines.push(format!("`{} {}`", op.method, op.path));
+    docs(&lines)
+}
+
+fn signature_of(item: &OperationItem, doc: TokenStream) -> Signature {
     let paths = ItemPaths::operations_module();
     let mut params = Vec::new();
     let mut args = Vec::new();
@@ -65,7 +98,7 @@ fn signature(op: &Operation, item: &OperationItem) -> Signature {
         params.push(quote! { body: &#ty });
         args.push(quote! { body });
     }
-    Signature { params, args, response: item.response.tokens(&paths), doc: operation_doc(op) }
+    Signature { params, args, response: item.response.tokens(&paths), doc }
 }
 
 fn operation_doc(op: &Operation) -> TokenStream {
@@ -95,13 +128,21 @@ fn request_function(cx: &Context<'_>, op: &Operation, item: &OperationItem, sign
     let method = format_ident!("{}", runtime_method(op.method));
     let path = path_expression(op, item);
     let body = op.request_body.as_ref().map(|_| quote! { .json(body) });
+    // An alternative's function sets what selects its answer (`alternatives` holds only it, then).
+    let selects = item.alternatives.iter().filter(|a| a.function == item.function).map(|a| {
+        let (name, value) = (&a.condition.name, &a.condition.value);
+        match a.condition.set {
+            ConditionKind::Query => quote! { .query(#name, #value) },
+            ConditionKind::Header => quote! { .header(#name, #value) },
+        }
+    });
     let cfg = cx.features.area_cfg(&op.area);
     let (function, template) = (&item.function, &op.path);
     quote! {
         #doc
         #cfg
         pub fn #name(#(#params),*) -> Request<#response> {
-            Request::new(Method::#method, #path).operation(#function, #template) #body
+            Request::new(Method::#method, #path).operation(#function, #template) #body #(#selects)*
         }
     }
 }

@@ -19,10 +19,10 @@ use super::boxing::Boxing;
 use super::hierarchy::Hierarchy;
 use super::names::{self, is_plain_conversion, snake_name, type_name, variant_name, Scope};
 use crate::diagnostics::{Code, Diagnostics};
-use crate::model::{ApiModel, EnumMember, Operation, Primitive, Property, RequestBody, Source, TypeKind, TypeRef};
+use crate::model::{ApiModel, EnumMember, Operation, Primitive, Property, RequestBody, Source, TypeDef, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The names and types of everything the generated crate exposes.
@@ -98,9 +98,22 @@ pub struct OperationItem {
     pub response: RustType,
     /// The success body is raw content: the `Client` method downloads it (and takes `max_bytes`).
     pub content: bool,
+    /// The other answers the page documents, each a function of its own that
+    /// sets what selects it (`…_as_json`, `…_with_representation`).
+    pub alternatives: Vec<AlternativeItem>,
     /// The action is answered `202 Accepted` with a monitor: the `Client`
     /// method returns the runtime's `LongRunning` to wait on.
     pub monitored: bool,
+}
+
+/// The function of an alternative answer: the same request, plus the query
+/// option or header that selects the answer, decoded as that answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlternativeItem {
+    pub function: String,
+    pub condition: crate::model::Condition,
+    pub response: RustType,
+    pub content: bool,
 }
 
 /// A function parameter passed in the call's parentheses: `offsetRange(rowOffset=1)`.
@@ -294,6 +307,28 @@ fn primitive(p: Primitive) -> &'static str {
     }
 }
 
+/// Lower-cased names that types of more than one namespace carry
+/// (`microsoft.graph.alert` and `microsoft.graph.security.alert`).
+fn names_in_several_namespaces(model: &ApiModel) -> BTreeSet<String> {
+    let mut namespaces: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for def in &model.types {
+        namespaces.entry(def.name.to_ascii_lowercase()).or_default().insert(def.namespace.as_str());
+    }
+    namespaces.into_iter().filter(|(_, spaces)| spaces.len() > 1).map(|(name, _)| name).collect()
+}
+
+/// Two types of one name in different namespaces are two types: the one of
+/// the default namespace keeps the plain name, the others are prefixed with
+/// their namespace's last segment (`SecurityAlert`), whatever the model order.
+fn namespaced_type_name(def: &TypeDef, shared: &BTreeSet<String>) -> String {
+    let in_default = def.namespace == crate::resolve::types::DEFAULT_NAMESPACE;
+    if in_default || !shared.contains(&def.name.to_ascii_lowercase()) {
+        return type_name(&def.name);
+    }
+    let prefix = def.namespace.rsplit('.').next().unwrap_or("");
+    type_name(&format!("{}{}", type_name(prefix), type_name(&def.name)))
+}
+
 /// Reserved in every struct: the discriminator and the catch-all of unknown members.
 const RESERVED_FIELD_NAMES: &[&str] = &["additional_properties", "odata_type"];
 
@@ -303,11 +338,17 @@ impl<'m> Surface<'m> {
         let hierarchy = Hierarchy::new(model);
         let mut module = Scope::default();
         let mut type_names = BTreeMap::new();
+        let shared = names_in_several_namespaces(model);
         for def in &model.types {
             let qualified = def.qualified_name();
-            let rust = module.claim(&type_name(&def.name));
+            let rust = module.claim(&namespaced_type_name(def, &shared));
             if !is_plain_conversion(&def.name, &rust) {
-                diags.report(Code::Renamed, &def.source, format!("type `{qualified}` is emitted as `{rust}` (reserved or colliding name)"));
+                let why = if shared.contains(&def.name.to_ascii_lowercase()) {
+                    "another namespace has a type of that name"
+                } else {
+                    "reserved or colliding name"
+                };
+                diags.report(Code::Renamed, &def.source, format!("type `{qualified}` is emitted as `{rust}` ({why})"));
             }
             type_names.insert(qualified, rust);
         }
@@ -480,6 +521,19 @@ impl<'m> Builder<'m, '_> {
                         Some(CallArgument { json_name: p.json_name.clone(), name, ty, literal, optional })
                     })
                     .collect();
+                let alternatives = op
+                    .alternatives()
+                    .map(|(condition, answer)| {
+                        let name = functions.claim(&format!("{function}_{}", alternative_suffix(condition)));
+                        let body = answer.body.as_ref().filter(|_| (200..400).contains(&answer.status));
+                        AlternativeItem {
+                            function: name,
+                            condition: condition.clone(),
+                            response: self.body_type(body),
+                            content: body == Some(&TypeRef::Primitive(Primitive::Stream)),
+                        }
+                    })
+                    .collect();
                 OperationItem {
                     function,
                     path_params,
@@ -487,7 +541,8 @@ impl<'m> Builder<'m, '_> {
                     request_body: self.request_body(op, parameter_names),
                     response: self.response(op),
                     content: op.success_body() == Some(&TypeRef::Primitive(Primitive::Stream)),
-                    monitored: op.responses.first().is_some_and(|r| r.monitored),
+                    alternatives,
+                    monitored: op.responses.iter().find(|r| r.when.is_none()).is_some_and(|r| r.monitored),
                 }
             })
             .collect()
@@ -504,7 +559,12 @@ impl<'m> Builder<'m, '_> {
 
     /// The success type an operation's `Request<T>` decodes.
     fn response(&self, op: &Operation) -> RustType {
-        match op.success_body() {
+        self.body_type(op.success_body())
+    }
+
+    /// The `T` of `Request<T>` for a success body.
+    fn body_type(&self, body: Option<&TypeRef>) -> RustType {
+        match body {
             None => RustType::Unit,
             Some(TypeRef::Primitive(Primitive::Stream)) => RustType::Content,
             Some(primitive @ TypeRef::Primitive(_)) => RustType::ODataValue(Box::new(self.rust_type(primitive, false))),
@@ -543,6 +603,16 @@ impl<'m> Builder<'m, '_> {
                 None => RustType::Json,
             },
         }
+    }
+}
+
+/// `$format=application/json` -> `as_json`, `Prefer: return=representation` -> `with_representation`.
+fn alternative_suffix(condition: &crate::model::Condition) -> String {
+    let value = condition.value.rsplit(['/', '=']).next().unwrap_or(&condition.value);
+    let word = snake_name(value);
+    match condition.set {
+        crate::model::ConditionKind::Query => format!("as_{word}"),
+        crate::model::ConditionKind::Header => format!("with_{word}"),
     }
 }
 

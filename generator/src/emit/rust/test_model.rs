@@ -11,6 +11,8 @@ pub fn object(name: &str, base: Option<&str>, properties: &[(&str, &str)]) -> Ty
             ty: ty.parse().expect("a CSDL type"),
             description: String::new(),
             source: Source::default(),
+            deprecated: false,
+            non_null: false,
         })
         .collect();
     TypeDef {

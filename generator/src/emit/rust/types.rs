@@ -158,8 +158,14 @@ fn fields_tokens(fields: &[FieldItem<'_>]) -> Vec<TokenStream> {
             let json_name = &field.property.json_name;
             let ty = field.ty.tokens(&paths);
             let doc = docs(&doc_lines(&field.property.description));
+            // Still sent and read; only the user's own uses of it are flagged.
+            let deprecated = field.property.deprecated.then(|| {
+                let note = format!("the docs mark `{json_name}` deprecated");
+                quote! { #[deprecated = #note] }
+            });
             quote! {
                 #doc
+                #deprecated
                 #[serde(rename = #json_name, default, skip_serializing_if = "Option::is_none")]
                 pub #name: Option<#ty>,
             }

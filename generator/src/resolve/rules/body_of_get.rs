@@ -37,7 +37,13 @@ mod tests {
             let mut diags = Diagnostics::default();
             let mut page = Page::default();
             assert!(parameters(resolver, &page, &mut diags).is_empty());
-            let row = Row { name: "rows".into(), ty: TypeCell { text: "Int32".into(), link: None }, description: String::new(), line: 8 };
+            let row = Row {
+                name: "rows".into(),
+                ty: TypeCell { text: "Int32".into(), link: None },
+                description: String::new(),
+                line: 8,
+                deprecated: false,
+            };
             page.request_body = BodySection::Parameters { line: 7, rows: vec![row] };
             let read: Vec<String> = parameters(resolver, &page, &mut diags).iter().map(|p| format!("{}: {}", p.json_name, p.ty)).collect();
             assert_eq!(read, ["rows: Edm.Int32"]);

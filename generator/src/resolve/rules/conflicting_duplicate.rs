@@ -68,6 +68,8 @@ mod tests {
                 ty: ty.parse().unwrap(),
                 description: String::new(),
                 source: source.clone(),
+                deprecated: false,
+                non_null: false,
             })
             .collect();
         let kind = TypeKind::Object { base: None, properties, navigation: Vec::new() };

@@ -9,6 +9,7 @@ use super::super::operations::OperationResolver;
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{Property, Source};
 use crate::parse::page::{Page, Row};
+use crate::parse::wording;
 
 impl OperationResolver<'_> {
     /// One parameter per name, typed from its row.
@@ -25,6 +26,8 @@ impl OperationResolver<'_> {
                 ty: self.index.resolve_cell(&row.ty, &page.file, row.line, diags),
                 description: row.description.clone(),
                 source: Source { file: page.file.clone(), line: row.line },
+                deprecated: row.deprecated,
+                non_null: wording::says_not_nullable(&row.description),
             });
         }
         out
@@ -45,6 +48,7 @@ mod tests {
                 ty: TypeCell { text: ty.into(), link: None },
                 description: String::new(),
                 line,
+                deprecated: false,
             };
             let mut diags = Diagnostics::default();
             let rows = [row("type", "String", 5), row("Type", "Int32", 6), row("type", "Int32", 7)];

@@ -2,12 +2,16 @@
 //!
 //! The first row is kept and the second reported (two fields for one JSON
 //! member would not compile). A trailing `*` (a footnote mark) is not part of
-//! the name. Every property and relationship table goes through here.
+//! the name, nor is a remark in parentheses (`owner (deprecated)`: the member
+//! `owner`, marked deprecated). Every property and relationship table goes
+//! through here, and so does what a row says of null ("Not nullable.", "Key").
 
 use super::super::types::TypeIndex;
+use super::type_name_mismatch;
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{Property, Source};
 use crate::parse::page::{Page, Row};
+use crate::parse::wording;
 
 /// One property per name, typed from its row.
 pub(in crate::resolve) fn properties(page: &Page, rows: &[Row], index: &TypeIndex, diags: &mut Diagnostics) -> Vec<Property> {
@@ -30,9 +34,19 @@ pub(in crate::resolve) fn properties(page: &Page, rows: &[Row], index: &TypeInde
             ty,
             description: row.description.clone(),
             source: Source { file: page.file.clone(), line: row.line },
+            deprecated: row.deprecated,
+            non_null: is_never_null(page, name, &row.description),
         });
     }
     out
+}
+
+/// The row says its value is never null ("Not nullable."), or it is a key:
+/// its row says "Key", or it is the `id` of `entity`, the key every entity
+/// type inherits.
+fn is_never_null(page: &Page, name: &str, description: &str) -> bool {
+    let entity_key = name == "id" && type_name_mismatch::type_name_of(page).as_deref() == Some("entity");
+    wording::says_not_nullable(description) || wording::says_key(description) || entity_key
 }
 
 /// `displayName*` -> `displayName`.
@@ -52,6 +66,7 @@ mod tests {
             ty: TypeCell { text: ty.into(), link: None },
             description: String::new(),
             line,
+            deprecated: false,
         };
         let mut diags = Diagnostics::default();
         let rows = [row("id", "String", 5), row("id*", "Int32", 6), row("Id", "Int32", 7)];

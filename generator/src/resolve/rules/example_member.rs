@@ -53,6 +53,8 @@ pub(in crate::resolve) fn learn_members(
                 ty: infer_type(value, index),
                 description: String::new(),
                 source: observation.source.clone(),
+                deprecated: false,
+                non_null: false,
             })
             .collect();
         if added.is_empty() {

@@ -10,6 +10,9 @@
 //! Operations, in the order `OperationResolver::add_page` applies them:
 //! - [`empty_http_request`]: the request lines (the block, else the example),
 //!   and [`example_only_request`]: the forms only an example shows.
+//! - [`alternative_answers`]: which examples document the default answer,
+//!   and which another answer (`$format`, `Prefer: return=`), each read by the
+//!   rules below.
 //! - [`status_mismatch`]: the status (`STATUS`: example, sentence, 200).
 //! - [`response_body`]: the body (`RESPONSE_BODY`: [`raw_content`],
 //!   [`no_body`], [`primitive_result`], else a typed body: one object or
@@ -35,8 +38,10 @@
 //!   [`derived_types`]: a base page's list of the types deriving from it.
 //! - [`bad_base_type`]: bases that do not exist or loop.
 //! - [`path_navigation`], [`example_member`]: members the paths and the
-//!   response examples show.
+//!   response examples show; [`navigation_collection`]: relationships the
+//!   operations show to be collections.
 
+pub(super) mod alternative_answers;
 pub(super) mod bad_base_type;
 pub(super) mod base_type_mismatch;
 pub(super) mod body_of_get;
@@ -53,6 +58,7 @@ pub(super) mod example_member;
 pub(super) mod example_only_request;
 pub(super) mod inferred_parameters;
 pub(super) mod monitored_action;
+pub(super) mod navigation_collection;
 pub(super) mod no_body;
 pub(super) mod optional_arguments;
 pub(super) mod overloads;

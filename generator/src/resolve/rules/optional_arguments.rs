@@ -31,6 +31,8 @@ mod tests {
             ty: TypeRef::Json,
             description: description.into(),
             source: Source::default(),
+            deprecated: false,
+            non_null: false,
         };
         let operation = Operation {
             id: String::new(),

@@ -43,7 +43,14 @@ mod tests {
     fn a_path_takes_the_arguments_it_spells_and_a_bare_overload_none() {
         let table: Vec<Property> = ["width", "mode"]
             .iter()
-            .map(|n| Property { json_name: n.to_string(), ty: TypeRef::Json, description: String::new(), source: Source::default() })
+            .map(|n| Property {
+                json_name: n.to_string(),
+                ty: TypeRef::Json,
+                description: String::new(),
+                source: Source::default(),
+                deprecated: false,
+                non_null: false,
+            })
             .collect();
         let lines: Vec<(u32, RequestLine)> =
             ["GET /w/{id}/image", "GET /w/{id}/image(width=640)"].iter().map(|l| (1, parse_request_line(l).unwrap())).collect();

@@ -40,7 +40,14 @@ impl OperationResolver<'_> {
                 format!("the sentence names the `{}` parameter, which no parameter table lists; it is added as `{ty}`", named.name);
             diags.report(Code::ParameterInProse, (&page.file, named.line), message);
             let source = Source { file: page.file.clone(), line: named.line };
-            parameters.push(Property { json_name: named.name.clone(), ty, description: named.sentence.clone(), source });
+            parameters.push(Property {
+                json_name: named.name.clone(),
+                ty,
+                description: named.sentence.clone(),
+                source,
+                deprecated: false,
+                non_null: false,
+            });
         }
         (!parameters.is_empty()).then_some(RequestBody::Parameters { type_name, parameters })
     }
@@ -68,7 +75,14 @@ mod tests {
 
     #[test]
     fn a_listed_name_in_any_case_is_not_added_again() {
-        let rows = [Property { json_name: "Comment".into(), ty: TypeRef::Json, description: String::new(), source: Source::default() }];
+        let rows = [Property {
+            json_name: "Comment".into(),
+            ty: TypeRef::Json,
+            description: String::new(),
+            source: Source::default(),
+            deprecated: false,
+            non_null: false,
+        }];
         assert!(listed(&rows, "comment") && !listed(&rows, "message"));
     }
 }

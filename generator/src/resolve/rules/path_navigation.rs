@@ -26,7 +26,7 @@ use crate::model::{Operation, OperationKind, Property, TypeDef, TypeKind, TypeRe
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A path's segments up to the first one the walk cannot read on.
-fn segments(path: &str) -> Vec<Segment> {
+pub(super) fn segments(path: &str) -> Vec<Segment> {
     let mut out = Vec::new();
     for raw in path.split('/').filter(|s| !s.is_empty()) {
         // A name-like segment is a name even when long and digit-bearing (`microsoft365Apps`).
@@ -47,7 +47,7 @@ fn segments(path: &str) -> Vec<Segment> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Segment {
+pub(super) enum Segment {
     Key,
     Name(String),
 }
@@ -66,13 +66,13 @@ fn key(segments: &[Segment]) -> String {
 }
 
 /// What GET answers at each path, and which paths are indexed by a key.
-struct PathTypes {
+pub(super) struct PathTypes {
     answers: BTreeMap<String, TypeRef>,
     keyed: BTreeSet<String>,
 }
 
 impl PathTypes {
-    fn build(operations: &[Operation], types: &BTreeMap<String, TypeDef>) -> PathTypes {
+    pub(super) fn build(operations: &[Operation], types: &BTreeMap<String, TypeDef>) -> PathTypes {
         let mut votes: BTreeMap<String, BTreeMap<TypeRef, usize>> = BTreeMap::new();
         let mut keyed = BTreeSet::new();
         for op in operations {
@@ -103,7 +103,7 @@ impl PathTypes {
     /// The type of the resource at `segments`: what GET answers there, or an item
     /// of the collection one level up when the last segment is a key. A key
     /// addresses one item, whatever a page says its GET returns.
-    fn type_at(&self, segments: &[Segment]) -> Option<TypeRef> {
+    pub(super) fn type_at(&self, segments: &[Segment]) -> Option<TypeRef> {
         let keyed = matches!(segments.last(), Some(Segment::Key));
         if let Some(ty) = self.answers.get(&key(segments)) {
             return Some(if keyed { ty.item().clone() } else { ty.clone() });
@@ -176,7 +176,7 @@ pub(in crate::resolve) fn learn_from_paths(types: &mut BTreeMap<String, TypeDef>
         );
         if let Some(TypeDef { kind: TypeKind::Object { navigation, .. }, .. }) = types.get_mut(&owner) {
             let description = format!("Not in the type's tables; the path of {request} shows it.");
-            navigation.push(Property { json_name: name, ty, description, source: op.source.clone() });
+            navigation.push(Property { json_name: name, ty, description, source: op.source.clone(), deprecated: false, non_null: false });
         }
     }
 }

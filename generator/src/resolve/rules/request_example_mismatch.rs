@@ -33,7 +33,14 @@ mod tests {
 
     #[test]
     fn a_body_sharing_no_name_with_the_table_mismatches() {
-        let rows = [Property { json_name: "comment".into(), ty: TypeRef::Json, description: String::new(), source: Source::default() }];
+        let rows = [Property {
+            json_name: "comment".into(),
+            ty: TypeRef::Json,
+            description: String::new(),
+            source: Source::default(),
+            deprecated: false,
+            non_null: false,
+        }];
         let mismatch = |body: Value| mismatches(&rows, body.as_object().unwrap());
         assert!(mismatch(json!({"message": "hi"})));
         assert!(!mismatch(json!({"comment": "hi", "extra": 1})));

@@ -36,6 +36,8 @@ impl OperationResolver<'_> {
                 ty: member.ty.clone(),
                 description: member.description.clone(),
                 source: Source { file: page.file.clone(), line },
+                deprecated: false,
+                non_null: false,
             })
             .collect::<Vec<Property>>();
         let names = parameters.iter().map(|p| format!("`{}`", p.json_name)).collect::<Vec<_>>().join(", ");
@@ -60,8 +62,14 @@ mod tests {
 
     #[test]
     fn only_an_example_of_members_alone_is_read_as_parameters() {
-        let known =
-            [Property { json_name: "displayName".into(), ty: TypeRef::Json, description: String::new(), source: Source::default() }];
+        let known = [Property {
+            json_name: "displayName".into(),
+            ty: TypeRef::Json,
+            description: String::new(),
+            source: Source::default(),
+            deprecated: false,
+            non_null: false,
+        }];
         let member = |name: &str| known.iter().find(|p| p.json_name.eq_ignore_ascii_case(name));
         let sent = |keys: &[&str]| {
             let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();

@@ -13,6 +13,7 @@ use super::example_member::Observation;
 use super::{collection_mismatch, no_body, primitive_result, raw_content, response_type, value_wrapper, ResponseEvidence};
 use crate::diagnostics::Diagnostics;
 use crate::model::{Source, TypeRef};
+use crate::parse::page::{ExampleRole, Page};
 
 /// A rule that may decide the body (`Some(None)`: no body) before any type is read.
 type Shortcut = fn(&ResponseEvidence<'_>) -> Option<Option<TypeRef>>;
@@ -38,11 +39,25 @@ impl OperationResolver<'_> {
         let sample = evidence.example_json().and_then(|(body, line)| value_wrapper::unwrap(page, body, line, collection, diags));
         let item = response_type::item(self, page, sample.as_ref(), diags);
         if let (Some(TypeRef::Named(type_name)), Some((object, line))) = (&item, sample) {
-            let source = Source { file: page.file.clone(), line };
-            self.observations.push(Observation { type_name: type_name.clone(), object, source });
+            if example_is_about(page, type_name) {
+                let source = Source { file: page.file.clone(), line };
+                self.observations.push(Observation { type_name: type_name.clone(), object, source });
+            }
         }
         item.map(|ty| if collection { TypeRef::collection(ty) } else { ty })
     }
+}
+
+/// Members an example shows belong to the type it is about: the response
+/// annotation's `@odata.type` when it names one (qualified, or by its last
+/// name), else the type the body is read as.
+fn example_is_about(page: &Page, type_name: &str) -> bool {
+    let annotated = page.examples.iter().find(|e| e.role == ExampleRole::Response).and_then(|e| e.annotation.odata_type.as_deref());
+    annotated.map(|t| t.trim_start_matches('#')).is_none_or(|t| {
+        let t = t.strip_prefix("Collection(").and_then(|t| t.strip_suffix(')')).unwrap_or(t);
+        let last = type_name.rsplit('.').next().unwrap_or(type_name);
+        t.eq_ignore_ascii_case(type_name) || (!t.contains('.') && t.eq_ignore_ascii_case(last))
+    })
 }
 
 /// A path's last segment, any key written `{}`: `/chats/{id}` and `/me/chats/{chat-id}` end alike.

@@ -6,17 +6,20 @@
 //! puts before "object" or "collection" ("an uploadSession object", "a String
 //! collection"). They are trusted in that order (`RESPONSE_TYPE`): a link is
 //! checked by the docs build, an annotation is machine-read, a word is prose.
+//! A `201 Created` whose page names none of them answers with the resource it
+//! created: the type the `Request body` section links ("a JSON representation
+//! of [x]"), else the type a `Create x` title names (fourth and last).
 //! The first that names a known type wins. A name no page documents is
 //! inferred from the response example (`inferred-type`), the first name
 //! given being the type's; without an example it degrades to open JSON
 //! (`unknown-type`). An annotation in a namespace no page uses is read in the
 //! page's own (`foreign-namespace`). Ranks last among the response rules.
 
-use super::super::operations::OperationResolver;
+use super::super::operations::{parse_title, OperationResolver};
 use super::super::types::{infer_properties, page_namespace, split_qualified};
 use crate::diagnostics::{Code, Diagnostics};
-use crate::model::{Primitive, Source, TypeDef, TypeKind, TypeRef};
-use crate::parse::page::{ExampleRole, Page};
+use crate::model::{OperationKind, Primitive, Source, TypeDef, TypeKind, TypeRef};
+use crate::parse::page::{BodySection, ExampleRole, Page};
 use serde_json::{Map, Value};
 
 /// What one source says the response type is.
@@ -38,6 +41,7 @@ const RESPONSE_TYPE: &[(&str, Reader)] = &[
     ("the type linked in the response sentence", linked_sentence),
     ("the response annotation's @odata.type", annotation),
     ("the word the response sentence puts before `object` or `collection`", sentence_word),
+    ("on a 201, the resource the request creates", created_resource),
 ];
 
 /// The item type of the response (`None`: the page names none and shows no
@@ -93,11 +97,15 @@ fn annotation(resolver: &OperationResolver<'_>, page: &Page, diags: &mut Diagnos
     let bare = bare.strip_prefix("Collection(").and_then(|b| b.strip_suffix(')')).unwrap_or(bare);
     let (namespace, name) = split_qualified(bare);
     let page_ns = page_namespace(page);
-    if bare.contains('.') && !namespace.eq_ignore_ascii_case(page_ns) && !resolver.index.knows_namespace(namespace) {
+    let foreign = bare.contains('.') && !namespace.eq_ignore_ascii_case(page_ns) && !resolver.index.knows_namespace(namespace);
+    if foreign {
         let message = format!("the response annotation's @odata.type `{odata_type}` names namespace `{namespace}`, not the page's `{page_ns}`; read as `{page_ns}.{name}`");
         diags.report(Code::ForeignNamespace, (&page.file, line), message);
     }
-    match resolver.known(bare).or_else(|| resolver.known(name)) {
+    // A qualified name of a namespace the docs use means that type, never
+    // another namespace's type of the same last name.
+    let by_name = || if bare.contains('.') && !foreign { None } else { resolver.known(name) };
+    match resolver.known(bare).or_else(by_name) {
         Some(q) => Said::Type(TypeRef::Named(q)),
         None => Said::Name(name.to_owned()),
     }
@@ -108,9 +116,33 @@ fn sentence_word(resolver: &OperationResolver<'_>, page: &Page, _: &mut Diagnost
     if let Some(primitive) = Primitive::from_edm_name(&word) {
         return Said::Type(TypeRef::Primitive(primitive));
     }
-    match resolver.known(&word) {
+    // A bare word means a type of the page's own namespace first (`alert` on a
+    // `microsoft.graph.security` page), then any type of that name.
+    let own = format!("{}.{word}", page_namespace(page));
+    match resolver.known(&own).or_else(|| resolver.known(&word)) {
         Some(q) => Said::Type(TypeRef::Named(q)),
         None => Said::Name(word),
+    }
+}
+
+/// A `201 Created` answers with what was created: the resource the request
+/// body sends, else the subject of a `Create x` title.
+fn created_resource(resolver: &OperationResolver<'_>, page: &Page, _: &mut Diagnostics) -> Said {
+    let example_status = page.examples.iter().find(|e| e.role == ExampleRole::Response).and_then(|e| e.message.as_ref()?.status.as_ref());
+    let status = example_status.map(|s| s.status).or(page.response.as_ref().and_then(|s| s.status));
+    if status != Some(201) {
+        return Said::Nothing;
+    }
+    if let BodySection::Resource { line, ty } = &page.request_body {
+        if let TypeRef::Named(name) = resolver.index.resolve_cell(ty, &page.file, *line, &mut Diagnostics::default()) {
+            return Said::Type(TypeRef::Named(name));
+        }
+    }
+    let title = parse_title(&page.title);
+    let subject = title.subject.split_whitespace().next().unwrap_or("");
+    match (title.kind, resolver.known(subject)) {
+        (Some(OperationKind::Create), Some(q)) => Said::Type(TypeRef::Named(q)),
+        _ => Said::Nothing,
     }
 }
 
@@ -154,13 +186,32 @@ mod tests {
     #[test]
     fn a_link_then_the_annotation_then_the_word() {
         let names: Vec<&str> = RESPONSE_TYPE.iter().map(|(name, _)| *name).collect();
-        assert_eq!(names.len(), 3);
+        assert_eq!(names.len(), 4);
         resolving(&["microsoft.graph.widget", "microsoft.graph.gadget"], |resolver| {
             let mut diags = Diagnostics::default();
             let page = page_saying("It returns a `200 OK` response code and a gadget object.");
             assert_eq!(item(resolver, &page, None, &mut diags), Some(TypeRef::Named("microsoft.graph.gadget".into())));
             let page = page_saying("It returns a `200 OK` response code and a String collection.");
             assert_eq!(item(resolver, &page, None, &mut diags), Some(TypeRef::Primitive(Primitive::String)));
+            assert!(diags.is_empty());
+        });
+    }
+
+    #[test]
+    fn a_201_that_names_no_type_answers_with_the_created_resource() {
+        resolving(&["microsoft.graph.widget"], |resolver| {
+            let mut diags = Diagnostics::default();
+            let mut page = page_saying("If successful, this method returns a `201 Created` response code and the new object.");
+            page.title = "Create widget".into();
+            let sample = (serde_json::json!({"id": "1"}).as_object().unwrap().clone(), 30);
+            assert_eq!(item(resolver, &page, Some(&sample), &mut diags), Some(TypeRef::Named("microsoft.graph.widget".into())));
+            page.title = "Send widget".into();
+            assert_eq!(item(resolver, &page, Some(&sample), &mut diags), Some(TypeRef::Json), "no Create title, no body link");
+            page.request_body = BodySection::Resource {
+                line: 3,
+                ty: crate::parse::page::TypeCell { text: "widget".into(), link: Some("../resources/widget.md".into()) },
+            };
+            assert_eq!(item(resolver, &page, Some(&sample), &mut diags), Some(TypeRef::Named("microsoft.graph.widget".into())));
             assert!(diags.is_empty());
         });
     }

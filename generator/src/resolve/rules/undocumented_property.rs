@@ -8,8 +8,11 @@
 //! representation alone). Tables are trusted first: a member they list (any
 //! case) keeps their type. An open type's representation shows sample
 //! dynamic members (user IDs, feedback tokens): only its tables declare members.
+//! A representation annotated as another type is about that type and adds
+//! nothing here.
 
 use super::super::types::{infer_properties, TypeIndex};
+use super::type_name_mismatch;
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{Property, Source};
 use crate::parse::page::{ExampleRole, Page};
@@ -39,16 +42,30 @@ pub(in crate::resolve) fn shown_members(
     missing
 }
 
-/// The members of the page's first JSON representation that is an object.
+/// The members of the page's first JSON representation that is an object
+/// of the page's own type: one annotated as another type (a facet shown
+/// beside it) speaks of that type, not of this one.
 fn properties_from_json(page: &Page, index: &TypeIndex) -> Vec<Property> {
+    let own = type_name_mismatch::type_name_of(page);
     page.examples
         .iter()
         .filter(|e| e.role == ExampleRole::Resource)
+        .filter(|e| about_own_type(e.annotation.odata_type.as_deref(), own.as_deref()))
         .find_map(|e| match e.json() {
             Some((Value::Object(map), line)) => Some(infer_properties(map, index, &Source { file: page.file.clone(), line })),
             _ => None,
         })
         .unwrap_or_default()
+}
+
+/// An annotation that names no type, or names the page's own (by its last segment).
+fn about_own_type(annotated: Option<&str>, own: Option<&str>) -> bool {
+    match (annotated, own) {
+        (Some(annotated), Some(own)) => {
+            annotated.trim_start_matches('#').rsplit('.').next().is_some_and(|last| last.eq_ignore_ascii_case(own))
+        }
+        _ => true,
+    }
 }
 
 #[cfg(test)]
@@ -63,7 +80,14 @@ mod tests {
         let representation =
             Example::parse(ExampleRole::Resource, Annotation::default(), 20, 21, "json", "{\"id\": \"String\", \"weight\": 1.5}");
         let mut page = Page { file: "resources/widget.md".into(), examples: vec![representation], ..Page::default() };
-        let id = Property { json_name: "ID".into(), ty: TypeRef::Json, description: String::new(), source: Source::default() };
+        let id = Property {
+            json_name: "ID".into(),
+            ty: TypeRef::Json,
+            description: String::new(),
+            source: Source::default(),
+            deprecated: false,
+            non_null: false,
+        };
         let mut diags = Diagnostics::default();
         let added = shown_members(&page, &TypeIndex::default(), (&[id], &[]), &mut diags);
         assert_eq!(added.iter().map(|p| format!("{}: {}", p.json_name, p.ty)).collect::<Vec<_>>(), ["weight: Edm.Double"]);

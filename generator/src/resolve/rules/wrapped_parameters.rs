@@ -39,7 +39,14 @@ pub(super) fn wrapper(
     let members = rows.iter().map(|p| format!("`{}`", p.json_name)).collect::<Vec<_>>().join(", ");
     let message = format!("the table lists {members}, which the request example sends inside `{name}`; that member is the one parameter");
     diags.report(Code::WrappedParameters, (&page.file, line), message);
-    Some(Property { json_name: name.clone(), ty, description: String::new(), source: Source { file: page.file.clone(), line } })
+    Some(Property {
+        json_name: name.clone(),
+        ty,
+        description: String::new(),
+        source: Source { file: page.file.clone(), line },
+        deprecated: false,
+        non_null: false,
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +77,14 @@ mod tests {
 
     #[test]
     fn one_member_wrapping_documented_names_is_the_parameter() {
-        let rows = [Property { json_name: "displayName".into(), ty: TypeRef::Json, description: String::new(), source: Source::default() }];
+        let rows = [Property {
+            json_name: "displayName".into(),
+            ty: TypeRef::Json,
+            description: String::new(),
+            source: Source::default(),
+            deprecated: false,
+            non_null: false,
+        }];
         let wrapped = |body: Value| wrapping_member(&rows, body.as_object().unwrap()).map(|(name, wraps)| (name.clone(), wraps));
         assert_eq!(wrapped(json!({"credential": {"displayName": "x"}})), Some(("credential".into(), Wraps::Object)));
         assert_eq!(wrapped(json!({"value": [{"displayName": "x"}]})), Some(("value".into(), Wraps::Items)));
