@@ -7,13 +7,17 @@ use std::collections::BTreeSet;
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("src/runtime/mod.rs", include_str!("../../../templates/src/runtime/mod.rs")),
     ("src/runtime/client.rs", include_str!("../../../templates/src/runtime/client.rs")),
+    ("src/runtime/decode.rs", include_str!("../../../templates/src/runtime/decode.rs")),
     ("src/runtime/download.rs", include_str!("../../../templates/src/runtime/download.rs")),
     ("src/runtime/encode.rs", include_str!("../../../templates/src/runtime/encode.rs")),
     ("src/runtime/error.rs", include_str!("../../../templates/src/runtime/error.rs")),
+    ("src/runtime/members.rs", include_str!("../../../templates/src/runtime/members.rs")),
     ("src/runtime/odata.rs", include_str!("../../../templates/src/runtime/odata.rs")),
     ("src/runtime/paging.rs", include_str!("../../../templates/src/runtime/paging.rs")),
+    ("src/runtime/patch.rs", include_str!("../../../templates/src/runtime/patch.rs")),
     ("src/runtime/request.rs", include_str!("../../../templates/src/runtime/request.rs")),
     ("src/runtime/retry.rs", include_str!("../../../templates/src/runtime/retry.rs")),
+    ("src/runtime/scalars.rs", include_str!("../../../templates/src/runtime/scalars.rs")),
     ("src/runtime/upload.rs", include_str!("../../../templates/src/runtime/upload.rs")),
 ];
 
