@@ -6,5 +6,6 @@ pub mod http;
 pub mod json;
 pub mod markdown;
 pub mod page;
+pub mod permissions;
 
 pub use page::{parse_page, Page, PageKind};

@@ -6,6 +6,7 @@ use super::annotation::{self, Annotation};
 use super::front_matter;
 use super::http::{parse_request_line, unknown_method, RequestLine};
 use super::markdown::{blocks, Block, BlockKind, Inline, Link, TableRow};
+use super::permissions::{self, PermissionsTable};
 use crate::diagnostics::Diagnostics;
 use crate::load::SourceFile;
 use crate::model::HttpMethod;
@@ -32,6 +33,8 @@ pub struct Page {
     pub http: Option<HttpSection>,
     pub query_options: Vec<String>,
     pub headers: Vec<Row>,
+    /// The first table of the `Permissions` section.
+    pub permissions: Option<PermissionsTable>,
     pub request_body: BodySection,
     /// A JSON block shown in the `Request body` section (instead of a parameter table).
     pub body_sample: Option<(String, u32)>,
@@ -224,6 +227,7 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         http: None,
         query_options: Vec::new(),
         headers: Vec::new(),
+        permissions: None,
         request_body: BodySection::Unspecified,
         body_sample: None,
         function_parameters: Vec::new(),
@@ -429,6 +433,9 @@ impl SectionWalker<'_> {
         }
         match self.section {
             Section::Headers => self.page.headers.extend(columns.rows(rows)),
+            Section::Permissions if self.page.permissions.is_none() => {
+                self.page.permissions = permissions::read_table(&self.page.file, header, rows, line, self.diags);
+            }
             Section::QueryParameters => {
                 for row in columns.rows(rows) {
                     collect_query_options(&row.name, &mut self.page.query_options);

@@ -15,11 +15,13 @@
 //! - members: the tables, then what the JSON representation, the paths
 //!   (`navigation`) and closed leaf types' examples (`observed`) add.
 
+mod call_examples;
 mod example_requests;
 mod navigation;
 mod observed;
 mod operations;
 pub mod paths;
+mod permissions;
 pub mod types;
 
 use crate::diagnostics::Diagnostics;
@@ -52,10 +54,12 @@ pub fn resolve(pages: &[Page], diags: &mut Diagnostics) -> ApiModel {
     for page in pages.iter().filter(|p| p.kind == PageKind::Api) {
         resolver.add_page(page, diags);
     }
-    let (operations, base_url, observations) = resolver.finish(diags);
+    let (mut operations, base_url, observations) = resolver.finish(diags);
     check_bases(&mut types, diags);
     navigation::learn_from_paths(&mut types, &operations, diags);
     observed::learn_members(&mut types, observations, &index, diags);
+    permissions::attach(pages, &mut operations);
+    call_examples::attach(pages, &mut operations);
     ApiModel { base_url, operations, types: types.into_values().collect() }
 }
 

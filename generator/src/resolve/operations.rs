@@ -192,6 +192,8 @@ impl<'a> OperationResolver<'a> {
                 example_only: *example_only,
                 responses: vec![response.clone()],
                 description: page.description.clone(),
+                permissions: None,
+                example: None,
                 area: page.area.clone(),
                 source: Source { file: page.file.clone(), line },
             };

@@ -1089,6 +1089,8 @@ mod tests {
             example_only: false,
             responses: vec![ResponseSpec { status: 200, body: returns.map(|r| r.parse::<TypeRef>().unwrap()) }],
             description: String::new(),
+            permissions: None,
+            example: None,
             area: "other".into(),
             source: src(file, 7),
         }

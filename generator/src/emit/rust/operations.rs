@@ -2,10 +2,11 @@
 //! module) and, behind the `client` feature, `Client` methods that send them.
 
 use super::docs::{doc_lines, docs};
+use super::examples::example_doc;
 use super::names::ident;
 use super::surface::{CallArgument, ItemPaths, Literal, OperationItem};
 use super::Context;
-use crate::model::{HttpMethod, Operation};
+use crate::model::{HttpMethod, Operation, Permissions};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -43,7 +44,8 @@ struct Signature {
     params: Vec<TokenStream>,
     args: Vec<TokenStream>,
     response: TokenStream,
-    doc: TokenStream,
+    /// Doc lines (paragraphs) shared by the function and the method.
+    doc: Vec<String>,
 }
 
 fn signature(op: &Operation, item: &OperationItem) -> Signature {
@@ -62,13 +64,17 @@ fn signature(op: &Operation, item: &OperationItem) -> Signature {
     }
     if let Some(ty) = &item.request_body {
         let ty = ty.tokens(&paths);
-        params.push(quote! { body: &#ty });
+        // The value itself, or a `Patch` of it (members sent as `null`).
+        params.push(quote! { body: &impl crate::runtime::BodyOf<#ty> });
         args.push(quote! { body });
     }
     Signature { params, args, response: item.response.tokens(&paths), doc: operation_doc(op) }
 }
 
-fn operation_doc(op: &Operation) -> TokenStream {
+/// What both the function and the `Client` method say: the page's title and
+/// description, the request, its query options, parameters and headers (with
+/// the page's notes on them), and the permissions it needs.
+fn operation_doc(op: &Operation) -> Vec<String> {
     let mut lines = doc_lines(&op.title);
     lines.extend(doc_lines(&op.description));
     lines.push(format!("`{} {}`", op.method, op.path));
@@ -84,13 +90,48 @@ fn operation_doc(op: &Operation) -> TokenStream {
     }
     for header in &op.headers {
         let requirement = if header.required { "required" } else { "optional" };
-        lines.push(format!("Header `{}` ({requirement}): set it with `Request::header`.", header.name.replace('`', "")));
+        let name = header.name.replace('`', "");
+        let setter = if name.eq_ignore_ascii_case("ConsistencyLevel") {
+            "`Request::consistency_level_eventual`".to_owned()
+        } else {
+            "`Request::header`".to_owned()
+        };
+        let note = doc_lines(&header.description).join(" ");
+        let note = if note.is_empty() { String::new() } else { format!(" {note}") };
+        lines.push(format!("Header `{name}` ({requirement}):{note} Set it with {setter}."));
     }
-    docs(&lines)
+    if let Some(permissions) = &op.permissions {
+        lines.extend(permission_lines(permissions));
+    }
+    lines
+}
+
+/// `# Permissions` and one line per kind of caller the page's table lists.
+fn permission_lines(permissions: &Permissions) -> Vec<String> {
+    let rows = [
+        ("Delegated (work or school account)", &permissions.delegated_work),
+        ("Delegated (personal Microsoft account)", &permissions.delegated_personal),
+        ("Application", &permissions.application),
+    ];
+    let listed: Vec<String> = rows
+        .iter()
+        .filter_map(|(kind, names)| {
+            let names = names.as_ref()?;
+            let shown = if names.is_empty() { "not supported".to_owned() } else { doc_lines(&names.join(", ")).join(" ") };
+            Some(format!("- {kind}: {shown}"))
+        })
+        .collect();
+    if listed.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec!["# Permissions".to_owned(), "One of these, least privileged first:".to_owned()];
+    lines.extend(listed);
+    lines
 }
 
 fn request_function(cx: &Context<'_>, op: &Operation, item: &OperationItem, signature: &Signature) -> TokenStream {
     let Signature { params, response, doc, .. } = signature;
+    let doc = docs(&[doc.clone(), example_doc(cx, op, item)].concat());
     let name = ident(&item.function);
     let method = format_ident!("{}", runtime_method(op.method));
     let path = path_expression(op, item);
@@ -109,6 +150,10 @@ fn client_method(cx: &Context<'_>, op: &Operation, item: &OperationItem, signatu
     let Signature { params, args, response, doc } = signature;
     let name = ident(&item.function);
     let cfg = cx.features.area_cfg(&op.area);
+    let mut doc = doc.clone();
+    let example = if op.example.is_some() { ", whose documentation has an example" } else { "" };
+    doc.push(format!("Sends [`operations::{0}`](crate::operations::{0}){example}.", item.function.trim_start_matches("r#")));
+    let doc = docs(&doc);
     if item.content {
         return quote! {
             #doc
@@ -207,13 +252,13 @@ fn path_expression(op: &Operation, item: &OperationItem) -> TokenStream {
 
 /// One argument of a function call, as its OData literal, percent-encoded.
 /// Strings and enum members are quoted (`runtime::odata`); numbers and
-/// booleans print as they are; dates, GUIDs and durations are unquoted text.
+/// booleans print as they are; dates, GUIDs and durations print unquoted.
 fn call_argument(argument: &CallArgument) -> TokenStream {
     let name = ident(&argument.name);
     match argument.literal {
         Literal::Text => quote! { odata::string_argument(#name) },
         Literal::Member => quote! { odata::enum_argument(#name) },
-        Literal::Unquoted => quote! { encode_path_segment(#name) },
+        Literal::Unquoted => quote! { encode_path_segment(&#name.to_string()) },
         Literal::Plain => quote! { #name },
     }
 }

@@ -1,0 +1,143 @@
+//! The `## Permissions` table of an API page: which permissions each kind of
+//! caller needs, least privileged first.
+//!
+//! ```text
+//! |Permission type                        | Permissions (from least to most privileged) |
+//! |Delegated (work or school account)     | User.ReadWrite, User.ReadWrite.All          |
+//! |Delegated (personal Microsoft account) | Not supported.                              |
+//! |Application                            | User.ReadWrite.All                          |
+//! ```
+//!
+//! Only this table form is read (newer pages move the table into an include
+//! or an annotation). A row of another kind, or a table without a known row,
+//! is reported (`bad-permissions`) and left out.
+
+use super::markdown::{Inline, TableRow};
+use crate::diagnostics::Diagnostics;
+
+/// The permissions a page states; `None` in a field when the table has no row
+/// for that kind of caller, an empty list when the row says "Not supported".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PermissionsTable {
+    pub line: u32,
+    pub delegated_work: Option<Vec<String>>,
+    pub delegated_personal: Option<Vec<String>>,
+    pub application: Option<Vec<String>>,
+}
+
+/// Reads a table of the `Permissions` section; `None` when it is not a
+/// permissions table (no row names a kind of caller).
+pub fn read_table(file: &str, header: &[Inline], rows: &[TableRow], line: u32, diags: &mut Diagnostics) -> Option<PermissionsTable> {
+    let mut table = PermissionsTable { line, ..PermissionsTable::default() };
+    let mut any = false;
+    // Most pages list least privileged first; some say the opposite in the header.
+    let most_first = header.iter().any(|cell| cell.text.to_ascii_lowercase().contains("most to least"));
+    // Some tables have the kinds as their header row.
+    let header_row = TableRow { line, cells: header.to_vec() };
+    for row in std::iter::once(&header_row).chain(rows) {
+        let [kind, permissions, ..] = row.cells.as_slice() else { continue };
+        let slot = match caller_kind(&kind.text) {
+            Some(Caller::DelegatedWork) => &mut table.delegated_work,
+            Some(Caller::DelegatedPersonal) => &mut table.delegated_personal,
+            Some(Caller::Application) => &mut table.application,
+            None if row.line == line || kind.text.to_ascii_lowercase().contains("permission") => continue,
+            None => {
+                let message = format!("permissions row `{}` names no kind of caller this reader knows; it is left out", kind.text.trim());
+                diags.warn(file, row.line, "bad-permissions", message);
+                continue;
+            }
+        };
+        any = true;
+        // An empty cell states nothing (not "not supported").
+        if slot.is_none() && !permissions.text.trim().is_empty() {
+            let mut names = permission_names(&permissions.text);
+            if most_first {
+                names.reverse();
+            }
+            *slot = Some(names);
+        }
+    }
+    if !any {
+        diags.warn(file, line, "bad-permissions", "the permissions table has no delegated or application row; it is left out");
+    }
+    any.then_some(table)
+}
+
+enum Caller {
+    DelegatedWork,
+    DelegatedPersonal,
+    Application,
+}
+
+fn caller_kind(text: &str) -> Option<Caller> {
+    let t = text.trim().to_ascii_lowercase();
+    if t.starts_with("delegated") && (t.contains("work") || t.contains("school")) {
+        Some(Caller::DelegatedWork)
+    } else if t.starts_with("delegated") && (t.contains("personal") || t.contains("microsoft account")) {
+        Some(Caller::DelegatedPersonal)
+    } else if t.starts_with("application") {
+        Some(Caller::Application)
+    } else {
+        None
+    }
+}
+
+/// `User.Read, User.ReadWrite` -> the names; "Not supported." and "Not applicable" -> none.
+fn permission_names(text: &str) -> Vec<String> {
+    let t = text.trim().trim_end_matches('.').to_ascii_lowercase();
+    if t.is_empty() || t.starts_with("not ") || t == "none" || t == "n/a" {
+        return Vec::new();
+    }
+    text.split([',', ';'])
+        .map(|p| p.trim().trim_matches(|c: char| c == '`' || c == '*' || c == '.').trim())
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inline(text: &str) -> Inline {
+        Inline { text: text.into(), links: Vec::new(), marked: Vec::new() }
+    }
+
+    fn row(line: u32, kind: &str, permissions: &str) -> TableRow {
+        TableRow { line, cells: vec![inline(kind), inline(permissions)] }
+    }
+
+    #[test]
+    fn reads_the_three_kinds_of_caller() {
+        let header = [inline("Permission type"), inline("Permissions (from least to most privileged)")];
+        let rows = [
+            row(11, "Delegated (work or school account)", "User.ReadWrite, User.ReadWrite.All "),
+            row(12, "Delegated (personal Microsoft account)", "Not supported."),
+            row(13, "Application", "User.ReadWrite.All"),
+        ];
+        let mut diags = Diagnostics::default();
+        let table = read_table("api/a.md", &header, &rows, 9, &mut diags).unwrap();
+        assert_eq!(table.delegated_work.as_deref(), Some(&["User.ReadWrite".to_owned(), "User.ReadWrite.All".to_owned()][..]));
+        assert_eq!(table.delegated_personal.as_deref(), Some(&[][..]));
+        assert_eq!(table.application.as_deref(), Some(&["User.ReadWrite.All".to_owned()][..]));
+        assert_eq!(diags.iter().count(), 0);
+    }
+
+    #[test]
+    fn empty_cells_state_nothing_and_most_privileged_first_is_turned_around() {
+        let header = [inline("Permission type"), inline("Permissions (from most to least privileged)")];
+        let rows = [row(11, "Delegated (work or school account)", "Notes.ReadWrite.All, Notes.Read"), row(12, "Application", " ")];
+        let table = read_table("api/a.md", &header, &rows, 9, &mut Diagnostics::default()).unwrap();
+        assert_eq!(table.delegated_work.as_deref(), Some(&["Notes.Read".to_owned(), "Notes.ReadWrite.All".to_owned()][..]));
+        assert_eq!(table.application, None);
+    }
+
+    #[test]
+    fn a_table_of_something_else_is_reported_and_left_out() {
+        let header = [inline("Role"), inline("Meaning")];
+        let mut diags = Diagnostics::default();
+        assert_eq!(read_table("api/a.md", &header, &[row(5, "Owner", "everything")], 4, &mut diags), None);
+        let codes: Vec<(&str, u32)> = diags.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(codes, [("bad-permissions", 5), ("bad-permissions", 4)]);
+    }
+}

@@ -1,0 +1,24 @@
+//! Rule: an operation's permissions are the `## Permissions` table of the
+//! page it comes from (the page that won it, see `operations::Fit`).
+
+use crate::model::{Operation, Permissions};
+use crate::parse::page::Page;
+use std::collections::BTreeMap;
+
+pub fn attach(pages: &[Page], operations: &mut [Operation]) {
+    let tables: BTreeMap<&str, Permissions> = pages
+        .iter()
+        .filter_map(|page| {
+            let table = page.permissions.as_ref()?;
+            let permissions = Permissions {
+                delegated_work: table.delegated_work.clone(),
+                delegated_personal: table.delegated_personal.clone(),
+                application: table.application.clone(),
+            };
+            Some((page.file.as_str(), permissions))
+        })
+        .collect();
+    for operation in operations {
+        operation.permissions = tables.get(operation.source.file.as_str()).cloned();
+    }
+}
