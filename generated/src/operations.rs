@@ -15,7 +15,27 @@ use crate::types;
 ///
 /// Supports the OData query options `$select`, `$expand`.
 ///
-/// Header `If-None-Match` (optional): set it with `Request::header`.
+/// Header `If-None-Match` (optional): An eTag value. When it still matches the item, the service answers 304 Not Modified without a body. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+/// - Application: Files.Read.All, Files.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-get.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::get_drives_items("drive-id", "item-id");
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "files")]
 pub fn get_drives_items(
     drive_id: &str,
@@ -29,18 +49,99 @@ pub fn get_drives_items(
         ),
     )
 }
+/// Update driveItem
+///
+/// Change the metadata of a file or folder in a drive.
+///
+/// `PATCH /drives/{drive_id}/items/{item_id}`
+///
+/// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the change with 412 Precondition Failed. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+/// - Application: Files.ReadWrite.All, Sites.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-update.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let value = types::DriveItem {
+///     name: Some("Quarterly summary (final).pdf".into()),
+///     ..Default::default()
+/// };
+/// let body = runtime::Patch::new(value).clear(types::DriveItem::DESCRIPTION);
+/// let request = operations::update_drives_items("drive-id", "item-id", &body);
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "files")]
+pub fn update_drives_items(
+    drive_id: &str,
+    item_id: &str,
+    body: &impl crate::runtime::BodyOf<crate::types::DriveItem>,
+) -> Request<crate::types::DriveItem> {
+    Request::new(
+            Method::Patch,
+            format!(
+                "/drives/{}/items/{}", encode_path_segment(drive_id),
+                encode_path_segment(item_id)
+            ),
+        )
+        .json(body)
+}
 /// driveItem: createUploadSession
 ///
 /// Open an upload session so that a large file can be written to a drive in several byte ranges.
 ///
 /// `POST /drives/{drive_id}/items/{item_id}/createUploadSession`
 ///
-/// Header `If-Match` (optional): set it with `Request::header`.
+/// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the request with 412 Precondition Failed. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+/// - Application: Sites.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-createuploadsession.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::DriveItemCreateUploadSessionRequest {
+///     item: Some(types::DriveItemUploadableProperties {
+///         name: Some("harbor-timelapse.mp4".into()),
+///         description: Some("Raw footage from the east pier camera".into()),
+///         file_size: Some(52428800),
+///         ..Default::default()
+///     }),
+///     defer_commit: Some(true),
+///     ..Default::default()
+/// };
+/// let request = operations::drives_items_create_upload_session(
+///     "b!Tq3xWm8pLkSd02vR",
+///     "01KQZJ7Y3PVN5QXHTDFE",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "sharepoint")]
 pub fn drives_items_create_upload_session(
     drive_id: &str,
     item_id: &str,
-    body: &types::DriveItemCreateUploadSessionRequest,
+    body: &impl crate::runtime::BodyOf<types::DriveItemCreateUploadSessionRequest>,
 ) -> Request<crate::types::UploadSession> {
     Request::new(
             Method::Post,
@@ -59,7 +160,27 @@ pub fn drives_items_create_upload_session(
 ///
 /// Supports the OData query options `$select`, `$expand`.
 ///
-/// Header `If-None-Match` (optional): set it with `Request::header`.
+/// Header `If-None-Match` (optional): An eTag value. When it still matches the item, the service answers 304 Not Modified without a body. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+/// - Application: Files.Read.All, Files.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-get.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::get_me_drive_items("item-id");
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "files")]
 pub fn get_me_drive_items(item_id: &str) -> Request<crate::types::DriveItem> {
     Request::new(
@@ -67,17 +188,93 @@ pub fn get_me_drive_items(item_id: &str) -> Request<crate::types::DriveItem> {
         format!("/me/drive/items/{}", encode_path_segment(item_id)),
     )
 }
+/// Update driveItem
+///
+/// Change the metadata of a file or folder in a drive.
+///
+/// `PATCH /me/drive/items/{item_id}`
+///
+/// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the change with 412 Precondition Failed. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+/// - Application: Files.ReadWrite.All, Sites.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-update.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let value = types::DriveItem {
+///     name: Some("Quarterly summary (final).pdf".into()),
+///     ..Default::default()
+/// };
+/// let body = runtime::Patch::new(value).clear(types::DriveItem::DESCRIPTION);
+/// let request = operations::update_me_drive_items(
+///     "01QZ7BKSUW5TDN2LG7ZVB3EZ6RTTLVOH54",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "files")]
+pub fn update_me_drive_items(
+    item_id: &str,
+    body: &impl crate::runtime::BodyOf<crate::types::DriveItem>,
+) -> Request<crate::types::DriveItem> {
+    Request::new(
+            Method::Patch,
+            format!("/me/drive/items/{}", encode_path_segment(item_id)),
+        )
+        .json(body)
+}
 /// driveItem: createUploadSession
 ///
 /// Open an upload session so that a large file can be written to a drive in several byte ranges.
 ///
 /// `POST /me/drive/items/{item_id}/createUploadSession`
 ///
-/// Header `If-Match` (optional): set it with `Request::header`.
+/// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the request with 412 Precondition Failed. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+/// - Application: Sites.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-createuploadsession.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::DriveItemCreateUploadSessionRequest {
+///     item: Some(types::DriveItemUploadableProperties {
+///         name: Some("harbor-timelapse.mp4".into()),
+///         description: Some("Raw footage from the east pier camera".into()),
+///         file_size: Some(52428800),
+///         ..Default::default()
+///     }),
+///     defer_commit: Some(true),
+///     ..Default::default()
+/// };
+/// let request = operations::me_drive_items_create_upload_session("item-id", &body);
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "sharepoint")]
 pub fn me_drive_items_create_upload_session(
     item_id: &str,
-    body: &types::DriveItemCreateUploadSessionRequest,
+    body: &impl crate::runtime::BodyOf<types::DriveItemCreateUploadSessionRequest>,
 ) -> Request<crate::types::UploadSession> {
     Request::new(
             Method::Post,
@@ -95,7 +292,27 @@ pub fn me_drive_items_create_upload_session(
 ///
 /// Supports the OData query options `$select`, `$expand`.
 ///
-/// Header `If-None-Match` (optional): set it with `Request::header`.
+/// Header `If-None-Match` (optional): An eTag value. When it still matches the item, the service answers 304 Not Modified without a body. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+/// - Application: Files.Read.All, Files.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-get.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::get_me_drive_root("Reports/Quarterly summary.pdf");
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "files")]
 pub fn get_me_drive_root(item_path: &str) -> Request<crate::types::DriveItem> {
     Request::new(Method::Get, format!("/me/drive/root:/{}", encode_path(item_path)))
@@ -106,11 +323,38 @@ pub fn get_me_drive_root(item_path: &str) -> Request<crate::types::DriveItem> {
 ///
 /// `POST /me/drive/root:/{item_path}:/createUploadSession`
 ///
-/// Header `If-Match` (optional): set it with `Request::header`.
+/// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the request with 412 Precondition Failed. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+/// - Application: Sites.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-createuploadsession.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::DriveItemCreateUploadSessionRequest {
+///     item: Some(types::DriveItemUploadableProperties {
+///         microsoft_graph_conflict_behavior: Some("replace".into()),
+///         ..Default::default()
+///     }),
+///     ..Default::default()
+/// };
+/// let request = operations::me_drive_root_create_upload_session("item-path", &body);
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "sharepoint")]
 pub fn me_drive_root_create_upload_session(
     item_path: &str,
-    body: &types::DriveItemCreateUploadSessionRequest,
+    body: &impl crate::runtime::BodyOf<types::DriveItemCreateUploadSessionRequest>,
 ) -> Request<crate::types::UploadSession> {
     Request::new(
             Method::Post,
@@ -125,6 +369,33 @@ pub fn me_drive_root_create_upload_session(
 /// `GET /me/events/{event_id}/attachments`
 ///
 /// Supports the OData query options `$select`, `$expand`, `$top`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Calendars.Read, Calendars.ReadWrite
+/// - Delegated (personal Microsoft account): Calendars.Read, Calendars.ReadWrite
+/// - Application: Calendars.Read, Calendars.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/event-list-attachments.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::list_me_events_attachments("AAMkAGV2ZW50LWJvYXQtdHJpcAAA=")
+///     .select(
+///         &[
+///             types::Attachment::NAME,
+///             types::Attachment::CONTENT_TYPE,
+///             types::Attachment::SIZE,
+///         ],
+///     );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn list_me_events_attachments(
     event_id: &str,
@@ -139,10 +410,43 @@ pub fn list_me_events_attachments(
 /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
 ///
 /// `POST /me/events/{event_id}/attachments/createUploadSession`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Calendars.ReadWrite, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Calendars.ReadWrite, Mail.ReadWrite
+/// - Application: Calendars.ReadWrite, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-createuploadsession.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::AttachmentCreateUploadSessionRequest {
+///     attachment_item: Some(types::AttachmentItem {
+///         attachment_type: Some(types::AttachmentType::File),
+///         name: Some("roadmap-review.pptx".into()),
+///         size: Some(9437184),
+///         is_inline: Some(false),
+///         ..Default::default()
+///     }),
+///     ..Default::default()
+/// };
+/// let request = operations::me_events_attachments_create_upload_session(
+///     "event-id",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn me_events_attachments_create_upload_session(
     event_id: &str,
-    body: &types::AttachmentCreateUploadSessionRequest,
+    body: &impl crate::runtime::BodyOf<types::AttachmentCreateUploadSessionRequest>,
 ) -> Request<crate::types::UploadSession> {
     Request::new(
             Method::Post,
@@ -160,6 +464,30 @@ pub fn me_events_attachments_create_upload_session(
 /// `GET /me/messages/{message_id}/attachments`
 ///
 /// Supports the OData query options `$select`, `$expand`, `$top`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+/// - Application: Mail.Read, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/message-list-attachments.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::list_me_messages_attachments(
+///         "AAMkAGNvbmZlcmVuY2UtOTE0MgAA=",
+///     )
+///     .select(&[types::Attachment::NAME, types::Attachment::SIZE])
+///     .top(2);
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn list_me_messages_attachments(
     message_id: &str,
@@ -174,10 +502,41 @@ pub fn list_me_messages_attachments(
 /// Attach a file or other content to an existing message.
 ///
 /// `POST /me/messages/{message_id}/attachments`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.ReadWrite
+/// - Application: Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/message-post-attachments.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body: types::Attachment = types::FileAttachment {
+///     odata_type: Some("#microsoft.graph.fileAttachment".into()),
+///     name: Some("invoice-2291.txt".into()),
+///     content_type: Some("text/plain".into()),
+///     content_bytes: Some(runtime::Binary::from_base64("SW52b2ljZSAyMjkxIHBhaWQ=")?),
+///     ..Default::default()
+/// }
+///     .into();
+/// let request = operations::create_me_messages_attachments(
+///     "AAMkAGRlZmF1bHQtZHJhZnQtNzczMQAA=",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn create_me_messages_attachments(
     message_id: &str,
-    body: &crate::types::Attachment,
+    body: &impl crate::runtime::BodyOf<crate::types::Attachment>,
 ) -> Request<crate::types::Attachment> {
     Request::new(
             Method::Post,
@@ -190,10 +549,43 @@ pub fn create_me_messages_attachments(
 /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
 ///
 /// `POST /me/messages/{message_id}/attachments/createUploadSession`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Calendars.ReadWrite, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Calendars.ReadWrite, Mail.ReadWrite
+/// - Application: Calendars.ReadWrite, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-createuploadsession.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::AttachmentCreateUploadSessionRequest {
+///     attachment_item: Some(types::AttachmentItem {
+///         attachment_type: Some(types::AttachmentType::File),
+///         name: Some("roadmap-review.pptx".into()),
+///         size: Some(9437184),
+///         is_inline: Some(false),
+///         ..Default::default()
+///     }),
+///     ..Default::default()
+/// };
+/// let request = operations::me_messages_attachments_create_upload_session(
+///     "AAMkAGRlZmF1bHQtZHJhZnQtNzczMQAA=",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn me_messages_attachments_create_upload_session(
     message_id: &str,
-    body: &types::AttachmentCreateUploadSessionRequest,
+    body: &impl crate::runtime::BodyOf<types::AttachmentCreateUploadSessionRequest>,
 ) -> Request<crate::types::UploadSession> {
     Request::new(
             Method::Post,
@@ -209,6 +601,29 @@ pub fn me_messages_attachments_create_upload_session(
 /// Remove one attachment from a message.
 ///
 /// `DELETE /me/messages/{message_id}/attachments/{attachment_id}`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.ReadWrite
+/// - Application: Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-delete.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::delete_me_messages_attachments(
+///     "AAMkAGNvbmZlcmVuY2UtOTE0MgAA=",
+///     "AAMkAGNvbmZlcmVuY2UtOTE0MgBGAAABEgAQAA2222=",
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn delete_me_messages_attachments(
     message_id: &str,
@@ -229,6 +644,29 @@ pub fn delete_me_messages_attachments(
 /// `GET /me/messages/{message_id}/attachments/{attachment_id}`
 ///
 /// Supports the OData query options `$select`, `$expand`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+/// - Application: Mail.Read, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-get.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::get_me_messages_attachments(
+///     "AAMkAGNvbmZlcmVuY2UtOTE0MgAA=",
+///     "AAMkAGNvbmZlcmVuY2UtOTE0MgBGAAABEgAQAA1111=",
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn get_me_messages_attachments(
     message_id: &str,
@@ -247,6 +685,29 @@ pub fn get_me_messages_attachments(
 /// Download the raw bytes of a file attachment.
 ///
 /// `GET /me/messages/{message_id}/attachments/{attachment_id}/$value`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+/// - Application: Mail.Read, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-get-content.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::get_me_messages_attachments_value(
+///     "AAMkAGNvbmZlcmVuY2UtOTE0MgAA=",
+///     "AAMkAGNvbmZlcmVuY2UtOTE0MgBGAAABEgAQAA1111=",
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn get_me_messages_attachments_value(
     message_id: &str,
@@ -266,12 +727,46 @@ pub fn get_me_messages_attachments_value(
 ///
 /// `POST /sites/{site_id}/drive/items/{item_id}/createUploadSession`
 ///
-/// Header `If-Match` (optional): set it with `Request::header`.
+/// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the request with 412 Precondition Failed. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+/// - Application: Sites.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-createuploadsession.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::DriveItemCreateUploadSessionRequest {
+///     item: Some(types::DriveItemUploadableProperties {
+///         name: Some("harbor-timelapse.mp4".into()),
+///         description: Some("Raw footage from the east pier camera".into()),
+///         file_size: Some(52428800),
+///         ..Default::default()
+///     }),
+///     defer_commit: Some(true),
+///     ..Default::default()
+/// };
+/// let request = operations::sites_drive_items_create_upload_session(
+///     "site-id",
+///     "item-id",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "sharepoint")]
 pub fn sites_drive_items_create_upload_session(
     site_id: &str,
     item_id: &str,
-    body: &types::DriveItemCreateUploadSessionRequest,
+    body: &impl crate::runtime::BodyOf<types::DriveItemCreateUploadSessionRequest>,
 ) -> Request<crate::types::UploadSession> {
     Request::new(
             Method::Post,
@@ -289,6 +784,33 @@ pub fn sites_drive_items_create_upload_session(
 /// `GET /users/{user_id}/events/{event_id}/attachments`
 ///
 /// Supports the OData query options `$select`, `$expand`, `$top`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Calendars.Read, Calendars.ReadWrite
+/// - Delegated (personal Microsoft account): Calendars.Read, Calendars.ReadWrite
+/// - Application: Calendars.Read, Calendars.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/event-list-attachments.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::list_users_events_attachments("user-id", "event-id")
+///     .select(
+///         &[
+///             types::Attachment::NAME,
+///             types::Attachment::CONTENT_TYPE,
+///             types::Attachment::SIZE,
+///         ],
+///     );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn list_users_events_attachments(
     user_id: &str,
@@ -307,11 +829,45 @@ pub fn list_users_events_attachments(
 /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
 ///
 /// `POST /users/{user_id}/events/{event_id}/attachments/createUploadSession`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Calendars.ReadWrite, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Calendars.ReadWrite, Mail.ReadWrite
+/// - Application: Calendars.ReadWrite, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-createuploadsession.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::AttachmentCreateUploadSessionRequest {
+///     attachment_item: Some(types::AttachmentItem {
+///         attachment_type: Some(types::AttachmentType::File),
+///         name: Some("roadmap-review.pptx".into()),
+///         size: Some(9437184),
+///         is_inline: Some(false),
+///         ..Default::default()
+///     }),
+///     ..Default::default()
+/// };
+/// let request = operations::users_events_attachments_create_upload_session(
+///     "user-id",
+///     "event-id",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn users_events_attachments_create_upload_session(
     user_id: &str,
     event_id: &str,
-    body: &types::AttachmentCreateUploadSessionRequest,
+    body: &impl crate::runtime::BodyOf<types::AttachmentCreateUploadSessionRequest>,
 ) -> Request<crate::types::UploadSession> {
     Request::new(
             Method::Post,
@@ -329,6 +885,28 @@ pub fn users_events_attachments_create_upload_session(
 /// `GET /users/{user_id}/messages/{message_id}/attachments`
 ///
 /// Supports the OData query options `$select`, `$expand`, `$top`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+/// - Application: Mail.Read, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/message-list-attachments.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::list_users_messages_attachments("user-id", "message-id")
+///     .select(&[types::Attachment::NAME, types::Attachment::SIZE])
+///     .top(2);
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn list_users_messages_attachments(
     user_id: &str,
@@ -347,11 +925,43 @@ pub fn list_users_messages_attachments(
 /// Attach a file or other content to an existing message.
 ///
 /// `POST /users/{user_id}/messages/{message_id}/attachments`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.ReadWrite
+/// - Application: Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/message-post-attachments.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body: types::Attachment = types::FileAttachment {
+///     odata_type: Some("#microsoft.graph.fileAttachment".into()),
+///     name: Some("invoice-2291.txt".into()),
+///     content_type: Some("text/plain".into()),
+///     content_bytes: Some(runtime::Binary::from_base64("SW52b2ljZSAyMjkxIHBhaWQ=")?),
+///     ..Default::default()
+/// }
+///     .into();
+/// let request = operations::create_users_messages_attachments(
+///     "user-id",
+///     "message-id",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn create_users_messages_attachments(
     user_id: &str,
     message_id: &str,
-    body: &crate::types::Attachment,
+    body: &impl crate::runtime::BodyOf<crate::types::Attachment>,
 ) -> Request<crate::types::Attachment> {
     Request::new(
             Method::Post,
@@ -367,11 +977,45 @@ pub fn create_users_messages_attachments(
 /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
 ///
 /// `POST /users/{user_id}/messages/{message_id}/attachments/createUploadSession`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Calendars.ReadWrite, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Calendars.ReadWrite, Mail.ReadWrite
+/// - Application: Calendars.ReadWrite, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-createuploadsession.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::AttachmentCreateUploadSessionRequest {
+///     attachment_item: Some(types::AttachmentItem {
+///         attachment_type: Some(types::AttachmentType::File),
+///         name: Some("roadmap-review.pptx".into()),
+///         size: Some(9437184),
+///         is_inline: Some(false),
+///         ..Default::default()
+///     }),
+///     ..Default::default()
+/// };
+/// let request = operations::users_messages_attachments_create_upload_session(
+///     "user-id",
+///     "message-id",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn users_messages_attachments_create_upload_session(
     user_id: &str,
     message_id: &str,
-    body: &types::AttachmentCreateUploadSessionRequest,
+    body: &impl crate::runtime::BodyOf<types::AttachmentCreateUploadSessionRequest>,
 ) -> Request<crate::types::UploadSession> {
     Request::new(
             Method::Post,
@@ -387,6 +1031,30 @@ pub fn users_messages_attachments_create_upload_session(
 /// Remove one attachment from a message.
 ///
 /// `DELETE /users/{user_id}/messages/{message_id}/attachments/{attachment_id}`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.ReadWrite
+/// - Application: Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-delete.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::delete_users_messages_attachments(
+///     "user-id",
+///     "message-id",
+///     "attachment-id",
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn delete_users_messages_attachments(
     user_id: &str,
@@ -408,6 +1076,30 @@ pub fn delete_users_messages_attachments(
 /// `GET /users/{user_id}/messages/{message_id}/attachments/{attachment_id}`
 ///
 /// Supports the OData query options `$select`, `$expand`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+/// - Application: Mail.Read, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-get.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::get_users_messages_attachments(
+///     "user-id",
+///     "message-id",
+///     "attachment-id",
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn get_users_messages_attachments(
     user_id: &str,
@@ -427,6 +1119,30 @@ pub fn get_users_messages_attachments(
 /// Download the raw bytes of a file attachment.
 ///
 /// `GET /users/{user_id}/messages/{message_id}/attachments/{attachment_id}/$value`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+/// - Application: Mail.Read, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-get-content.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::get_users_messages_attachments_value(
+///     "user-id",
+///     "message-id",
+///     "attachment-id",
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn get_users_messages_attachments_value(
     user_id: &str,
@@ -446,12 +1162,47 @@ pub fn get_users_messages_attachments_value(
 /// Open an upload session for sending a large file to a note as an attachment, one byte range at a time.
 ///
 /// `POST /users/{user_id}/notes/{note_id}/attachments/{attachment_id}/createUploadSession`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Notes.ReadWrite, Notes.ReadWrite.All
+/// - Delegated (personal Microsoft account): Notes.ReadWrite
+/// - Application: Notes.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/fileattachment-createuploadsession.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::FileAttachmentCreateUploadSessionRequest {
+///     attachment_item: Some(types::AttachmentItem {
+///         attachment_type: Some(types::AttachmentType::File),
+///         name: Some("site-survey-notes.pdf".into()),
+///         content_type: Some("application/pdf".into()),
+///         size: Some(7340032),
+///         ..Default::default()
+///     }),
+///     ..Default::default()
+/// };
+/// let request = operations::users_notes_attachments_create_upload_session(
+///     "5b1e9c40-2f7d-4a63-9e0b-7d2c8a41f3b6",
+///     "NT-8841-kestrel",
+///     "ATT-0093-heron",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "onenote")]
 pub fn users_notes_attachments_create_upload_session(
     user_id: &str,
     note_id: &str,
     attachment_id: &str,
-    body: &types::FileAttachmentCreateUploadSessionRequest,
+    body: &impl crate::runtime::BodyOf<types::FileAttachmentCreateUploadSessionRequest>,
 ) -> Request<crate::types::UploadSession> {
     Request::new(
             Method::Post,
@@ -473,7 +1224,17 @@ impl crate::runtime::Client {
     ///
     /// Supports the OData query options `$select`, `$expand`.
     ///
-    /// Header `If-None-Match` (optional): set it with `Request::header`.
+    /// Header `If-None-Match` (optional): An eTag value. When it still matches the item, the service answers 304 Not Modified without a body. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+    /// - Application: Files.Read.All, Files.ReadWrite.All
+    ///
+    /// Sends [`operations::get_drives_items`](crate::operations::get_drives_items), whose documentation has an example.
     #[cfg(feature = "files")]
     pub async fn get_drives_items(
         &self,
@@ -482,19 +1243,55 @@ impl crate::runtime::Client {
     ) -> Result<crate::types::DriveItem, crate::runtime::Error> {
         self.send(get_drives_items(drive_id, item_id)).await
     }
+    /// Update driveItem
+    ///
+    /// Change the metadata of a file or folder in a drive.
+    ///
+    /// `PATCH /drives/{drive_id}/items/{item_id}`
+    ///
+    /// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the change with 412 Precondition Failed. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+    /// - Application: Files.ReadWrite.All, Sites.ReadWrite.All
+    ///
+    /// Sends [`operations::update_drives_items`](crate::operations::update_drives_items), whose documentation has an example.
+    #[cfg(feature = "files")]
+    pub async fn update_drives_items(
+        &self,
+        drive_id: &str,
+        item_id: &str,
+        body: &impl crate::runtime::BodyOf<crate::types::DriveItem>,
+    ) -> Result<crate::types::DriveItem, crate::runtime::Error> {
+        self.send(update_drives_items(drive_id, item_id, body)).await
+    }
     /// driveItem: createUploadSession
     ///
     /// Open an upload session so that a large file can be written to a drive in several byte ranges.
     ///
     /// `POST /drives/{drive_id}/items/{item_id}/createUploadSession`
     ///
-    /// Header `If-Match` (optional): set it with `Request::header`.
+    /// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the request with 412 Precondition Failed. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+    /// - Application: Sites.ReadWrite.All
+    ///
+    /// Sends [`operations::drives_items_create_upload_session`](crate::operations::drives_items_create_upload_session), whose documentation has an example.
     #[cfg(feature = "sharepoint")]
     pub async fn drives_items_create_upload_session(
         &self,
         drive_id: &str,
         item_id: &str,
-        body: &types::DriveItemCreateUploadSessionRequest,
+        body: &impl crate::runtime::BodyOf<types::DriveItemCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(drives_items_create_upload_session(drive_id, item_id, body)).await
     }
@@ -506,7 +1303,17 @@ impl crate::runtime::Client {
     ///
     /// Supports the OData query options `$select`, `$expand`.
     ///
-    /// Header `If-None-Match` (optional): set it with `Request::header`.
+    /// Header `If-None-Match` (optional): An eTag value. When it still matches the item, the service answers 304 Not Modified without a body. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+    /// - Application: Files.Read.All, Files.ReadWrite.All
+    ///
+    /// Sends [`operations::get_me_drive_items`](crate::operations::get_me_drive_items), whose documentation has an example.
     #[cfg(feature = "files")]
     pub async fn get_me_drive_items(
         &self,
@@ -514,18 +1321,53 @@ impl crate::runtime::Client {
     ) -> Result<crate::types::DriveItem, crate::runtime::Error> {
         self.send(get_me_drive_items(item_id)).await
     }
+    /// Update driveItem
+    ///
+    /// Change the metadata of a file or folder in a drive.
+    ///
+    /// `PATCH /me/drive/items/{item_id}`
+    ///
+    /// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the change with 412 Precondition Failed. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+    /// - Application: Files.ReadWrite.All, Sites.ReadWrite.All
+    ///
+    /// Sends [`operations::update_me_drive_items`](crate::operations::update_me_drive_items), whose documentation has an example.
+    #[cfg(feature = "files")]
+    pub async fn update_me_drive_items(
+        &self,
+        item_id: &str,
+        body: &impl crate::runtime::BodyOf<crate::types::DriveItem>,
+    ) -> Result<crate::types::DriveItem, crate::runtime::Error> {
+        self.send(update_me_drive_items(item_id, body)).await
+    }
     /// driveItem: createUploadSession
     ///
     /// Open an upload session so that a large file can be written to a drive in several byte ranges.
     ///
     /// `POST /me/drive/items/{item_id}/createUploadSession`
     ///
-    /// Header `If-Match` (optional): set it with `Request::header`.
+    /// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the request with 412 Precondition Failed. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+    /// - Application: Sites.ReadWrite.All
+    ///
+    /// Sends [`operations::me_drive_items_create_upload_session`](crate::operations::me_drive_items_create_upload_session), whose documentation has an example.
     #[cfg(feature = "sharepoint")]
     pub async fn me_drive_items_create_upload_session(
         &self,
         item_id: &str,
-        body: &types::DriveItemCreateUploadSessionRequest,
+        body: &impl crate::runtime::BodyOf<types::DriveItemCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(me_drive_items_create_upload_session(item_id, body)).await
     }
@@ -537,7 +1379,17 @@ impl crate::runtime::Client {
     ///
     /// Supports the OData query options `$select`, `$expand`.
     ///
-    /// Header `If-None-Match` (optional): set it with `Request::header`.
+    /// Header `If-None-Match` (optional): An eTag value. When it still matches the item, the service answers 304 Not Modified without a body. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+    /// - Application: Files.Read.All, Files.ReadWrite.All
+    ///
+    /// Sends [`operations::get_me_drive_root`](crate::operations::get_me_drive_root), whose documentation has an example.
     #[cfg(feature = "files")]
     pub async fn get_me_drive_root(
         &self,
@@ -551,12 +1403,22 @@ impl crate::runtime::Client {
     ///
     /// `POST /me/drive/root:/{item_path}:/createUploadSession`
     ///
-    /// Header `If-Match` (optional): set it with `Request::header`.
+    /// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the request with 412 Precondition Failed. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+    /// - Application: Sites.ReadWrite.All
+    ///
+    /// Sends [`operations::me_drive_root_create_upload_session`](crate::operations::me_drive_root_create_upload_session), whose documentation has an example.
     #[cfg(feature = "sharepoint")]
     pub async fn me_drive_root_create_upload_session(
         &self,
         item_path: &str,
-        body: &types::DriveItemCreateUploadSessionRequest,
+        body: &impl crate::runtime::BodyOf<types::DriveItemCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(me_drive_root_create_upload_session(item_path, body)).await
     }
@@ -567,6 +1429,16 @@ impl crate::runtime::Client {
     /// `GET /me/events/{event_id}/attachments`
     ///
     /// Supports the OData query options `$select`, `$expand`, `$top`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Calendars.Read, Calendars.ReadWrite
+    /// - Delegated (personal Microsoft account): Calendars.Read, Calendars.ReadWrite
+    /// - Application: Calendars.Read, Calendars.ReadWrite
+    ///
+    /// Sends [`operations::list_me_events_attachments`](crate::operations::list_me_events_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn list_me_events_attachments(
         &self,
@@ -579,11 +1451,21 @@ impl crate::runtime::Client {
     /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
     ///
     /// `POST /me/events/{event_id}/attachments/createUploadSession`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Calendars.ReadWrite, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Calendars.ReadWrite, Mail.ReadWrite
+    /// - Application: Calendars.ReadWrite, Mail.ReadWrite
+    ///
+    /// Sends [`operations::me_events_attachments_create_upload_session`](crate::operations::me_events_attachments_create_upload_session), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn me_events_attachments_create_upload_session(
         &self,
         event_id: &str,
-        body: &types::AttachmentCreateUploadSessionRequest,
+        body: &impl crate::runtime::BodyOf<types::AttachmentCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(me_events_attachments_create_upload_session(event_id, body)).await
     }
@@ -594,6 +1476,16 @@ impl crate::runtime::Client {
     /// `GET /me/messages/{message_id}/attachments`
     ///
     /// Supports the OData query options `$select`, `$expand`, `$top`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+    /// - Application: Mail.Read, Mail.ReadWrite
+    ///
+    /// Sends [`operations::list_me_messages_attachments`](crate::operations::list_me_messages_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn list_me_messages_attachments(
         &self,
@@ -606,11 +1498,21 @@ impl crate::runtime::Client {
     /// Attach a file or other content to an existing message.
     ///
     /// `POST /me/messages/{message_id}/attachments`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.ReadWrite
+    /// - Application: Mail.ReadWrite
+    ///
+    /// Sends [`operations::create_me_messages_attachments`](crate::operations::create_me_messages_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn create_me_messages_attachments(
         &self,
         message_id: &str,
-        body: &crate::types::Attachment,
+        body: &impl crate::runtime::BodyOf<crate::types::Attachment>,
     ) -> Result<crate::types::Attachment, crate::runtime::Error> {
         self.send(create_me_messages_attachments(message_id, body)).await
     }
@@ -619,11 +1521,21 @@ impl crate::runtime::Client {
     /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
     ///
     /// `POST /me/messages/{message_id}/attachments/createUploadSession`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Calendars.ReadWrite, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Calendars.ReadWrite, Mail.ReadWrite
+    /// - Application: Calendars.ReadWrite, Mail.ReadWrite
+    ///
+    /// Sends [`operations::me_messages_attachments_create_upload_session`](crate::operations::me_messages_attachments_create_upload_session), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn me_messages_attachments_create_upload_session(
         &self,
         message_id: &str,
-        body: &types::AttachmentCreateUploadSessionRequest,
+        body: &impl crate::runtime::BodyOf<types::AttachmentCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(me_messages_attachments_create_upload_session(message_id, body)).await
     }
@@ -632,6 +1544,16 @@ impl crate::runtime::Client {
     /// Remove one attachment from a message.
     ///
     /// `DELETE /me/messages/{message_id}/attachments/{attachment_id}`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.ReadWrite
+    /// - Application: Mail.ReadWrite
+    ///
+    /// Sends [`operations::delete_me_messages_attachments`](crate::operations::delete_me_messages_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn delete_me_messages_attachments(
         &self,
@@ -647,6 +1569,16 @@ impl crate::runtime::Client {
     /// `GET /me/messages/{message_id}/attachments/{attachment_id}`
     ///
     /// Supports the OData query options `$select`, `$expand`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+    /// - Application: Mail.Read, Mail.ReadWrite
+    ///
+    /// Sends [`operations::get_me_messages_attachments`](crate::operations::get_me_messages_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn get_me_messages_attachments(
         &self,
@@ -660,6 +1592,16 @@ impl crate::runtime::Client {
     /// Download the raw bytes of a file attachment.
     ///
     /// `GET /me/messages/{message_id}/attachments/{attachment_id}/$value`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+    /// - Application: Mail.Read, Mail.ReadWrite
+    ///
+    /// Sends [`operations::get_me_messages_attachments_value`](crate::operations::get_me_messages_attachments_value), whose documentation has an example.
     ///
     /// The content is read into memory, at most `max_bytes` of it; see
     /// [`crate::runtime::Client::download_to`] to stream it to a writer.
@@ -682,13 +1624,23 @@ impl crate::runtime::Client {
     ///
     /// `POST /sites/{site_id}/drive/items/{item_id}/createUploadSession`
     ///
-    /// Header `If-Match` (optional): set it with `Request::header`.
+    /// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the request with 412 Precondition Failed. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+    /// - Application: Sites.ReadWrite.All
+    ///
+    /// Sends [`operations::sites_drive_items_create_upload_session`](crate::operations::sites_drive_items_create_upload_session), whose documentation has an example.
     #[cfg(feature = "sharepoint")]
     pub async fn sites_drive_items_create_upload_session(
         &self,
         site_id: &str,
         item_id: &str,
-        body: &types::DriveItemCreateUploadSessionRequest,
+        body: &impl crate::runtime::BodyOf<types::DriveItemCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(sites_drive_items_create_upload_session(site_id, item_id, body)).await
     }
@@ -699,6 +1651,16 @@ impl crate::runtime::Client {
     /// `GET /users/{user_id}/events/{event_id}/attachments`
     ///
     /// Supports the OData query options `$select`, `$expand`, `$top`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Calendars.Read, Calendars.ReadWrite
+    /// - Delegated (personal Microsoft account): Calendars.Read, Calendars.ReadWrite
+    /// - Application: Calendars.Read, Calendars.ReadWrite
+    ///
+    /// Sends [`operations::list_users_events_attachments`](crate::operations::list_users_events_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn list_users_events_attachments(
         &self,
@@ -712,12 +1674,22 @@ impl crate::runtime::Client {
     /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
     ///
     /// `POST /users/{user_id}/events/{event_id}/attachments/createUploadSession`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Calendars.ReadWrite, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Calendars.ReadWrite, Mail.ReadWrite
+    /// - Application: Calendars.ReadWrite, Mail.ReadWrite
+    ///
+    /// Sends [`operations::users_events_attachments_create_upload_session`](crate::operations::users_events_attachments_create_upload_session), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn users_events_attachments_create_upload_session(
         &self,
         user_id: &str,
         event_id: &str,
-        body: &types::AttachmentCreateUploadSessionRequest,
+        body: &impl crate::runtime::BodyOf<types::AttachmentCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(
                 users_events_attachments_create_upload_session(user_id, event_id, body),
@@ -731,6 +1703,16 @@ impl crate::runtime::Client {
     /// `GET /users/{user_id}/messages/{message_id}/attachments`
     ///
     /// Supports the OData query options `$select`, `$expand`, `$top`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+    /// - Application: Mail.Read, Mail.ReadWrite
+    ///
+    /// Sends [`operations::list_users_messages_attachments`](crate::operations::list_users_messages_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn list_users_messages_attachments(
         &self,
@@ -744,12 +1726,22 @@ impl crate::runtime::Client {
     /// Attach a file or other content to an existing message.
     ///
     /// `POST /users/{user_id}/messages/{message_id}/attachments`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.ReadWrite
+    /// - Application: Mail.ReadWrite
+    ///
+    /// Sends [`operations::create_users_messages_attachments`](crate::operations::create_users_messages_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn create_users_messages_attachments(
         &self,
         user_id: &str,
         message_id: &str,
-        body: &crate::types::Attachment,
+        body: &impl crate::runtime::BodyOf<crate::types::Attachment>,
     ) -> Result<crate::types::Attachment, crate::runtime::Error> {
         self.send(create_users_messages_attachments(user_id, message_id, body)).await
     }
@@ -758,12 +1750,22 @@ impl crate::runtime::Client {
     /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
     ///
     /// `POST /users/{user_id}/messages/{message_id}/attachments/createUploadSession`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Calendars.ReadWrite, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Calendars.ReadWrite, Mail.ReadWrite
+    /// - Application: Calendars.ReadWrite, Mail.ReadWrite
+    ///
+    /// Sends [`operations::users_messages_attachments_create_upload_session`](crate::operations::users_messages_attachments_create_upload_session), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn users_messages_attachments_create_upload_session(
         &self,
         user_id: &str,
         message_id: &str,
-        body: &types::AttachmentCreateUploadSessionRequest,
+        body: &impl crate::runtime::BodyOf<types::AttachmentCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(
                 users_messages_attachments_create_upload_session(
@@ -779,6 +1781,16 @@ impl crate::runtime::Client {
     /// Remove one attachment from a message.
     ///
     /// `DELETE /users/{user_id}/messages/{message_id}/attachments/{attachment_id}`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.ReadWrite
+    /// - Application: Mail.ReadWrite
+    ///
+    /// Sends [`operations::delete_users_messages_attachments`](crate::operations::delete_users_messages_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn delete_users_messages_attachments(
         &self,
@@ -796,6 +1808,16 @@ impl crate::runtime::Client {
     /// `GET /users/{user_id}/messages/{message_id}/attachments/{attachment_id}`
     ///
     /// Supports the OData query options `$select`, `$expand`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+    /// - Application: Mail.Read, Mail.ReadWrite
+    ///
+    /// Sends [`operations::get_users_messages_attachments`](crate::operations::get_users_messages_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn get_users_messages_attachments(
         &self,
@@ -811,6 +1833,16 @@ impl crate::runtime::Client {
     /// Download the raw bytes of a file attachment.
     ///
     /// `GET /users/{user_id}/messages/{message_id}/attachments/{attachment_id}/$value`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+    /// - Application: Mail.Read, Mail.ReadWrite
+    ///
+    /// Sends [`operations::get_users_messages_attachments_value`](crate::operations::get_users_messages_attachments_value), whose documentation has an example.
     ///
     /// The content is read into memory, at most `max_bytes` of it; see
     /// [`crate::runtime::Client::download_to`] to stream it to a writer.
@@ -833,13 +1865,25 @@ impl crate::runtime::Client {
     /// Open an upload session for sending a large file to a note as an attachment, one byte range at a time.
     ///
     /// `POST /users/{user_id}/notes/{note_id}/attachments/{attachment_id}/createUploadSession`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Notes.ReadWrite, Notes.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Notes.ReadWrite
+    /// - Application: Notes.ReadWrite.All
+    ///
+    /// Sends [`operations::users_notes_attachments_create_upload_session`](crate::operations::users_notes_attachments_create_upload_session), whose documentation has an example.
     #[cfg(feature = "onenote")]
     pub async fn users_notes_attachments_create_upload_session(
         &self,
         user_id: &str,
         note_id: &str,
         attachment_id: &str,
-        body: &types::FileAttachmentCreateUploadSessionRequest,
+        body: &impl crate::runtime::BodyOf<
+            types::FileAttachmentCreateUploadSessionRequest,
+        >,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(
                 users_notes_attachments_create_upload_session(
