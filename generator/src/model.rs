@@ -260,6 +260,10 @@ pub struct Permissions {
     pub delegated_personal: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application: Option<Vec<String>>,
+    /// A page whose permissions depend on the resource (an attachment of an
+    /// event, a message, a post): each resource as the page names it, with its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_resource: Vec<(String, Permissions)>,
 }
 
 /// A request example of the operation's page, as values for the generated

@@ -526,7 +526,7 @@ fn an_operation_moved_to_another_cargo_feature_is_reported_but_not_breaking() {
 
 /// Everything users of the generated crate name, one line each: functions
 /// with their arguments and types, struct fields (with the JSON member they
-/// hold), enum variants.
+/// hold) and their member constants, enum variants.
 fn signatures(model: &ApiModel) -> BTreeSet<String> {
     use crate::emit::rust::surface::Shape;
     let surface = crate::emit::rust::Surface::new(model, &mut crate::diagnostics::Diagnostics::default());
@@ -535,7 +535,8 @@ fn signatures(model: &ApiModel) -> BTreeSet<String> {
         out.insert(format!("type {}", item.name));
         match &item.shape {
             Shape::Struct { fields, .. } => {
-                out.extend(fields.iter().map(|f| format!("{}.{} ({}): {}", item.name, f.name, f.property.json_name, f.ty)))
+                out.extend(fields.iter().map(|f| format!("{}.{} ({}): {}", item.name, f.name, f.property.json_name, f.ty)));
+                out.extend(fields.iter().map(|f| format!("{}::{} = {:?}", item.name, f.constant, f.property.json_name)));
             }
             Shape::Enum { variants } => out.extend(variants.iter().map(|v| format!("{}::{}", item.name, v.name))),
         }

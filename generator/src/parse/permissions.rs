@@ -8,9 +8,13 @@
 //! |Application                            | User.ReadWrite.All                          |
 //! ```
 //!
-//! Only this table form is read (newer pages move the table into an include
-//! or an annotation). A row of another kind, or a table without a known row,
-//! is reported (`bad-permissions`) and left out.
+//! Pages whose permissions depend on the resource (attachments of events,
+//! messages and posts; extensions) turn the table around: one row per
+//! resource, one column per kind of caller; those rows are kept by resource.
+//!
+//! Only these table forms are read (newer pages move the table into an
+//! include or an annotation). A row of another kind, or a table without a
+//! known row, is reported (`bad-permissions`) and left out.
 
 use super::markdown::{Inline, TableRow};
 use crate::diagnostics::Diagnostics;
@@ -23,6 +27,18 @@ pub struct PermissionsTable {
     pub delegated_work: Option<Vec<String>>,
     pub delegated_personal: Option<Vec<String>>,
     pub application: Option<Vec<String>>,
+    /// A table by resource: (resource as the row names it, its permissions).
+    pub by_resource: Vec<(String, PermissionsTable)>,
+}
+
+impl PermissionsTable {
+    fn slot(&mut self, caller: &Caller) -> &mut Option<Vec<String>> {
+        match caller {
+            Caller::DelegatedWork => &mut self.delegated_work,
+            Caller::DelegatedPersonal => &mut self.delegated_personal,
+            Caller::Application => &mut self.application,
+        }
+    }
 }
 
 /// Reads a table of the `Permissions` section; `None` when it is not a
@@ -32,14 +48,26 @@ pub fn read_table(file: &str, header: &[Inline], rows: &[TableRow], line: u32, d
     let mut any = false;
     // Most pages list least privileged first; some say the opposite in the header.
     let most_first = header.iter().any(|cell| cell.text.to_ascii_lowercase().contains("most to least"));
+    let columns: Vec<Option<Caller>> = header.iter().map(|cell| caller_kind(&cell.text)).collect();
+    if columns.iter().skip(1).any(Option::is_some) {
+        for row in rows {
+            let Some(resource) = row.cells.first().map(|c| c.text.trim().to_owned()).filter(|r| !r.is_empty()) else { continue };
+            let mut permissions = PermissionsTable { line: row.line, ..PermissionsTable::default() };
+            for (caller, cell) in columns.iter().zip(&row.cells).skip(1) {
+                if let (Some(caller), false) = (caller, cell.text.trim().is_empty()) {
+                    *permissions.slot(caller) = Some(ordered(permission_names(&cell.text), most_first));
+                }
+            }
+            table.by_resource.push((resource, permissions));
+        }
+        return Some(table);
+    }
     // Some tables have the kinds as their header row.
     let header_row = TableRow { line, cells: header.to_vec() };
     for row in std::iter::once(&header_row).chain(rows) {
         let [kind, permissions, ..] = row.cells.as_slice() else { continue };
         let slot = match caller_kind(&kind.text) {
-            Some(Caller::DelegatedWork) => &mut table.delegated_work,
-            Some(Caller::DelegatedPersonal) => &mut table.delegated_personal,
-            Some(Caller::Application) => &mut table.application,
+            Some(caller) => table.slot(&caller),
             None if row.line == line || kind.text.to_ascii_lowercase().contains("permission") => continue,
             None => {
                 let message = format!("permissions row `{}` names no kind of caller this reader knows; it is left out", kind.text.trim());
@@ -50,17 +78,20 @@ pub fn read_table(file: &str, header: &[Inline], rows: &[TableRow], line: u32, d
         any = true;
         // An empty cell states nothing (not "not supported").
         if slot.is_none() && !permissions.text.trim().is_empty() {
-            let mut names = permission_names(&permissions.text);
-            if most_first {
-                names.reverse();
-            }
-            *slot = Some(names);
+            *slot = Some(ordered(permission_names(&permissions.text), most_first));
         }
     }
     if !any {
         diags.warn(file, line, "bad-permissions", "the permissions table has no delegated or application row; it is left out");
     }
     any.then_some(table)
+}
+
+fn ordered(mut names: Vec<String>, most_first: bool) -> Vec<String> {
+    if most_first {
+        names.reverse();
+    }
+    names
 }
 
 enum Caller {
@@ -130,6 +161,28 @@ mod tests {
         let table = read_table("api/a.md", &header, &rows, 9, &mut Diagnostics::default()).unwrap();
         assert_eq!(table.delegated_work.as_deref(), Some(&["Notes.Read".to_owned(), "Notes.ReadWrite.All".to_owned()][..]));
         assert_eq!(table.application, None);
+    }
+
+    #[test]
+    fn a_table_by_resource_keeps_each_resource() {
+        let header = [
+            inline("Supported resource"),
+            inline("Delegated (work or school account)"),
+            inline("Delegated (personal Microsoft account)"),
+            inline("Application"),
+        ];
+        let rows =
+            [TableRow { line: 21, cells: vec![inline("message"), inline("Mail.Read"), inline("Not supported"), inline("Mail.Read")] }];
+        let mut diags = Diagnostics::default();
+        let table = read_table("api/a.md", &header, &rows, 19, &mut diags).unwrap();
+        assert_eq!(diags.iter().count(), 0);
+        let [(resource, message)] = table.by_resource.as_slice() else { panic!("{table:?}") };
+        assert_eq!(resource, "message");
+        assert_eq!(
+            (message.delegated_personal.as_deref(), message.application.as_deref()),
+            (Some(&[][..]), Some(&["Mail.Read".to_owned()][..]))
+        );
+        assert_eq!(table.delegated_work, None);
     }
 
     #[test]

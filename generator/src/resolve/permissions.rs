@@ -3,22 +3,22 @@
 
 use crate::model::{Operation, Permissions};
 use crate::parse::page::Page;
+use crate::parse::permissions::PermissionsTable;
 use std::collections::BTreeMap;
 
 pub fn attach(pages: &[Page], operations: &mut [Operation]) {
-    let tables: BTreeMap<&str, Permissions> = pages
-        .iter()
-        .filter_map(|page| {
-            let table = page.permissions.as_ref()?;
-            let permissions = Permissions {
-                delegated_work: table.delegated_work.clone(),
-                delegated_personal: table.delegated_personal.clone(),
-                application: table.application.clone(),
-            };
-            Some((page.file.as_str(), permissions))
-        })
-        .collect();
+    let tables: BTreeMap<&str, Permissions> =
+        pages.iter().filter_map(|page| Some((page.file.as_str(), permissions(page.permissions.as_ref()?)))).collect();
     for operation in operations {
         operation.permissions = tables.get(operation.source.file.as_str()).cloned();
+    }
+}
+
+fn permissions(table: &PermissionsTable) -> Permissions {
+    Permissions {
+        delegated_work: table.delegated_work.clone(),
+        delegated_personal: table.delegated_personal.clone(),
+        application: table.application.clone(),
+        by_resource: table.by_resource.iter().map(|(resource, table)| (resource.clone(), permissions(table))).collect(),
     }
 }

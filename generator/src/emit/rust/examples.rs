@@ -26,6 +26,10 @@ pub fn example_doc(cx: &Context<'_>, op: &Operation, item: &OperationItem) -> Ve
     let Some(example) = &op.example else { return Vec::new() };
     let writer = Writer { cx, krate: format_ident!("{}", cx.crate_name.replace('-', "_")), paths: ItemPaths::imported() };
     let Some(lines) = writer.program(op, item, example) else { return Vec::new() };
+    // A value holding a fence would end the code block early.
+    if lines.iter().any(|line| line.contains("```")) {
+        return Vec::new();
+    }
     let mut doc = vec!["# Example".to_owned(), format!("From the page's request example ({}):", example.source.file)];
     doc.push("```no_run".to_owned());
     doc.extend(lines);
@@ -35,7 +39,7 @@ pub fn example_doc(cx: &Context<'_>, op: &Operation, item: &OperationItem) -> Ve
 
 /// How the example's body is written.
 enum Body {
-    /// The value, and whether it converts with `.into()` (its binding then names the type).
+    /// The value, and whether its binding must name the type (it is no struct literal).
     Value(TokenStream, bool),
     /// The value and the member constants of its `null` members: a `Patch`.
     Patch(TokenStream, Vec<proc_macro2::Ident>),
@@ -92,7 +96,6 @@ impl Writer<'_, '_> {
         };
         let literal = (member_count(body) <= MAX_LITERAL_MEMBERS).then(|| self.top_level(op, ty, body)).flatten();
         match literal {
-            // A derived type's literal converts with `.into()`: the binding names the type.
             Some(Body::Value(expression, true)) => quote! { let body: #ty_tokens = #expression; },
             Some(Body::Value(expression, false)) => quote! { let body = #expression; },
             Some(Body::Patch(value, cleared)) => quote! {
@@ -112,8 +115,9 @@ impl Writer<'_, '_> {
             body.as_object().map(|m| m.iter().filter(|(_, v)| v.is_null()).map(|(k, _)| k).collect()).unwrap_or_default();
         let value = self.value(body, ty)?;
         if cleared.is_empty() {
-            let converted = value.to_string().ends_with(". into ()");
-            return Some(Body::Value(value, converted));
+            // Only a struct literal names its type; `.into()`, `vec![..]` and JSON need the binding to.
+            let named = matches!(ty, RustType::Model(_) | RustType::Parameters(_)) && !value.to_string().ends_with(". into ()");
+            return Some(Body::Value(value, !named));
         }
         let fields = self.struct_fields(op, ty)?;
         let constants = cleared
@@ -183,7 +187,8 @@ impl Writer<'_, '_> {
             RustType::Model(name) => self.model_value(value, name)?,
             RustType::Parameters(name) => {
                 let parameters = self.cx.surface.parameter_structs().get(name)?;
-                self.struct_literal(value.as_object()?, ty, &parameters.fields)?
+                // Parameter structs have no `odata_type` field: `@odata.type` travels with the other members.
+                self.struct_literal(value.as_object()?, ty, &parameters.fields, false)?
             }
             _ => return None,
         })
@@ -211,10 +216,10 @@ impl Writer<'_, '_> {
                 let derived = object.get("@odata.type").and_then(Value::as_str).map(|t| t.trim_start_matches('#'));
                 match derived.filter(|d| !d.eq_ignore_ascii_case(qualified)).and_then(|d| self.derived(qualified, d)) {
                     Some((derived_ty, derived_fields)) => {
-                        let literal = self.struct_literal(object, &derived_ty, derived_fields)?;
+                        let literal = self.struct_literal(object, &derived_ty, derived_fields, true)?;
                         Some(quote! { #literal.into() })
                     }
-                    None => self.struct_literal(object, &ty, fields),
+                    None => self.struct_literal(object, &ty, fields, true),
                 }
             }
         }
@@ -227,7 +232,14 @@ impl Writer<'_, '_> {
         self.cx.model.ancestors(qualified).contains(&base).then(|| (RustType::Model(item.name.clone()), fields.as_slice()))
     }
 
-    fn struct_literal(&self, object: &Map<String, Value>, ty: &RustType, fields: &[FieldItem<'_>]) -> Option<TokenStream> {
+    /// `has_odata_type`: the struct has the `odata_type` discriminator field (model types do).
+    fn struct_literal(
+        &self,
+        object: &Map<String, Value>,
+        ty: &RustType,
+        fields: &[FieldItem<'_>],
+        has_odata_type: bool,
+    ) -> Option<TokenStream> {
         let ty = ty.tokens(&self.paths);
         let mut assigned = Vec::new();
         let mut others = Map::new();
@@ -241,7 +253,7 @@ impl Writer<'_, '_> {
                     let (field_name, value) = (ident(&field.name), self.value(value, &field.ty)?);
                     assigned.push(quote! { #field_name: Some(#value) });
                 }
-                None if name == "@odata.type" => {
+                None if name == "@odata.type" && has_odata_type => {
                     let text = value.as_str()?;
                     assigned.push(quote! { odata_type: Some(#text.into()) });
                 }

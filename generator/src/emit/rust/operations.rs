@@ -106,27 +106,39 @@ fn operation_doc(op: &Operation) -> Vec<String> {
     lines
 }
 
-/// `# Permissions` and one line per kind of caller the page's table lists.
+/// `# Permissions` and one line per kind of caller the page's table lists
+/// (per resource, for a table by resource).
 fn permission_lines(permissions: &Permissions) -> Vec<String> {
-    let rows = [
-        ("Delegated (work or school account)", &permissions.delegated_work),
-        ("Delegated (personal Microsoft account)", &permissions.delegated_personal),
-        ("Application", &permissions.application),
-    ];
-    let listed: Vec<String> = rows
-        .iter()
-        .filter_map(|(kind, names)| {
-            let names = names.as_ref()?;
-            let shown = if names.is_empty() { "not supported".to_owned() } else { doc_lines(&names.join(", ")).join(" ") };
-            Some(format!("- {kind}: {shown}"))
-        })
-        .collect();
+    let mut listed: Vec<String> = callers(permissions).into_iter().map(|(kind, shown)| format!("- {kind}: {shown}")).collect();
+    for (resource, permissions) in &permissions.by_resource {
+        let shown: Vec<String> =
+            callers(permissions).into_iter().map(|(kind, shown)| format!("{}: {shown}", kind.to_lowercase())).collect();
+        if !shown.is_empty() {
+            listed.push(format!("- On {}: {}", doc_lines(resource).join(" "), shown.join("; ")));
+        }
+    }
     if listed.is_empty() {
         return Vec::new();
     }
     let mut lines = vec!["# Permissions".to_owned(), "One of these, least privileged first:".to_owned()];
     lines.extend(listed);
     lines
+}
+
+/// (kind of caller, its permissions as shown) for each kind the table states.
+fn callers(permissions: &Permissions) -> Vec<(&'static str, String)> {
+    let rows = [
+        ("Delegated (work or school account)", &permissions.delegated_work),
+        ("Delegated (personal Microsoft account)", &permissions.delegated_personal),
+        ("Application", &permissions.application),
+    ];
+    rows.iter()
+        .filter_map(|(kind, names)| {
+            let names = names.as_ref()?;
+            let shown = if names.is_empty() { "not supported".to_owned() } else { doc_lines(&names.join(", ")).join(" ") };
+            Some((*kind, shown))
+        })
+        .collect()
 }
 
 fn request_function(cx: &Context<'_>, op: &Operation, item: &OperationItem, signature: &Signature) -> TokenStream {
