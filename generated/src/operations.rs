@@ -42,12 +42,13 @@ pub fn get_drives_items(
     item_id: &str,
 ) -> Request<crate::types::DriveItem> {
     Request::new(
-        Method::Get,
-        format!(
-            "/drives/{}/items/{}", encode_path_segment(drive_id),
-            encode_path_segment(item_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/drives/{}/items/{}", encode_path_segment(drive_id),
+                encode_path_segment(item_id)
+            ),
+        )
+        .operation("get_drives_items", "/drives/{drive_id}/items/{item_id}")
 }
 /// Update driveItem
 ///
@@ -94,6 +95,57 @@ pub fn update_drives_items(
                 encode_path_segment(item_id)
             ),
         )
+        .operation("update_drives_items", "/drives/{drive_id}/items/{item_id}")
+        .json(body)
+}
+/// driveItem: copy
+///
+/// Start copying a file or folder, with everything below it, to a new parent or under a new name.
+///
+/// `POST /drives/{drive_id}/items/{item_id}/copy`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+/// - Application: Files.ReadWrite.All, Sites.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-copy.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::DriveItemCopyRequest {
+///     parent_reference: Some(types::ItemReference {
+///         drive_id: Some("b!Tq3xWm8pLkSd02vR".into()),
+///         id: Some("01BRNKQ2T3HYQ7D5PZXKHC2S6ME".into()),
+///         ..Default::default()
+///     }),
+///     name: Some("budget-2024 (archive).xlsx".into()),
+///     ..Default::default()
+/// };
+/// let request = operations::drives_items_copy("drive-id", "item-id", &body);
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "sharepoint")]
+pub fn drives_items_copy(
+    drive_id: &str,
+    item_id: &str,
+    body: &impl crate::runtime::BodyOf<types::DriveItemCopyRequest>,
+) -> Request<()> {
+    Request::new(
+            Method::Post,
+            format!(
+                "/drives/{}/items/{}/copy", encode_path_segment(drive_id),
+                encode_path_segment(item_id)
+            ),
+        )
+        .operation("drives_items_copy", "/drives/{drive_id}/items/{item_id}/copy")
         .json(body)
 }
 /// driveItem: createUploadSession
@@ -150,7 +202,56 @@ pub fn drives_items_create_upload_session(
                 encode_path_segment(item_id)
             ),
         )
+        .operation(
+            "drives_items_create_upload_session",
+            "/drives/{drive_id}/items/{item_id}/createUploadSession",
+        )
         .json(body)
+}
+/// driveItem: delta
+///
+/// Track the changes made to a drive's items: a first call lists everything, later calls only what changed.
+///
+/// `GET /drives/{drive_id}/root/delta`
+///
+/// Supports the OData query options `$select`, `$expand`, `$top`.
+///
+/// Function parameter `token` (Edm.String): Optional. Leave it out to enumerate the current state. latest returns no items and a deltaLink that starts from now. A token from an earlier deltaLink returns the changes since that link was issued.
+///
+/// Header `Prefer` (optional): hierarchicalsharing reports sharing changes only where they were made. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Sites.Read.All
+/// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite
+/// - Application: Files.Read.All, Sites.Read.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-delta.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::drives_root_delta("drive-id", None);
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "sharepoint")]
+pub fn drives_root_delta(
+    drive_id: &str,
+    token: Option<&str>,
+) -> Request<Page<crate::types::DriveItem>> {
+    Request::new(
+            Method::Get,
+            format!(
+                "/drives/{}/root/delta{}", encode_path_segment(drive_id),
+                odata::call_arguments(& [("token", token.map(odata::string_argument))])
+            ),
+        )
+        .operation("drives_root_delta", "/drives/{drive_id}/root/delta")
 }
 /// Get driveItem
 ///
@@ -184,9 +285,10 @@ pub fn drives_items_create_upload_session(
 #[cfg(feature = "files")]
 pub fn get_me_drive_items(item_id: &str) -> Request<crate::types::DriveItem> {
     Request::new(
-        Method::Get,
-        format!("/me/drive/items/{}", encode_path_segment(item_id)),
-    )
+            Method::Get,
+            format!("/me/drive/items/{}", encode_path_segment(item_id)),
+        )
+        .operation("get_me_drive_items", "/me/drive/items/{item_id}")
 }
 /// Update driveItem
 ///
@@ -232,6 +334,53 @@ pub fn update_me_drive_items(
             Method::Patch,
             format!("/me/drive/items/{}", encode_path_segment(item_id)),
         )
+        .operation("update_me_drive_items", "/me/drive/items/{item_id}")
+        .json(body)
+}
+/// driveItem: copy
+///
+/// Start copying a file or folder, with everything below it, to a new parent or under a new name.
+///
+/// `POST /me/drive/items/{item_id}/copy`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+/// - Application: Files.ReadWrite.All, Sites.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-copy.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::DriveItemCopyRequest {
+///     parent_reference: Some(types::ItemReference {
+///         drive_id: Some("b!Tq3xWm8pLkSd02vR".into()),
+///         id: Some("01BRNKQ2T3HYQ7D5PZXKHC2S6ME".into()),
+///         ..Default::default()
+///     }),
+///     name: Some("budget-2024 (archive).xlsx".into()),
+///     ..Default::default()
+/// };
+/// let request = operations::me_drive_items_copy("01BRNKQ2W6ZQXJ3M5YHBH2GQ4T7", &body);
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "sharepoint")]
+pub fn me_drive_items_copy(
+    item_id: &str,
+    body: &impl crate::runtime::BodyOf<types::DriveItemCopyRequest>,
+) -> Request<()> {
+    Request::new(
+            Method::Post,
+            format!("/me/drive/items/{}/copy", encode_path_segment(item_id)),
+        )
+        .operation("me_drive_items_copy", "/me/drive/items/{item_id}/copy")
         .json(body)
 }
 /// driveItem: createUploadSession
@@ -282,7 +431,55 @@ pub fn me_drive_items_create_upload_session(
                 "/me/drive/items/{}/createUploadSession", encode_path_segment(item_id)
             ),
         )
+        .operation(
+            "me_drive_items_create_upload_session",
+            "/me/drive/items/{item_id}/createUploadSession",
+        )
         .json(body)
+}
+/// driveItem: delta
+///
+/// Track the changes made to a drive's items: a first call lists everything, later calls only what changed.
+///
+/// `GET /me/drive/root/delta`
+///
+/// Supports the OData query options `$select`, `$expand`, `$top`.
+///
+/// Function parameter `token` (Edm.String): Optional. Leave it out to enumerate the current state. latest returns no items and a deltaLink that starts from now. A token from an earlier deltaLink returns the changes since that link was issued.
+///
+/// Header `Prefer` (optional): hierarchicalsharing reports sharing changes only where they were made. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Sites.Read.All
+/// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite
+/// - Application: Files.Read.All, Sites.Read.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-delta.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::me_drive_root_delta(Some("latest"));
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "sharepoint")]
+pub fn me_drive_root_delta(
+    token: Option<&str>,
+) -> Request<Page<crate::types::DriveItem>> {
+    Request::new(
+            Method::Get,
+            format!(
+                "/me/drive/root/delta{}", odata::call_arguments(& [("token", token
+                .map(odata::string_argument))])
+            ),
+        )
+        .operation("me_drive_root_delta", "/me/drive/root/delta")
 }
 /// Get driveItem
 ///
@@ -316,6 +513,7 @@ pub fn me_drive_items_create_upload_session(
 #[cfg(feature = "files")]
 pub fn get_me_drive_root(item_path: &str) -> Request<crate::types::DriveItem> {
     Request::new(Method::Get, format!("/me/drive/root:/{}", encode_path(item_path)))
+        .operation("get_me_drive_root", "/me/drive/root:/{item_path}")
 }
 /// driveItem: createUploadSession
 ///
@@ -360,6 +558,10 @@ pub fn me_drive_root_create_upload_session(
             Method::Post,
             format!("/me/drive/root:/{}:/createUploadSession", encode_path(item_path)),
         )
+        .operation(
+            "me_drive_root_create_upload_session",
+            "/me/drive/root:/{item_path}:/createUploadSession",
+        )
         .json(body)
 }
 /// List attachments
@@ -401,9 +603,10 @@ pub fn list_me_events_attachments(
     event_id: &str,
 ) -> Request<Page<crate::types::Attachment>> {
     Request::new(
-        Method::Get,
-        format!("/me/events/{}/attachments", encode_path_segment(event_id)),
-    )
+            Method::Get,
+            format!("/me/events/{}/attachments", encode_path_segment(event_id)),
+        )
+        .operation("list_me_events_attachments", "/me/events/{event_id}/attachments")
 }
 /// attachment: createUploadSession
 ///
@@ -455,7 +658,56 @@ pub fn me_events_attachments_create_upload_session(
                 encode_path_segment(event_id)
             ),
         )
+        .operation(
+            "me_events_attachments_create_upload_session",
+            "/me/events/{event_id}/attachments/createUploadSession",
+        )
         .json(body)
+}
+/// message: delta
+///
+/// Get the messages of a mail folder that were added, changed, or removed since the last round of synchronization.
+///
+/// `GET /me/mailFolders/{mail_folder_id}/messages/delta`
+///
+/// Supports the OData query options `$select`, `$top`, `$expand`, `$deltatoken`, `$skiptoken`.
+///
+/// Header `Prefer` (optional): odata.maxpagesize={x} caps the number of messages in one page. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.ReadBasic, Mail.Read, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.ReadBasic, Mail.Read, Mail.ReadWrite
+/// - Application: Mail.ReadBasic.All, Mail.Read, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/message-delta.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::me_mail_folders_messages_delta("inbox")
+///     .prefer("odata.maxpagesize=2");
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "outlook")]
+pub fn me_mail_folders_messages_delta(
+    mail_folder_id: &str,
+) -> Request<Page<crate::types::Message>> {
+    Request::new(
+            Method::Get,
+            format!(
+                "/me/mailFolders/{}/messages/delta", encode_path_segment(mail_folder_id)
+            ),
+        )
+        .operation(
+            "me_mail_folders_messages_delta",
+            "/me/mailFolders/{mail_folder_id}/messages/delta",
+        )
 }
 /// List attachments
 ///
@@ -493,9 +745,13 @@ pub fn list_me_messages_attachments(
     message_id: &str,
 ) -> Request<Page<crate::types::Attachment>> {
     Request::new(
-        Method::Get,
-        format!("/me/messages/{}/attachments", encode_path_segment(message_id)),
-    )
+            Method::Get,
+            format!("/me/messages/{}/attachments", encode_path_segment(message_id)),
+        )
+        .operation(
+            "list_me_messages_attachments",
+            "/me/messages/{message_id}/attachments",
+        )
 }
 /// Add attachment
 ///
@@ -541,6 +797,10 @@ pub fn create_me_messages_attachments(
     Request::new(
             Method::Post,
             format!("/me/messages/{}/attachments", encode_path_segment(message_id)),
+        )
+        .operation(
+            "create_me_messages_attachments",
+            "/me/messages/{message_id}/attachments",
         )
         .json(body)
 }
@@ -594,6 +854,10 @@ pub fn me_messages_attachments_create_upload_session(
                 encode_path_segment(message_id)
             ),
         )
+        .operation(
+            "me_messages_attachments_create_upload_session",
+            "/me/messages/{message_id}/attachments/createUploadSession",
+        )
         .json(body)
 }
 /// Delete attachment
@@ -630,12 +894,16 @@ pub fn delete_me_messages_attachments(
     attachment_id: &str,
 ) -> Request<()> {
     Request::new(
-        Method::Delete,
-        format!(
-            "/me/messages/{}/attachments/{}", encode_path_segment(message_id),
-            encode_path_segment(attachment_id)
-        ),
-    )
+            Method::Delete,
+            format!(
+                "/me/messages/{}/attachments/{}", encode_path_segment(message_id),
+                encode_path_segment(attachment_id)
+            ),
+        )
+        .operation(
+            "delete_me_messages_attachments",
+            "/me/messages/{message_id}/attachments/{attachment_id}",
+        )
 }
 /// Get attachment
 ///
@@ -673,12 +941,16 @@ pub fn get_me_messages_attachments(
     attachment_id: &str,
 ) -> Request<crate::types::Attachment> {
     Request::new(
-        Method::Get,
-        format!(
-            "/me/messages/{}/attachments/{}", encode_path_segment(message_id),
-            encode_path_segment(attachment_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/me/messages/{}/attachments/{}", encode_path_segment(message_id),
+                encode_path_segment(attachment_id)
+            ),
+        )
+        .operation(
+            "get_me_messages_attachments",
+            "/me/messages/{message_id}/attachments/{attachment_id}",
+        )
 }
 /// Get attachment content
 ///
@@ -714,12 +986,16 @@ pub fn get_me_messages_attachments_value(
     attachment_id: &str,
 ) -> Request<crate::runtime::Content> {
     Request::new(
-        Method::Get,
-        format!(
-            "/me/messages/{}/attachments/{}/$value", encode_path_segment(message_id),
-            encode_path_segment(attachment_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/me/messages/{}/attachments/{}/$value", encode_path_segment(message_id),
+                encode_path_segment(attachment_id)
+            ),
+        )
+        .operation(
+            "get_me_messages_attachments_value",
+            "/me/messages/{message_id}/attachments/{attachment_id}/$value",
+        )
 }
 /// driveItem: createUploadSession
 ///
@@ -775,6 +1051,10 @@ pub fn sites_drive_items_create_upload_session(
                 encode_path_segment(site_id), encode_path_segment(item_id)
             ),
         )
+        .operation(
+            "sites_drive_items_create_upload_session",
+            "/sites/{site_id}/drive/items/{item_id}/createUploadSession",
+        )
         .json(body)
 }
 /// List attachments
@@ -817,12 +1097,16 @@ pub fn list_users_events_attachments(
     event_id: &str,
 ) -> Request<Page<crate::types::Attachment>> {
     Request::new(
-        Method::Get,
-        format!(
-            "/users/{}/events/{}/attachments", encode_path_segment(user_id),
-            encode_path_segment(event_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/users/{}/events/{}/attachments", encode_path_segment(user_id),
+                encode_path_segment(event_id)
+            ),
+        )
+        .operation(
+            "list_users_events_attachments",
+            "/users/{user_id}/events/{event_id}/attachments",
+        )
 }
 /// attachment: createUploadSession
 ///
@@ -876,7 +1160,61 @@ pub fn users_events_attachments_create_upload_session(
                 encode_path_segment(user_id), encode_path_segment(event_id)
             ),
         )
+        .operation(
+            "users_events_attachments_create_upload_session",
+            "/users/{user_id}/events/{event_id}/attachments/createUploadSession",
+        )
         .json(body)
+}
+/// message: delta
+///
+/// Get the messages of a mail folder that were added, changed, or removed since the last round of synchronization.
+///
+/// `GET /users/{user_id}/mailFolders/{mail_folder_id}/messages/delta`
+///
+/// Supports the OData query options `$select`, `$top`, `$expand`, `$deltatoken`, `$skiptoken`.
+///
+/// Header `Prefer` (optional): odata.maxpagesize={x} caps the number of messages in one page. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.ReadBasic, Mail.Read, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.ReadBasic, Mail.Read, Mail.ReadWrite
+/// - Application: Mail.ReadBasic.All, Mail.Read, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/message-delta.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::users_mail_folders_messages_delta(
+///         "user-id",
+///         "mail-folder-id",
+///     )
+///     .prefer("odata.maxpagesize=2");
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "outlook")]
+pub fn users_mail_folders_messages_delta(
+    user_id: &str,
+    mail_folder_id: &str,
+) -> Request<Page<crate::types::Message>> {
+    Request::new(
+            Method::Get,
+            format!(
+                "/users/{}/mailFolders/{}/messages/delta", encode_path_segment(user_id),
+                encode_path_segment(mail_folder_id)
+            ),
+        )
+        .operation(
+            "users_mail_folders_messages_delta",
+            "/users/{user_id}/mailFolders/{mail_folder_id}/messages/delta",
+        )
 }
 /// List attachments
 ///
@@ -913,12 +1251,16 @@ pub fn list_users_messages_attachments(
     message_id: &str,
 ) -> Request<Page<crate::types::Attachment>> {
     Request::new(
-        Method::Get,
-        format!(
-            "/users/{}/messages/{}/attachments", encode_path_segment(user_id),
-            encode_path_segment(message_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/users/{}/messages/{}/attachments", encode_path_segment(user_id),
+                encode_path_segment(message_id)
+            ),
+        )
+        .operation(
+            "list_users_messages_attachments",
+            "/users/{user_id}/messages/{message_id}/attachments",
+        )
 }
 /// Add attachment
 ///
@@ -969,6 +1311,10 @@ pub fn create_users_messages_attachments(
                 "/users/{}/messages/{}/attachments", encode_path_segment(user_id),
                 encode_path_segment(message_id)
             ),
+        )
+        .operation(
+            "create_users_messages_attachments",
+            "/users/{user_id}/messages/{message_id}/attachments",
         )
         .json(body)
 }
@@ -1024,6 +1370,10 @@ pub fn users_messages_attachments_create_upload_session(
                 encode_path_segment(user_id), encode_path_segment(message_id)
             ),
         )
+        .operation(
+            "users_messages_attachments_create_upload_session",
+            "/users/{user_id}/messages/{message_id}/attachments/createUploadSession",
+        )
         .json(body)
 }
 /// Delete attachment
@@ -1062,12 +1412,16 @@ pub fn delete_users_messages_attachments(
     attachment_id: &str,
 ) -> Request<()> {
     Request::new(
-        Method::Delete,
-        format!(
-            "/users/{}/messages/{}/attachments/{}", encode_path_segment(user_id),
-            encode_path_segment(message_id), encode_path_segment(attachment_id)
-        ),
-    )
+            Method::Delete,
+            format!(
+                "/users/{}/messages/{}/attachments/{}", encode_path_segment(user_id),
+                encode_path_segment(message_id), encode_path_segment(attachment_id)
+            ),
+        )
+        .operation(
+            "delete_users_messages_attachments",
+            "/users/{user_id}/messages/{message_id}/attachments/{attachment_id}",
+        )
 }
 /// Get attachment
 ///
@@ -1107,12 +1461,16 @@ pub fn get_users_messages_attachments(
     attachment_id: &str,
 ) -> Request<crate::types::Attachment> {
     Request::new(
-        Method::Get,
-        format!(
-            "/users/{}/messages/{}/attachments/{}", encode_path_segment(user_id),
-            encode_path_segment(message_id), encode_path_segment(attachment_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/users/{}/messages/{}/attachments/{}", encode_path_segment(user_id),
+                encode_path_segment(message_id), encode_path_segment(attachment_id)
+            ),
+        )
+        .operation(
+            "get_users_messages_attachments",
+            "/users/{user_id}/messages/{message_id}/attachments/{attachment_id}",
+        )
 }
 /// Get attachment content
 ///
@@ -1150,12 +1508,17 @@ pub fn get_users_messages_attachments_value(
     attachment_id: &str,
 ) -> Request<crate::runtime::Content> {
     Request::new(
-        Method::Get,
-        format!(
-            "/users/{}/messages/{}/attachments/{}/$value", encode_path_segment(user_id),
-            encode_path_segment(message_id), encode_path_segment(attachment_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/users/{}/messages/{}/attachments/{}/$value",
+                encode_path_segment(user_id), encode_path_segment(message_id),
+                encode_path_segment(attachment_id)
+            ),
+        )
+        .operation(
+            "get_users_messages_attachments_value",
+            "/users/{user_id}/messages/{message_id}/attachments/{attachment_id}/$value",
+        )
 }
 /// fileAttachment: createUploadSession
 ///
@@ -1211,6 +1574,10 @@ pub fn users_notes_attachments_create_upload_session(
                 encode_path_segment(user_id), encode_path_segment(note_id),
                 encode_path_segment(attachment_id)
             ),
+        )
+        .operation(
+            "users_notes_attachments_create_upload_session",
+            "/users/{user_id}/notes/{note_id}/attachments/{attachment_id}/createUploadSession",
         )
         .json(body)
 }
@@ -1269,6 +1636,33 @@ impl crate::runtime::Client {
     ) -> Result<crate::types::DriveItem, crate::runtime::Error> {
         self.send(update_drives_items(drive_id, item_id, body)).await
     }
+    /// driveItem: copy
+    ///
+    /// Start copying a file or folder, with everything below it, to a new parent or under a new name.
+    ///
+    /// `POST /drives/{drive_id}/items/{item_id}/copy`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+    /// - Application: Files.ReadWrite.All, Sites.ReadWrite.All
+    ///
+    /// Sends [`operations::drives_items_copy`](crate::operations::drives_items_copy), whose documentation has an example.
+    ///
+    /// The service accepts the action (`202 Accepted`) and goes on with it:
+    /// wait for it with [`crate::runtime::LongRunning::wait`].
+    #[cfg(feature = "sharepoint")]
+    pub async fn drives_items_copy(
+        &self,
+        drive_id: &str,
+        item_id: &str,
+        body: &impl crate::runtime::BodyOf<types::DriveItemCopyRequest>,
+    ) -> Result<crate::runtime::LongRunning, crate::runtime::Error> {
+        self.start_long_running(drives_items_copy(drive_id, item_id, body)).await
+    }
     /// driveItem: createUploadSession
     ///
     /// Open an upload session so that a large file can be written to a drive in several byte ranges.
@@ -1294,6 +1688,35 @@ impl crate::runtime::Client {
         body: &impl crate::runtime::BodyOf<types::DriveItemCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(drives_items_create_upload_session(drive_id, item_id, body)).await
+    }
+    /// driveItem: delta
+    ///
+    /// Track the changes made to a drive's items: a first call lists everything, later calls only what changed.
+    ///
+    /// `GET /drives/{drive_id}/root/delta`
+    ///
+    /// Supports the OData query options `$select`, `$expand`, `$top`.
+    ///
+    /// Function parameter `token` (Edm.String): Optional. Leave it out to enumerate the current state. latest returns no items and a deltaLink that starts from now. A token from an earlier deltaLink returns the changes since that link was issued.
+    ///
+    /// Header `Prefer` (optional): hierarchicalsharing reports sharing changes only where they were made. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Sites.Read.All
+    /// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite
+    /// - Application: Files.Read.All, Sites.Read.All
+    ///
+    /// Sends [`operations::drives_root_delta`](crate::operations::drives_root_delta), whose documentation has an example.
+    #[cfg(feature = "sharepoint")]
+    pub async fn drives_root_delta(
+        &self,
+        drive_id: &str,
+        token: Option<&str>,
+    ) -> Result<Page<crate::types::DriveItem>, crate::runtime::Error> {
+        self.send(drives_root_delta(drive_id, token)).await
     }
     /// Get driveItem
     ///
@@ -1346,6 +1769,32 @@ impl crate::runtime::Client {
     ) -> Result<crate::types::DriveItem, crate::runtime::Error> {
         self.send(update_me_drive_items(item_id, body)).await
     }
+    /// driveItem: copy
+    ///
+    /// Start copying a file or folder, with everything below it, to a new parent or under a new name.
+    ///
+    /// `POST /me/drive/items/{item_id}/copy`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+    /// - Application: Files.ReadWrite.All, Sites.ReadWrite.All
+    ///
+    /// Sends [`operations::me_drive_items_copy`](crate::operations::me_drive_items_copy), whose documentation has an example.
+    ///
+    /// The service accepts the action (`202 Accepted`) and goes on with it:
+    /// wait for it with [`crate::runtime::LongRunning::wait`].
+    #[cfg(feature = "sharepoint")]
+    pub async fn me_drive_items_copy(
+        &self,
+        item_id: &str,
+        body: &impl crate::runtime::BodyOf<types::DriveItemCopyRequest>,
+    ) -> Result<crate::runtime::LongRunning, crate::runtime::Error> {
+        self.start_long_running(me_drive_items_copy(item_id, body)).await
+    }
     /// driveItem: createUploadSession
     ///
     /// Open an upload session so that a large file can be written to a drive in several byte ranges.
@@ -1370,6 +1819,34 @@ impl crate::runtime::Client {
         body: &impl crate::runtime::BodyOf<types::DriveItemCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(me_drive_items_create_upload_session(item_id, body)).await
+    }
+    /// driveItem: delta
+    ///
+    /// Track the changes made to a drive's items: a first call lists everything, later calls only what changed.
+    ///
+    /// `GET /me/drive/root/delta`
+    ///
+    /// Supports the OData query options `$select`, `$expand`, `$top`.
+    ///
+    /// Function parameter `token` (Edm.String): Optional. Leave it out to enumerate the current state. latest returns no items and a deltaLink that starts from now. A token from an earlier deltaLink returns the changes since that link was issued.
+    ///
+    /// Header `Prefer` (optional): hierarchicalsharing reports sharing changes only where they were made. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Sites.Read.All
+    /// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite
+    /// - Application: Files.Read.All, Sites.Read.All
+    ///
+    /// Sends [`operations::me_drive_root_delta`](crate::operations::me_drive_root_delta), whose documentation has an example.
+    #[cfg(feature = "sharepoint")]
+    pub async fn me_drive_root_delta(
+        &self,
+        token: Option<&str>,
+    ) -> Result<Page<crate::types::DriveItem>, crate::runtime::Error> {
+        self.send(me_drive_root_delta(token)).await
     }
     /// Get driveItem
     ///
@@ -1468,6 +1945,32 @@ impl crate::runtime::Client {
         body: &impl crate::runtime::BodyOf<types::AttachmentCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(me_events_attachments_create_upload_session(event_id, body)).await
+    }
+    /// message: delta
+    ///
+    /// Get the messages of a mail folder that were added, changed, or removed since the last round of synchronization.
+    ///
+    /// `GET /me/mailFolders/{mail_folder_id}/messages/delta`
+    ///
+    /// Supports the OData query options `$select`, `$top`, `$expand`, `$deltatoken`, `$skiptoken`.
+    ///
+    /// Header `Prefer` (optional): odata.maxpagesize={x} caps the number of messages in one page. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.ReadBasic, Mail.Read, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.ReadBasic, Mail.Read, Mail.ReadWrite
+    /// - Application: Mail.ReadBasic.All, Mail.Read, Mail.ReadWrite
+    ///
+    /// Sends [`operations::me_mail_folders_messages_delta`](crate::operations::me_mail_folders_messages_delta), whose documentation has an example.
+    #[cfg(feature = "outlook")]
+    pub async fn me_mail_folders_messages_delta(
+        &self,
+        mail_folder_id: &str,
+    ) -> Result<Page<crate::types::Message>, crate::runtime::Error> {
+        self.send(me_mail_folders_messages_delta(mail_folder_id)).await
     }
     /// List attachments
     ///
@@ -1695,6 +2198,33 @@ impl crate::runtime::Client {
                 users_events_attachments_create_upload_session(user_id, event_id, body),
             )
             .await
+    }
+    /// message: delta
+    ///
+    /// Get the messages of a mail folder that were added, changed, or removed since the last round of synchronization.
+    ///
+    /// `GET /users/{user_id}/mailFolders/{mail_folder_id}/messages/delta`
+    ///
+    /// Supports the OData query options `$select`, `$top`, `$expand`, `$deltatoken`, `$skiptoken`.
+    ///
+    /// Header `Prefer` (optional): odata.maxpagesize={x} caps the number of messages in one page. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.ReadBasic, Mail.Read, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.ReadBasic, Mail.Read, Mail.ReadWrite
+    /// - Application: Mail.ReadBasic.All, Mail.Read, Mail.ReadWrite
+    ///
+    /// Sends [`operations::users_mail_folders_messages_delta`](crate::operations::users_mail_folders_messages_delta), whose documentation has an example.
+    #[cfg(feature = "outlook")]
+    pub async fn users_mail_folders_messages_delta(
+        &self,
+        user_id: &str,
+        mail_folder_id: &str,
+    ) -> Result<Page<crate::types::Message>, crate::runtime::Error> {
+        self.send(users_mail_folders_messages_delta(user_id, mail_folder_id)).await
     }
     /// List attachments
     ///

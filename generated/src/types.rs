@@ -176,10 +176,32 @@ impl From<AttachmentType> for String {
         }
     }
 }
-/// A file or folder stored in a drive.
+/// Marks a drive item that was removed.
+///
+/// `microsoft.graph.deleted`
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Deleted {
+    /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// What happened to the item, for example deleted.
+    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Properties the docs do not list, kept so a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+impl Deleted {
+    /// This type's `@odata.type` discriminator.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.deleted";
+    pub const STATE: crate::runtime::Member<Self> = crate::runtime::Member::new("state");
+}
+/// A file, folder, or other item stored in a drive.
 ///
 /// `microsoft.graph.driveItem`
-#[cfg(feature = "files")]
+#[cfg(any(feature = "files", feature = "sharepoint"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DriveItem {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
@@ -188,29 +210,32 @@ pub struct DriveItem {
     /// An entity tag that changes whenever the content of the item changes (and only then). Read-only.
     #[serde(rename = "cTag", default, skip_serializing_if = "Option::is_none")]
     pub c_tag: Option<String>,
-    /// When the item was first stored. Read-only.
+    /// When the item was first stored, in UTC. Read-only.
     #[serde(
         rename = "createdDateTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub created_date_time: Option<crate::runtime::Timestamp>,
+    /// Present when the item was removed. Read-only.
+    #[serde(rename = "deleted", default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<crate::types::Deleted>,
     /// A note about the item that people can see.
     #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// An entity tag for the whole item, content and metadata. Read-only.
+    /// Changes whenever the item or its metadata changes. Read-only.
     #[serde(rename = "eTag", default, skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
-    /// Present when the item is a file. Read-only.
+    /// Present when the item is a file.
     #[serde(rename = "file", default, skip_serializing_if = "Option::is_none")]
     pub file: Option<crate::types::File>,
-    /// Present when the item is a folder. Read-only.
+    /// Present when the item is a folder.
     #[serde(rename = "folder", default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<crate::types::Folder>,
-    /// The item's identifier, unique within its drive. Read-only.
+    /// The unique identifier of the item within its drive. Read-only.
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// When the item was last changed. Read-only.
+    /// When the item last changed, in UTC. Read-only.
     #[serde(
         rename = "lastModifiedDateTime",
         default,
@@ -220,7 +245,14 @@ pub struct DriveItem {
     /// The item's name, extension included.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The size of the item in bytes. Read-only.
+    /// The folder that holds the item.
+    #[serde(
+        rename = "parentReference",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub parent_reference: Option<crate::types::ItemReference>,
+    /// The size in bytes; for a folder, the total of everything below it. Read-only.
     #[serde(rename = "size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// The address at which a browser shows the item. Read-only.
@@ -230,13 +262,16 @@ pub struct DriveItem {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "files")]
+#[cfg(any(feature = "files", feature = "sharepoint"))]
 impl DriveItem {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveItem";
     pub const C_TAG: crate::runtime::Member<Self> = crate::runtime::Member::new("cTag");
     pub const CREATED_DATE_TIME: crate::runtime::Member<Self> = crate::runtime::Member::new(
         "createdDateTime",
+    );
+    pub const DELETED: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "deleted",
     );
     pub const DESCRIPTION: crate::runtime::Member<Self> = crate::runtime::Member::new(
         "description",
@@ -251,6 +286,9 @@ impl DriveItem {
         "lastModifiedDateTime",
     );
     pub const NAME: crate::runtime::Member<Self> = crate::runtime::Member::new("name");
+    pub const PARENT_REFERENCE: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "parentReference",
+    );
     pub const SIZE: crate::runtime::Member<Self> = crate::runtime::Member::new("size");
     pub const WEB_URL: crate::runtime::Member<Self> = crate::runtime::Member::new(
         "webUrl",
@@ -300,23 +338,23 @@ impl DriveItemUploadableProperties {
     );
     pub const NAME: crate::runtime::Member<Self> = crate::runtime::Member::new("name");
 }
-/// The facet that marks a driveItem as a file.
+/// Marks a drive item that is a file.
 ///
 /// `microsoft.graph.file`
-#[cfg(feature = "files")]
+#[cfg(any(feature = "files", feature = "sharepoint"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct File {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    /// The media type of the content, as the service determined it. Read-only.
+    /// The media type of the content, as the service detected it. Read-only.
     #[serde(rename = "mimeType", default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// Properties the docs do not list, kept so a read-modify-write loses nothing.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "files")]
+#[cfg(any(feature = "files", feature = "sharepoint"))]
 impl File {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.file";
@@ -411,10 +449,10 @@ impl From<FileAttachment> for Attachment {
         base
     }
 }
-/// The facet that marks a driveItem as a folder.
+/// Marks a drive item that is a folder.
 ///
 /// `microsoft.graph.folder`
-#[cfg(feature = "files")]
+#[cfg(any(feature = "files", feature = "sharepoint"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Folder {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
@@ -427,12 +465,116 @@ pub struct Folder {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "files")]
+#[cfg(any(feature = "files", feature = "sharepoint"))]
 impl Folder {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.folder";
     pub const CHILD_COUNT: crate::runtime::Member<Self> = crate::runtime::Member::new(
         "childCount",
+    );
+}
+/// Points at a drive item, such as the folder that holds another item.
+///
+/// `microsoft.graph.itemReference`
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ItemReference {
+    /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The drive that holds the item.
+    #[serde(rename = "driveId", default, skip_serializing_if = "Option::is_none")]
+    pub drive_id: Option<String>,
+    /// The item within that drive.
+    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The item's name.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The item's path below the drive's root, percent-encoded. Read-only.
+    #[serde(rename = "path", default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Properties the docs do not list, kept so a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+impl ItemReference {
+    /// This type's `@odata.type` discriminator.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemReference";
+    pub const DRIVE_ID: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "driveId",
+    );
+    pub const ID: crate::runtime::Member<Self> = crate::runtime::Member::new("id");
+    pub const NAME: crate::runtime::Member<Self> = crate::runtime::Member::new("name");
+    pub const PATH: crate::runtime::Member<Self> = crate::runtime::Member::new("path");
+}
+/// An email message in a mail folder.
+///
+/// `microsoft.graph.message`
+#[cfg(feature = "outlook")]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Message {
+    /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The first characters of the body, as plain text.
+    #[serde(rename = "bodyPreview", default, skip_serializing_if = "Option::is_none")]
+    pub body_preview: Option<String>,
+    /// Whether the message has attachments other than inline ones.
+    #[serde(rename = "hasAttachments", default, skip_serializing_if = "Option::is_none")]
+    pub has_attachments: Option<bool>,
+    /// The unique identifier of the message. Read-only.
+    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Whether the message has been read.
+    #[serde(rename = "isRead", default, skip_serializing_if = "Option::is_none")]
+    pub is_read: Option<bool>,
+    /// The folder that holds the message.
+    #[serde(rename = "parentFolderId", default, skip_serializing_if = "Option::is_none")]
+    pub parent_folder_id: Option<String>,
+    /// When the message arrived, in UTC.
+    #[serde(
+        rename = "receivedDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub received_date_time: Option<crate::runtime::Timestamp>,
+    /// The subject line.
+    #[serde(rename = "subject", default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The files and items attached to the message.
+    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<crate::types::Attachment>>,
+    /// Properties the docs do not list, kept so a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "outlook")]
+impl Message {
+    /// This type's `@odata.type` discriminator.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.message";
+    pub const BODY_PREVIEW: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "bodyPreview",
+    );
+    pub const HAS_ATTACHMENTS: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "hasAttachments",
+    );
+    pub const ID: crate::runtime::Member<Self> = crate::runtime::Member::new("id");
+    pub const IS_READ: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "isRead",
+    );
+    pub const PARENT_FOLDER_ID: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "parentFolderId",
+    );
+    pub const RECEIVED_DATE_TIME: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "receivedDateTime",
+    );
+    pub const SUBJECT: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "subject",
+    );
+    pub const ATTACHMENTS: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "attachments",
     );
 }
 /// Describes a temporary session that accepts a large file in consecutive byte ranges.
@@ -495,6 +637,31 @@ impl AttachmentCreateUploadSessionRequest {
     pub const ATTACHMENT_ITEM: crate::runtime::Member<Self> = crate::runtime::Member::new(
         "AttachmentItem",
     );
+}
+/// Parameters of `driveItem: copy`.
+#[cfg(feature = "sharepoint")]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DriveItemCopyRequest {
+    /// Optional. The folder that receives the copy, named by its driveId and id. Leave it out to copy next to the original.
+    #[serde(
+        rename = "parentReference",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub parent_reference: Option<crate::types::ItemReference>,
+    /// Optional. The name of the copy. Leave it out to keep the original's name.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Parameters the docs do not list.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "sharepoint")]
+impl DriveItemCopyRequest {
+    pub const PARENT_REFERENCE: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "parentReference",
+    );
+    pub const NAME: crate::runtime::Member<Self> = crate::runtime::Member::new("name");
 }
 /// Parameters of `driveItem: createUploadSession`.
 #[cfg(feature = "sharepoint")]

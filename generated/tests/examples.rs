@@ -1,14 +1,15 @@
 //! The examples as a user runs them, against the fake Graph on loopback
 //! (`fake_graph`) with faults injected: a chunk cut off mid-body, a lost
-//! answer, a 503 and 429s, and an upload killed part-way and resumed by a new
-//! process. The examples are built once with `cargo build --examples` from this
+//! answer, a 503 and 429s, an upload killed part-way and resumed by a new
+//! process, and a delta round resumed in a new process from the cursor file
+//! the previous round saved, then a token that expired. The examples are built once with `cargo build --examples` from this
 //! crate's directory (a no-op when `cargo test` has already built them) and
 //! their binaries are run with a deadline.
-#![cfg(all(feature = "client", feature = "outlook"))]
+#![cfg(all(feature = "test-server", feature = "outlook"))]
 
 mod fake_graph;
 
-use fake_graph::{assert_same_content, bounded, test_bytes, Fault, Graph, FILE_ATTACHMENT, TOKEN, UPLOAD_SECRET};
+use fake_graph::{assert_same_content, bounded, client, test_bytes, Fault, Graph, FILE_ATTACHMENT, TOKEN, UPLOAD_SECRET};
 use graph_client::runtime::upload::DEFAULT_CHUNK_SIZE;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -380,6 +381,87 @@ async fn the_examples_fail_with_a_clear_message() {
         assert_eq!(run4.code, Some(1), "{}", run4.stderr);
         assert!(run4.stderr.contains("401") && run4.stderr.contains("InvalidAuthenticationToken"), "{}", run4.stderr);
         assert!(!run4.stderr.contains("wrong-token"), "{}", run4.stderr);
+    })
+    .await
+}
+
+/// A mail folder through four delta rounds: the first two in this process
+/// (the second over three pages, one of them empty, with both kinds of
+/// removal), the third in a new process from the cursor file, which must get
+/// only the later changes, and a fourth after the tokens expired.
+#[tokio::test]
+async fn sync_mail_folder_resumes_in_a_new_process_from_the_saved_cursor() {
+    use graph_client::runtime::{Change, TryStreamExt};
+    use graph_client::types::Message;
+    use graph_client::{operations, DeltaCursor};
+
+    let binary = example("sync_mail_folder").await;
+    bounded(async {
+        let graph = Graph::start().await;
+        for (id, subject) in [("m1", "Agenda"), ("m2", "Minutes"), ("m3", "Lunch")] {
+            graph.put_message("inbox", id, subject, false);
+        }
+        let client = client(&graph.base_url);
+        let first = operations::me_mail_folders_messages_delta("inbox").prefer("odata.maxpagesize=2");
+        let full: Vec<Change<Message>> = client.delta_changes(first).try_collect().await.unwrap();
+        assert_eq!(full.len(), 4, "three messages and the cursor: {full:?}");
+        let Some(Change::Synced(cursor)) = full.last() else { panic!("{full:?}") };
+
+        graph.put_message("inbox", "m1", "Agenda", true);
+        graph.remove_message("inbox", "m2", "deleted");
+        graph.remove_message("inbox", "m3", "changed");
+        graph.put_message("inbox", "m4", "Offsite", false);
+        graph.slip_in_empty_delta_page();
+        let before = graph.api_seen().len();
+        let round: Vec<Change<Message>> = client.delta_changes(cursor.request().prefer("odata.maxpagesize=2")).try_collect().await.unwrap();
+        let shown: Vec<String> = round
+            .iter()
+            .map(|change| match change {
+                Change::Updated(m) => format!("updated {} read={:?}", m.id.as_deref().unwrap_or_default(), m.is_read),
+                Change::Removed(r) => format!("removed {} {:?}", r.id, r.reason),
+                Change::Synced(_) => "synced".to_owned(),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            ["updated m1 read=Some(true)", "removed m2 Some(Deleted)", "removed m3 Some(Changed)", "updated m4 read=Some(false)", "synced"]
+        );
+        let pages: Vec<_> = graph.api_seen()[before..].to_vec();
+        assert_eq!(pages.len(), 3, "three pages: two changes, none (with a nextLink), two changes");
+        assert!(pages.iter().all(|p| p.header("prefer") == Some("odata.maxpagesize=2")), "the page size goes with every page");
+        let Some(Change::Synced(saved)) = round.last() else { panic!() };
+        let cursor_file = scratch_file("inbox.cursor.json", serde_json::to_string(saved).unwrap().as_bytes());
+
+        // Later changes, read by a new process from the saved cursor.
+        graph.put_message("inbox", "m4", "Offsite (moved)", false);
+        graph.put_message("inbox", "m5", "Welcome", false);
+        graph.remove_message("inbox", "m1", "deleted");
+        let before = graph.api_seen().len();
+        let args =
+            ["--base-url", &graph.base_url, "--token", TOKEN, "--folder-id", "inbox", "--cursor-file", cursor_file.to_str().unwrap()];
+        let args: Vec<&str> = args.iter().copied().chain(["--page-size", "2"]).collect();
+        let second = run(&binary, &args).await;
+        assert!(second.success, "exit {:?}\nstdout:\n{}\nstderr:\n{}", second.code, second.stdout, second.stderr);
+        assert_eq!(
+            second.stdout.lines().collect::<Vec<_>>(),
+            ["removed m1 deleted", "updated m4 Offsite (moved)", "updated m5 Welcome", "cursor saved"],
+            "only the changes after the saved cursor; stderr:\n{}",
+            second.stderr
+        );
+        let resumed = &graph.api_seen()[before];
+        assert_eq!(format!("{}{}", graph.base_url.trim_end_matches("/v1.0"), resumed.target), saved.delta_link());
+        let newer: DeltaCursor<Message> = serde_json::from_str(&std::fs::read_to_string(&cursor_file).unwrap()).unwrap();
+        assert_ne!(&newer, saved, "the new process saved the next cursor");
+
+        // The tokens expire: a typed resync error, and the cursor file stays as it was.
+        graph.expire_delta_tokens();
+        let third = run(&binary, &args).await;
+        assert_eq!(third.code, Some(3), "stdout:\n{}\nstderr:\n{}", third.stdout, third.stderr);
+        assert_eq!(third.stdout, "");
+        assert!(third.stderr.contains("410") && third.stderr.contains("syncStateNotFound"), "{}", third.stderr);
+        assert!(third.stderr.contains("a full resync is needed") && third.stderr.contains("inbox.cursor.json"), "{}", third.stderr);
+        assert_eq!(serde_json::from_str::<DeltaCursor<Message>>(&std::fs::read_to_string(&cursor_file).unwrap()).unwrap(), newer);
+        std::fs::remove_file(&cursor_file).unwrap();
     })
     .await
 }

@@ -56,59 +56,46 @@ fn select_and_order_by_take_the_member_constants_of_what_the_request_returns() {
     assert_eq!(Attachment::LAST_MODIFIED_DATE_TIME.name(), "lastModifiedDateTime");
 }
 
-#[cfg(feature = "client")]
+#[cfg(feature = "test-server")]
 mod on_the_wire {
     use super::*;
-    use axum::routing::patch;
-    use graph_client::{Client, Error};
-    use std::sync::{Arc, Mutex};
+    use graph_client::runtime::test_server::{Answer, FakeGraph};
+    use graph_client::Error;
 
-    /// Answers `PATCH /me/drive/items/{id}` as api/driveitem-update.md says
-    /// the service does (`200 OK` and the updated driveItem), with the
-    /// `lastModifiedDateTime` of `modified`, and keeps the bodies it was sent.
-    async fn drive(modified: &'static str) -> (String, Arc<Mutex<Vec<String>>>) {
-        let bodies = Arc::new(Mutex::new(Vec::new()));
-        let seen = bodies.clone();
-        let app = axum::Router::new().route(
-            "/me/drive/items/{id}",
-            patch(move |axum::extract::Path(id): axum::extract::Path<String>, body: String| {
-                let seen = seen.clone();
-                async move {
-                    seen.lock().unwrap().push(body);
-                    let item = serde_json::json!({"id": id, "name": "Quarterly summary (final).pdf", "lastModifiedDateTime": modified});
-                    ([("content-type", "application/json")], item.to_string())
-                }
-            }),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        (base, bodies)
-    }
-
-    fn client(base_url: &str) -> Client {
-        Client::builder().token("t").base_url(base_url).build().unwrap()
+    /// A fake Graph answering `PATCH /me/drive/items/{id}` as
+    /// api/driveitem-update.md says the service does (`200 OK` and the updated
+    /// driveItem), with the `lastModifiedDateTime` of `modified` written as
+    /// given (so a malformed one reaches the client as the service sent it).
+    async fn drive(modified: &'static str) -> FakeGraph {
+        let graph = FakeGraph::start().await;
+        graph.on(&operations::update_me_drive_items("any", &DriveItem::default())).answer_with(move |sent| {
+            let id = sent.path().rsplit('/').next().unwrap_or_default().to_owned();
+            Answer::json(200, &serde_json::json!({"id": id, "name": "Quarterly summary (final).pdf", "lastModifiedDateTime": modified}))
+        });
+        graph
     }
 
     #[tokio::test]
     async fn the_patch_goes_out_as_written_and_the_answer_is_typed() {
-        let (base, bodies) = drive("2024-05-20T16:03:11Z").await;
+        let graph = drive("2024-05-20T16:03:11Z").await;
         let patch = Patch::new(DriveItem { name: Some("Quarterly summary (final).pdf".into()), ..Default::default() })
             .clear(DriveItem::DESCRIPTION);
-        let item = client(&base).update_me_drive_items("01QZ7", &patch).await.unwrap();
-        assert_eq!(bodies.lock().unwrap().as_slice(), [r#"{"description":null,"name":"Quarterly summary (final).pdf"}"#]);
+        let item = graph.client().update_me_drive_items("01QZ7", &patch).await.unwrap();
+        let bodies: Vec<String> = graph.received().iter().map(|r| String::from_utf8(r.body.clone()).unwrap()).collect();
+        assert_eq!(bodies, [r#"{"description":null,"name":"Quarterly summary (final).pdf"}"#]);
+        assert_eq!(item.id.as_deref(), Some("01QZ7"));
         assert_eq!(item.last_modified_date_time.map(|t| t.to_string()).as_deref(), Some("2024-05-20T16:03:11Z"));
     }
 
     #[tokio::test]
     async fn a_date_that_does_not_read_names_its_member() {
-        let (base, _) = drive("2024-05-20T16:03:11").await;
-        let error = client(&base).update_me_drive_items("01QZ7", &DriveItem::default()).await.unwrap_err();
+        let graph = drive("2024-05-20T16:03:11").await;
+        let error = graph.client().update_me_drive_items("01QZ7", &DriveItem::default()).await.unwrap_err();
         let Error::Decode { status, path, .. } = &error else { panic!("{error}") };
         assert_eq!((*status, path.as_deref()), (200, Some("$.lastModifiedDateTime")));
         assert!(error.to_string().contains("at `$.lastModifiedDateTime`"), "{error}");
         // The raw JSON stays readable.
         let raw = operations::update_me_drive_items("01QZ7", &DriveItem::default()).with_response::<serde_json::Value>();
-        assert_eq!(client(&base).send(raw).await.unwrap()["lastModifiedDateTime"], "2024-05-20T16:03:11");
+        assert_eq!(graph.client().send(raw).await.unwrap()["lastModifiedDateTime"], "2024-05-20T16:03:11");
     }
 }

@@ -344,7 +344,7 @@ fn optional_function_arguments_are_left_out_of_the_call_when_not_given() {
     let operations: String = file("src/operations.rs").chars().filter(|c| !c.is_whitespace()).collect();
     for expected in [
         "pubfntypes_window(type_id:&str,rows:Option<i32>,label:Option<&str>,kind:Option<&crate::types::KeywordKind>,since:Option<&str>,anchor:&str,)",
-        "format!(\"/types/{}/window{}\",encode_path_segment(type_id),odata::call_arguments(&[(\"rows\",rows.map(|rows|rows.to_string())),(\"label\",label.map(|label|odata::string_argument(label))),(\"kind\",kind.map(|kind|odata::enum_argument(kind))),(\"since\",since.map(|since|encode_path_segment(since))),(\"anchor\",Some(odata::string_argument(anchor)))]))",
+        "format!(\"/types/{}/window{}\",encode_path_segment(type_id),odata::call_arguments(&[(\"rows\",rows.map(|rows|rows.to_string())),(\"label\",label.map(odata::string_argument)),(\"kind\",kind.map(odata::enum_argument)),(\"since\",since.map(encode_path_segment)),(\"anchor\",Some(odata::string_argument(anchor)))]))",
     ] {
         let emitted: String = operations[operations.find("fntypes_window").unwrap_or(0)..].chars().take(1200).collect();
         assert!(operations.contains(expected), "{expected}\n{emitted}");

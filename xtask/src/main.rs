@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
+mod bench_upload;
+mod diagnostics;
 mod progress;
 mod sample;
 mod verify;
@@ -71,6 +73,8 @@ enum Command {
     Bench(bench::Args),
     /// Copy a deterministic sample of the pages (every area represented) into a new docs tree.
     Sample(sample::Args),
+    /// Write docs/DIAGNOSTICS.md, the reference of every diagnostic code, from the code table and the rule fixtures.
+    Diagnostics(diagnostics::Args),
 }
 
 fn main() -> ExitCode {
@@ -83,6 +87,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args, &project_root()),
         Command::Bench(args) => bench::run(args, &project_root()),
         Command::Sample(args) => sample::run(&args),
+        Command::Diagnostics(args) => diagnostics::run(&args, &project_root()),
     };
     match result {
         Ok(code) => code,

@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 use std::fmt;
+use std::time::Duration;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct GraphError {
@@ -38,7 +39,7 @@ impl GraphError {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Error {
     /// The API answered with a non-success status.
@@ -58,6 +59,9 @@ pub enum Error {
     InvalidRequest(String),
     /// The token provider failed.
     Token(String),
+    /// A token source (an Entra ID credential) could not get a token; names
+    /// the credential (`ClientSecretCredential`, ...) and says why.
+    Credential { credential: String, message: String },
     /// A large-file upload could not go on: the file could not be read, the
     /// upload session stopped making progress, or the server's answers
     /// contradict each other (it claims completion while bytes are unsent, or
@@ -75,12 +79,31 @@ pub enum Error {
     BodyTooLarge { limit: u64 },
     /// Writing a downloaded body to its destination failed.
     Io(String),
+    /// A delta query's state token can no longer be used (`410 Gone`, or the
+    /// codes `resyncRequired`, `syncStateNotFound`, `resyncChanges…`): the
+    /// changes since the saved cursor are lost and the whole collection must
+    /// be read again. `restart_link` (the answer's `Location`, when it has
+    /// one) starts that full enumeration.
+    ResyncRequired { status: u16, error: Box<GraphError>, restart_link: Option<String> },
+    /// A long-running action ended in failure: its monitor reported `status`
+    /// (`failed`, ...), with the service's error when it gave one.
+    OperationFailed { status: String, error: Option<Box<GraphError>> },
+    /// A long-running action had not finished when the wait given to it ran
+    /// out; `status` is the last one its monitor reported (empty if none
+    /// came). The action itself goes on and can be waited for again.
+    OperationTimedOut { status: String, waited: Duration },
+    /// A `$batch` item got no answer of its own: the batch's response left it
+    /// out or could not be read.
+    Batch(String),
 }
 
 impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::Throttled { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Api { status, .. }
+            | Error::Throttled { status, .. }
+            | Error::Decode { status, .. }
+            | Error::ResyncRequired { status, .. } => Some(*status),
             Error::UploadSessionNotFound => Some(404),
             _ => None,
         }
@@ -109,6 +132,7 @@ impl fmt::Display for Error {
             Error::Decode { status, path: None, message } => write!(f, "cannot decode the {status} response: {message}"),
             Error::InvalidRequest(e) => write!(f, "invalid request: {e}"),
             Error::Token(e) => write!(f, "cannot get an access token: {e}"),
+            Error::Credential { credential, message } => write!(f, "{credential} could not get an access token: {message}"),
             Error::Upload(e) => write!(f, "upload failed: {e}"),
             Error::UploadSessionNotFound => {
                 f.write_str("the upload session no longer exists (404): it expired, was cancelled, or completed while its last answer was lost; start the upload over with a new session (after checking whether the item exists)")
@@ -118,6 +142,20 @@ impl fmt::Display for Error {
             }
             Error::BodyTooLarge { limit } => write!(f, "the response body is larger than the {limit}-byte limit"),
             Error::Io(e) => write!(f, "cannot write the response body: {e}"),
+            Error::ResyncRequired { status, error, .. } => {
+                write!(f, "the delta token is no longer valid ({status} {}: {}); a full resync is needed", error.code, error.message)
+            }
+            Error::OperationFailed { status, error } => {
+                write!(f, "the long-running action ended with status `{status}`")?;
+                match error {
+                    Some(error) => write!(f, ": {} ({})", error.message, error.code),
+                    None => Ok(()),
+                }
+            }
+            Error::OperationTimedOut { status, waited } => {
+                write!(f, "the long-running action was still running (status `{status}`) after {:.1} s", waited.as_secs_f64())
+            }
+            Error::Batch(e) => write!(f, "batch item failed: {e}"),
         }
     }
 }

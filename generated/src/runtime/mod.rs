@@ -1,7 +1,12 @@
 //! Hand-written runtime shared by all generated operations: request building
 //! (no network needed), errors, paging and, behind the `client` feature, an
-//! async HTTP client with retries, paging streams, resumable large-file
-//! uploads (module `upload`) and size-bounded downloads (module `download`).
+//! async HTTP client with national clouds, cached token sources, retries,
+//! tracing spans, paging streams, resumable large-file uploads (module
+//! `upload`), size-bounded downloads (module `download`), typed `$batch`
+//! (module `batch`), delta sync (module `delta`) and long-running actions
+//! (module `long_running`). The `azure-identity` feature makes any
+//! `azure_core` credential a token source; the `test-server` feature adds a
+//! fake Graph on loopback (module `test_server`).
 
 mod encode;
 pub mod error;
@@ -13,18 +18,36 @@ pub mod request;
 pub mod scalars;
 
 #[cfg(feature = "client")]
+pub mod batch;
+#[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
 pub mod decode;
 #[cfg(feature = "client")]
+pub mod delta;
+#[cfg(feature = "client")]
 mod download;
+#[cfg(feature = "client")]
+pub mod long_running;
 #[cfg(feature = "client")]
 pub mod retry;
 #[cfg(feature = "client")]
 pub mod upload;
 
+#[cfg(feature = "azure-identity")]
+mod azure;
+#[cfg(feature = "test-server")]
+pub mod test_server;
+
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, RetryPolicy, TokenProvider, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use batch::{Batch, BatchHandle, BatchResults, ItemResponse};
+#[cfg(feature = "client")]
+pub use client::{
+    AccessToken, Client, ClientBuilder, Cloud, RetryPolicy, TokenFuture, TokenProvider, TokenSource, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT,
+};
+#[cfg(feature = "client")]
+pub use delta::{Change, DeltaCursor, RemovalReason, Removed};
 pub use encode::{encode_path, encode_path_segment};
 pub use error::{Error, GraphError, InnerError};
 /// Stream traits for [`Client::stream_pages`] and [`Client::stream_items`].
@@ -32,10 +55,12 @@ pub use error::{Error, GraphError, InnerError};
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 /// The crates of the typed scalars, for building their values (`jiff::Timestamp::now()`).
 pub use jiff;
+#[cfg(feature = "client")]
+pub use long_running::{LongRunning, OperationState, OperationStatus};
 pub use members::{Member, MemberOf, OrderKey, OrderKeyOf};
 pub use paging::Page;
 pub use patch::{BodyOf, Patch};
-pub use request::{Body, Content, Method, Request};
+pub use request::{Body, Content, Method, Operation, Request};
 pub use scalars::{Binary, Date, Duration, Time, Timestamp, Uuid};
 #[cfg(feature = "client")]
 pub use upload::{ByteRange, ExpiresAt, LargeFileUpload, UploadProgress, UploadResult, UploadState, UploadStatus};

@@ -73,7 +73,18 @@ pub struct Request<T> {
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     body: Body,
+    operation: Option<Operation>,
     response: PhantomData<fn() -> T>,
+}
+
+/// Which documented operation a request was built by: its function name and
+/// its path template (`/me/messages/{message_id}/attachments`), relative to
+/// the base URL. Traces show the template instead of the path with ids in it,
+/// and the test server matches canned answers on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Operation {
+    pub name: &'static str,
+    pub path_template: &'static str,
 }
 
 // Manual impls: `T` is only a marker and needs none of these traits itself.
@@ -85,8 +96,24 @@ impl<T> Clone for Request<T> {
             query: self.query.clone(),
             headers: self.headers.clone(),
             body: self.body.clone(),
+            operation: self.operation,
             response: PhantomData,
         }
+    }
+}
+
+pub(crate) fn is_absolute_url(path: &str) -> bool {
+    let lower = path.get(..8).unwrap_or(path).to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+/// A link the service handed out (a `Location`, which may be relative to the
+/// service root like `/teams('a')/operations('b')`), made absolute.
+#[cfg_attr(not(feature = "client"), allow(dead_code))]
+pub(crate) fn absolute_link(base_url: &str, link: &str) -> String {
+    match is_absolute_url(link) {
+        true => link.to_owned(),
+        false => format!("{}/{}", base_url.trim_end_matches('/'), link.trim_start_matches('/')),
     }
 }
 
@@ -116,9 +143,31 @@ impl<T> fmt::Debug for Request<T> {
 }
 
 impl<T> Request<T> {
-    /// `path` is relative to the base URL and already has its parameters encoded.
+    /// `path` is relative to the base URL and already has its parameters
+    /// encoded, or it is an absolute URL that the service handed out (an
+    /// `@odata.nextLink`, a delta query's `@odata.deltaLink`), used as it is.
     pub fn new(method: Method, path: impl Into<String>) -> Self {
-        Request { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: Body::Empty, response: PhantomData }
+        Request {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::Empty,
+            operation: None,
+            response: PhantomData,
+        }
+    }
+
+    /// Names the documented operation this request is built by (generated
+    /// functions do this); see [`Operation`].
+    pub fn operation(mut self, name: &'static str, path_template: &'static str) -> Self {
+        self.operation = Some(Operation { name, path_template });
+        self
+    }
+
+    /// The documented operation, when the request was built by a generated function.
+    pub fn operation_info(&self) -> Option<Operation> {
+        self.operation
     }
 
     pub fn method(&self) -> Method {
@@ -231,11 +280,17 @@ impl<T> Request<T> {
         self.header("ConsistencyLevel", "eventual")
     }
 
-    /// The full URL against a base such as `https://graph.microsoft.com/v1.0`.
+    /// The full URL against a base such as `https://graph.microsoft.com/v1.0`
+    /// (an absolute path ignores the base; query parameters follow its own).
     pub fn url(&self, base_url: &str) -> String {
-        let mut url = format!("{}{}", base_url.trim_end_matches('/'), self.path);
-        for (i, (name, value)) in self.query.iter().enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
+        let mut url = match is_absolute_url(&self.path) {
+            true => self.path.clone(),
+            false => format!("{}{}", base_url.trim_end_matches('/'), self.path),
+        };
+        let mut separator = if url.contains('?') { '&' } else { '?' };
+        for (name, value) in &self.query {
+            url.push(separator);
+            separator = '&';
             url.push_str(&encode_query_component(name));
             url.push('=');
             url.push_str(&encode_query_component(value));
@@ -245,7 +300,15 @@ impl<T> Request<T> {
 
     /// The same request decoding into another type (e.g. a narrower `$select` view).
     pub fn with_response<U>(self) -> Request<U> {
-        Request { method: self.method, path: self.path, query: self.query, headers: self.headers, body: self.body, response: PhantomData }
+        Request {
+            method: self.method,
+            path: self.path,
+            query: self.query,
+            headers: self.headers,
+            body: self.body,
+            operation: self.operation,
+            response: PhantomData,
+        }
     }
 }
 
@@ -264,6 +327,18 @@ mod tests {
             request.url("https://graph.microsoft.com/v1.0/"),
             "https://graph.microsoft.com/v1.0/me/messages?$select=subject,from&$top=5&$filter=isRead%20eq%20false"
         );
+    }
+
+    #[test]
+    fn absolute_links_keep_their_own_host_and_query() {
+        let link = "https://graph.microsoft.com/v1.0/me/mailFolders('inbox')/messages/delta?$deltatoken=abc";
+        let request: Request<()> = Request::new(Method::Get, link);
+        assert_eq!(request.url("http://127.0.0.1:1/v1.0"), link);
+        assert_eq!(request.query("$top", "2").url("http://x"), format!("{link}&$top=2"));
+        let request: Request<()> = Request::new(Method::Get, "HTTP://other.example/page");
+        assert_eq!(request.top(1).url("https://graph.microsoft.com/v1.0"), "HTTP://other.example/page?$top=1");
+        assert_eq!(absolute_link("http://h/v1.0/", "/users/delta"), "http://h/v1.0/users/delta");
+        assert_eq!(absolute_link("http://h/v1.0", "https://x/y"), "https://x/y");
     }
 
     #[test]

@@ -1,26 +1,33 @@
 //! Stage 2: one Markdown page -> one `Page`, the page model. This module knows
 //! the Graph docs layout (sections, tables, annotated examples) but nothing
-//! about other pages; linking pages together is `resolve`'s job.
+//! about other pages; linking pages together is `resolve`'s job. Its cases are
+//! the fixture directories of `generator/tests/rules/` (pages, diagnostics, model).
 
 use super::annotation::{self, Annotation};
+use super::example::json_text;
+pub use super::example::{Example, ExampleRole, Payload};
 use super::front_matter;
 use super::http::{parse_request_line, unknown_method, RequestLine};
 use super::markdown::{blocks, Block, BlockKind, Inline, Link, TableRow};
+use super::page_kind;
 use super::permissions::{self, PermissionsTable};
-use crate::diagnostics::Diagnostics;
+use super::wording::{self, BodyStatement, Section};
+use super::Located;
+use crate::diagnostics::{Code, Diagnostics};
 use crate::load::SourceFile;
 use crate::model::HttpMethod;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum PageKind {
     Api,
     Resource,
     Enum,
     /// Conceptual and overview pages: loaded, not modelled.
+    #[default]
     Conceptual,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Page {
     pub file: String,
     pub kind: PageKind,
@@ -37,7 +44,7 @@ pub struct Page {
     pub permissions: Option<PermissionsTable>,
     pub request_body: BodySection,
     /// A JSON block shown in the `Request body` section (instead of a parameter table).
-    pub body_sample: Option<(String, u32)>,
+    pub body_sample: Option<Located<Payload>>,
     /// Rows of `Function parameters`, `Path parameters` or `Parameters` tables.
     pub function_parameters: Vec<Row>,
     /// Parameters the introduction or the `Request body` section names in a
@@ -100,9 +107,10 @@ pub struct TypeCell {
     pub link: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub enum BodySection {
     /// No `Request body` section at all.
+    #[default]
     Unspecified,
     /// The page says the method takes no body.
     Empty,
@@ -124,83 +132,11 @@ pub struct ResponseSentence {
     pub redirects_to_content: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExampleRole {
-    Request,
-    Response,
-    Resource,
-    Other,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Example {
-    pub role: ExampleRole,
-    pub annotation: Annotation,
-    /// Line of the opening fence.
-    pub line: u32,
-    /// Line of the first line inside the block.
-    pub body_line: u32,
-    pub lang: String,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Section {
-    Preamble,
-    Permissions,
-    Http,
-    PathParameters,
-    QueryParameters,
-    Headers,
-    Body,
-    Response,
-    Examples,
-    Properties,
-    Relationships,
-    JsonRepresentation,
-    Members,
-    /// Under a `### <name> values` heading: rows go to the last of `Page::named_enums`.
-    NamedEnum,
-    Other,
-}
-
-fn classify_heading(text: &str) -> Section {
-    let t = text.trim().to_ascii_lowercase();
-    let t = t.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
-    if t.starts_with("http request") {
-        Section::Http
-    } else if t.starts_with("permission") {
-        Section::Permissions
-    } else if t.contains("query parameter") {
-        Section::QueryParameters
-    } else if t.contains("path parameter") || t.contains("function parameter") || t == "parameters" {
-        Section::PathParameters
-    } else if t.starts_with("request header") || t.contains("request header") {
-        Section::Headers
-    } else if t.starts_with("request body") {
-        Section::Body
-    } else if t == "response" || t.starts_with("response ") || t == "responses" {
-        Section::Response
-    } else if t.starts_with("example") {
-        Section::Examples
-    } else if t == "properties" || t.starts_with("properties ") || t.ends_with(" properties") && !t.contains("relationship") {
-        Section::Properties
-    } else if t.starts_with("relationship") {
-        Section::Relationships
-    } else if t.starts_with("json representation") {
-        Section::JsonRepresentation
-    } else if t == "members" || t.ends_with(" values") || t.starts_with("enum") {
-        Section::Members
-    } else {
-        Section::Other
-    }
-}
-
 pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
     let file = source.path.as_str();
     let (front, yaml_error) = front_matter::parse(&source.text);
     if let Some((line, message)) = yaml_error {
-        diags.warn(file, line, "bad-front-matter", format!("the YAML front matter does not parse ({message}); read it line by line"));
+        diags.report(Code::BadFrontMatter, (file, line), format!("the YAML front matter does not parse ({message}); read it line by line"));
     }
     let blocks = blocks(&source.text);
     let (title, title_line) = blocks
@@ -213,12 +149,12 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         // No title: diagnostics about the page as a whole point at its first line.
         .unwrap_or_else(|| (String::new(), 1));
     if title.is_empty() {
-        diags.warn(file, 1, "missing-title", "the page has no `# title` heading and no front matter title");
+        diags.report(Code::MissingTitle, (file, 1), "the page has no `# title` heading and no front matter title");
     }
-    let title_says_open_type = title.to_ascii_lowercase().contains("(open type)");
+    let title_says_open_type = wording::title_says_open_type(&title);
     let mut page = Page {
         file: file.to_owned(),
-        kind: page_kind(file, front.doc_type.as_deref(), &title),
+        kind: page_kind::stated(&page_kind::Stated { file, doc_type: front.doc_type.as_deref(), title: &title }),
         title,
         title_line,
         area: area_name(front.product.as_deref()),
@@ -237,38 +173,35 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         examples: Vec::new(),
         base_type: None,
         derived_types: Vec::new(),
-        open_type: says_open_type(front.description.as_deref().unwrap_or("")) || title_says_open_type,
+        open_type: wording::says_open_type(front.description.as_deref().unwrap_or("")) || title_says_open_type,
         properties: Vec::new(),
         relationships: Vec::new(),
         members: Vec::new(),
         named_enums: Vec::new(),
     };
     SectionWalker { page: &mut page, diags, section: Section::Preamble, section_level: 1, pending: None, seen_title: false }.walk(&blocks);
-    // Some operation pages claim `doc_type: resourcePageType`; their HTTP request
-    // section says what they are.
-    if page.kind == PageKind::Resource && page.http.as_ref().is_some_and(|h| !h.requests.is_empty()) && page.properties.is_empty() {
-        diags.warn(
-            &page.file,
-            1,
-            "wrong-doc-type",
-            "the page documents an HTTP request but its front matter says it is a resource page; read as an operation page",
-        );
-        page.kind = PageKind::Api;
-    }
-    // ...and some type pages claim `doc_type: apiPageType`: no request anywhere,
-    // but a properties table.
-    let requests_nothing =
-        page.http.as_ref().is_none_or(|h| h.requests.is_empty()) && !page.examples.iter().any(|e| e.role == ExampleRole::Request);
-    if page.kind == PageKind::Api && requests_nothing && !page.properties.is_empty() {
-        diags.warn(
-            &page.file,
-            1,
-            "wrong-doc-type",
-            "the page documents properties and no HTTP request but its front matter says it is an operation page; read as a resource page",
-        );
-        page.kind = PageKind::Resource;
+    page_kind::correct(&mut page, diags);
+    if page.kind == PageKind::Api {
+        report_bad_example_json(&page, diags);
     }
     page
+}
+
+/// An operation page's request and response examples are read for their
+/// bodies (parameters, result types, members), so a body that is not JSON is
+/// a defect there; elsewhere nothing reads it.
+fn report_bad_example_json(page: &Page, diags: &mut Diagnostics) {
+    for role in [ExampleRole::Request, ExampleRole::Response] {
+        for example in page.examples.iter().filter(|e| e.role == role) {
+            if let Some(Located { value: Payload::BadJson(err), line }) = &example.body {
+                let message = format!(
+                    "the example body is not valid JSON even after removing comments and elisions ({}); it is ignored",
+                    err.message
+                );
+                diags.report(Code::BadExampleJson, (&page.file, line + err.line - 1), message);
+            }
+        }
+    }
 }
 
 /// A Cargo feature name from `ms.prod`: lower-case ASCII letters, digits and `-`.
@@ -280,29 +213,6 @@ pub fn area_name(product: Option<&str>) -> String {
         "other".to_owned()
     } else {
         name
-    }
-}
-
-fn page_kind(file: &str, doc_type: Option<&str>, title: &str) -> PageKind {
-    let doc_type = doc_type.map(|d| d.to_ascii_lowercase().trim_matches(|c: char| !c.is_ascii_alphabetic()).to_owned());
-    match doc_type.as_deref() {
-        Some("apipagetype") => return PageKind::Api,
-        Some("resourcepagetype") => return PageKind::Resource,
-        Some("enumpagetype") => return PageKind::Enum,
-        Some("conceptualpagetype") => return PageKind::Conceptual,
-        _ => {}
-    }
-    let lower_title = title.to_ascii_lowercase();
-    if lower_title.ends_with("enum type") || lower_title.ends_with(" enum") {
-        PageKind::Enum
-    } else if lower_title.contains("resource type") || lower_title.ends_with("complex type") {
-        PageKind::Resource
-    } else if file.starts_with("api/") || file.contains("/api/") {
-        PageKind::Api
-    } else if file.starts_with("resources/") || file.contains("/resources/") {
-        PageKind::Resource
-    } else {
-        PageKind::Conceptual
     }
 }
 
@@ -329,7 +239,11 @@ impl SectionWalker<'_> {
             }
         }
         if self.page.kind == PageKind::Api && self.page.http.is_none() {
-            self.diags.warn(&self.page.file, self.page.title_line, "missing-http-request", "the page has no `## HTTP request` section");
+            self.diags.report(
+                Code::MissingHttpRequest,
+                (&self.page.file, self.page.title_line),
+                "the page has no `## HTTP request` section",
+            );
         }
     }
 
@@ -345,11 +259,11 @@ impl SectionWalker<'_> {
             self.pending = None;
             return;
         }
-        let section = classify_heading(text);
+        let section = wording::heading(text);
         // Subheadings keep their section ("### Request" under Examples), except known
         // sections and lists that are not part of the one above ("### Derived types").
         // A sibling heading ("### Link types" after "### Request body") ends it too.
-        let ends_section = (is_unrelated_subheading(text) || level <= self.section_level) && self.section != Section::Examples;
+        let ends_section = (wording::is_unrelated_subheading(text) || level <= self.section_level) && self.section != Section::Examples;
         let switches = level <= 2 || ends_section || (section != Section::Other && self.section != Section::Examples);
         if switches {
             self.section = section;
@@ -375,7 +289,7 @@ impl SectionWalker<'_> {
         }
         if self.section != Section::Examples {
             self.page.derived_types.extend(derived_types(inline));
-            self.page.open_type |= says_open_type(text);
+            self.page.open_type |= wording::says_open_type(text);
         }
         if matches!(self.section, Section::Preamble | Section::Body) {
             for name in parameters_named(inline) {
@@ -401,21 +315,17 @@ impl SectionWalker<'_> {
         if !matches!(self.page.request_body, BodySection::Unspecified) {
             return;
         }
-        let lower = inline.text.to_ascii_lowercase();
-        if lower.contains("don't supply")
-            || lower.contains("do not supply")
-            || lower.contains("no request body")
-            || lower.contains("not supply a request body")
-        {
-            self.page.request_body = BodySection::Empty;
-        } else if lower.contains("should be updated") || lower.contains("relevant fields") || lower.contains("to update") {
-            self.page.request_body = BodySection::Update { line, rows: Vec::new() };
-        } else if lower.contains("json representation") {
-            let link = inline.links.iter().find(|l| is_page_link(&l.dest));
-            if let Some(link) = link {
-                self.page.request_body =
-                    BodySection::Resource { line, ty: TypeCell { text: link.text.clone(), link: Some(link.dest.clone()) } };
+        match wording::body_statement(&inline.text) {
+            Some(BodyStatement::Empty) => self.page.request_body = BodySection::Empty,
+            Some(BodyStatement::Update) => self.page.request_body = BodySection::Update { line, rows: Vec::new() },
+            // Without a link the sentence names no type: later sentences may still say what the body is.
+            Some(BodyStatement::Resource) => {
+                if let Some(link) = inline.links.iter().find(|l| is_page_link(&l.dest)) {
+                    self.page.request_body =
+                        BodySection::Resource { line, ty: TypeCell { text: link.text.clone(), link: Some(link.dest.clone()) } };
+                }
             }
+            None => {}
         }
     }
 
@@ -428,7 +338,7 @@ impl SectionWalker<'_> {
         for row in rows.iter().filter(|_| modelled) {
             let name_empty = row.cells.get(columns.name).is_none_or(|c| c.text.trim().trim_matches('`').trim().is_empty());
             if name_empty && row.cells.iter().any(|c| !c.text.trim().is_empty()) {
-                self.diags.warn(&self.page.file, row.line, "empty-name", "this table row has no name; it is dropped");
+                self.diags.report(Code::EmptyName, (&self.page.file, row.line), "this table row has no name; it is dropped");
             }
         }
         match self.section {
@@ -465,10 +375,9 @@ impl SectionWalker<'_> {
             None => {}
             Some(Ok(annotation)) => self.pending = Some((annotation, line)),
             Some(Err(message)) => {
-                self.diags.warn(
-                    &self.page.file,
-                    line,
-                    "bad-annotation",
+                self.diags.report(
+                    Code::BadAnnotation,
+                    (&self.page.file, line),
                     format!("the example annotation is not valid JSON ({message}); it is ignored"),
                 );
                 self.pending = Some((Annotation::default(), line));
@@ -484,7 +393,7 @@ impl SectionWalker<'_> {
             return;
         }
         if self.section == Section::Body && pending.is_none() && text.trim_start().starts_with('{') && self.page.body_sample.is_none() {
-            self.page.body_sample = Some((text.to_owned(), body_line));
+            self.page.body_sample = Some(Located { value: json_text(text), line: body_line });
             return;
         }
         let annotation = pending.unwrap_or_default();
@@ -495,7 +404,7 @@ impl SectionWalker<'_> {
             Some(_) => ExampleRole::Other,
             None => guess_role(self.section, text),
         };
-        self.page.examples.push(Example { role, annotation, line, body_line, lang: lang.to_owned(), text: text.to_owned() });
+        self.page.examples.push(Example::parse(role, annotation, line, body_line, lang, text));
     }
 
     fn http_block(&mut self, text: &str, line: u32, body_line: u32) {
@@ -516,12 +425,11 @@ impl SectionWalker<'_> {
                     let known: Vec<&str> = HttpMethod::ALL.iter().map(|m| m.as_str()).collect();
                     let message =
                         format!("`{raw}`: `{verb}` is not a method the generated client sends ({}); the line is skipped", known.join(", "));
-                    self.diags.warn(&self.page.file, line_no, "unknown-method", message)
+                    self.diags.report(Code::UnknownMethod, (&self.page.file, line_no), message)
                 }
-                None => self.diags.warn(
-                    &self.page.file,
-                    line_no,
-                    "bad-request-line",
+                None => self.diags.report(
+                    Code::BadRequestLine,
+                    (&self.page.file, line_no),
                     format!("`{raw}` is not a `METHOD /path` request line; it is skipped"),
                 ),
             }
@@ -537,13 +445,8 @@ fn enum_values_heading(text: &str) -> Option<String> {
     let name = name.trim_matches('`');
     let is_identifier =
         name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    let generic = matches!(name.to_ascii_lowercase().as_str(), "enum" | "enumeration" | "property" | "possible" | "return" | "default");
+    let generic = wording::is_generic_values_heading(name);
     (values.eq_ignore_ascii_case("values") && rest.is_none() && is_identifier && !generic).then(|| name.to_owned())
-}
-
-fn is_unrelated_subheading(text: &str) -> bool {
-    let t = text.trim().to_ascii_lowercase();
-    ["derived type", "method", "see also", "related", "remarks"].iter().any(|p| t.starts_with(p))
 }
 
 fn guess_role(section: Section, text: &str) -> ExampleRole {
@@ -568,25 +471,6 @@ fn is_page_link(dest: &str) -> bool {
     path.ends_with(".md") || (!path.is_empty() && !path.contains("://") && !path.starts_with('/'))
 }
 
-/// Phrases that introduce a base type: "Inherits from [x]", "inherits the
-/// properties from [x]", "is derived from [x]", "derives from [x]".
-const INHERITANCE_PHRASES: &[&str] = &[
-    "inherits from",
-    "inherits the properties from",
-    "inherits properties from",
-    "inherited from",
-    "derived from",
-    "derives from",
-    "subclass of",
-    "subclass from",
-    "subtype of",
-];
-
-/// "This type is an open type.", "It is an Open Type.", "this is an _open type_".
-fn says_open_type(text: &str) -> bool {
-    text.to_ascii_lowercase().contains("is an open type")
-}
-
 /// Names the sentence calls a parameter: a marked name (code or bold) right
 /// after "the"/"a"/"an" and right before the singular word "parameter" ("the
 /// `message` parameter"). Not "the **settings** parameter of [x]", which is
@@ -599,12 +483,12 @@ fn parameters_named(inline: &Inline) -> Vec<String> {
         if !is_identifier || out.contains(name) {
             continue;
         }
-        let phrase = format!("{} parameter", name.to_ascii_lowercase());
+        let phrase = format!("{} {}", name.to_ascii_lowercase(), wording::PARAMETER_NOUN);
         let named = lower.match_indices(&phrase).any(|(at, _)| {
             let before = lower[..at].trim_end();
             let after = &lower[at + phrase.len()..];
             let article =
-                ["the", "a", "an"].iter().any(|a| before.strip_suffix(a).is_some_and(|rest| rest.is_empty() || rest.ends_with(' ')));
+                wording::ARTICLES.iter().any(|a| before.strip_suffix(a).is_some_and(|rest| rest.is_empty() || rest.ends_with(' ')));
             let singular = !after.starts_with(|c: char| c.is_ascii_alphanumeric());
             article && singular && !after.trim_start().starts_with("of ")
         });
@@ -615,16 +499,12 @@ fn parameters_named(inline: &Inline) -> Vec<String> {
     out
 }
 
-/// Phrases of a base type's page that introduce its derived types: "the
-/// derived types are [x], [y]", "is the base type for [x] and [y]".
-const DERIVED_PHRASES: &[&str] = &["derived types are", "base type for", "base class for", "base resource for"];
-
 /// The page links that the derived-types phrase lists: right after it (or
 /// after "... such as"), separated only by commas, "and" and "or", within its
 /// sentence. "A base class for apply actions in the [x]" lists nothing.
 fn derived_types(inline: &Inline) -> Vec<TypeCell> {
     let lower = inline.text.to_ascii_lowercase();
-    let Some(mut cursor) = DERIVED_PHRASES.iter().filter_map(|p| lower.find(p).map(|at| at + p.len())).min() else {
+    let Some(mut cursor) = wording::derived_types_phrase(&lower) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -661,8 +541,7 @@ fn link_positions(inline: &Inline) -> Vec<(usize, &Link)> {
 
 fn inherits_from(inline: &Inline) -> Option<TypeCell> {
     let lower = inline.text.to_ascii_lowercase();
-    let (at, phrase) = INHERITANCE_PHRASES.iter().filter_map(|p| lower.find(p).map(|at| (at, p))).min()?;
-    let end = at + phrase.len();
+    let (_, end) = wording::inheritance_phrase(&lower)?;
     let after = &inline.text[end..];
     // The link right after the phrase ("inherits from [x]", "derived from the [**x**]"),
     // not an earlier link whose text happens to reappear later.
@@ -676,27 +555,25 @@ fn inherits_from(inline: &Inline) -> Option<TypeCell> {
 }
 
 /// "If successful, this method returns a `200 OK` response code and a collection of [x](x.md) objects".
-fn response_sentence(inline: &Inline, line: u32) -> Option<ResponseSentence> {
+pub(crate) fn response_sentence(inline: &Inline, line: u32) -> Option<ResponseSentence> {
     let text = &inline.text;
     let status = text
         .split(|c: char| !c.is_ascii_digit())
         .filter(|t| t.len() == 3)
         .filter_map(|t| t.parse::<u16>().ok())
         .find(|c| (100..600).contains(c));
-    let lower = text.to_ascii_lowercase();
-    if status.is_none() && !lower.contains("return") {
+    if status.is_none() && !wording::says_return(text) {
         return None;
     }
     let item_before_collection = word_before(text, "collection");
-    let collection =
-        lower.contains("collection of") || lower.contains("list of") || lower.contains("array of") || item_before_collection.is_some();
+    let collection = wording::says_collection(text) || item_before_collection.is_some();
     let ty = inline
         .links
         .iter()
         .find(|l| is_page_link(&l.dest) && !l.dest.contains("errors") && !l.dest.contains("/concepts/"))
         .map(|l| TypeCell { text: l.text.clone(), link: Some(l.dest.clone()) })
         .or_else(|| object_word(text).or(item_before_collection).map(|w| TypeCell { text: w, link: None }));
-    let redirects_to_content = lower.contains("redirect") && (lower.contains("download") || lower.contains("content"));
+    let redirects_to_content = wording::says_redirect_to_content(text);
     Some(ResponseSentence { line, status, ty, collection, redirects_to_content })
 }
 
@@ -712,9 +589,7 @@ fn word_before(text: &str, noun: &str) -> Option<String> {
     words.windows(2).find_map(|w| {
         let next = w[1].trim_end_matches(|c: char| !c.is_alphanumeric());
         let word = w[0].trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
-        let is_name = word.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && !["an", "a", "the", "of", "response", "json", "entire", "whole", "same", "new"]
-                .contains(&word.to_ascii_lowercase().as_str());
+        let is_name = word.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && !wording::is_filler_word(word);
         (next.eq_ignore_ascii_case(noun) && is_name).then(|| word.to_owned())
     })
 }
@@ -743,11 +618,11 @@ impl Columns {
     fn find(header: &[Inline]) -> Columns {
         let names: Vec<String> = header.iter().map(|h| h.text.trim().to_ascii_lowercase()).collect();
         let position = |keys: &[&str]| names.iter().position(|n| keys.iter().any(|k| n.contains(k)));
-        let description = position(&["description", "notes", "remarks"]);
-        let name = position(&["parameter", "name", "property", "member", "header", "option"]).unwrap_or(0);
-        // Some parameter tables head their type column "Value".
-        let ty = position(&["type"]).or_else(|| names.iter().position(|n| n == "value").filter(|&i| i != name && names.len() >= 3));
-        let is_member_table = names.iter().any(|n| n == "member" || n == "value" || n == "name");
+        let description = position(wording::DESCRIPTION_COLUMNS);
+        let name = position(wording::NAME_COLUMNS).unwrap_or(0);
+        let value_column = names.iter().position(|n| n == wording::VALUE_COLUMN);
+        let ty = position(wording::TYPE_COLUMNS).or_else(|| value_column.filter(|&i| i != name && names.len() >= 3));
+        let is_member_table = names.iter().any(|n| wording::MEMBER_COLUMNS.contains(&n.as_str()));
         Columns { name, ty, description, is_member_table }
     }
 
@@ -783,144 +658,4 @@ impl Columns {
 fn type_cell(cell: &Inline) -> TypeCell {
     let link = cell.links.iter().find(|l| is_page_link(&l.dest)).map(|l| l.dest.clone());
     TypeCell { text: cell.text.trim().to_owned(), link }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn page(text: &str) -> (Page, Diagnostics) {
-        let mut diags = Diagnostics::default();
-        let source = SourceFile { path: "api/x.md".into(), text: text.into() };
-        (parse_page(&source, &mut diags), diags)
-    }
-
-    #[test]
-    fn api_page_sections() {
-        let (page, diags) = page(
-            "---\ndoc_type: apiPageType\n---\n# List things\n\nNamespace: microsoft.graph\n\nLists the things.\n\n## HTTP Requests\n\n# [HTTP](#tab/http)\n```http\nGET /me/things\nGET /users/{id}/things?$top=2\n```\n\n## Optional query parameters\nSupports `$select` and `$top`.\n\n## Request headers\n| Header | Value |\n|--|--|\n| Authorization | Bearer {token}. Required. |\n\n## Request body\nDon't supply a request body for this method.\n\n## Response\n\nIf successful, this method returns a `200 OK` response code and a collection of [thing](../resources/thing.md) objects in the response body.\n\n## Example\n### Request\n<!-- { \"blockType\": \"request\", \"name\": \"list\" } -->\n```http\nGET https://graph.microsoft.com/v1.0/me/things\n```\n### Response\n```http\nHTTP/1.1 200 OK\n```\n",
-        );
-        assert!(diags.is_empty(), "{diags:?}");
-        assert_eq!(page.kind, PageKind::Api);
-        assert_eq!(page.title, "List things");
-        assert_eq!(page.namespace.as_deref(), Some("microsoft.graph"));
-        assert_eq!(page.description, "Lists the things.");
-        let http = page.http.unwrap();
-        assert_eq!(http.requests.len(), 2);
-        assert_eq!(http.requests[1].0, 15);
-        assert_eq!(page.query_options, vec!["$select", "$top"]);
-        assert_eq!(page.headers[0].name, "Authorization");
-        assert_eq!(page.request_body, BodySection::Empty);
-        let response = page.response.unwrap();
-        assert_eq!((response.status, response.collection), (Some(200), true));
-        assert_eq!(response.ty.unwrap().link.as_deref(), Some("../resources/thing.md"));
-        assert_eq!(page.examples.len(), 2);
-        assert_eq!(page.examples[0].role, ExampleRole::Request);
-        assert_eq!(page.examples[0].annotation.name.as_deref(), Some("list"));
-        assert_eq!(page.examples[1].role, ExampleRole::Response);
-    }
-
-    #[test]
-    fn resource_page_tables_and_inheritance() {
-        let (page, _) = page(
-            "---\ndoc_type: resourcePageType\n---\n# fileAttachment resource type\n\nNamespace: microsoft.graph\n\nA file.\n\nInherits from [attachment](attachment.md).\n\n## Properties\n| Property | Type | Description |\n|:--|:--|:--|\n| contentBytes | Binary | The bytes. |\n| tags | String collection | Tags. |\n\n## Relationships\n| Relationship | Type | Description |\n|:--|:--|:--|\n| owner | [user](user.md) | Owner. |\n",
-        );
-        assert_eq!(page.kind, PageKind::Resource);
-        assert_eq!(page.base_type, Some(TypeCell { text: "attachment".into(), link: Some("attachment.md".into()) }));
-        assert_eq!(page.properties.len(), 2);
-        assert_eq!(page.properties[1].ty.text, "String collection");
-        assert_eq!(page.relationships[0].ty.link.as_deref(), Some("user.md"));
-    }
-
-    #[test]
-    fn a_description_broken_over_two_lines_stays_one_row() {
-        let (page, _) = page(
-            "---\ndoc_type: resourcePageType\n---\n# control resource type\n\n## Properties\n| Property | Type | Description |\n|:--|:--|:--|\n|threats|String collection|Threats it mitigates (breach,\nspill, phishing).|\n|tier|String|Tier (core,\nadvanced).|\n",
-        );
-        let rows: Vec<(&str, &str)> = page.properties.iter().map(|r| (r.name.as_str(), r.description.as_str())).collect();
-        assert_eq!(rows, [("threats", "Threats it mitigates (breach, spill, phishing)."), ("tier", "Tier (core, advanced).")]);
-    }
-
-    #[test]
-    fn a_sibling_heading_ends_the_request_body() {
-        let (page, _) = page(
-            "---\ndoc_type: apiPageType\n---\n# driveItem: createLink\n\n### HTTP request\n```http\nPOST /me/drive/items/{id}/createLink\n```\n\n### Request body\n| Name | Type | Description |\n|:--|:--|:--|\n| type | string | The kind of link. |\n\n### Link types\n| Type value | Description |\n|:--|:--|\n| `view` | Read-only. |\n",
-        );
-        let BodySection::Parameters { rows, .. } = &page.request_body else { panic!("{:?}", page.request_body) };
-        assert_eq!(rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["type"]);
-    }
-
-    #[test]
-    fn type_pages_that_claim_to_be_operation_pages() {
-        let (page, diags) = page(
-            "---\ndoc_type: apiPageType\n---\n# key resource type\n\n## Properties\n| Property | Type | Description |\n|:--|:--|:--|\n| id | String | Key. |\n",
-        );
-        assert_eq!(page.kind, PageKind::Resource);
-        assert!(diags.sorted().iter().any(|d| d.code == "wrong-doc-type"));
-    }
-
-    #[test]
-    fn base_pages_name_their_derived_types() {
-        let (page, _) = page(
-            "---\ndoc_type: resourcePageType\n---\n# outcome resource type\n\nAn [outcome](outcome.md) is a base class; the derived types are [points](points.md), [grade](grade.md), and [rubric](rubric.md). See [outcome](outcome.md).\n\nA subclass from [entity](entity.md).\n\nA base class for actions in the [settings](settings.md) of a [review](review.md).\n\nThe base type for places such as [room](room.md) or [roomList](roomlist.md).\n",
-        );
-        assert_eq!(
-            page.derived_types.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(),
-            ["points", "grade", "rubric", "room", "roomList"]
-        );
-        assert_eq!(page.base_type.map(|t| t.text), Some("entity".to_owned()));
-    }
-
-    #[test]
-    fn enum_page_members() {
-        let (page, _) = page("---\ndoc_type: enumPageType\n---\n# attachmentType enum type\n\n| Member | Value | Description |\n|--|--|--|\n| file | 0 | A file. |\n| item | 1 | An item. |\n");
-        assert_eq!(page.kind, PageKind::Enum);
-        assert_eq!(page.members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["file", "item"]);
-    }
-
-    #[test]
-    fn enums_under_values_headings() {
-        let (page, _) = page("---\ndoc_type: enumPageType\n---\n# Call records enum values\n\n### callType values\n\n| Member\n|:---\n| unknown\n| groupCall\n\n### Enum values\n\n## modality values\n| Member | Value |\n|--|--|\n| audio | 0 |\n");
-        let found: Vec<(String, Vec<String>)> =
-            page.named_enums.iter().map(|e| (e.name.clone(), e.members.iter().map(|m| m.name.clone()).collect())).collect();
-        assert_eq!(
-            found,
-            [
-                ("callType".to_owned(), vec!["unknown".to_owned(), "groupCall".to_owned()]),
-                ("modality".to_owned(), vec!["audio".to_owned()])
-            ]
-        );
-        assert!(page.members.is_empty());
-    }
-
-    #[test]
-    fn action_parameters_and_object_word() {
-        let (page, _) = page("# x: act\n\n## HTTP request\n```http\n```\n## Request body\n| Parameter | Type | Description |\n|--|--|--|\n| Item | [attachmentItem](../resources/attachmentitem.md) | |\n## Response\nIf successful, this method returns a `200 Ok` response code and an uploadSession object in the response body.\n");
-        let BodySection::Parameters { rows, .. } = &page.request_body else { panic!("{:?}", page.request_body) };
-        assert_eq!(rows[0].ty.link.as_deref(), Some("../resources/attachmentitem.md"));
-        assert_eq!(page.response.unwrap().ty.unwrap().text, "uploadSession");
-        assert_eq!(page.http.unwrap().requests, vec![]);
-    }
-
-    #[test]
-    fn a_request_line_with_an_unknown_verb_is_reported_and_skipped() {
-        let (page, diags) = page("# x\n\n## HTTP request\n```http\nHEAD /a\nMERGE https://graph.microsoft.com/v1.0/a\nGET /b\n```\n");
-        let d: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
-        assert_eq!(
-            d,
-            [
-                "api/x.md:5: warning[unknown-method]: `HEAD /a`: `HEAD` is not a method the generated client sends (DELETE, GET, PATCH, POST, PUT); the line is skipped",
-                "api/x.md:6: warning[unknown-method]: `MERGE https://graph.microsoft.com/v1.0/a`: `MERGE` is not a method the generated client sends (DELETE, GET, PATCH, POST, PUT); the line is skipped",
-            ]
-        );
-        let requests = page.http.unwrap().requests;
-        assert_eq!(requests.iter().map(|(line, r)| (*line, r.method, r.path.as_str())).collect::<Vec<_>>(), [(7, HttpMethod::Get, "/b")]);
-    }
-
-    #[test]
-    fn bad_request_lines_are_reported_with_their_line() {
-        let (_, diags) = page("# x\n\n## HTTP request\n```http\nGET /a\nnot a request\n```\n");
-        let d: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
-        assert_eq!(d, ["api/x.md:6: warning[bad-request-line]: `not a request` is not a `METHOD /path` request line; it is skipped"]);
-    }
 }

@@ -17,7 +17,7 @@
 //! known row, is reported (`bad-permissions`) and left out.
 
 use super::markdown::{Inline, TableRow};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Code, Diagnostics};
 
 /// The permissions a page states; `None` in a field when the table has no row
 /// for that kind of caller, an empty list when the row says "Not supported".
@@ -71,7 +71,7 @@ pub fn read_table(file: &str, header: &[Inline], rows: &[TableRow], line: u32, d
             None if row.line == line || kind.text.to_ascii_lowercase().contains("permission") => continue,
             None => {
                 let message = format!("permissions row `{}` names no kind of caller this reader knows; it is left out", kind.text.trim());
-                diags.warn(file, row.line, "bad-permissions", message);
+                diags.report(Code::BadPermissions, (file, row.line), message);
                 continue;
             }
         };
@@ -82,7 +82,7 @@ pub fn read_table(file: &str, header: &[Inline], rows: &[TableRow], line: u32, d
         }
     }
     if !any {
-        diags.warn(file, line, "bad-permissions", "the permissions table has no delegated or application row; it is left out");
+        diags.report(Code::BadPermissions, (file, line), "the permissions table has no delegated or application row; it is left out");
     }
     any.then_some(table)
 }
@@ -190,7 +190,7 @@ mod tests {
         let header = [inline("Role"), inline("Meaning")];
         let mut diags = Diagnostics::default();
         assert_eq!(read_table("api/a.md", &header, &[row(5, "Owner", "everything")], 4, &mut diags), None);
-        let codes: Vec<(&str, u32)> = diags.iter().map(|d| (d.code, d.line)).collect();
+        let codes: Vec<(&str, u32)> = diags.iter().map(|d| (d.code.as_str(), d.line)).collect();
         assert_eq!(codes, [("bad-permissions", 5), ("bad-permissions", 4)]);
     }
 }

@@ -7,9 +7,9 @@
 //! and body, and the path arguments are left to the placeholder names.
 
 use crate::model::{CallExample, Operation, Source};
-use crate::parse::http::{parse_message, parse_request_line, RequestLine};
-use crate::parse::json::parse_lenient;
-use crate::parse::page::{ExampleRole, Page};
+use crate::parse::example::{ExampleRole, Payload};
+use crate::parse::http::RequestLine;
+use crate::parse::page::Page;
 use std::collections::BTreeMap;
 
 /// Headers an example shows that the client sets itself.
@@ -48,15 +48,15 @@ fn requests(page: &Page) -> Vec<Request> {
         .iter()
         .filter(|e| e.role == ExampleRole::Request)
         .filter_map(|example| {
-            let message = parse_message(&example.text)?;
-            let line = parse_request_line(&message.start_line)?;
-            let headers = message.headers.into_iter().filter(|(name, _)| !CLIENT_HEADERS.contains(&name.to_ascii_lowercase().as_str()));
-            let body = message.body.and_then(|(text, _)| {
-                let trimmed = text.trim_start();
-                (trimmed.starts_with('{') || trimmed.starts_with('[')).then(|| parse_lenient(&text).ok()).flatten().map(|(v, _)| v)
+            let message = example.message.as_ref()?;
+            let line = message.request.clone()?;
+            let headers = message.headers.iter().filter(|(name, _)| !CLIENT_HEADERS.contains(&name.to_ascii_lowercase().as_str()));
+            let body = example.body.as_ref().and_then(|body| match &body.value {
+                Payload::Json(value) if value.is_object() || value.is_array() => Some(value.clone()),
+                _ => None,
             });
-            let source = Source { file: page.file.clone(), line: example.body_line + message.start_offset };
-            Some(Request { source, line, headers: headers.collect(), body })
+            let source = Source { file: page.file.clone(), line: message.start_line.line };
+            Some(Request { source, line, headers: headers.cloned().collect(), body })
         })
         .collect()
 }

@@ -2,9 +2,10 @@
 //! (links, `String collection`, `Collection(x)`, Edm names, plain words) and
 //! inference of properties from example JSON.
 
-use crate::diagnostics::Diagnostics;
+use super::rules::{duplicate_type, type_name_mismatch};
+use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{Primitive, Property, Source, TypeRef};
-use crate::parse::page::{ExampleRole, Page, PageKind, Row, TypeCell};
+use crate::parse::page::{Page, PageKind, Row, TypeCell};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -37,23 +38,10 @@ pub enum Form<'p> {
     Enum(&'p [Row]),
 }
 
-/// How much a page looks like *the* page of a type it documents.
-fn page_preference(page: &Page, documented: &DocumentedType<'_>) -> u8 {
-    let stem = link_stem(&page.file).to_ascii_lowercase();
-    let name = documented.name.to_ascii_lowercase();
-    let named_after = stem == name || stem.rsplit(['-', '_']).next() == Some(name.as_str()) && documented.anchor.is_none();
-    let under_resources = page.file.starts_with("resources/") || page.file.contains("/resources/");
-    match (named_after && stem == name, named_after, under_resources) {
-        (true, _, _) => 3,
-        (_, true, _) => 2,
-        (_, _, true) => 1,
-        _ => 0,
-    }
-}
-
 pub fn documented_types(page: &Page) -> Vec<DocumentedType<'_>> {
     let mut out = Vec::new();
-    let own = type_name_of(page).map(|name| DocumentedType { name, line: page.title_line, anchor: None, form: Form::Object });
+    let own =
+        type_name_mismatch::type_name_of(page).map(|name| DocumentedType { name, line: page.title_line, anchor: None, form: Form::Object });
     match page.kind {
         PageKind::Resource => out.extend(own),
         PageKind::Enum if !page.members.is_empty() || page.named_enums.is_empty() => {
@@ -74,11 +62,13 @@ pub fn documented_types(page: &Page) -> Vec<DocumentedType<'_>> {
 
 impl TypeIndex {
     pub fn build(pages: &[Page], diags: &mut Diagnostics) -> TypeIndex {
-        let mut candidates: Vec<(u8, &Page, DocumentedType<'_>)> =
-            pages.iter().flat_map(|page| documented_types(page).into_iter().map(move |d| (page_preference(page, &d), page, d))).collect();
-        // When several pages document one type, the page named after it wins
-        // (`user.md` over `intune-devices-user.md`); the others are merged into it.
-        candidates.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.file.cmp(&b.1.file)).then(a.2.line.cmp(&b.2.line)));
+        let mut candidates: Vec<(usize, &Page, DocumentedType<'_>)> = pages
+            .iter()
+            .flat_map(|page| documented_types(page).into_iter().map(move |d| (duplicate_type::rank(page, &d), page, d)))
+            .collect();
+        // When several pages document one type, the best-ranked page defines it;
+        // the others are merged into it.
+        candidates.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.file.cmp(&b.1.file)).then(a.2.line.cmp(&b.2.line)));
         let page_namespaces = pages
             .iter()
             .filter(|p| page_namespace(p) != DEFAULT_NAMESPACE)
@@ -93,8 +83,7 @@ impl TypeIndex {
             };
             if let Some(first) = index.by_lower_qualified.get(&qualified.to_ascii_lowercase()).cloned() {
                 let (file, line) = &index.origins[&first];
-                let message = format!("type `{qualified}` is also documented at {file}:{line}; what this page adds is merged into it");
-                diags.warn(&page.file, documented.line, "duplicate-type", message);
+                duplicate_type::report(page, &documented, &qualified, (file, *line), diags);
                 index.by_file.entry(key).or_insert(first);
                 continue;
             }
@@ -178,19 +167,17 @@ impl TypeIndex {
         let name = if text.is_empty() { link_stem(link) } else { text.to_owned() };
         match self.lookup_on_page(&name, page) {
             Some(qualified) => {
-                diags.warn(
-                    page,
-                    line,
-                    "unresolved-link",
+                diags.report(
+                    Code::UnresolvedLink,
+                    (page, line),
                     format!("link target `{link}` does not exist; resolved `{name}` by name to `{qualified}`"),
                 );
                 TypeRef::Named(qualified.clone())
             }
             None => {
-                diags.warn(
-                    page,
-                    line,
-                    "unresolved-link",
+                diags.report(
+                    Code::UnresolvedLink,
+                    (page, line),
                     format!("link target `{link}` does not exist; type `{name}` degrades to an open JSON object"),
                 );
                 TypeRef::Json
@@ -216,10 +203,9 @@ impl TypeIndex {
             "object" | "json" | "edm.untyped" | "untyped" => TypeRef::Json,
             _ => {
                 let shown = if text.is_empty() { "(empty)" } else { text };
-                diags.warn(
-                    page,
-                    line,
-                    "unknown-type",
+                diags.report(
+                    Code::UnknownType,
+                    (page, line),
                     format!("type `{shown}` is not a primitive and no page documents it; it degrades to an open JSON object"),
                 );
                 TypeRef::Json
@@ -249,39 +235,6 @@ pub fn split_qualified(qualified: &str) -> (&str, &str) {
 
 pub fn page_namespace(page: &Page) -> &str {
     page.namespace.as_deref().unwrap_or(DEFAULT_NAMESPACE)
-}
-
-/// The type name a resource or enum page documents: `uploadSession resource type` -> `uploadSession`.
-/// The name a resource page gives its type: the `@odata.type` of its JSON
-/// representation when it has one (machine-readable, and the name on the
-/// wire: `Range resource type` documents `microsoft.graph.workbookRange`),
-/// else the title's first word, else the file name.
-pub fn type_name_of(page: &Page) -> Option<String> {
-    if page.kind == PageKind::Resource {
-        if let Some(name) = annotated_type_name(page) {
-            return Some(name);
-        }
-    }
-    title_type_name(page)
-}
-
-pub fn annotated_type_name(page: &Page) -> Option<String> {
-    let example = page.examples.iter().find(|e| e.role == ExampleRole::Resource)?;
-    let odata_type = example.annotation.odata_type.as_deref()?.trim_start_matches('#');
-    let name = odata_type.rsplit('.').next()?;
-    let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    (valid && !odata_type.starts_with("Edm.")).then(|| name.to_owned())
-}
-
-pub fn title_type_name(page: &Page) -> Option<String> {
-    let title = page.title.trim();
-    let first = title.split_whitespace().next().unwrap_or("");
-    let from_title = first.rsplit('.').next().unwrap_or("").trim_matches(|c: char| !c.is_alphanumeric() && c != '_');
-    if !from_title.is_empty() && from_title.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
-        return Some(from_title.to_owned());
-    }
-    let stem = link_stem(&page.file);
-    (!stem.is_empty()).then_some(stem)
 }
 
 /// `String collection`, `Collection(x)`, `collection of x` -> (`x`, true).
@@ -321,7 +274,7 @@ pub fn join_link(page: &str, link: &str) -> String {
     parts.join("/").to_ascii_lowercase()
 }
 
-fn link_stem(link: &str) -> String {
+pub(super) fn link_stem(link: &str) -> String {
     let file = link.split(['#', '?']).next().unwrap_or("").rsplit('/').next().unwrap_or("");
     file.strip_suffix(".md").unwrap_or(file).to_owned()
 }

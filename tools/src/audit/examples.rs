@@ -18,7 +18,7 @@ use docgen::emit::openapi::type_ref_schema;
 use docgen::load::SourceFile;
 use docgen::model::{ApiModel, TypeRef};
 use docgen::parse::page::ExampleRole;
-use docgen::parse::{http, json, parse_page};
+use docgen::parse::parse_page;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -157,11 +157,9 @@ fn response_example(file: &str, text: &str) -> Option<(u16, Value, u32)> {
     let mut diags = Diagnostics::default();
     let page = parse_page(&SourceFile { path: file.to_owned(), text: text.to_owned() }, &mut diags);
     let example = page.examples.iter().find(|e| e.role == ExampleRole::Response)?;
-    let message = http::parse_message(&example.text)?;
-    let status = http::parse_status_line(&message.start_line)?.status;
-    let (body, offset) = message.body?;
-    let (value, _) = json::parse_lenient(&body).ok()?;
-    Some((status, value, example.body_line + offset))
+    let status = example.message.as_ref()?.status.as_ref()?.status;
+    let (value, line) = example.json()?;
+    Some((status, value.clone(), line))
 }
 
 /// Groups failures by what failed: "undeclared member `x`" keeps the member,

@@ -28,8 +28,8 @@ pub use program::{doc_examples, program, Entry};
 
 use docgen::emit::rust::OperationTypes;
 use docgen::model::{ApiModel, HttpMethod, Operation, RequestBody, TypeRef};
-use docgen::parse::page::{BodySection, ExampleRole};
-use docgen::parse::{http, json, Page};
+use docgen::parse::page::{BodySection, ExampleRole, Payload};
+use docgen::parse::{http, Page};
 use proc_macro2::TokenStream;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -131,19 +131,18 @@ pub fn collect(pages: &[Page], model: &ApiModel) -> (Vec<Case>, Skipped) {
                 ExampleRole::Response => Role::Response,
                 _ => continue,
             };
-            let Some(message) = http::parse_message(&example.text) else {
+            let Some(message) = &example.message else {
                 *skipped.entry("empty example block").or_default() += 1;
                 continue;
             };
             let page_says_no_body;
             match role {
                 Role::Request => {
-                    current = http::parse_request_line(&message.start_line)
-                        .and_then(|line| pick(model, ops, &line).or_else(|| find(model, &line)));
+                    current = message.request.as_ref().and_then(|line| pick(model, ops, line).or_else(|| find(model, line)));
                     page_says_no_body = matches!(page.request_body, BodySection::Empty);
                 }
                 Role::Response => {
-                    match http::parse_status_line(&message.start_line).map(|s| s.status) {
+                    match message.status.as_ref().map(|s| s.status) {
                         Some(status) if !(200..300).contains(&status) => {
                             *skipped.entry("error response (not 2xx)").or_default() += 1;
                             continue;
@@ -153,32 +152,34 @@ pub fn collect(pages: &[Page], model: &ApiModel) -> (Vec<Case>, Skipped) {
                     page_says_no_body = page.response.as_ref().is_some_and(|r| r.ty.is_none() && r.status == Some(204));
                 }
             }
-            let Some((text, offset)) = message.body else {
+            let Some(body) = &example.body else {
                 if role == Role::Response
-                    || !matches!(http::parse_request_line(&message.start_line), Some(l) if matches!(l.method, HttpMethod::Get | HttpMethod::Delete))
+                    || !matches!(&message.request, Some(l) if matches!(l.method, HttpMethod::Get | HttpMethod::Delete))
                 {
                     *skipped.entry("no body").or_default() += 1;
                 }
                 continue;
             };
-            let trimmed = text.trim_start();
-            if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
-                *skipped.entry("body is not JSON (binary, text, XML, multipart)").or_default() += 1;
-                continue;
-            }
+            let json = match &body.value {
+                Payload::Json(value) => Ok(value.clone()),
+                Payload::BadJson(e) => Err(format!("line {}: {}", e.line, e.message)),
+                Payload::Other => {
+                    *skipped.entry("body is not JSON (binary, text, XML, multipart)").or_default() += 1;
+                    continue;
+                }
+            };
             let operation = match role {
                 Role::Request => current,
                 // A response answers the request before it, else the page's first operation.
                 Role::Response => current.or_else(|| ops.first().copied()),
             };
-            let body = json::parse_lenient(&text).map(|(value, _)| value).map_err(|e| format!("line {}: {}", e.line, e.message));
             let page_says_collection = example.annotation.is_collection || page.response.as_ref().is_some_and(|r| r.collection);
             cases.push(Case {
                 file: page.file.clone(),
-                line: example.body_line + offset,
+                line: body.line,
                 role,
                 operation,
-                body,
+                body: json,
                 page_says_no_body,
                 page_says_collection,
             });

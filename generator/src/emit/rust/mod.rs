@@ -131,7 +131,7 @@ pub fn lib_rs(model: &ApiModel, default_base_url: &str, crate_name: &str) -> Res
         pub mod types;
 
         #[cfg(feature = "client")]
-        pub use runtime::{Client, LargeFileUpload, RetryPolicy, UploadResult};
+        pub use runtime::{Batch, Change, Client, Cloud, DeltaCursor, LargeFileUpload, LongRunning, RetryPolicy, UploadResult};
         pub use runtime::{Error, Member, Page, Patch, Request};
     };
     format_file(tokens)

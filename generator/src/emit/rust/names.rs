@@ -64,9 +64,17 @@ pub const RESERVED_FUNCTION_NAMES: &[&str] = &[
     "resume_upload",
     "next_page",
     "respond",
+    "respond_any",
+    "respond_with_retries",
+    "request_span",
     "send",
+    "send_batch",
+    "delta_changes",
+    "start_long_running",
+    "resume_long_running",
     "stream_pages",
     "stream_items",
+    "traced_target",
 ];
 
 /// Keywords that cannot be raw identifiers.

@@ -149,11 +149,12 @@ fn request_function(cx: &Context<'_>, op: &Operation, item: &OperationItem, sign
     let path = path_expression(op, item);
     let body = op.request_body.as_ref().map(|_| quote! { .json(body) });
     let cfg = cx.features.area_cfg(&op.area);
+    let (function, template) = (&item.function, &op.path);
     quote! {
         #doc
         #cfg
         pub fn #name(#(#params),*) -> Request<#response> {
-            Request::new(Method::#method, #path) #body
+            Request::new(Method::#method, #path).operation(#function, #template) #body
         }
     }
 }
@@ -175,6 +176,18 @@ fn client_method(cx: &Context<'_>, op: &Operation, item: &OperationItem, signatu
             #cfg
             pub async fn #name(&self, #(#params,)* max_bytes: u64) -> Result<Vec<u8>, crate::runtime::Error> {
                 self.download(#name(#(#args),*), max_bytes).await
+            }
+        };
+    }
+    if item.monitored {
+        return quote! {
+            #doc
+            ///
+            /// The service accepts the action (`202 Accepted`) and goes on with it:
+            /// wait for it with [`crate::runtime::LongRunning::wait`].
+            #cfg
+            pub async fn #name(&self, #(#params),*) -> Result<crate::runtime::LongRunning, crate::runtime::Error> {
+                self.start_long_running(#name(#(#args),*)).await
             }
         };
     }
@@ -241,10 +254,11 @@ fn path_expression(op: &Operation, item: &OperationItem) -> TokenStream {
             } else {
                 literal
             };
-            let value = if a.optional {
-                quote! { #name.map(|#name| #text) }
-            } else {
-                quote! { Some(#text) }
+            let value = match (a.optional, literal_function(&a.literal)) {
+                (false, _) => quote! { Some(#text) },
+                // `.map(|x| f(x))` would be a redundant closure to clippy.
+                (true, Some(function)) => quote! { #name.map(#function) },
+                (true, None) => quote! { #name.map(|#name| #text) },
             };
             quote! { (#json_name, #value) }
         });
@@ -267,11 +281,21 @@ fn path_expression(op: &Operation, item: &OperationItem) -> TokenStream {
 /// booleans print as they are; dates, GUIDs and durations print unquoted.
 fn call_argument(argument: &CallArgument) -> TokenStream {
     let name = ident(&argument.name);
-    match argument.literal {
-        Literal::Text => quote! { odata::string_argument(#name) },
-        Literal::Member => quote! { odata::enum_argument(#name) },
-        Literal::Unquoted => quote! { encode_path_segment(&#name.to_string()) },
-        Literal::Plain => quote! { #name },
+    match (&argument.literal, literal_function(&argument.literal)) {
+        // Typed scalars (dates, GUIDs, durations) print through `Display`.
+        (Literal::Unquoted, _) => quote! { encode_path_segment(&#name.to_string()) },
+        (_, Some(function)) => quote! { #function(#name) },
+        (_, None) => quote! { #name },
+    }
+}
+
+/// The runtime function that writes an argument as its literal, if it takes
+/// the argument as it is (so `.map(function)` can apply it to an optional one).
+fn literal_function(literal: &Literal) -> Option<TokenStream> {
+    match literal {
+        Literal::Text => Some(quote! { odata::string_argument }),
+        Literal::Member => Some(quote! { odata::enum_argument }),
+        Literal::Unquoted | Literal::Plain => None,
     }
 }
 

@@ -18,7 +18,7 @@
 use super::boxing::Boxing;
 use super::hierarchy::Hierarchy;
 use super::names::{self, is_plain_conversion, snake_name, type_name, variant_name, Scope};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{ApiModel, EnumMember, Operation, Primitive, Property, RequestBody, Source, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -103,6 +103,9 @@ pub struct OperationItem {
     pub response: RustType,
     /// The success body is raw content: the `Client` method downloads it (and takes `max_bytes`).
     pub content: bool,
+    /// The action is answered `202 Accepted` with a monitor: the `Client`
+    /// method returns the runtime's `LongRunning` to wait on.
+    pub monitored: bool,
 }
 
 /// A function parameter passed in the call's parentheses: `offsetRange(rowOffset=1)`.
@@ -353,12 +356,7 @@ impl<'m> Surface<'m> {
             let qualified = def.qualified_name();
             let rust = module.claim(&type_name(&def.name));
             if !is_plain_conversion(&def.name, &rust) {
-                diags.warn(
-                    &def.source.file,
-                    def.source.line,
-                    "renamed",
-                    format!("type `{qualified}` is emitted as `{rust}` (reserved or colliding name)"),
-                );
+                diags.report(Code::Renamed, &def.source, format!("type `{qualified}` is emitted as `{rust}` (reserved or colliding name)"));
             }
             type_names.insert(qualified, rust);
         }
@@ -468,7 +466,7 @@ impl<'m> Builder<'m, '_> {
             if property.json_name == "@odata.type" {
                 let message = "property `@odata.type` is not emitted as a field of its own: it is the built-in `odata_type` \
                     discriminator (in parameter structs it travels in `additional_properties`)";
-                self.diags.warn(&property.source.file, property.source.line, "merged", message);
+                self.diags.report(Code::Merged, &property.source, message);
                 continue;
             }
             let name = scope.claim(&snake_name(&property.json_name));
@@ -484,10 +482,9 @@ impl<'m> Builder<'m, '_> {
         let mut variants: Vec<VariantItem<'m>> = Vec::new();
         for member in members {
             if variants.iter().any(|v| v.member.name == member.name) {
-                self.diags.warn(
-                    &member.source.file,
-                    member.source.line,
-                    "duplicate-member",
+                self.diags.report(
+                    Code::DuplicateMember,
+                    &member.source,
                     format!("enum member `{}` is listed twice; the first is kept", member.name),
                 );
                 continue;
@@ -545,6 +542,7 @@ impl<'m> Builder<'m, '_> {
                     request_body: self.request_body(op, parameter_names),
                     response: self.response(op),
                     content: op.success_body() == Some(&TypeRef::Primitive(Primitive::Stream)),
+                    monitored: op.responses.first().is_some_and(|r| r.monitored),
                 }
             })
             .collect()
@@ -613,12 +611,8 @@ fn member_constant(field: &str) -> String {
 fn report_rename(diags: &mut Diagnostics, source: &Source, what: &str, documented: &str, rust: &str) {
     let shown = names::ident(rust).to_string();
     if !is_plain_conversion(documented, rust) || shown.starts_with("r#") {
-        diags.warn(
-            &source.file,
-            source.line,
-            "renamed",
-            format!("{what} `{documented}` is emitted as `{shown}` (keyword, reserved or colliding name)"),
-        );
+        let message = format!("{what} `{documented}` is emitted as `{shown}` (keyword, reserved or colliding name)");
+        diags.report(Code::Renamed, source, message);
     }
 }
 
