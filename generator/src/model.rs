@@ -264,6 +264,11 @@ pub struct Permissions {
     /// event, a message, a post): each resource as the page names it, with its own.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub by_resource: Vec<(String, Permissions)>,
+    /// The docs' include that holds the page's permissions table (2023-2026
+    /// pages: `includes/permissions/<name>.md`), by name; not expanded, the
+    /// include being no page of the reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<String>,
 }
 
 /// A request example of the operation's page, as values for the generated

@@ -363,9 +363,7 @@ impl BatchResults {
     pub fn get<T: DeserializeOwned>(&self, handle: &BatchHandle<T>) -> Result<T, Error> {
         match self.outcome(handle)? {
             Outcome::Failed(error) => Err(error.clone()),
-            Outcome::Answered(response) if response.is_success() => {
-                super::decode::value(response.status, &response.body)
-            }
+            Outcome::Answered(response) if response.is_success() => super::decode::value(response.status, &response.body),
             Outcome::Answered(response) => {
                 let error = graph_error(&response.body);
                 let retry_after = response.header("retry-after").and_then(parse_retry_after);

@@ -23,8 +23,11 @@ pub fn json<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> 
 /// Decodes `value` (a `$batch` item's body, a delta entry) as `T`, naming the
 /// JSON path of the member at fault like [`json`].
 pub fn value<T: DeserializeOwned>(status: u16, value: &serde_json::Value) -> Result<T, Error> {
-    serde_path_to_error::deserialize::<_, T>(value)
-        .map_err(|tracked| Error::Decode { status, path: Some(json_path(tracked.path())), message: tracked.into_inner().to_string() })
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|tracked| Error::Decode {
+        status,
+        path: Some(json_path(tracked.path())),
+        message: tracked.into_inner().to_string(),
+    })
 }
 
 /// `$.value[0].createdDateTime`, `$` for the body itself.

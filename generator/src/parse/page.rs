@@ -307,6 +307,12 @@ impl SectionWalker<'_> {
                 self.page.response = response_sentence(inline, line);
             }
             Section::QueryParameters => collect_query_options(text, &mut self.page.query_options),
+            Section::Permissions => {
+                if let Some(name) = permissions::include_name(inline) {
+                    let table = self.page.permissions.get_or_insert_with(|| PermissionsTable { line, ..PermissionsTable::default() });
+                    table.include.get_or_insert(name);
+                }
+            }
             _ => {}
         }
     }
@@ -343,8 +349,12 @@ impl SectionWalker<'_> {
         }
         match self.section {
             Section::Headers => self.page.headers.extend(columns.rows(rows)),
-            Section::Permissions if self.page.permissions.is_none() => {
-                self.page.permissions = permissions::read_table(&self.page.file, header, rows, line, self.diags);
+            // The first table; an include named before it is kept with it.
+            Section::Permissions if self.page.permissions.as_ref().is_none_or(|p| p.is_include_only()) => {
+                let include = self.page.permissions.take().and_then(|p| p.include);
+                self.page.permissions = permissions::read_table(&self.page.file, header, rows, line, self.diags)
+                    .map(|table| PermissionsTable { include: include.clone(), ..table })
+                    .or_else(|| include.map(|include| PermissionsTable { line, include: Some(include), ..PermissionsTable::default() }));
             }
             Section::QueryParameters => {
                 for row in columns.rows(rows) {

@@ -12,9 +12,18 @@
 //! messages and posts; extensions) turn the table around: one row per
 //! resource, one column per kind of caller; those rows are kept by resource.
 //!
-//! Only these table forms are read (newer pages move the table into an
-//! include or an annotation). A row of another kind, or a table without a
-//! known row, is reported (`bad-permissions`) and left out.
+//! Newer pages (2023-2026) hold no table: an annotation names the table and
+//! an include brings it in when the page is rendered,
+//!
+//! ```text
+//! <!-- { "blockType": "permissions", "name": "user_update" } -->
+//! [!INCLUDE [permissions-table](../includes/permissions/user-update-permissions.md)]
+//! ```
+//!
+//! The include is no page of the reference, so it is not expanded: the page
+//! keeps a reference to it by name (`user-update-permissions`), with no
+//! diagnostic. A row of another kind, or a table without a known row, is
+//! reported (`bad-permissions`) and left out.
 
 use super::markdown::{Inline, TableRow};
 use crate::diagnostics::{Code, Diagnostics};
@@ -29,9 +38,21 @@ pub struct PermissionsTable {
     pub application: Option<Vec<String>>,
     /// A table by resource: (resource as the row names it, its permissions).
     pub by_resource: Vec<(String, PermissionsTable)>,
+    /// The docs' include that holds the page's table instead (2023-2026
+    /// pages), by name: `user-update-permissions`.
+    pub include: Option<String>,
 }
 
 impl PermissionsTable {
+    /// Only the include was read: no row of a table.
+    pub fn is_include_only(&self) -> bool {
+        self.include.is_some()
+            && self.delegated_work.is_none()
+            && self.delegated_personal.is_none()
+            && self.application.is_none()
+            && self.by_resource.is_empty()
+    }
+
     fn slot(&mut self, caller: &Caller) -> &mut Option<Vec<String>> {
         match caller {
             Caller::DelegatedWork => &mut self.delegated_work,
@@ -87,6 +108,23 @@ pub fn read_table(file: &str, header: &[Inline], rows: &[TableRow], line: u32, d
     any.then_some(table)
 }
 
+/// The permissions include a paragraph brings in, by name
+/// (`[!INCLUDE [permissions-table](../includes/permissions/user-update-permissions.md)]`
+/// -> `user-update-permissions`); `None` for any other paragraph.
+pub fn include_name(paragraph: &Inline) -> Option<String> {
+    if !paragraph.text.trim_start().to_ascii_lowercase().starts_with("[!include") {
+        return None;
+    }
+    // The link the markdown reader found, else the `(...)` the text still spells.
+    let dest = match paragraph.links.first() {
+        Some(link) => link.dest.clone(),
+        None => paragraph.text.split_once("](")?.1.split(')').next()?.to_owned(),
+    };
+    let (folder, file) = dest.trim().rsplit_once('/')?;
+    let name = file.strip_suffix(".md").unwrap_or(file);
+    (folder.ends_with("includes/permissions") && !name.is_empty()).then(|| name.to_owned())
+}
+
 fn ordered(mut names: Vec<String>, most_first: bool) -> Vec<String> {
     if most_first {
         names.reverse();
@@ -136,6 +174,23 @@ mod tests {
 
     fn row(line: u32, kind: &str, permissions: &str) -> TableRow {
         TableRow { line, cells: vec![inline(kind), inline(permissions)] }
+    }
+
+    #[test]
+    fn an_include_of_the_permissions_folder_is_kept_by_name() {
+        let link = |dest: &str| Inline {
+            text: "[!INCLUDE permissions-table]".into(),
+            links: vec![super::super::markdown::Link { text: "permissions-table".into(), dest: dest.into() }],
+            marked: Vec::new(),
+        };
+        assert_eq!(include_name(&link("../includes/permissions/user-update-permissions.md")).as_deref(), Some("user-update-permissions"));
+        assert_eq!(include_name(&link("../includes/snippets/user-update.md")), None, "another folder's include");
+        assert_eq!(
+            include_name(&inline("[!INCLUDE [permissions-table](../includes/permissions/team-get-permissions.md)]")).as_deref(),
+            Some("team-get-permissions"),
+            "also when the reader left the link in the text"
+        );
+        assert_eq!(include_name(&inline("See [permissions](../includes/permissions/x.md).")), None, "a link, not an include");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Rule: an operation's permissions are the `## Permissions` table of the
-//! page it comes from (the page that won it, see `operations::Fit`).
+//! page it comes from (the page that won it, see `operations::Fit`), or the
+//! name of the include that holds that table on newer pages.
 
 use crate::model::{Operation, Permissions};
 use crate::parse::page::Page;
@@ -20,5 +21,6 @@ fn permissions(table: &PermissionsTable) -> Permissions {
         delegated_personal: table.delegated_personal.clone(),
         application: table.application.clone(),
         by_resource: table.by_resource.iter().map(|(resource, table)| (resource.clone(), permissions(table))).collect(),
+        include: table.include.clone(),
     }
 }

@@ -117,11 +117,17 @@ fn permission_lines(permissions: &Permissions) -> Vec<String> {
             listed.push(format!("- On {}: {}", doc_lines(resource).join(" "), shown.join("; ")));
         }
     }
-    if listed.is_empty() {
-        return Vec::new();
+    let mut lines = Vec::new();
+    if !listed.is_empty() {
+        lines.extend(["# Permissions".to_owned(), "One of these, least privileged first:".to_owned()]);
+        lines.extend(listed);
+    } else if let Some(include) = &permissions.include {
+        lines.push("# Permissions".to_owned());
+        let include = include.replace('`', "");
+        lines.push(format!(
+            "The page takes its permissions table from the docs' include `{include}` (`includes/permissions/{include}.md`), which is not read here."
+        ));
     }
-    let mut lines = vec!["# Permissions".to_owned(), "One of these, least privileged first:".to_owned()];
-    lines.extend(listed);
     lines
 }
 
@@ -319,5 +325,24 @@ mod tests {
         for method in HttpMethod::ALL {
             assert!(variants.contains(&runtime_method(method).to_owned()), "runtime `Method` has no {}", runtime_method(method));
         }
+    }
+
+    #[test]
+    fn permissions_list_each_kind_of_caller_or_name_the_include() {
+        let table = Permissions {
+            delegated_work: Some(vec!["User.Read".into(), "User.ReadWrite".into()]),
+            delegated_personal: Some(Vec::new()),
+            include: Some("user-get-permissions".into()),
+            ..Permissions::default()
+        };
+        assert_eq!(
+            permission_lines(&table)[2..],
+            ["- Delegated (work or school account): User.Read, User.ReadWrite", "- Delegated (personal Microsoft account): not supported"]
+        );
+        let include = Permissions { include: Some("user-update-permissions".into()), ..Permissions::default() };
+        let lines = permission_lines(&include);
+        assert_eq!(lines[0], "# Permissions");
+        assert!(lines[1].contains("`user-update-permissions` (`includes/permissions/user-update-permissions.md`)"), "{lines:?}");
+        assert!(permission_lines(&Permissions::default()).is_empty());
     }
 }
