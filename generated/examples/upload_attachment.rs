@@ -89,7 +89,7 @@ async fn upload(args: &Args) -> Result<String, String> {
 
     // 2. The file, chunk by chunk, to the pre-authenticated upload URL (never printed: it is a credential).
     println!("uploading {name} ({size} bytes)");
-    let upload = client.large_file_upload(upload_url).expires_at(session.expiration_date_time.unwrap_or_default()).for_attachment();
+    let upload = client.large_file_upload(upload_url).expires_at(session.expiration_date_time).for_attachment();
     let done = upload.upload(file).await.map_err(|e| format!("cannot upload {shown}: {e}"))?;
     println!("uploaded {name}");
 

@@ -103,7 +103,7 @@ async fn upload(args: &Args) -> Result<String, String> {
             let request = operations::me_drive_root_create_upload_session(&args.path, &body);
             let session = client.send(request).await.map_err(|e| format!("cannot create the upload session: {e}"))?;
             let upload_url = session.upload_url.ok_or("the upload session came back without an uploadUrl")?;
-            let upload = client.large_file_upload(upload_url).expires_at(session.expiration_date_time.unwrap_or_default());
+            let upload = client.large_file_upload(upload_url).expires_at(session.expiration_date_time);
             if let Some(path) = &args.state {
                 write_state(path, &upload.state(size))?;
             }

@@ -15,7 +15,27 @@ use crate::types;
 ///
 /// Supports the OData query options `$select`, `$expand`.
 ///
-/// Header `If-None-Match` (optional): set it with `Request::header`.
+/// Header `If-None-Match` (optional): An eTag value. When it still matches the item, the service answers 304 Not Modified without a body. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+/// - Application: Files.Read.All, Files.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-get.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::get_drives_items("drive-id", "item-id");
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "files")]
 pub fn get_drives_items(
     drive_id: &str,
@@ -30,16 +50,93 @@ pub fn get_drives_items(
         )
         .operation("get_drives_items", "/drives/{drive_id}/items/{item_id}")
 }
+/// Update driveItem
+///
+/// Change the metadata of a file or folder in a drive.
+///
+/// `PATCH /drives/{drive_id}/items/{item_id}`
+///
+/// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the change with 412 Precondition Failed. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+/// - Application: Files.ReadWrite.All, Sites.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-update.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let value = types::DriveItem {
+///     name: Some("Quarterly summary (final).pdf".into()),
+///     ..Default::default()
+/// };
+/// let body = runtime::Patch::new(value).clear(types::DriveItem::DESCRIPTION);
+/// let request = operations::update_drives_items("drive-id", "item-id", &body);
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "files")]
+pub fn update_drives_items(
+    drive_id: &str,
+    item_id: &str,
+    body: &impl crate::runtime::BodyOf<crate::types::DriveItem>,
+) -> Request<crate::types::DriveItem> {
+    Request::new(
+            Method::Patch,
+            format!(
+                "/drives/{}/items/{}", encode_path_segment(drive_id),
+                encode_path_segment(item_id)
+            ),
+        )
+        .operation("update_drives_items", "/drives/{drive_id}/items/{item_id}")
+        .json(body)
+}
 /// driveItem: copy
 ///
 /// Start copying a file or folder, with everything below it, to a new parent or under a new name.
 ///
 /// `POST /drives/{drive_id}/items/{item_id}/copy`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+/// - Application: Files.ReadWrite.All, Sites.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-copy.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::DriveItemCopyRequest {
+///     parent_reference: Some(types::ItemReference {
+///         drive_id: Some("b!Tq3xWm8pLkSd02vR".into()),
+///         id: Some("01BRNKQ2T3HYQ7D5PZXKHC2S6ME".into()),
+///         ..Default::default()
+///     }),
+///     name: Some("budget-2024 (archive).xlsx".into()),
+///     ..Default::default()
+/// };
+/// let request = operations::drives_items_copy("drive-id", "item-id", &body);
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "sharepoint")]
 pub fn drives_items_copy(
     drive_id: &str,
     item_id: &str,
-    body: &types::DriveItemCopyRequest,
+    body: &impl crate::runtime::BodyOf<types::DriveItemCopyRequest>,
 ) -> Request<()> {
     Request::new(
             Method::Post,
@@ -57,12 +154,46 @@ pub fn drives_items_copy(
 ///
 /// `POST /drives/{drive_id}/items/{item_id}/createUploadSession`
 ///
-/// Header `If-Match` (optional): set it with `Request::header`.
+/// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the request with 412 Precondition Failed. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+/// - Application: Sites.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-createuploadsession.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::DriveItemCreateUploadSessionRequest {
+///     item: Some(types::DriveItemUploadableProperties {
+///         name: Some("harbor-timelapse.mp4".into()),
+///         description: Some("Raw footage from the east pier camera".into()),
+///         file_size: Some(52428800),
+///         ..Default::default()
+///     }),
+///     defer_commit: Some(true),
+///     ..Default::default()
+/// };
+/// let request = operations::drives_items_create_upload_session(
+///     "b!Tq3xWm8pLkSd02vR",
+///     "01KQZJ7Y3PVN5QXHTDFE",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "sharepoint")]
 pub fn drives_items_create_upload_session(
     drive_id: &str,
     item_id: &str,
-    body: &types::DriveItemCreateUploadSessionRequest,
+    body: &impl crate::runtime::BodyOf<types::DriveItemCreateUploadSessionRequest>,
 ) -> Request<crate::types::UploadSession> {
     Request::new(
             Method::Post,
@@ -87,7 +218,27 @@ pub fn drives_items_create_upload_session(
 ///
 /// Function parameter `token` (Edm.String): Optional. Leave it out to enumerate the current state. latest returns no items and a deltaLink that starts from now. A token from an earlier deltaLink returns the changes since that link was issued.
 ///
-/// Header `Prefer` (optional): set it with `Request::header`.
+/// Header `Prefer` (optional): hierarchicalsharing reports sharing changes only where they were made. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Sites.Read.All
+/// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite
+/// - Application: Files.Read.All, Sites.Read.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-delta.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::drives_root_delta("drive-id", None);
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "sharepoint")]
 pub fn drives_root_delta(
     drive_id: &str,
@@ -110,7 +261,27 @@ pub fn drives_root_delta(
 ///
 /// Supports the OData query options `$select`, `$expand`.
 ///
-/// Header `If-None-Match` (optional): set it with `Request::header`.
+/// Header `If-None-Match` (optional): An eTag value. When it still matches the item, the service answers 304 Not Modified without a body. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+/// - Application: Files.Read.All, Files.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-get.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::get_me_drive_items("item-id");
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "files")]
 pub fn get_me_drive_items(item_id: &str) -> Request<crate::types::DriveItem> {
     Request::new(
@@ -119,15 +290,91 @@ pub fn get_me_drive_items(item_id: &str) -> Request<crate::types::DriveItem> {
         )
         .operation("get_me_drive_items", "/me/drive/items/{item_id}")
 }
+/// Update driveItem
+///
+/// Change the metadata of a file or folder in a drive.
+///
+/// `PATCH /me/drive/items/{item_id}`
+///
+/// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the change with 412 Precondition Failed. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+/// - Application: Files.ReadWrite.All, Sites.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-update.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let value = types::DriveItem {
+///     name: Some("Quarterly summary (final).pdf".into()),
+///     ..Default::default()
+/// };
+/// let body = runtime::Patch::new(value).clear(types::DriveItem::DESCRIPTION);
+/// let request = operations::update_me_drive_items(
+///     "01QZ7BKSUW5TDN2LG7ZVB3EZ6RTTLVOH54",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(feature = "files")]
+pub fn update_me_drive_items(
+    item_id: &str,
+    body: &impl crate::runtime::BodyOf<crate::types::DriveItem>,
+) -> Request<crate::types::DriveItem> {
+    Request::new(
+            Method::Patch,
+            format!("/me/drive/items/{}", encode_path_segment(item_id)),
+        )
+        .operation("update_me_drive_items", "/me/drive/items/{item_id}")
+        .json(body)
+}
 /// driveItem: copy
 ///
 /// Start copying a file or folder, with everything below it, to a new parent or under a new name.
 ///
 /// `POST /me/drive/items/{item_id}/copy`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+/// - Application: Files.ReadWrite.All, Sites.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-copy.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::DriveItemCopyRequest {
+///     parent_reference: Some(types::ItemReference {
+///         drive_id: Some("b!Tq3xWm8pLkSd02vR".into()),
+///         id: Some("01BRNKQ2T3HYQ7D5PZXKHC2S6ME".into()),
+///         ..Default::default()
+///     }),
+///     name: Some("budget-2024 (archive).xlsx".into()),
+///     ..Default::default()
+/// };
+/// let request = operations::me_drive_items_copy("01BRNKQ2W6ZQXJ3M5YHBH2GQ4T7", &body);
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "sharepoint")]
 pub fn me_drive_items_copy(
     item_id: &str,
-    body: &types::DriveItemCopyRequest,
+    body: &impl crate::runtime::BodyOf<types::DriveItemCopyRequest>,
 ) -> Request<()> {
     Request::new(
             Method::Post,
@@ -142,11 +389,41 @@ pub fn me_drive_items_copy(
 ///
 /// `POST /me/drive/items/{item_id}/createUploadSession`
 ///
-/// Header `If-Match` (optional): set it with `Request::header`.
+/// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the request with 412 Precondition Failed. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+/// - Application: Sites.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-createuploadsession.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::DriveItemCreateUploadSessionRequest {
+///     item: Some(types::DriveItemUploadableProperties {
+///         name: Some("harbor-timelapse.mp4".into()),
+///         description: Some("Raw footage from the east pier camera".into()),
+///         file_size: Some(52428800),
+///         ..Default::default()
+///     }),
+///     defer_commit: Some(true),
+///     ..Default::default()
+/// };
+/// let request = operations::me_drive_items_create_upload_session("item-id", &body);
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "sharepoint")]
 pub fn me_drive_items_create_upload_session(
     item_id: &str,
-    body: &types::DriveItemCreateUploadSessionRequest,
+    body: &impl crate::runtime::BodyOf<types::DriveItemCreateUploadSessionRequest>,
 ) -> Request<crate::types::UploadSession> {
     Request::new(
             Method::Post,
@@ -170,7 +447,27 @@ pub fn me_drive_items_create_upload_session(
 ///
 /// Function parameter `token` (Edm.String): Optional. Leave it out to enumerate the current state. latest returns no items and a deltaLink that starts from now. A token from an earlier deltaLink returns the changes since that link was issued.
 ///
-/// Header `Prefer` (optional): set it with `Request::header`.
+/// Header `Prefer` (optional): hierarchicalsharing reports sharing changes only where they were made. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Sites.Read.All
+/// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite
+/// - Application: Files.Read.All, Sites.Read.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-delta.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::me_drive_root_delta(Some("latest"));
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "sharepoint")]
 pub fn me_drive_root_delta(
     token: Option<&str>,
@@ -192,7 +489,27 @@ pub fn me_drive_root_delta(
 ///
 /// Supports the OData query options `$select`, `$expand`.
 ///
-/// Header `If-None-Match` (optional): set it with `Request::header`.
+/// Header `If-None-Match` (optional): An eTag value. When it still matches the item, the service answers 304 Not Modified without a body. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+/// - Application: Files.Read.All, Files.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-get.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::get_me_drive_root("Reports/Quarterly summary.pdf");
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "files")]
 pub fn get_me_drive_root(item_path: &str) -> Request<crate::types::DriveItem> {
     Request::new(Method::Get, format!("/me/drive/root:/{}", encode_path(item_path)))
@@ -204,11 +521,38 @@ pub fn get_me_drive_root(item_path: &str) -> Request<crate::types::DriveItem> {
 ///
 /// `POST /me/drive/root:/{item_path}:/createUploadSession`
 ///
-/// Header `If-Match` (optional): set it with `Request::header`.
+/// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the request with 412 Precondition Failed. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+/// - Application: Sites.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-createuploadsession.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::DriveItemCreateUploadSessionRequest {
+///     item: Some(types::DriveItemUploadableProperties {
+///         microsoft_graph_conflict_behavior: Some("replace".into()),
+///         ..Default::default()
+///     }),
+///     ..Default::default()
+/// };
+/// let request = operations::me_drive_root_create_upload_session("item-path", &body);
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "sharepoint")]
 pub fn me_drive_root_create_upload_session(
     item_path: &str,
-    body: &types::DriveItemCreateUploadSessionRequest,
+    body: &impl crate::runtime::BodyOf<types::DriveItemCreateUploadSessionRequest>,
 ) -> Request<crate::types::UploadSession> {
     Request::new(
             Method::Post,
@@ -227,6 +571,33 @@ pub fn me_drive_root_create_upload_session(
 /// `GET /me/events/{event_id}/attachments`
 ///
 /// Supports the OData query options `$select`, `$expand`, `$top`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Calendars.Read, Calendars.ReadWrite
+/// - Delegated (personal Microsoft account): Calendars.Read, Calendars.ReadWrite
+/// - Application: Calendars.Read, Calendars.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/event-list-attachments.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::list_me_events_attachments("AAMkAGV2ZW50LWJvYXQtdHJpcAAA=")
+///     .select(
+///         &[
+///             types::Attachment::NAME,
+///             types::Attachment::CONTENT_TYPE,
+///             types::Attachment::SIZE,
+///         ],
+///     );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn list_me_events_attachments(
     event_id: &str,
@@ -242,10 +613,43 @@ pub fn list_me_events_attachments(
 /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
 ///
 /// `POST /me/events/{event_id}/attachments/createUploadSession`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Calendars.ReadWrite, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Calendars.ReadWrite, Mail.ReadWrite
+/// - Application: Calendars.ReadWrite, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-createuploadsession.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::AttachmentCreateUploadSessionRequest {
+///     attachment_item: Some(types::AttachmentItem {
+///         attachment_type: Some(types::AttachmentType::File),
+///         name: Some("roadmap-review.pptx".into()),
+///         size: Some(9437184),
+///         is_inline: Some(false),
+///         ..Default::default()
+///     }),
+///     ..Default::default()
+/// };
+/// let request = operations::me_events_attachments_create_upload_session(
+///     "event-id",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn me_events_attachments_create_upload_session(
     event_id: &str,
-    body: &types::AttachmentCreateUploadSessionRequest,
+    body: &impl crate::runtime::BodyOf<types::AttachmentCreateUploadSessionRequest>,
 ) -> Request<crate::types::UploadSession> {
     Request::new(
             Method::Post,
@@ -268,7 +672,28 @@ pub fn me_events_attachments_create_upload_session(
 ///
 /// Supports the OData query options `$select`, `$top`, `$expand`, `$deltatoken`, `$skiptoken`.
 ///
-/// Header `Prefer` (optional): set it with `Request::header`.
+/// Header `Prefer` (optional): odata.maxpagesize={x} caps the number of messages in one page. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.ReadBasic, Mail.Read, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.ReadBasic, Mail.Read, Mail.ReadWrite
+/// - Application: Mail.ReadBasic.All, Mail.Read, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/message-delta.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::me_mail_folders_messages_delta("inbox")
+///     .prefer("odata.maxpagesize=2");
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn me_mail_folders_messages_delta(
     mail_folder_id: &str,
@@ -291,6 +716,30 @@ pub fn me_mail_folders_messages_delta(
 /// `GET /me/messages/{message_id}/attachments`
 ///
 /// Supports the OData query options `$select`, `$expand`, `$top`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+/// - Application: Mail.Read, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/message-list-attachments.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::list_me_messages_attachments(
+///         "AAMkAGNvbmZlcmVuY2UtOTE0MgAA=",
+///     )
+///     .select(&[types::Attachment::NAME, types::Attachment::SIZE])
+///     .top(2);
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn list_me_messages_attachments(
     message_id: &str,
@@ -309,10 +758,41 @@ pub fn list_me_messages_attachments(
 /// Attach a file or other content to an existing message.
 ///
 /// `POST /me/messages/{message_id}/attachments`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.ReadWrite
+/// - Application: Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/message-post-attachments.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body: types::Attachment = types::FileAttachment {
+///     odata_type: Some("#microsoft.graph.fileAttachment".into()),
+///     name: Some("invoice-2291.txt".into()),
+///     content_type: Some("text/plain".into()),
+///     content_bytes: Some(runtime::Binary::from_base64("SW52b2ljZSAyMjkxIHBhaWQ=")?),
+///     ..Default::default()
+/// }
+///     .into();
+/// let request = operations::create_me_messages_attachments(
+///     "AAMkAGRlZmF1bHQtZHJhZnQtNzczMQAA=",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn create_me_messages_attachments(
     message_id: &str,
-    body: &crate::types::Attachment,
+    body: &impl crate::runtime::BodyOf<crate::types::Attachment>,
 ) -> Request<crate::types::Attachment> {
     Request::new(
             Method::Post,
@@ -329,10 +809,43 @@ pub fn create_me_messages_attachments(
 /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
 ///
 /// `POST /me/messages/{message_id}/attachments/createUploadSession`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Calendars.ReadWrite, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Calendars.ReadWrite, Mail.ReadWrite
+/// - Application: Calendars.ReadWrite, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-createuploadsession.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::AttachmentCreateUploadSessionRequest {
+///     attachment_item: Some(types::AttachmentItem {
+///         attachment_type: Some(types::AttachmentType::File),
+///         name: Some("roadmap-review.pptx".into()),
+///         size: Some(9437184),
+///         is_inline: Some(false),
+///         ..Default::default()
+///     }),
+///     ..Default::default()
+/// };
+/// let request = operations::me_messages_attachments_create_upload_session(
+///     "AAMkAGRlZmF1bHQtZHJhZnQtNzczMQAA=",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn me_messages_attachments_create_upload_session(
     message_id: &str,
-    body: &types::AttachmentCreateUploadSessionRequest,
+    body: &impl crate::runtime::BodyOf<types::AttachmentCreateUploadSessionRequest>,
 ) -> Request<crate::types::UploadSession> {
     Request::new(
             Method::Post,
@@ -352,6 +865,29 @@ pub fn me_messages_attachments_create_upload_session(
 /// Remove one attachment from a message.
 ///
 /// `DELETE /me/messages/{message_id}/attachments/{attachment_id}`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.ReadWrite
+/// - Application: Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-delete.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::delete_me_messages_attachments(
+///     "AAMkAGNvbmZlcmVuY2UtOTE0MgAA=",
+///     "AAMkAGNvbmZlcmVuY2UtOTE0MgBGAAABEgAQAA2222=",
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn delete_me_messages_attachments(
     message_id: &str,
@@ -376,6 +912,29 @@ pub fn delete_me_messages_attachments(
 /// `GET /me/messages/{message_id}/attachments/{attachment_id}`
 ///
 /// Supports the OData query options `$select`, `$expand`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+/// - Application: Mail.Read, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-get.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::get_me_messages_attachments(
+///     "AAMkAGNvbmZlcmVuY2UtOTE0MgAA=",
+///     "AAMkAGNvbmZlcmVuY2UtOTE0MgBGAAABEgAQAA1111=",
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn get_me_messages_attachments(
     message_id: &str,
@@ -398,6 +957,29 @@ pub fn get_me_messages_attachments(
 /// Download the raw bytes of a file attachment.
 ///
 /// `GET /me/messages/{message_id}/attachments/{attachment_id}/$value`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+/// - Application: Mail.Read, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-get-content.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::get_me_messages_attachments_value(
+///     "AAMkAGNvbmZlcmVuY2UtOTE0MgAA=",
+///     "AAMkAGNvbmZlcmVuY2UtOTE0MgBGAAABEgAQAA1111=",
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn get_me_messages_attachments_value(
     message_id: &str,
@@ -421,12 +1003,46 @@ pub fn get_me_messages_attachments_value(
 ///
 /// `POST /sites/{site_id}/drive/items/{item_id}/createUploadSession`
 ///
-/// Header `If-Match` (optional): set it with `Request::header`.
+/// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the request with 412 Precondition Failed. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+/// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+/// - Application: Sites.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/driveitem-createuploadsession.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::DriveItemCreateUploadSessionRequest {
+///     item: Some(types::DriveItemUploadableProperties {
+///         name: Some("harbor-timelapse.mp4".into()),
+///         description: Some("Raw footage from the east pier camera".into()),
+///         file_size: Some(52428800),
+///         ..Default::default()
+///     }),
+///     defer_commit: Some(true),
+///     ..Default::default()
+/// };
+/// let request = operations::sites_drive_items_create_upload_session(
+///     "site-id",
+///     "item-id",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "sharepoint")]
 pub fn sites_drive_items_create_upload_session(
     site_id: &str,
     item_id: &str,
-    body: &types::DriveItemCreateUploadSessionRequest,
+    body: &impl crate::runtime::BodyOf<types::DriveItemCreateUploadSessionRequest>,
 ) -> Request<crate::types::UploadSession> {
     Request::new(
             Method::Post,
@@ -448,6 +1064,33 @@ pub fn sites_drive_items_create_upload_session(
 /// `GET /users/{user_id}/events/{event_id}/attachments`
 ///
 /// Supports the OData query options `$select`, `$expand`, `$top`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Calendars.Read, Calendars.ReadWrite
+/// - Delegated (personal Microsoft account): Calendars.Read, Calendars.ReadWrite
+/// - Application: Calendars.Read, Calendars.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/event-list-attachments.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::list_users_events_attachments("user-id", "event-id")
+///     .select(
+///         &[
+///             types::Attachment::NAME,
+///             types::Attachment::CONTENT_TYPE,
+///             types::Attachment::SIZE,
+///         ],
+///     );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn list_users_events_attachments(
     user_id: &str,
@@ -470,11 +1113,45 @@ pub fn list_users_events_attachments(
 /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
 ///
 /// `POST /users/{user_id}/events/{event_id}/attachments/createUploadSession`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Calendars.ReadWrite, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Calendars.ReadWrite, Mail.ReadWrite
+/// - Application: Calendars.ReadWrite, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-createuploadsession.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::AttachmentCreateUploadSessionRequest {
+///     attachment_item: Some(types::AttachmentItem {
+///         attachment_type: Some(types::AttachmentType::File),
+///         name: Some("roadmap-review.pptx".into()),
+///         size: Some(9437184),
+///         is_inline: Some(false),
+///         ..Default::default()
+///     }),
+///     ..Default::default()
+/// };
+/// let request = operations::users_events_attachments_create_upload_session(
+///     "user-id",
+///     "event-id",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn users_events_attachments_create_upload_session(
     user_id: &str,
     event_id: &str,
-    body: &types::AttachmentCreateUploadSessionRequest,
+    body: &impl crate::runtime::BodyOf<types::AttachmentCreateUploadSessionRequest>,
 ) -> Request<crate::types::UploadSession> {
     Request::new(
             Method::Post,
@@ -497,7 +1174,31 @@ pub fn users_events_attachments_create_upload_session(
 ///
 /// Supports the OData query options `$select`, `$top`, `$expand`, `$deltatoken`, `$skiptoken`.
 ///
-/// Header `Prefer` (optional): set it with `Request::header`.
+/// Header `Prefer` (optional): odata.maxpagesize={x} caps the number of messages in one page. Optional. Set it with `Request::header`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.ReadBasic, Mail.Read, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.ReadBasic, Mail.Read, Mail.ReadWrite
+/// - Application: Mail.ReadBasic.All, Mail.Read, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/message-delta.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::users_mail_folders_messages_delta(
+///         "user-id",
+///         "mail-folder-id",
+///     )
+///     .prefer("odata.maxpagesize=2");
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn users_mail_folders_messages_delta(
     user_id: &str,
@@ -522,6 +1223,28 @@ pub fn users_mail_folders_messages_delta(
 /// `GET /users/{user_id}/messages/{message_id}/attachments`
 ///
 /// Supports the OData query options `$select`, `$expand`, `$top`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+/// - Application: Mail.Read, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/message-list-attachments.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::list_users_messages_attachments("user-id", "message-id")
+///     .select(&[types::Attachment::NAME, types::Attachment::SIZE])
+///     .top(2);
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn list_users_messages_attachments(
     user_id: &str,
@@ -544,11 +1267,43 @@ pub fn list_users_messages_attachments(
 /// Attach a file or other content to an existing message.
 ///
 /// `POST /users/{user_id}/messages/{message_id}/attachments`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.ReadWrite
+/// - Application: Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/message-post-attachments.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body: types::Attachment = types::FileAttachment {
+///     odata_type: Some("#microsoft.graph.fileAttachment".into()),
+///     name: Some("invoice-2291.txt".into()),
+///     content_type: Some("text/plain".into()),
+///     content_bytes: Some(runtime::Binary::from_base64("SW52b2ljZSAyMjkxIHBhaWQ=")?),
+///     ..Default::default()
+/// }
+///     .into();
+/// let request = operations::create_users_messages_attachments(
+///     "user-id",
+///     "message-id",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn create_users_messages_attachments(
     user_id: &str,
     message_id: &str,
-    body: &crate::types::Attachment,
+    body: &impl crate::runtime::BodyOf<crate::types::Attachment>,
 ) -> Request<crate::types::Attachment> {
     Request::new(
             Method::Post,
@@ -568,11 +1323,45 @@ pub fn create_users_messages_attachments(
 /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
 ///
 /// `POST /users/{user_id}/messages/{message_id}/attachments/createUploadSession`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Calendars.ReadWrite, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Calendars.ReadWrite, Mail.ReadWrite
+/// - Application: Calendars.ReadWrite, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-createuploadsession.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::AttachmentCreateUploadSessionRequest {
+///     attachment_item: Some(types::AttachmentItem {
+///         attachment_type: Some(types::AttachmentType::File),
+///         name: Some("roadmap-review.pptx".into()),
+///         size: Some(9437184),
+///         is_inline: Some(false),
+///         ..Default::default()
+///     }),
+///     ..Default::default()
+/// };
+/// let request = operations::users_messages_attachments_create_upload_session(
+///     "user-id",
+///     "message-id",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn users_messages_attachments_create_upload_session(
     user_id: &str,
     message_id: &str,
-    body: &types::AttachmentCreateUploadSessionRequest,
+    body: &impl crate::runtime::BodyOf<types::AttachmentCreateUploadSessionRequest>,
 ) -> Request<crate::types::UploadSession> {
     Request::new(
             Method::Post,
@@ -592,6 +1381,30 @@ pub fn users_messages_attachments_create_upload_session(
 /// Remove one attachment from a message.
 ///
 /// `DELETE /users/{user_id}/messages/{message_id}/attachments/{attachment_id}`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.ReadWrite
+/// - Application: Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-delete.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::delete_users_messages_attachments(
+///     "user-id",
+///     "message-id",
+///     "attachment-id",
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn delete_users_messages_attachments(
     user_id: &str,
@@ -617,6 +1430,30 @@ pub fn delete_users_messages_attachments(
 /// `GET /users/{user_id}/messages/{message_id}/attachments/{attachment_id}`
 ///
 /// Supports the OData query options `$select`, `$expand`.
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+/// - Application: Mail.Read, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-get.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::get_users_messages_attachments(
+///     "user-id",
+///     "message-id",
+///     "attachment-id",
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn get_users_messages_attachments(
     user_id: &str,
@@ -640,6 +1477,30 @@ pub fn get_users_messages_attachments(
 /// Download the raw bytes of a file attachment.
 ///
 /// `GET /users/{user_id}/messages/{message_id}/attachments/{attachment_id}/$value`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+/// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+/// - Application: Mail.Read, Mail.ReadWrite
+///
+/// # Example
+///
+/// From the page's request example (api/attachment-get-content.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let request = operations::get_users_messages_attachments_value(
+///     "user-id",
+///     "message-id",
+///     "attachment-id",
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "outlook")]
 pub fn get_users_messages_attachments_value(
     user_id: &str,
@@ -664,12 +1525,47 @@ pub fn get_users_messages_attachments_value(
 /// Open an upload session for sending a large file to a note as an attachment, one byte range at a time.
 ///
 /// `POST /users/{user_id}/notes/{note_id}/attachments/{attachment_id}/createUploadSession`
+///
+/// # Permissions
+///
+/// One of these, least privileged first:
+///
+/// - Delegated (work or school account): Notes.ReadWrite, Notes.ReadWrite.All
+/// - Delegated (personal Microsoft account): Notes.ReadWrite
+/// - Application: Notes.ReadWrite.All
+///
+/// # Example
+///
+/// From the page's request example (api/fileattachment-createuploadsession.md):
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use graph_client::{operations, runtime, types};
+/// let body = types::FileAttachmentCreateUploadSessionRequest {
+///     attachment_item: Some(types::AttachmentItem {
+///         attachment_type: Some(types::AttachmentType::File),
+///         name: Some("site-survey-notes.pdf".into()),
+///         content_type: Some("application/pdf".into()),
+///         size: Some(7340032),
+///         ..Default::default()
+///     }),
+///     ..Default::default()
+/// };
+/// let request = operations::users_notes_attachments_create_upload_session(
+///     "5b1e9c40-2f7d-4a63-9e0b-7d2c8a41f3b6",
+///     "NT-8841-kestrel",
+///     "ATT-0093-heron",
+///     &body,
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[cfg(feature = "onenote")]
 pub fn users_notes_attachments_create_upload_session(
     user_id: &str,
     note_id: &str,
     attachment_id: &str,
-    body: &types::FileAttachmentCreateUploadSessionRequest,
+    body: &impl crate::runtime::BodyOf<types::FileAttachmentCreateUploadSessionRequest>,
 ) -> Request<crate::types::UploadSession> {
     Request::new(
             Method::Post,
@@ -695,7 +1591,17 @@ impl crate::runtime::Client {
     ///
     /// Supports the OData query options `$select`, `$expand`.
     ///
-    /// Header `If-None-Match` (optional): set it with `Request::header`.
+    /// Header `If-None-Match` (optional): An eTag value. When it still matches the item, the service answers 304 Not Modified without a body. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+    /// - Application: Files.Read.All, Files.ReadWrite.All
+    ///
+    /// Sends [`operations::get_drives_items`](crate::operations::get_drives_items), whose documentation has an example.
     #[cfg(feature = "files")]
     pub async fn get_drives_items(
         &self,
@@ -704,11 +1610,47 @@ impl crate::runtime::Client {
     ) -> Result<crate::types::DriveItem, crate::runtime::Error> {
         self.send(get_drives_items(drive_id, item_id)).await
     }
+    /// Update driveItem
+    ///
+    /// Change the metadata of a file or folder in a drive.
+    ///
+    /// `PATCH /drives/{drive_id}/items/{item_id}`
+    ///
+    /// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the change with 412 Precondition Failed. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+    /// - Application: Files.ReadWrite.All, Sites.ReadWrite.All
+    ///
+    /// Sends [`operations::update_drives_items`](crate::operations::update_drives_items), whose documentation has an example.
+    #[cfg(feature = "files")]
+    pub async fn update_drives_items(
+        &self,
+        drive_id: &str,
+        item_id: &str,
+        body: &impl crate::runtime::BodyOf<crate::types::DriveItem>,
+    ) -> Result<crate::types::DriveItem, crate::runtime::Error> {
+        self.send(update_drives_items(drive_id, item_id, body)).await
+    }
     /// driveItem: copy
     ///
     /// Start copying a file or folder, with everything below it, to a new parent or under a new name.
     ///
     /// `POST /drives/{drive_id}/items/{item_id}/copy`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+    /// - Application: Files.ReadWrite.All, Sites.ReadWrite.All
+    ///
+    /// Sends [`operations::drives_items_copy`](crate::operations::drives_items_copy), whose documentation has an example.
     ///
     /// The service accepts the action (`202 Accepted`) and goes on with it:
     /// wait for it with [`crate::runtime::LongRunning::wait`].
@@ -717,7 +1659,7 @@ impl crate::runtime::Client {
         &self,
         drive_id: &str,
         item_id: &str,
-        body: &types::DriveItemCopyRequest,
+        body: &impl crate::runtime::BodyOf<types::DriveItemCopyRequest>,
     ) -> Result<crate::runtime::LongRunning, crate::runtime::Error> {
         self.start_long_running(drives_items_copy(drive_id, item_id, body)).await
     }
@@ -727,13 +1669,23 @@ impl crate::runtime::Client {
     ///
     /// `POST /drives/{drive_id}/items/{item_id}/createUploadSession`
     ///
-    /// Header `If-Match` (optional): set it with `Request::header`.
+    /// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the request with 412 Precondition Failed. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+    /// - Application: Sites.ReadWrite.All
+    ///
+    /// Sends [`operations::drives_items_create_upload_session`](crate::operations::drives_items_create_upload_session), whose documentation has an example.
     #[cfg(feature = "sharepoint")]
     pub async fn drives_items_create_upload_session(
         &self,
         drive_id: &str,
         item_id: &str,
-        body: &types::DriveItemCreateUploadSessionRequest,
+        body: &impl crate::runtime::BodyOf<types::DriveItemCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(drives_items_create_upload_session(drive_id, item_id, body)).await
     }
@@ -747,7 +1699,17 @@ impl crate::runtime::Client {
     ///
     /// Function parameter `token` (Edm.String): Optional. Leave it out to enumerate the current state. latest returns no items and a deltaLink that starts from now. A token from an earlier deltaLink returns the changes since that link was issued.
     ///
-    /// Header `Prefer` (optional): set it with `Request::header`.
+    /// Header `Prefer` (optional): hierarchicalsharing reports sharing changes only where they were made. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Sites.Read.All
+    /// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite
+    /// - Application: Files.Read.All, Sites.Read.All
+    ///
+    /// Sends [`operations::drives_root_delta`](crate::operations::drives_root_delta), whose documentation has an example.
     #[cfg(feature = "sharepoint")]
     pub async fn drives_root_delta(
         &self,
@@ -764,7 +1726,17 @@ impl crate::runtime::Client {
     ///
     /// Supports the OData query options `$select`, `$expand`.
     ///
-    /// Header `If-None-Match` (optional): set it with `Request::header`.
+    /// Header `If-None-Match` (optional): An eTag value. When it still matches the item, the service answers 304 Not Modified without a body. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+    /// - Application: Files.Read.All, Files.ReadWrite.All
+    ///
+    /// Sends [`operations::get_me_drive_items`](crate::operations::get_me_drive_items), whose documentation has an example.
     #[cfg(feature = "files")]
     pub async fn get_me_drive_items(
         &self,
@@ -772,11 +1744,46 @@ impl crate::runtime::Client {
     ) -> Result<crate::types::DriveItem, crate::runtime::Error> {
         self.send(get_me_drive_items(item_id)).await
     }
+    /// Update driveItem
+    ///
+    /// Change the metadata of a file or folder in a drive.
+    ///
+    /// `PATCH /me/drive/items/{item_id}`
+    ///
+    /// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the change with 412 Precondition Failed. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+    /// - Application: Files.ReadWrite.All, Sites.ReadWrite.All
+    ///
+    /// Sends [`operations::update_me_drive_items`](crate::operations::update_me_drive_items), whose documentation has an example.
+    #[cfg(feature = "files")]
+    pub async fn update_me_drive_items(
+        &self,
+        item_id: &str,
+        body: &impl crate::runtime::BodyOf<crate::types::DriveItem>,
+    ) -> Result<crate::types::DriveItem, crate::runtime::Error> {
+        self.send(update_me_drive_items(item_id, body)).await
+    }
     /// driveItem: copy
     ///
     /// Start copying a file or folder, with everything below it, to a new parent or under a new name.
     ///
     /// `POST /me/drive/items/{item_id}/copy`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+    /// - Application: Files.ReadWrite.All, Sites.ReadWrite.All
+    ///
+    /// Sends [`operations::me_drive_items_copy`](crate::operations::me_drive_items_copy), whose documentation has an example.
     ///
     /// The service accepts the action (`202 Accepted`) and goes on with it:
     /// wait for it with [`crate::runtime::LongRunning::wait`].
@@ -784,7 +1791,7 @@ impl crate::runtime::Client {
     pub async fn me_drive_items_copy(
         &self,
         item_id: &str,
-        body: &types::DriveItemCopyRequest,
+        body: &impl crate::runtime::BodyOf<types::DriveItemCopyRequest>,
     ) -> Result<crate::runtime::LongRunning, crate::runtime::Error> {
         self.start_long_running(me_drive_items_copy(item_id, body)).await
     }
@@ -794,12 +1801,22 @@ impl crate::runtime::Client {
     ///
     /// `POST /me/drive/items/{item_id}/createUploadSession`
     ///
-    /// Header `If-Match` (optional): set it with `Request::header`.
+    /// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the request with 412 Precondition Failed. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+    /// - Application: Sites.ReadWrite.All
+    ///
+    /// Sends [`operations::me_drive_items_create_upload_session`](crate::operations::me_drive_items_create_upload_session), whose documentation has an example.
     #[cfg(feature = "sharepoint")]
     pub async fn me_drive_items_create_upload_session(
         &self,
         item_id: &str,
-        body: &types::DriveItemCreateUploadSessionRequest,
+        body: &impl crate::runtime::BodyOf<types::DriveItemCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(me_drive_items_create_upload_session(item_id, body)).await
     }
@@ -813,7 +1830,17 @@ impl crate::runtime::Client {
     ///
     /// Function parameter `token` (Edm.String): Optional. Leave it out to enumerate the current state. latest returns no items and a deltaLink that starts from now. A token from an earlier deltaLink returns the changes since that link was issued.
     ///
-    /// Header `Prefer` (optional): set it with `Request::header`.
+    /// Header `Prefer` (optional): hierarchicalsharing reports sharing changes only where they were made. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Sites.Read.All
+    /// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite
+    /// - Application: Files.Read.All, Sites.Read.All
+    ///
+    /// Sends [`operations::me_drive_root_delta`](crate::operations::me_drive_root_delta), whose documentation has an example.
     #[cfg(feature = "sharepoint")]
     pub async fn me_drive_root_delta(
         &self,
@@ -829,7 +1856,17 @@ impl crate::runtime::Client {
     ///
     /// Supports the OData query options `$select`, `$expand`.
     ///
-    /// Header `If-None-Match` (optional): set it with `Request::header`.
+    /// Header `If-None-Match` (optional): An eTag value. When it still matches the item, the service answers 304 Not Modified without a body. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.Read, Files.ReadWrite, Files.Read.All, Files.ReadWrite.All
+    /// - Application: Files.Read.All, Files.ReadWrite.All
+    ///
+    /// Sends [`operations::get_me_drive_root`](crate::operations::get_me_drive_root), whose documentation has an example.
     #[cfg(feature = "files")]
     pub async fn get_me_drive_root(
         &self,
@@ -843,12 +1880,22 @@ impl crate::runtime::Client {
     ///
     /// `POST /me/drive/root:/{item_path}:/createUploadSession`
     ///
-    /// Header `If-Match` (optional): set it with `Request::header`.
+    /// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the request with 412 Precondition Failed. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+    /// - Application: Sites.ReadWrite.All
+    ///
+    /// Sends [`operations::me_drive_root_create_upload_session`](crate::operations::me_drive_root_create_upload_session), whose documentation has an example.
     #[cfg(feature = "sharepoint")]
     pub async fn me_drive_root_create_upload_session(
         &self,
         item_path: &str,
-        body: &types::DriveItemCreateUploadSessionRequest,
+        body: &impl crate::runtime::BodyOf<types::DriveItemCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(me_drive_root_create_upload_session(item_path, body)).await
     }
@@ -859,6 +1906,16 @@ impl crate::runtime::Client {
     /// `GET /me/events/{event_id}/attachments`
     ///
     /// Supports the OData query options `$select`, `$expand`, `$top`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Calendars.Read, Calendars.ReadWrite
+    /// - Delegated (personal Microsoft account): Calendars.Read, Calendars.ReadWrite
+    /// - Application: Calendars.Read, Calendars.ReadWrite
+    ///
+    /// Sends [`operations::list_me_events_attachments`](crate::operations::list_me_events_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn list_me_events_attachments(
         &self,
@@ -871,11 +1928,21 @@ impl crate::runtime::Client {
     /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
     ///
     /// `POST /me/events/{event_id}/attachments/createUploadSession`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Calendars.ReadWrite, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Calendars.ReadWrite, Mail.ReadWrite
+    /// - Application: Calendars.ReadWrite, Mail.ReadWrite
+    ///
+    /// Sends [`operations::me_events_attachments_create_upload_session`](crate::operations::me_events_attachments_create_upload_session), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn me_events_attachments_create_upload_session(
         &self,
         event_id: &str,
-        body: &types::AttachmentCreateUploadSessionRequest,
+        body: &impl crate::runtime::BodyOf<types::AttachmentCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(me_events_attachments_create_upload_session(event_id, body)).await
     }
@@ -887,7 +1954,17 @@ impl crate::runtime::Client {
     ///
     /// Supports the OData query options `$select`, `$top`, `$expand`, `$deltatoken`, `$skiptoken`.
     ///
-    /// Header `Prefer` (optional): set it with `Request::header`.
+    /// Header `Prefer` (optional): odata.maxpagesize={x} caps the number of messages in one page. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.ReadBasic, Mail.Read, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.ReadBasic, Mail.Read, Mail.ReadWrite
+    /// - Application: Mail.ReadBasic.All, Mail.Read, Mail.ReadWrite
+    ///
+    /// Sends [`operations::me_mail_folders_messages_delta`](crate::operations::me_mail_folders_messages_delta), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn me_mail_folders_messages_delta(
         &self,
@@ -902,6 +1979,16 @@ impl crate::runtime::Client {
     /// `GET /me/messages/{message_id}/attachments`
     ///
     /// Supports the OData query options `$select`, `$expand`, `$top`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+    /// - Application: Mail.Read, Mail.ReadWrite
+    ///
+    /// Sends [`operations::list_me_messages_attachments`](crate::operations::list_me_messages_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn list_me_messages_attachments(
         &self,
@@ -914,11 +2001,21 @@ impl crate::runtime::Client {
     /// Attach a file or other content to an existing message.
     ///
     /// `POST /me/messages/{message_id}/attachments`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.ReadWrite
+    /// - Application: Mail.ReadWrite
+    ///
+    /// Sends [`operations::create_me_messages_attachments`](crate::operations::create_me_messages_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn create_me_messages_attachments(
         &self,
         message_id: &str,
-        body: &crate::types::Attachment,
+        body: &impl crate::runtime::BodyOf<crate::types::Attachment>,
     ) -> Result<crate::types::Attachment, crate::runtime::Error> {
         self.send(create_me_messages_attachments(message_id, body)).await
     }
@@ -927,11 +2024,21 @@ impl crate::runtime::Client {
     /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
     ///
     /// `POST /me/messages/{message_id}/attachments/createUploadSession`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Calendars.ReadWrite, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Calendars.ReadWrite, Mail.ReadWrite
+    /// - Application: Calendars.ReadWrite, Mail.ReadWrite
+    ///
+    /// Sends [`operations::me_messages_attachments_create_upload_session`](crate::operations::me_messages_attachments_create_upload_session), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn me_messages_attachments_create_upload_session(
         &self,
         message_id: &str,
-        body: &types::AttachmentCreateUploadSessionRequest,
+        body: &impl crate::runtime::BodyOf<types::AttachmentCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(me_messages_attachments_create_upload_session(message_id, body)).await
     }
@@ -940,6 +2047,16 @@ impl crate::runtime::Client {
     /// Remove one attachment from a message.
     ///
     /// `DELETE /me/messages/{message_id}/attachments/{attachment_id}`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.ReadWrite
+    /// - Application: Mail.ReadWrite
+    ///
+    /// Sends [`operations::delete_me_messages_attachments`](crate::operations::delete_me_messages_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn delete_me_messages_attachments(
         &self,
@@ -955,6 +2072,16 @@ impl crate::runtime::Client {
     /// `GET /me/messages/{message_id}/attachments/{attachment_id}`
     ///
     /// Supports the OData query options `$select`, `$expand`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+    /// - Application: Mail.Read, Mail.ReadWrite
+    ///
+    /// Sends [`operations::get_me_messages_attachments`](crate::operations::get_me_messages_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn get_me_messages_attachments(
         &self,
@@ -968,6 +2095,16 @@ impl crate::runtime::Client {
     /// Download the raw bytes of a file attachment.
     ///
     /// `GET /me/messages/{message_id}/attachments/{attachment_id}/$value`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+    /// - Application: Mail.Read, Mail.ReadWrite
+    ///
+    /// Sends [`operations::get_me_messages_attachments_value`](crate::operations::get_me_messages_attachments_value), whose documentation has an example.
     ///
     /// The content is read into memory, at most `max_bytes` of it; see
     /// [`crate::runtime::Client::download_to`] to stream it to a writer.
@@ -990,13 +2127,23 @@ impl crate::runtime::Client {
     ///
     /// `POST /sites/{site_id}/drive/items/{item_id}/createUploadSession`
     ///
-    /// Header `If-Match` (optional): set it with `Request::header`.
+    /// Header `If-Match` (optional): An eTag value. When it no longer matches the item, the service rejects the request with 412 Precondition Failed. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Files.ReadWrite, Files.ReadWrite.All, Sites.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Files.ReadWrite, Files.ReadWrite.All
+    /// - Application: Sites.ReadWrite.All
+    ///
+    /// Sends [`operations::sites_drive_items_create_upload_session`](crate::operations::sites_drive_items_create_upload_session), whose documentation has an example.
     #[cfg(feature = "sharepoint")]
     pub async fn sites_drive_items_create_upload_session(
         &self,
         site_id: &str,
         item_id: &str,
-        body: &types::DriveItemCreateUploadSessionRequest,
+        body: &impl crate::runtime::BodyOf<types::DriveItemCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(sites_drive_items_create_upload_session(site_id, item_id, body)).await
     }
@@ -1007,6 +2154,16 @@ impl crate::runtime::Client {
     /// `GET /users/{user_id}/events/{event_id}/attachments`
     ///
     /// Supports the OData query options `$select`, `$expand`, `$top`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Calendars.Read, Calendars.ReadWrite
+    /// - Delegated (personal Microsoft account): Calendars.Read, Calendars.ReadWrite
+    /// - Application: Calendars.Read, Calendars.ReadWrite
+    ///
+    /// Sends [`operations::list_users_events_attachments`](crate::operations::list_users_events_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn list_users_events_attachments(
         &self,
@@ -1020,12 +2177,22 @@ impl crate::runtime::Client {
     /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
     ///
     /// `POST /users/{user_id}/events/{event_id}/attachments/createUploadSession`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Calendars.ReadWrite, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Calendars.ReadWrite, Mail.ReadWrite
+    /// - Application: Calendars.ReadWrite, Mail.ReadWrite
+    ///
+    /// Sends [`operations::users_events_attachments_create_upload_session`](crate::operations::users_events_attachments_create_upload_session), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn users_events_attachments_create_upload_session(
         &self,
         user_id: &str,
         event_id: &str,
-        body: &types::AttachmentCreateUploadSessionRequest,
+        body: &impl crate::runtime::BodyOf<types::AttachmentCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(
                 users_events_attachments_create_upload_session(user_id, event_id, body),
@@ -1040,7 +2207,17 @@ impl crate::runtime::Client {
     ///
     /// Supports the OData query options `$select`, `$top`, `$expand`, `$deltatoken`, `$skiptoken`.
     ///
-    /// Header `Prefer` (optional): set it with `Request::header`.
+    /// Header `Prefer` (optional): odata.maxpagesize={x} caps the number of messages in one page. Optional. Set it with `Request::header`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.ReadBasic, Mail.Read, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.ReadBasic, Mail.Read, Mail.ReadWrite
+    /// - Application: Mail.ReadBasic.All, Mail.Read, Mail.ReadWrite
+    ///
+    /// Sends [`operations::users_mail_folders_messages_delta`](crate::operations::users_mail_folders_messages_delta), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn users_mail_folders_messages_delta(
         &self,
@@ -1056,6 +2233,16 @@ impl crate::runtime::Client {
     /// `GET /users/{user_id}/messages/{message_id}/attachments`
     ///
     /// Supports the OData query options `$select`, `$expand`, `$top`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+    /// - Application: Mail.Read, Mail.ReadWrite
+    ///
+    /// Sends [`operations::list_users_messages_attachments`](crate::operations::list_users_messages_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn list_users_messages_attachments(
         &self,
@@ -1069,12 +2256,22 @@ impl crate::runtime::Client {
     /// Attach a file or other content to an existing message.
     ///
     /// `POST /users/{user_id}/messages/{message_id}/attachments`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.ReadWrite
+    /// - Application: Mail.ReadWrite
+    ///
+    /// Sends [`operations::create_users_messages_attachments`](crate::operations::create_users_messages_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn create_users_messages_attachments(
         &self,
         user_id: &str,
         message_id: &str,
-        body: &crate::types::Attachment,
+        body: &impl crate::runtime::BodyOf<crate::types::Attachment>,
     ) -> Result<crate::types::Attachment, crate::runtime::Error> {
         self.send(create_users_messages_attachments(user_id, message_id, body)).await
     }
@@ -1083,12 +2280,22 @@ impl crate::runtime::Client {
     /// Start a session that lets an app attach a big file to a mail message or calendar event piece by piece.
     ///
     /// `POST /users/{user_id}/messages/{message_id}/attachments/createUploadSession`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Calendars.ReadWrite, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Calendars.ReadWrite, Mail.ReadWrite
+    /// - Application: Calendars.ReadWrite, Mail.ReadWrite
+    ///
+    /// Sends [`operations::users_messages_attachments_create_upload_session`](crate::operations::users_messages_attachments_create_upload_session), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn users_messages_attachments_create_upload_session(
         &self,
         user_id: &str,
         message_id: &str,
-        body: &types::AttachmentCreateUploadSessionRequest,
+        body: &impl crate::runtime::BodyOf<types::AttachmentCreateUploadSessionRequest>,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(
                 users_messages_attachments_create_upload_session(
@@ -1104,6 +2311,16 @@ impl crate::runtime::Client {
     /// Remove one attachment from a message.
     ///
     /// `DELETE /users/{user_id}/messages/{message_id}/attachments/{attachment_id}`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.ReadWrite
+    /// - Application: Mail.ReadWrite
+    ///
+    /// Sends [`operations::delete_users_messages_attachments`](crate::operations::delete_users_messages_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn delete_users_messages_attachments(
         &self,
@@ -1121,6 +2338,16 @@ impl crate::runtime::Client {
     /// `GET /users/{user_id}/messages/{message_id}/attachments/{attachment_id}`
     ///
     /// Supports the OData query options `$select`, `$expand`.
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+    /// - Application: Mail.Read, Mail.ReadWrite
+    ///
+    /// Sends [`operations::get_users_messages_attachments`](crate::operations::get_users_messages_attachments), whose documentation has an example.
     #[cfg(feature = "outlook")]
     pub async fn get_users_messages_attachments(
         &self,
@@ -1136,6 +2363,16 @@ impl crate::runtime::Client {
     /// Download the raw bytes of a file attachment.
     ///
     /// `GET /users/{user_id}/messages/{message_id}/attachments/{attachment_id}/$value`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Mail.Read, Mail.ReadWrite
+    /// - Delegated (personal Microsoft account): Mail.Read, Mail.ReadWrite
+    /// - Application: Mail.Read, Mail.ReadWrite
+    ///
+    /// Sends [`operations::get_users_messages_attachments_value`](crate::operations::get_users_messages_attachments_value), whose documentation has an example.
     ///
     /// The content is read into memory, at most `max_bytes` of it; see
     /// [`crate::runtime::Client::download_to`] to stream it to a writer.
@@ -1158,13 +2395,25 @@ impl crate::runtime::Client {
     /// Open an upload session for sending a large file to a note as an attachment, one byte range at a time.
     ///
     /// `POST /users/{user_id}/notes/{note_id}/attachments/{attachment_id}/createUploadSession`
+    ///
+    /// # Permissions
+    ///
+    /// One of these, least privileged first:
+    ///
+    /// - Delegated (work or school account): Notes.ReadWrite, Notes.ReadWrite.All
+    /// - Delegated (personal Microsoft account): Notes.ReadWrite
+    /// - Application: Notes.ReadWrite.All
+    ///
+    /// Sends [`operations::users_notes_attachments_create_upload_session`](crate::operations::users_notes_attachments_create_upload_session), whose documentation has an example.
     #[cfg(feature = "onenote")]
     pub async fn users_notes_attachments_create_upload_session(
         &self,
         user_id: &str,
         note_id: &str,
         attachment_id: &str,
-        body: &types::FileAttachmentCreateUploadSessionRequest,
+        body: &impl crate::runtime::BodyOf<
+            types::FileAttachmentCreateUploadSessionRequest,
+        >,
     ) -> Result<crate::types::UploadSession, crate::runtime::Error> {
         self.send(
                 users_notes_attachments_create_upload_session(

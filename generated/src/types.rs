@@ -25,7 +25,7 @@ pub struct Attachment {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub last_modified_date_time: Option<String>,
+    pub last_modified_date_time: Option<crate::runtime::Timestamp>,
     /// The display label of the attachment.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -40,6 +40,18 @@ pub struct Attachment {
 impl Attachment {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachment";
+    pub const CONTENT_TYPE: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "contentType",
+    );
+    pub const ID: crate::runtime::Member<Self> = crate::runtime::Member::new("id");
+    pub const IS_INLINE: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "isInline",
+    );
+    pub const LAST_MODIFIED_DATE_TIME: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "lastModifiedDateTime",
+    );
+    pub const NAME: crate::runtime::Member<Self> = crate::runtime::Member::new("name");
+    pub const SIZE: crate::runtime::Member<Self> = crate::runtime::Member::new("size");
 }
 /// The concrete types of `microsoft.graph.attachment`, chosen by `@odata.type`.
 #[cfg(feature = "outlook")]
@@ -101,6 +113,20 @@ pub struct AttachmentItem {
 impl AttachmentItem {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.attachmentItem";
+    pub const ATTACHMENT_TYPE: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "attachmentType",
+    );
+    pub const CONTENT_ID: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "contentId",
+    );
+    pub const CONTENT_TYPE: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "contentType",
+    );
+    pub const IS_INLINE: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "isInline",
+    );
+    pub const NAME: crate::runtime::Member<Self> = crate::runtime::Member::new("name");
+    pub const SIZE: crate::runtime::Member<Self> = crate::runtime::Member::new("size");
 }
 /// Lists the kinds of attachment that an upload session can create.
 ///
@@ -170,6 +196,7 @@ pub struct Deleted {
 impl Deleted {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deleted";
+    pub const STATE: crate::runtime::Member<Self> = crate::runtime::Member::new("state");
 }
 /// A file, folder, or other item stored in a drive.
 ///
@@ -189,7 +216,7 @@ pub struct DriveItem {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub created_date_time: Option<String>,
+    pub created_date_time: Option<crate::runtime::Timestamp>,
     /// Present when the item was removed. Read-only.
     #[serde(rename = "deleted", default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<crate::types::Deleted>,
@@ -214,7 +241,7 @@ pub struct DriveItem {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub last_modified_date_time: Option<String>,
+    pub last_modified_date_time: Option<crate::runtime::Timestamp>,
     /// The item's name, extension included.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -239,6 +266,33 @@ pub struct DriveItem {
 impl DriveItem {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveItem";
+    pub const C_TAG: crate::runtime::Member<Self> = crate::runtime::Member::new("cTag");
+    pub const CREATED_DATE_TIME: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "createdDateTime",
+    );
+    pub const DELETED: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "deleted",
+    );
+    pub const DESCRIPTION: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "description",
+    );
+    pub const E_TAG: crate::runtime::Member<Self> = crate::runtime::Member::new("eTag");
+    pub const FILE: crate::runtime::Member<Self> = crate::runtime::Member::new("file");
+    pub const FOLDER: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "folder",
+    );
+    pub const ID: crate::runtime::Member<Self> = crate::runtime::Member::new("id");
+    pub const LAST_MODIFIED_DATE_TIME: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "lastModifiedDateTime",
+    );
+    pub const NAME: crate::runtime::Member<Self> = crate::runtime::Member::new("name");
+    pub const PARENT_REFERENCE: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "parentReference",
+    );
+    pub const SIZE: crate::runtime::Member<Self> = crate::runtime::Member::new("size");
+    pub const WEB_URL: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "webUrl",
+    );
 }
 /// Metadata that a client supplies about a drive file when opening an upload session.
 ///
@@ -273,6 +327,16 @@ pub struct DriveItemUploadableProperties {
 impl DriveItemUploadableProperties {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.driveItemUploadableProperties";
+    pub const MICROSOFT_GRAPH_CONFLICT_BEHAVIOR: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "@microsoft.graph.conflictBehavior",
+    );
+    pub const DESCRIPTION: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "description",
+    );
+    pub const FILE_SIZE: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "fileSize",
+    );
+    pub const NAME: crate::runtime::Member<Self> = crate::runtime::Member::new("name");
 }
 /// Marks a drive item that is a file.
 ///
@@ -294,6 +358,9 @@ pub struct File {
 impl File {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.file";
+    pub const MIME_TYPE: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "mimeType",
+    );
 }
 /// An attachment whose payload is the raw content of a file.
 ///
@@ -308,7 +375,7 @@ pub struct FileAttachment {
     pub odata_type: Option<String>,
     /// The file content, encoded as base64.
     #[serde(rename = "contentBytes", default, skip_serializing_if = "Option::is_none")]
-    pub content_bytes: Option<String>,
+    pub content_bytes: Option<crate::runtime::Binary>,
     /// An identifier that inline content in the parent body can use to point at this file.
     #[serde(rename = "contentId", default, skip_serializing_if = "Option::is_none")]
     pub content_id: Option<String>,
@@ -334,7 +401,7 @@ pub struct FileAttachment {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub last_modified_date_time: Option<String>,
+    pub last_modified_date_time: Option<crate::runtime::Timestamp>,
     /// The display label of the attachment. Inherited from attachment.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -349,6 +416,27 @@ pub struct FileAttachment {
 impl FileAttachment {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.fileAttachment";
+    pub const CONTENT_BYTES: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "contentBytes",
+    );
+    pub const CONTENT_ID: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "contentId",
+    );
+    pub const CONTENT_LOCATION: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "contentLocation",
+    );
+    pub const CONTENT_TYPE: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "contentType",
+    );
+    pub const ID: crate::runtime::Member<Self> = crate::runtime::Member::new("id");
+    pub const IS_INLINE: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "isInline",
+    );
+    pub const LAST_MODIFIED_DATE_TIME: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "lastModifiedDateTime",
+    );
+    pub const NAME: crate::runtime::Member<Self> = crate::runtime::Member::new("name");
+    pub const SIZE: crate::runtime::Member<Self> = crate::runtime::Member::new("size");
 }
 #[cfg(feature = "outlook")]
 impl From<FileAttachment> for Attachment {
@@ -381,6 +469,9 @@ pub struct Folder {
 impl Folder {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.folder";
+    pub const CHILD_COUNT: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "childCount",
+    );
 }
 /// Points at a drive item, such as the folder that holds another item.
 ///
@@ -411,6 +502,12 @@ pub struct ItemReference {
 impl ItemReference {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemReference";
+    pub const DRIVE_ID: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "driveId",
+    );
+    pub const ID: crate::runtime::Member<Self> = crate::runtime::Member::new("id");
+    pub const NAME: crate::runtime::Member<Self> = crate::runtime::Member::new("name");
+    pub const PATH: crate::runtime::Member<Self> = crate::runtime::Member::new("path");
 }
 /// An email message in a mail folder.
 ///
@@ -442,7 +539,7 @@ pub struct Message {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub received_date_time: Option<String>,
+    pub received_date_time: Option<crate::runtime::Timestamp>,
     /// The subject line.
     #[serde(rename = "subject", default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
@@ -457,6 +554,28 @@ pub struct Message {
 impl Message {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.message";
+    pub const BODY_PREVIEW: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "bodyPreview",
+    );
+    pub const HAS_ATTACHMENTS: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "hasAttachments",
+    );
+    pub const ID: crate::runtime::Member<Self> = crate::runtime::Member::new("id");
+    pub const IS_READ: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "isRead",
+    );
+    pub const PARENT_FOLDER_ID: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "parentFolderId",
+    );
+    pub const RECEIVED_DATE_TIME: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "receivedDateTime",
+    );
+    pub const SUBJECT: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "subject",
+    );
+    pub const ATTACHMENTS: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "attachments",
+    );
 }
 /// Describes a temporary session that accepts a large file in consecutive byte ranges.
 ///
@@ -473,7 +592,7 @@ pub struct UploadSession {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expiration_date_time: Option<String>,
+    pub expiration_date_time: Option<crate::runtime::Timestamp>,
     /// The byte ranges the service still needs, written as {start}-{end} or as an open-ended {start}-.
     #[serde(
         rename = "nextExpectedRanges",
@@ -492,6 +611,15 @@ pub struct UploadSession {
 impl UploadSession {
     /// This type's `@odata.type` discriminator.
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.uploadSession";
+    pub const EXPIRATION_DATE_TIME: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "expirationDateTime",
+    );
+    pub const NEXT_EXPECTED_RANGES: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "nextExpectedRanges",
+    );
+    pub const UPLOAD_URL: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "uploadUrl",
+    );
 }
 /// Parameters of `attachment: createUploadSession`.
 #[cfg(feature = "outlook")]
@@ -503,6 +631,12 @@ pub struct AttachmentCreateUploadSessionRequest {
     /// Parameters the docs do not list.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "outlook")]
+impl AttachmentCreateUploadSessionRequest {
+    pub const ATTACHMENT_ITEM: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "AttachmentItem",
+    );
 }
 /// Parameters of `driveItem: copy`.
 #[cfg(feature = "sharepoint")]
@@ -522,6 +656,13 @@ pub struct DriveItemCopyRequest {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sharepoint")]
+impl DriveItemCopyRequest {
+    pub const PARENT_REFERENCE: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "parentReference",
+    );
+    pub const NAME: crate::runtime::Member<Self> = crate::runtime::Member::new("name");
+}
 /// Parameters of `driveItem: createUploadSession`.
 #[cfg(feature = "sharepoint")]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -536,6 +677,13 @@ pub struct DriveItemCreateUploadSessionRequest {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sharepoint")]
+impl DriveItemCreateUploadSessionRequest {
+    pub const ITEM: crate::runtime::Member<Self> = crate::runtime::Member::new("item");
+    pub const DEFER_COMMIT: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "deferCommit",
+    );
+}
 /// Parameters of `fileAttachment: createUploadSession`.
 #[cfg(feature = "onenote")]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -546,4 +694,10 @@ pub struct FileAttachmentCreateUploadSessionRequest {
     /// Parameters the docs do not list.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "onenote")]
+impl FileAttachmentCreateUploadSessionRequest {
+    pub const ATTACHMENT_ITEM: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "AttachmentItem",
+    );
 }

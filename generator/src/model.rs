@@ -211,6 +211,12 @@ pub struct Operation {
     pub example_only: bool,
     pub responses: Vec<ResponseSpec>,
     pub description: String,
+    /// The permissions the page's table states (`resolve/permissions.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Permissions>,
+    /// The page's request example of this operation, for its rustdoc (`resolve/call_examples.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<CallExample>,
     /// Product area (Cargo feature of the generated crate), from the page's `ms.subservice` or `ms.prod` (`parse::area`).
     #[serde(default)]
     pub area: String,
@@ -247,6 +253,50 @@ impl Operation {
 pub fn call_arguments(path: &str) -> Option<(&str, Vec<&str>)> {
     let arguments = path.rsplit('/').next().unwrap_or("").split_once('(')?.1.trim_end_matches(')');
     Some((arguments, arguments.split(',').filter_map(|a| a.split_once('=').map(|(name, _)| name.trim())).collect()))
+}
+
+/// Who may call an operation, least privileged permission first. `None`:
+/// the page's table has no row for that kind of caller; empty: "Not supported".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Permissions {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delegated_work: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delegated_personal: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application: Option<Vec<String>>,
+    /// A page whose permissions depend on the resource (an attachment of an
+    /// event, a message, a post): each resource as the page names it, with its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_resource: Vec<(String, Permissions)>,
+    /// The docs' include that holds the page's permissions table (2023-2026
+    /// pages: `includes/permissions/<name>.md`), by name; not expanded, the
+    /// include being no page of the reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include: Option<String>,
+}
+
+/// A request example of the operation's page, as values for the generated
+/// function: what its rustdoc example calls it with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallExample {
+    /// One value per path parameter (in `path_params` order), as the example
+    /// writes it, percent-decoded; `None` where the example's path does not
+    /// spell this operation's (an example of `/me` for `/users/{id}`).
+    pub path_args: Vec<Option<String>>,
+    /// Values of function parameters the path does not spell, by JSON name, as
+    /// the example's call writes them (`true`, `'text'`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub call_args: Vec<(String, String)>,
+    /// Query options in order (`$select`, `displayName,mail`), percent-decoded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub query: Vec<(String, String)>,
+    /// Request headers other than the token and the content's own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<serde_json::Value>,
+    pub source: Source,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -35,3 +35,41 @@ fn committed_generated_crate_compiles_and_passes_its_tests() {
     common::cargo(&generated, &["test", "--all-features"]);
     common::cargo(&generated, &["doc", "--no-deps"]);
 }
+
+/// The member constants are checked names: a misspelt member, or a member of
+/// another type than the request returns, does not compile, while the right
+/// ones (and free strings) do. Each program is checked as a user's crate that
+/// depends on `generated/`.
+#[test]
+fn member_names_are_checked_by_the_compiler() {
+    let generated = common::workspace_root().join("generated");
+    let user = tempfile::tempdir().unwrap();
+    let manifest = format!(
+        "[package]\nname = \"user\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[dependencies]\ngraph-client = {{ path = {:?}, default-features = false, features = [\"outlook\"] }}\nserde_json = \"1\"\n\n[workspace]\n",
+        generated.display().to_string()
+    );
+    std::fs::write(user.path().join("Cargo.toml"), manifest).unwrap();
+    std::fs::create_dir_all(user.path().join("src")).unwrap();
+    let check = |body: &str| {
+        let program = format!("use graph_client::{{operations, types, Patch}};\n\npub fn f() {{\n    {body}\n}}\n");
+        std::fs::write(user.path().join("src/lib.rs"), program).unwrap();
+        let output = std::process::Command::new(env!("CARGO"))
+            .args(["check", "--quiet"])
+            .current_dir(user.path())
+            .env("CARGO_TARGET_DIR", common::workspace_root().join("target/generated-crates"))
+            .output()
+            .expect("cargo runs");
+        (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+    };
+    let right = "let _ = operations::list_me_messages_attachments(\"m\").select(&[types::Attachment::NAME]).order_by(&[types::Attachment::SIZE.desc()]);
+    let _ = operations::list_me_messages_attachments(\"m\").select(&[\"name\", \"extension_x\"]);
+    let _ = Patch::new(types::Attachment::default()).clear(types::Attachment::CONTENT_TYPE);";
+    let (ok, errors) = check(right);
+    assert!(ok, "{errors}");
+    let (ok, errors) = check("let _ = operations::list_me_messages_attachments(\"m\").select(&[types::Attachment::NAMEE]);");
+    assert!(!ok && errors.contains("NAMEE"), "a misspelt member compiled: {errors}");
+    let (ok, errors) = check("let _ = operations::list_me_messages_attachments(\"m\").select(&[types::AttachmentItem::NAME]);");
+    assert!(!ok && errors.contains("MemberOf"), "a member of another type compiled: {errors}");
+    let (ok, errors) = check("let _ = Patch::new(types::Attachment::default()).clear(types::AttachmentItem::NAME);");
+    assert!(!ok && errors.contains("mismatched types"), "another type's member was cleared: {errors}");
+}

@@ -48,7 +48,10 @@ fn a_deprecated_name_is_the_member_marked_deprecated_and_properties_may_be_null(
 fn an_alternative_answer_has_a_function_of_its_own_and_both_answers_are_exported() {
     let generation = generate("alternative-answers");
     let compact = compact(&generation.files["src/operations.rs"]);
-    assert!(compact.contains("body: &crate::types::PlannerTask, ) -> Request<()> {"), "the default answer is 204, no body: {compact}");
+    assert!(
+        compact.contains("body: &impl crate::runtime::BodyOf<crate::types::PlannerTask>, ) -> Request<()> {"),
+        "the default answer is 204, no body: {compact}"
+    );
     assert!(compact.contains("pub fn update_planner_tasks_with_representation("));
     assert!(compact.contains(".header(\"Prefer\", \"return=representation\")"));
     assert!(compact.contains(") -> Request<crate::types::PlannerTask> {"));

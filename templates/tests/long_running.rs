@@ -137,7 +137,7 @@ async fn a_202_without_a_location_cannot_be_monitored() {
     bounded(async {
         let api = Scripted::start("127.0.0.1", |_, _| Answer::empty(202)).await;
         let error = client(&api.base_url).start_long_running(Request::<()>::new(Method::Post, "/x/copy")).await.unwrap_err();
-        assert!(matches!(&error, Error::Decode { status: 202, message } if message.contains("without a Location")), "{error:?}");
+        assert!(matches!(&error, Error::Decode { status: 202, message, .. } if message.contains("without a Location")), "{error:?}");
     })
     .await
 }

@@ -282,12 +282,14 @@ fn the_2021_doc_update_diff_has_what_the_pages_and_the_metadata_say() {
 }
 
 /// Whether a ``type `A` -> `B` `` detail names two types the generated crate
-/// spells alike: Edm types held as `String`, or names that differ in case only.
+/// spells alike: Edm types held as one Rust type (`String`, `f64`; dates,
+/// GUIDs, durations and binaries have types of their own), or names that
+/// differ in case only.
 fn same_rust_type(detail: &str) -> bool {
-    const STRINGS: [&str; 7] = ["Edm.String", "Edm.Guid", "Edm.Date", "Edm.DateTimeOffset", "Edm.TimeOfDay", "Edm.Duration", "Edm.Binary"];
+    const ALIKE: [[&str; 2]; 2] = [["Edm.String", "Edm.Stream"], ["Edm.Double", "Edm.Decimal"]];
     let types: Vec<&str> = detail.split('`').skip(1).step_by(2).collect();
     match types.as_slice() {
-        [a, b] => (STRINGS.contains(a) && STRINGS.contains(b)) || a.eq_ignore_ascii_case(b),
+        [a, b] => ALIKE.iter().any(|group| group.contains(a) && group.contains(b)) || a.eq_ignore_ascii_case(b),
         _ => false,
     }
 }

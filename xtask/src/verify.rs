@@ -62,11 +62,10 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
         })
         .collect();
     let source = verify::program(&entries).map_err(|e| format!("the verify program does not parse: {e}"))?;
-    let program_path = out.join("examples/verify.rs");
-    if std::fs::read_to_string(&program_path).ok().as_deref() != Some(source.as_str()) {
-        std::fs::create_dir_all(program_path.parent().unwrap_or(&out)).map_err(|e| e.to_string())?;
-        std::fs::write(&program_path, &source).map_err(|e| format!("{}: {e}", program_path.display()))?;
-    }
+    write_if_changed(&out.join("examples/verify.rs"), &source)?;
+    let operations_rs = files.get("src/operations.rs").map(String::as_str).unwrap_or_default();
+    let (doc_examples, doc_example_count) = verify::doc_examples(operations_rs);
+    write_if_changed(&out.join("examples/doc_examples.rs"), &doc_examples)?;
     eprintln!(
         "generated {} ({} operations, {} types; {} files written); {} examples, {} to run, {} skipped",
         out.display(),
@@ -80,7 +79,10 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
 
     let compile_started = Instant::now();
     compile(&out, &target_dir)?;
-    eprintln!("compiled in {:.1}s", compile_started.elapsed().as_secs_f64());
+    eprintln!(
+        "compiled in {:.1}s, with the {doc_example_count} rustdoc examples of the operations (examples/doc_examples.rs)",
+        compile_started.elapsed().as_secs_f64()
+    );
 
     let outcomes = run_program(&target_dir.join("debug/examples/verify"), entries.len())?;
 
@@ -144,11 +146,21 @@ fn json_text(body: &Result<serde_json::Value, String>) -> String {
     body.as_ref().map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// `cargo build --example verify` in the scratch crate. On a terminal Cargo
+/// Writes `text` to `path` unless it already holds it (so reruns compile incrementally).
+fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
+    if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
+        std::fs::create_dir_all(path.parent().unwrap_or(path)).map_err(|e| e.to_string())?;
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `cargo build --example verify --example doc_examples` in the scratch crate
+/// (the second only has to compile: it checks the rustdoc examples). On a terminal Cargo
 /// draws its own progress; otherwise it is quiet unless the build fails.
 fn compile(crate_dir: &Path, target_dir: &Path) -> Result<(), String> {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command.current_dir(crate_dir).env("CARGO_TARGET_DIR", target_dir).args(["build", "--example", "verify"]);
+    command.current_dir(crate_dir).env("CARGO_TARGET_DIR", target_dir).args(["build", "--example", "verify", "--example", "doc_examples"]);
     let status = if progress::on_terminal() {
         command.status().map_err(|e| format!("cannot run cargo: {e}"))?
     } else {

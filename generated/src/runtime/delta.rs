@@ -196,6 +196,7 @@ impl Client {
                 (None, None) => {
                     return Err(Error::Decode {
                         status: 200,
+                        path: None,
                         message: "a delta page has neither @odata.nextLink nor @odata.deltaLink; the round cannot be completed".into(),
                     })
                 }
@@ -239,7 +240,7 @@ fn classify<T: DeserializeOwned>(entry: Value) -> Result<Change<T>, Error> {
             let id = entry.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
             Ok(Change::Removed(Removed { id, reason, entry }))
         }
-        None => T::deserialize(&entry).map(Change::Updated).map_err(|e| Error::Decode { status: 200, message: e.to_string() }),
+        None => super::decode::value(200, &entry).map(Change::Updated),
     }
 }
 

@@ -97,8 +97,11 @@ impl OperationStatus {
     }
 
     fn parse(body: &[u8], http_status: u16) -> Result<OperationStatus, Error> {
-        serde_json::from_slice(body)
-            .map_err(|e| Error::Decode { status: http_status, message: format!("the monitor's answer is not a status report: {e}") })
+        serde_json::from_slice(body).map_err(|e| Error::Decode {
+            status: http_status,
+            path: None,
+            message: format!("the monitor's answer is not a status report: {e}"),
+        })
     }
 
     /// The status of an action that finished without a monitor.
@@ -151,7 +154,11 @@ impl Client {
         let (monitor_url, finished) = match (status, location) {
             (202, Some(location)) => (Some(absolute_link(self.base_url(), &location)), None),
             (202, None) => {
-                return Err(Error::Decode { status, message: "202 Accepted without a Location: the action cannot be monitored".into() })
+                return Err(Error::Decode {
+                    status,
+                    path: None,
+                    message: "202 Accepted without a Location: the action cannot be monitored".into(),
+                })
             }
             (_, location) => (None, Some(OperationStatus::finished_at_once(&body, location))),
         };

@@ -3,7 +3,9 @@
 //! can be inspected and tested; a `Client` sends them.
 
 use super::encode::encode_query_component;
+use super::members::{MemberOf, OrderKeyOf};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -216,14 +218,16 @@ impl<T> Request<T> {
         self
     }
 
-    /// `$select`: only these properties are returned.
-    pub fn select(self, properties: &[&str]) -> Self {
-        self.query("$select", properties.join(","))
+    /// `$select`: only these properties are returned. Takes the type's member
+    /// constants (`&[User::ID, User::DISPLAY_NAME]`), checked against what the
+    /// request returns, or free strings (`&["id", "extension_x"]`).
+    pub fn select<M: MemberOf<T>>(self, properties: &[M]) -> Self {
+        self.query("$select", joined(properties.iter().map(MemberOf::member_name)))
     }
 
-    /// `$expand`: include these relationships.
-    pub fn expand(self, relationships: &[&str]) -> Self {
-        self.query("$expand", relationships.join(","))
+    /// `$expand`: include these relationships (member constants or free strings).
+    pub fn expand<M: MemberOf<T>>(self, relationships: &[M]) -> Self {
+        self.query("$expand", joined(relationships.iter().map(MemberOf::member_name)))
     }
 
     /// `$filter`: an OData filter expression.
@@ -231,9 +235,9 @@ impl<T> Request<T> {
         self.query("$filter", expression)
     }
 
-    /// `$orderby`: e.g. `["name desc"]`.
-    pub fn order_by(self, keys: &[&str]) -> Self {
-        self.query("$orderby", keys.join(","))
+    /// `$orderby`: `&[User::DISPLAY_NAME.desc()]`, `&[User::DISPLAY_NAME]`, or `&["name desc"]`.
+    pub fn order_by<K: OrderKeyOf<T>>(self, keys: &[K]) -> Self {
+        self.query("$orderby", joined(keys.iter().map(OrderKeyOf::order_key)))
     }
 
     /// `$search`: a search expression (quote phrases as the API requires).
@@ -306,6 +310,10 @@ impl<T> Request<T> {
             response: PhantomData,
         }
     }
+}
+
+fn joined<'a>(names: impl Iterator<Item = Cow<'a, str>>) -> String {
+    names.collect::<Vec<_>>().join(",")
 }
 
 #[cfg(test)]

@@ -72,7 +72,7 @@
 //! let session = client.send(operations::me_messages_attachments_create_upload_session("message-id", &body)).await?;
 //! let upload = client
 //!     .large_file_upload(session.upload_url.unwrap_or_default())
-//!     .expires_at(session.expiration_date_time.unwrap_or_default())
+//!     .expires_at(session.expiration_date_time)
 //!     .for_attachment()
 //!     .on_progress(|p| println!("{} of {} bytes", p.confirmed, p.total));
 //! let file = tokio::fs::File::open("video.mp4").await?;
@@ -278,6 +278,32 @@ pub enum Raw {}
 #[derive(Debug, Clone, Copy)]
 pub enum Attachment {}
 
+/// What [`LargeFileUpload::expires_at`] takes: the session's
+/// `expirationDateTime` as the generated type holds it (`Option<Timestamp>`),
+/// or its text. Not a bare `Timestamp`: `unwrap_or_default()` of a missing
+/// expiry would be 1970, an upload that has always expired.
+pub trait ExpiresAt {
+    fn expiry_text(self) -> Option<String>;
+}
+
+impl ExpiresAt for Option<jiff::Timestamp> {
+    fn expiry_text(self) -> Option<String> {
+        self.map(|at| at.to_string())
+    }
+}
+
+impl ExpiresAt for &str {
+    fn expiry_text(self) -> Option<String> {
+        Some(self.to_owned())
+    }
+}
+
+impl ExpiresAt for String {
+    fn expiry_text(self) -> Option<String> {
+        Some(self)
+    }
+}
+
 /// OneDrive and SharePoint: the final answer's body is the new item, read as `T`
 /// (the crate's `DriveItem` type, or `serde_json::Value`).
 pub struct Item<T>(PhantomData<fn() -> T>);
@@ -285,11 +311,7 @@ pub struct Item<T>(PhantomData<fn() -> T>);
 impl Completion for Raw {
     type Output = UploadResult;
     fn complete(status: u16, location: Option<String>, body: &[u8]) -> Result<UploadResult, Error> {
-        let body = if is_blank(body) {
-            serde_json::Value::Null
-        } else {
-            serde_json::from_slice(body).map_err(|e| Error::Decode { status, message: e.to_string() })?
-        };
+        let body = if is_blank(body) { serde_json::Value::Null } else { super::decode::json(status, body)? };
         Ok(UploadResult { status, location, body })
     }
 }
@@ -312,10 +334,11 @@ impl<T: DeserializeOwned> Completion for Item<T> {
         if is_blank(body) {
             return Err(Error::Decode {
                 status,
+                path: None,
                 message: "the answer to the last chunk has no body, where the new item was expected".into(),
             });
         }
-        serde_json::from_slice(body).map_err(|e| Error::Decode { status, message: e.to_string() })
+        super::decode::json(status, body)
     }
 }
 
@@ -439,7 +462,7 @@ impl Reply {
 
     /// The session status the body carries, if it is one.
     fn session(&self) -> Result<Option<UploadStatus>, Error> {
-        UploadStatus::from_body(&self.body).map_err(|message| Error::Decode { status: self.status, message })
+        UploadStatus::from_body(&self.body).map_err(|message| Error::Decode { status: self.status, path: None, message })
     }
 }
 
@@ -508,9 +531,8 @@ impl<C> LargeFileUpload<C> {
     /// The session's `expirationDateTime` as `createUploadSession` gave it:
     /// resuming after it has passed fails with [`Error::UploadSessionExpired`]
     /// without sending anything.
-    pub fn expires_at(mut self, expiration_date_time: impl Into<String>) -> Self {
-        let text = expiration_date_time.into();
-        self.expiration_date_time = (!text.trim().is_empty()).then_some(text);
+    pub fn expires_at(mut self, expiration_date_time: impl ExpiresAt) -> Self {
+        self.expiration_date_time = expiration_date_time.expiry_text().filter(|text| !text.trim().is_empty());
         self
     }
 

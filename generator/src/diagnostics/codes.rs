@@ -94,6 +94,13 @@ codes! {
         fallback: "It is read line by line (`key: value`).",
         raised_in: ["parse/page.rs"],
     }
+    BadPermissions {
+        code: "bad-permissions",
+        severity: Warning,
+        meaning: "A `Permissions` table has a row for no kind of caller this reader knows (delegated work or school, delegated personal, application), or no such row at all.",
+        fallback: "The row (or the table) is left out: the operation's rustdoc names the permissions the other rows state, or none.",
+        raised_in: ["parse/permissions.rs"],
+    }
     BadRequestLine {
         code: "bad-request-line",
         severity: Warning,

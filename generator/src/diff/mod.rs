@@ -10,8 +10,9 @@
 //! on the [`Surface`] of each (what users of the crate write): a change is
 //! breaking when a name or Rust type users write is gone or different, so a
 //! function renamed because a new operation or runtime method took its name
-//! is reported, and a property retyped from `Edm.Guid` to `Edm.String`
-//! (`String` both) is not breaking. The surface is a pure function of the
+//! is reported, a property retyped from `Edm.String` to `Edm.Guid` (`String`
+//! to `Uuid`, the typed scalars of `runtime::scalars`) is breaking, and one
+//! retyped from `Edm.Double` to `Edm.Decimal` (`f64` both) is not. The surface is a pure function of the
 //! model, so a snapshot's is computed like a docs tree's. The table below is
 //! documentation; `the_breaking_table_holds_against_the_surface` checks each
 //! row against the surfaces.
@@ -49,8 +50,8 @@
 //! | type changed: emitted under another name (a new colliding name) | yes | the struct or enum is renamed |
 //! | type added, or a base type added | no | |
 //! | type now documented by a page, or now inferred from an example | no | reported for information |
-//! | property removed, property type changed | yes when the struct's field is gone or its Rust type changed | a property moved to a base type keeps its field; `Edm.Guid` and `Edm.String` are both `String` |
-//! | property unchanged, field renamed or boxed (a new colliding property, a new recursion) | yes | the field users write changed |
+//! | property removed, property type changed | yes when the struct's field is gone or its Rust type changed | a property moved to a base type keeps its field; `Edm.Double` and `Edm.Decimal` are both `f64`, but `Edm.String` is `String` and `Edm.DateTimeOffset` `Timestamp` |
+//! | property unchanged, field renamed or boxed (a new colliding property, a new recursion) | yes | the field users write changed, and so did its member constant (`User::DISPLAY_NAME`, named after the field) |
 //! | property added | no | every field is an `Option`, structs are `Default` |
 //! | enum member removed | yes | the variant is gone |
 //! | enum member added | no | unknown values are kept by `Unknown(String)` |

@@ -36,6 +36,8 @@ fn op(method: &str, documented_path: &str, id: &str) -> Operation {
         example_only: false,
         responses: vec![ResponseSpec { status: 200, body: Some(ty("microsoft.graph.widget")), when: None, monitored: false }],
         description: String::new(),
+        permissions: None,
+        example: None,
         area: "other".into(),
         source: src(&format!("api/{id}.md"), 10),
     }
@@ -543,7 +545,7 @@ fn an_operation_moved_to_another_cargo_feature_is_reported_but_not_breaking() {
 
 /// Everything users of the generated crate name, one line each: functions
 /// with their arguments and types, struct fields (with the JSON member they
-/// hold), enum variants.
+/// hold) and their member constants, enum variants.
 fn signatures(model: &ApiModel) -> BTreeSet<String> {
     use crate::emit::rust::surface::Shape;
     let surface = crate::emit::rust::Surface::new(model, &mut crate::diagnostics::Diagnostics::default());
@@ -552,7 +554,8 @@ fn signatures(model: &ApiModel) -> BTreeSet<String> {
         out.insert(format!("type {}", item.name));
         match &item.shape {
             Shape::Struct { fields, .. } => {
-                out.extend(fields.iter().map(|f| format!("{}.{} ({}): {}", item.name, f.name, f.property.json_name, f.ty)))
+                out.extend(fields.iter().map(|f| format!("{}.{} ({}): {}", item.name, f.name, f.property.json_name, f.ty)));
+                out.extend(fields.iter().map(|f| format!("{}::{} = {:?}", item.name, f.constant, f.property.json_name)));
             }
             Shape::Enum { variants } => out.extend(variants.iter().map(|v| format!("{}::{}", item.name, v.name))),
         }
@@ -583,7 +586,14 @@ fn signatures(model: &ApiModel) -> BTreeSet<String> {
 /// required header, which changes no signature but makes the service refuse the call.
 #[test]
 fn the_breaking_table_holds_against_the_surface() {
-    let base = || model(vec![op("GET", "/widgets/{id}", "get_widget")], vec![widget(), enumeration("color", &["red", "blue"])]);
+    let weighed = || {
+        let mut widget = widget();
+        if let TypeKind::Object { properties, .. } = &mut widget.kind {
+            properties.push(prop("weight", "Edm.Double", 12));
+        }
+        widget
+    };
+    let base = || model(vec![op("GET", "/widgets/{id}", "get_widget")], vec![weighed(), enumeration("color", &["red", "blue"])]);
     let with = |change: &dyn Fn(&mut ApiModel)| {
         let mut m = base();
         change(&mut m);
@@ -610,8 +620,9 @@ fn the_breaking_table_holds_against_the_surface() {
         ("type added", with(&|m| m.types.insert(0, object("gadget", None, vec![]))), false),
         ("property removed", with(&|m| property(m).retain(|p| p.json_name != "size")), true),
         ("property retyped", with(&|m| property(m)[1].ty = ty("Edm.Int64")), true),
-        ("property retyped, same Rust type", with(&|m| property(m)[0].ty = ty("Edm.Guid")), false),
-        ("property added", with(&|m| property(m).push(prop("weight", "Edm.Double", 12))), false),
+        ("property retyped to a typed scalar", with(&|m| property(m)[0].ty = ty("Edm.Guid")), true),
+        ("property retyped, same Rust type", with(&|m| property(m)[2].ty = ty("Edm.Decimal")), false),
+        ("property added", with(&|m| property(m).push(prop("height", "Edm.Double", 13))), false),
         ("field renamed by a new colliding property", with(&|m| property(m).insert(0, prop("Size", "Edm.Int32", 9))), true),
         ("enum member removed", with(&|m| m.types[0].kind = enumeration("color", &["red"]).kind), true),
         ("enum member added", with(&|m| m.types[0].kind = enumeration("color", &["red", "blue", "green"]).kind), false),

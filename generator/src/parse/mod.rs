@@ -9,6 +9,7 @@ pub mod json;
 pub mod markdown;
 pub mod page;
 mod page_kind;
+pub mod permissions;
 pub mod wording;
 
 pub use page::{parse_page, Page, PageKind};

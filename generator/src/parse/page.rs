@@ -10,6 +10,7 @@ use super::front_matter;
 use super::http::{parse_request_line, unknown_method, RequestLine};
 use super::markdown::{blocks, Block, BlockKind, Inline, Link, TableRow};
 use super::page_kind;
+use super::permissions::{self, PermissionsTable};
 use super::wording::{self, BodyStatement, Section};
 use super::Located;
 use crate::diagnostics::{Code, Diagnostics};
@@ -39,6 +40,8 @@ pub struct Page {
     pub http: Option<HttpSection>,
     pub query_options: Vec<String>,
     pub headers: Vec<Row>,
+    /// The first table of the `Permissions` section.
+    pub permissions: Option<PermissionsTable>,
     pub request_body: BodySection,
     /// A JSON block shown in the `Request body` section (instead of a parameter table).
     pub body_sample: Option<Located<Payload>>,
@@ -162,6 +165,7 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         http: None,
         query_options: Vec::new(),
         headers: Vec::new(),
+        permissions: None,
         request_body: BodySection::Unspecified,
         body_sample: None,
         function_parameters: Vec::new(),
@@ -298,6 +302,12 @@ impl SectionWalker<'_> {
                 self.page.response = response_sentence(inline, line).filter(|s| s.status.is_none_or(|status| status < 400));
             }
             Section::QueryParameters => collect_query_options(text, &mut self.page.query_options),
+            Section::Permissions => {
+                if let Some(name) = permissions::include_name(inline) {
+                    let table = self.page.permissions.get_or_insert_with(|| PermissionsTable { line, ..PermissionsTable::default() });
+                    table.include.get_or_insert(name);
+                }
+            }
             _ => {}
         }
     }
@@ -334,6 +344,13 @@ impl SectionWalker<'_> {
         }
         match self.section {
             Section::Headers => self.page.headers.extend(columns.rows(rows)),
+            // The first table; an include named before it is kept with it.
+            Section::Permissions if self.page.permissions.as_ref().is_none_or(|p| p.is_include_only()) => {
+                let include = self.page.permissions.take().and_then(|p| p.include);
+                self.page.permissions = permissions::read_table(&self.page.file, header, rows, line, self.diags)
+                    .map(|table| PermissionsTable { include: include.clone(), ..table })
+                    .or_else(|| include.map(|include| PermissionsTable { line, include: Some(include), ..PermissionsTable::default() }));
+            }
             Section::QueryParameters => {
                 // A row names an option the method supports, whatever remark its
                 // description makes ("not supported when using `$search`").

@@ -4,8 +4,10 @@
 //! (operations); each rule that reconciles or completes what pages say is a
 //! file of its own under `rules/`, whose module doc lists them.
 
+mod call_examples;
 mod operations;
 pub mod paths;
+mod permissions;
 mod rules;
 pub mod types;
 
@@ -46,11 +48,13 @@ pub fn resolve(pages: &[Page], diags: &mut Diagnostics) -> ApiModel {
     for page in pages.iter().filter(|p| p.kind == PageKind::Api) {
         resolver.add_page(page, diags);
     }
-    let (operations, base_url, observations) = resolver.finish(diags);
+    let (mut operations, base_url, observations) = resolver.finish(diags);
     bad_base_type::check(&mut types, diags);
     path_navigation::learn_from_paths(&mut types, &operations, diags);
     navigation_collection::from_operations(&mut types, &operations, diags);
     example_member::learn_members(&mut types, observations, &index, diags);
+    permissions::attach(pages, &mut operations);
+    call_examples::attach(pages, &mut operations);
     ApiModel { base_url, operations, types: types.into_values().collect() }
 }
 

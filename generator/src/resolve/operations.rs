@@ -177,6 +177,8 @@ impl<'a> OperationResolver<'a> {
                     _ => answers.clone(),
                 },
                 description: page.description.clone(),
+                permissions: None,
+                example: None,
                 area: page.area.clone(),
                 source: Source { file: page.file.clone(), line },
             };

@@ -363,9 +363,7 @@ impl BatchResults {
     pub fn get<T: DeserializeOwned>(&self, handle: &BatchHandle<T>) -> Result<T, Error> {
         match self.outcome(handle)? {
             Outcome::Failed(error) => Err(error.clone()),
-            Outcome::Answered(response) if response.is_success() => {
-                T::deserialize(&response.body).map_err(|e| Error::Decode { status: response.status, message: e.to_string() })
-            }
+            Outcome::Answered(response) if response.is_success() => super::decode::value(response.status, &response.body),
             Outcome::Answered(response) => {
                 let error = graph_error(&response.body);
                 let retry_after = response.header("retry-after").and_then(parse_retry_after);
@@ -529,7 +527,7 @@ async fn post(client: &Client, items: &[&Item]) -> Result<BTreeMap<String, ItemR
     let answers = match serde_json::from_slice::<Answers>(&bytes) {
         Ok(answers) => answers.responses,
         Err(_) if !(200..300).contains(&status) => return Err(Error::Api { status, error: GraphError::from_body(&bytes) }),
-        Err(e) => return Err(Error::Decode { status, message: format!("not a $batch response: {e}") }),
+        Err(e) => return Err(Error::Decode { status, path: None, message: format!("not a $batch response: {e}") }),
     };
     Ok(answers
         .into_iter()

@@ -721,8 +721,7 @@ fn redirect_decision(previous: Option<&reqwest::Url>, next: &reqwest::Url, hops:
 }
 
 pub(super) fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
-    let bytes = if bytes.iter().all(u8::is_ascii_whitespace) { b"null".as_slice() } else { bytes };
-    serde_json::from_slice(bytes).map_err(|e| Error::Decode { status, message: e.to_string() })
+    super::decode::json(status, bytes)
 }
 
 /// A `.` or `..` segment in the path of `url` (also percent-encoded): URL

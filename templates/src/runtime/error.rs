@@ -51,8 +51,10 @@ pub enum Error {
     Throttled { status: u16, retry_after: std::time::Duration, error: Box<GraphError> },
     /// The request never got a response (connection, TLS, timeout).
     Transport(String),
-    /// The response body did not decode into the expected type.
-    Decode { status: u16, message: String },
+    /// The response body did not decode into the expected type. `path` is
+    /// the JSON path of the member at fault (`$.value[1].createdDateTime`)
+    /// when the body is JSON.
+    Decode { status: u16, path: Option<String>, message: String },
     /// The request could not be built (e.g. its body did not serialize).
     InvalidRequest(String),
     /// The token provider failed.
@@ -126,7 +128,8 @@ impl fmt::Display for Error {
                 error.code
             ),
             Error::Transport(e) => write!(f, "request failed: {e}"),
-            Error::Decode { status, message } => write!(f, "cannot decode the {status} response: {message}"),
+            Error::Decode { status, path: Some(path), message } => write!(f, "cannot decode the {status} response at `{path}`: {message}"),
+            Error::Decode { status, path: None, message } => write!(f, "cannot decode the {status} response: {message}"),
             Error::InvalidRequest(e) => write!(f, "invalid request: {e}"),
             Error::Token(e) => write!(f, "cannot get an access token: {e}"),
             Error::Credential { credential, message } => write!(f, "{credential} could not get an access token: {message}"),

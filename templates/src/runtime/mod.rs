@@ -10,14 +10,19 @@
 
 mod encode;
 pub mod error;
+pub mod members;
 pub mod odata;
 pub mod paging;
+pub mod patch;
 pub mod request;
+pub mod scalars;
 
 #[cfg(feature = "client")]
 pub mod batch;
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "client")]
+pub mod decode;
 #[cfg(feature = "client")]
 pub mod delta;
 #[cfg(feature = "client")]
@@ -48,9 +53,15 @@ pub use error::{Error, GraphError, InnerError};
 /// Stream traits for [`Client::stream_pages`] and [`Client::stream_items`].
 #[cfg(feature = "client")]
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
+/// The crates of the typed scalars, for building their values (`jiff::Timestamp::now()`).
+pub use jiff;
 #[cfg(feature = "client")]
 pub use long_running::{LongRunning, OperationState, OperationStatus};
+pub use members::{Member, MemberOf, OrderKey, OrderKeyOf};
 pub use paging::Page;
+pub use patch::{BodyOf, Patch};
 pub use request::{Body, Content, Method, Operation, Request};
+pub use scalars::{Binary, Date, Duration, Time, Timestamp, Uuid};
 #[cfg(feature = "client")]
-pub use upload::{ByteRange, LargeFileUpload, UploadProgress, UploadResult, UploadState, UploadStatus};
+pub use upload::{ByteRange, ExpiresAt, LargeFileUpload, UploadProgress, UploadResult, UploadState, UploadStatus};
+pub use uuid;

@@ -1101,6 +1101,8 @@ mod tests {
                 monitored: false,
             }],
             description: String::new(),
+            permissions: None,
+            example: None,
             area: "other".into(),
             source: src(file, 7),
         }

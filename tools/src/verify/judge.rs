@@ -141,8 +141,26 @@ fn difference(original: &Value, back: &Value, at: &str) -> Option<Difference> {
             (!same).then(|| Difference::Changed(at.to_owned(), original.clone(), back.clone()))
         }
         (a, b) if a == b => None,
+        (Value::String(a), Value::String(b)) if same_scalar(a, b) => None,
         _ => Some(Difference::Changed(at.to_owned(), original.clone(), back.clone())),
     }
+}
+
+/// Two texts of one typed scalar value: the same instant in another offset or
+/// precision (`...00.0000000Z`, `...-07:00`), the same time of day, duration
+/// (`PT24H` and `P1D`), GUID in another case, or bytes in another base64 form.
+/// Only typed fields can give back another text than they read.
+fn same_scalar(a: &str, b: &str) -> bool {
+    use graph_runtime::runtime::{Binary, Date, Duration, Time, Timestamp, Uuid};
+    fn same<T: std::str::FromStr + PartialEq>(a: &str, b: &str) -> bool {
+        matches!((a.parse::<T>(), b.parse::<T>()), (Ok(x), Ok(y)) if x == y)
+    }
+    same::<Timestamp>(a, b)
+        || same::<Date>(a, b)
+        || same::<Time>(a, b)
+        || same::<Duration>(a, b)
+        || same::<Uuid>(a, b)
+        || matches!((Binary::from_base64(a), Binary::from_base64(b)), (Ok(x), Ok(y)) if x == y)
 }
 
 /// A member of the example whose JSON does not fit the type the model gives it.
@@ -167,6 +185,8 @@ impl Mismatch {
             )
         } else if self.found.as_str().is_some_and(is_placeholder) {
             Failure::doc("type name or placeholder instead of a value", detail)
+        } else if self.found.is_string() && matches!(self.expected, TypeRef::Primitive(p) if is_typed_scalar(p)) {
+            Failure::doc("value not in its type's format (a date without an offset, a malformed GUID, ...)", detail)
         } else if self.found.is_object() && matches!(self.expected, TypeRef::Named(_)) {
             Failure::doc("object where the page's table declares an enum", detail)
         } else if self.declared.is_some() {
@@ -236,8 +256,18 @@ impl Walk<'_> {
     }
 }
 
-/// Whether serde reads `value` as the Rust type of `p` (see `emit::rust::primitive`).
+/// The Edm types the generated crate reads into a type of their own (`runtime::scalars`).
+fn is_typed_scalar(p: Primitive) -> bool {
+    matches!(
+        p,
+        Primitive::DateTimeOffset | Primitive::Date | Primitive::TimeOfDay | Primitive::Duration | Primitive::Guid | Primitive::Binary
+    )
+}
+
+/// Whether serde reads `value` as the Rust type of `p` (see `emit::rust::surface`'s `primitive`).
 fn fits(value: &Value, p: Primitive) -> bool {
+    use graph_runtime::runtime::{Binary, Date, Duration, Time, Timestamp, Uuid};
+    let parses = |read: fn(&str) -> bool| value.as_str().is_some_and(read);
     let int = |min: i64, max: i64| value.as_i64().is_some_and(|n| (min..=max).contains(&n));
     match p {
         Primitive::Boolean => value.is_boolean(),
@@ -247,7 +277,13 @@ fn fits(value: &Value, p: Primitive) -> bool {
         Primitive::Int32 => int(i32::MIN.into(), i32::MAX.into()),
         Primitive::Int64 => int(i64::MIN, i64::MAX),
         Primitive::Single | Primitive::Double | Primitive::Decimal => value.is_number(),
-        _ => value.is_string(),
+        Primitive::DateTimeOffset => parses(|t| t.parse::<Timestamp>().is_ok()),
+        Primitive::Date => parses(|t| t.parse::<Date>().is_ok()),
+        Primitive::TimeOfDay => parses(|t| t.parse::<Time>().is_ok()),
+        Primitive::Duration => parses(|t| t.parse::<Duration>().is_ok()),
+        Primitive::Guid => parses(|t| t.parse::<Uuid>().is_ok()),
+        Primitive::Binary => parses(|t| Binary::from_base64(t).is_ok()),
+        Primitive::String | Primitive::Stream => value.is_string(),
     }
 }
 
@@ -275,6 +311,15 @@ mod tests {
             Some(Difference::Changed("$.a".into(), json!("x"), json!("y")))
         );
         assert!(difference(&json!({"a": 1}), &json!({"a": 2}), "$").is_some());
+        // Typed scalars compare by value.
+        assert_eq!(difference(&json!({"t": "2019-01-29T20:00:00.0000000Z"}), &json!({"t": "2019-01-29T20:00:00Z"}), "$"), None);
+        assert_eq!(difference(&json!({"t": "2017-09-04T15:30:00-07:00"}), &json!({"t": "2017-09-04T22:30:00Z"}), "$"), None);
+        assert_eq!(
+            difference(&json!({"g": "C2F8F4A2-1F36-4E0B-9D3E-1E6D0E6A7B11"}), &json!({"g": "c2f8f4a2-1f36-4e0b-9d3e-1e6d0e6a7b11"}), "$"),
+            None
+        );
+        assert_eq!(difference(&json!({"d": "PT24H"}), &json!({"d": "P1D"}), "$"), None);
+        assert!(difference(&json!({"t": "2019-01-29T20:00:00Z"}), &json!({"t": "2019-01-29T20:00:01Z"}), "$").is_some());
     }
 
     #[test]
@@ -288,5 +333,10 @@ mod tests {
     fn primitives_fit_as_serde_reads_them() {
         assert!(fits(&json!(1), Primitive::Double) && !fits(&json!(1.5), Primitive::Int32));
         assert!(!fits(&json!(300), Primitive::Byte) && !fits(&json!("1"), Primitive::Int64));
+        assert!(
+            fits(&json!("2021-01-01T00:00:00Z"), Primitive::DateTimeOffset)
+                && !fits(&json!("2021-01-01T00:00:00"), Primitive::DateTimeOffset)
+        );
+        assert!(fits(&json!("PT1H"), Primitive::Duration) && !fits(&json!("x-value"), Primitive::Guid));
     }
 }

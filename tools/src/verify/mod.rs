@@ -10,18 +10,21 @@
 //! What passes: the example deserializes into the type the generated
 //! `Request<T>` decodes (responses) or the type its body is serialized from
 //! (requests), and serializing it back gives the same JSON, nothing lost and
-//! nothing invented. Equal means equal JSON with three stated allowances:
+//! nothing invented. Equal means equal JSON with four stated allowances:
 //! numbers compare by value (`1` = `1.0`, and `Edm.Single` to `f32` precision);
-//! a member that is `null` may come back absent (the generated structs hold it
-//! as `None` and skip it); and the `@odata.context` of a collection response is
-//! response metadata that `runtime::Page` (and the `{"value": x}` wrapper of a
+//! typed scalars compare by value (the same instant in another offset or
+//! precision, a GUID in another case, `PT24H` and `P1D`, base64 with or without
+//! padding: the runtime's types read both and write one); a member that is
+//! `null` may come back absent (the generated structs hold it as `None` and
+//! skip it); and the `@odata.context` of a collection response is response
+//! metadata that `runtime::Page` (and the `{"value": x}` wrapper of a
 //! primitive result) does not keep.
 
 mod judge;
 mod program;
 
 pub use judge::{judge, Failure};
-pub use program::{program, Entry};
+pub use program::{doc_examples, program, Entry};
 
 use docgen::emit::rust::OperationTypes;
 use docgen::model::{ApiModel, HttpMethod, Operation, Primitive, RequestBody, TypeRef};

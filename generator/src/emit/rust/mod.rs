@@ -3,6 +3,7 @@
 
 mod boxing;
 mod docs;
+mod examples;
 mod features;
 mod hierarchy;
 pub mod names;
@@ -28,11 +29,13 @@ struct Context<'m> {
     model: &'m ApiModel,
     surface: Surface<'m>,
     features: Features,
+    /// The generated crate's name, as its rustdoc examples import it.
+    crate_name: String,
 }
 
 impl<'m> Context<'m> {
-    fn new(model: &'m ApiModel, diags: &mut Diagnostics) -> Context<'m> {
-        Context { model, surface: Surface::new(model, diags), features: Features::new(model) }
+    fn new(model: &'m ApiModel, crate_name: &str, diags: &mut Diagnostics) -> Context<'m> {
+        Context { model, surface: Surface::new(model, diags), features: Features::new(model), crate_name: crate_name.to_owned() }
     }
 }
 
@@ -64,8 +67,8 @@ pub fn operation_types(surface: &Surface<'_>, krate: &str) -> Vec<OperationTypes
 }
 
 /// The `types.rs` and `operations.rs` sources, formatted.
-pub fn emit_modules(model: &ApiModel, diags: &mut Diagnostics) -> Result<Vec<(&'static str, String)>, EmitError> {
-    let cx = Context::new(model, diags);
+pub fn emit_modules(model: &ApiModel, crate_name: &str, diags: &mut Diagnostics) -> Result<Vec<(&'static str, String)>, EmitError> {
+    let cx = Context::new(model, crate_name, diags);
     // The two modules are built at the same time: `operations.rs` as one tree
     // (its methods share one `impl` block) on a thread of its own, `types.rs`
     // item by item here, so that only one whole syntax tree is alive at a time.
@@ -135,7 +138,7 @@ pub fn lib_rs(model: &ApiModel, default_base_url: &str, crate_name: &str) -> Res
 
         #[cfg(feature = "client")]
         pub use runtime::{Batch, Change, Client, Cloud, DeltaCursor, LargeFileUpload, LongRunning, RetryPolicy, UploadResult};
-        pub use runtime::{Error, Page, Request};
+        pub use runtime::{Error, Member, Page, Patch, Request};
     };
     format_file(tokens)
 }

@@ -2,10 +2,11 @@
 //! module) and, behind the `client` feature, `Client` methods that send them.
 
 use super::docs::{doc_lines, docs};
+use super::examples::example_doc;
 use super::names::ident;
 use super::surface::{AlternativeItem, CallArgument, ItemPaths, Literal, OperationItem};
 use super::Context;
-use crate::model::{ConditionKind, HttpMethod, Operation};
+use crate::model::{ConditionKind, HttpMethod, Operation, Permissions};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -49,7 +50,8 @@ struct Signature {
     params: Vec<TokenStream>,
     args: Vec<TokenStream>,
     response: TokenStream,
-    doc: TokenStream,
+    /// Doc lines (paragraphs) shared by the function and the method.
+    doc: Vec<String>,
 }
 
 fn signature(op: &Operation, item: &OperationItem) -> Signature {
@@ -69,17 +71,20 @@ fn alternative_operation(item: &OperationItem, alternative: &AlternativeItem) ->
     }
 }
 
-fn alternative_doc(op: &Operation, alternative: &AlternativeItem) -> TokenStream {
+fn alternative_doc(op: &Operation, alternative: &AlternativeItem) -> Vec<String> {
     let mut lines = doc_lines(&op.title);
     lines.push(format!(
         "The answer the page documents when the request sets `{}` (this function sets it).",
         alternative.condition.spelled()
     ));
     lines.push(format!("`{} {}`", op.method, op.path));
-    docs(&lines)
+    if let Some(permissions) = &op.permissions {
+        lines.extend(permission_lines(permissions));
+    }
+    lines
 }
 
-fn signature_of(item: &OperationItem, doc: TokenStream) -> Signature {
+fn signature_of(item: &OperationItem, doc: Vec<String>) -> Signature {
     let paths = ItemPaths::operations_module();
     let mut params = Vec::new();
     let mut args = Vec::new();
@@ -95,13 +100,17 @@ fn signature_of(item: &OperationItem, doc: TokenStream) -> Signature {
     }
     if let Some(ty) = &item.request_body {
         let ty = ty.tokens(&paths);
-        params.push(quote! { body: &#ty });
+        // The value itself, or a `Patch` of it (members sent as `null`).
+        params.push(quote! { body: &impl crate::runtime::BodyOf<#ty> });
         args.push(quote! { body });
     }
     Signature { params, args, response: item.response.tokens(&paths), doc }
 }
 
-fn operation_doc(op: &Operation) -> TokenStream {
+/// What both the function and the `Client` method say: the page's title and
+/// description, the request, its query options, parameters and headers (with
+/// the page's notes on them), and the permissions it needs.
+fn operation_doc(op: &Operation) -> Vec<String> {
     let mut lines = doc_lines(&op.title);
     lines.extend(doc_lines(&op.description));
     lines.push(format!("`{} {}`", op.method, op.path));
@@ -117,13 +126,66 @@ fn operation_doc(op: &Operation) -> TokenStream {
     }
     for header in &op.headers {
         let requirement = if header.required { "required" } else { "optional" };
-        lines.push(format!("Header `{}` ({requirement}): set it with `Request::header`.", header.name.replace('`', "")));
+        let name = header.name.replace('`', "");
+        let setter = if name.eq_ignore_ascii_case("ConsistencyLevel") {
+            "`Request::consistency_level_eventual`".to_owned()
+        } else {
+            "`Request::header`".to_owned()
+        };
+        let note = doc_lines(&header.description).join(" ");
+        let note = if note.is_empty() { String::new() } else { format!(" {note}") };
+        lines.push(format!("Header `{name}` ({requirement}):{note} Set it with {setter}."));
     }
-    docs(&lines)
+    if let Some(permissions) = &op.permissions {
+        lines.extend(permission_lines(permissions));
+    }
+    lines
+}
+
+/// `# Permissions` and one line per kind of caller the page's table lists
+/// (per resource, for a table by resource).
+fn permission_lines(permissions: &Permissions) -> Vec<String> {
+    let mut listed: Vec<String> = callers(permissions).into_iter().map(|(kind, shown)| format!("- {kind}: {shown}")).collect();
+    for (resource, permissions) in &permissions.by_resource {
+        let shown: Vec<String> =
+            callers(permissions).into_iter().map(|(kind, shown)| format!("{}: {shown}", kind.to_lowercase())).collect();
+        if !shown.is_empty() {
+            listed.push(format!("- On {}: {}", doc_lines(resource).join(" "), shown.join("; ")));
+        }
+    }
+    let mut lines = Vec::new();
+    if !listed.is_empty() {
+        lines.extend(["# Permissions".to_owned(), "One of these, least privileged first:".to_owned()]);
+        lines.extend(listed);
+    } else if let Some(include) = &permissions.include {
+        lines.push("# Permissions".to_owned());
+        let include = include.replace('`', "");
+        lines.push(format!(
+            "The page takes its permissions table from the docs' include `{include}` (`includes/permissions/{include}.md`), which is not read here."
+        ));
+    }
+    lines
+}
+
+/// (kind of caller, its permissions as shown) for each kind the table states.
+fn callers(permissions: &Permissions) -> Vec<(&'static str, String)> {
+    let rows = [
+        ("Delegated (work or school account)", &permissions.delegated_work),
+        ("Delegated (personal Microsoft account)", &permissions.delegated_personal),
+        ("Application", &permissions.application),
+    ];
+    rows.iter()
+        .filter_map(|(kind, names)| {
+            let names = names.as_ref()?;
+            let shown = if names.is_empty() { "not supported".to_owned() } else { doc_lines(&names.join(", ")).join(" ") };
+            Some((*kind, shown))
+        })
+        .collect()
 }
 
 fn request_function(cx: &Context<'_>, op: &Operation, item: &OperationItem, signature: &Signature) -> TokenStream {
     let Signature { params, response, doc, .. } = signature;
+    let doc = docs(&[doc.clone(), example_doc(cx, op, item)].concat());
     let name = ident(&item.function);
     let method = format_ident!("{}", runtime_method(op.method));
     let path = path_expression(op, item);
@@ -151,6 +213,10 @@ fn client_method(cx: &Context<'_>, op: &Operation, item: &OperationItem, signatu
     let Signature { params, args, response, doc } = signature;
     let name = ident(&item.function);
     let cfg = cx.features.area_cfg(&op.area);
+    let mut doc = doc.clone();
+    let example = if op.example.is_some() { ", whose documentation has an example" } else { "" };
+    doc.push(format!("Sends [`operations::{0}`](crate::operations::{0}){example}.", item.function.trim_start_matches("r#")));
+    let doc = docs(&doc);
     if item.content {
         return quote! {
             #doc
@@ -262,22 +328,24 @@ fn path_expression(op: &Operation, item: &OperationItem) -> TokenStream {
 
 /// One argument of a function call, as its OData literal, percent-encoded.
 /// Strings and enum members are quoted (`runtime::odata`); numbers and
-/// booleans print as they are; dates, GUIDs and durations are unquoted text.
+/// booleans print as they are; dates, GUIDs and durations print unquoted.
 fn call_argument(argument: &CallArgument) -> TokenStream {
     let name = ident(&argument.name);
-    match literal_function(&argument.literal) {
-        Some(function) => quote! { #function(#name) },
-        None => quote! { #name },
+    match (&argument.literal, literal_function(&argument.literal)) {
+        // Typed scalars (dates, GUIDs, durations) print through `Display`.
+        (Literal::Unquoted, _) => quote! { encode_path_segment(&#name.to_string()) },
+        (_, Some(function)) => quote! { #function(#name) },
+        (_, None) => quote! { #name },
     }
 }
 
-/// The runtime function that writes an argument as its literal, if it needs one.
+/// The runtime function that writes an argument as its literal, if it takes
+/// the argument as it is (so `.map(function)` can apply it to an optional one).
 fn literal_function(literal: &Literal) -> Option<TokenStream> {
     match literal {
         Literal::Text => Some(quote! { odata::string_argument }),
         Literal::Member => Some(quote! { odata::enum_argument }),
-        Literal::Unquoted => Some(quote! { encode_path_segment }),
-        Literal::Plain => None,
+        Literal::Unquoted | Literal::Plain => None,
     }
 }
 
@@ -301,5 +369,24 @@ mod tests {
         for method in HttpMethod::ALL {
             assert!(variants.contains(&runtime_method(method).to_owned()), "runtime `Method` has no {}", runtime_method(method));
         }
+    }
+
+    #[test]
+    fn permissions_list_each_kind_of_caller_or_name_the_include() {
+        let table = Permissions {
+            delegated_work: Some(vec!["User.Read".into(), "User.ReadWrite".into()]),
+            delegated_personal: Some(Vec::new()),
+            include: Some("user-get-permissions".into()),
+            ..Permissions::default()
+        };
+        assert_eq!(
+            permission_lines(&table)[2..],
+            ["- Delegated (work or school account): User.Read, User.ReadWrite", "- Delegated (personal Microsoft account): not supported"]
+        );
+        let include = Permissions { include: Some("user-update-permissions".into()), ..Permissions::default() };
+        let lines = permission_lines(&include);
+        assert_eq!(lines[0], "# Permissions");
+        assert!(lines[1].contains("`user-update-permissions` (`includes/permissions/user-update-permissions.md`)"), "{lines:?}");
+        assert!(permission_lines(&Permissions::default()).is_empty());
     }
 }

@@ -29,6 +29,8 @@ use std::fmt;
 pub struct Surface<'m> {
     /// Model types by qualified name.
     types: BTreeMap<String, TypeItem<'m>>,
+    /// Rust name -> qualified name of the model types.
+    qualified_names: BTreeMap<String, String>,
     /// Parameter structs by Rust name (the order they are emitted in).
     parameter_structs: BTreeMap<String, ParameterStruct<'m>>,
     /// Parameter struct model name -> Rust name.
@@ -56,10 +58,13 @@ pub enum Shape<'m> {
     },
 }
 
-/// One field of a struct: `pub <name>: Option<<ty>>`.
+/// One field of a struct: `pub <name>: Option<<ty>>`, and its member
+/// constant `<constant>: runtime::Member<Owner>` (the JSON name, for `$select`
+/// and `Patch::clear`).
 pub struct FieldItem<'m> {
     pub property: &'m Property,
     pub name: String,
+    pub constant: String,
     pub ty: RustType,
 }
 
@@ -137,7 +142,7 @@ pub enum Literal {
     Member,
     /// Numbers and booleans, as Rust prints them.
     Plain,
-    /// Dates, GUIDs and durations: `String`s in Rust, unquoted in the call.
+    /// Dates, times, GUIDs and durations: typed values, unquoted in the call.
     Unquoted,
 }
 
@@ -147,6 +152,8 @@ pub enum Literal {
 pub enum RustType {
     /// `bool`, `i32`, `String`, ...
     Primitive(&'static str),
+    /// A typed Edm scalar of the runtime (`runtime::Timestamp`, ...).
+    Scalar(Scalar),
     /// `serde_json::Value`: open JSON, or a type the model does not define.
     Json,
     /// A struct or enum of the `types` module, by Rust name.
@@ -168,6 +175,38 @@ pub enum RustType {
     Content,
     /// `()`
     Unit,
+}
+
+/// The Edm scalars that have a Rust type of their own (the runtime's
+/// `scalars.rs`, which says why each crate was chosen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar {
+    /// `Edm.DateTimeOffset`: `jiff::Timestamp`.
+    Timestamp,
+    /// `Edm.Date`: `jiff::civil::Date`.
+    Date,
+    /// `Edm.TimeOfDay`: `jiff::civil::Time`.
+    Time,
+    /// `Edm.Duration`: the runtime's `Duration` (ISO 8601, over `jiff::SignedDuration`).
+    Duration,
+    /// `Edm.Guid`: `uuid::Uuid`.
+    Uuid,
+    /// `Edm.Binary`: the runtime's `Binary` (base64 bytes).
+    Binary,
+}
+
+impl Scalar {
+    /// The name the runtime exports it under.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scalar::Timestamp => "Timestamp",
+            Scalar::Date => "Date",
+            Scalar::Time => "Time",
+            Scalar::Duration => "Duration",
+            Scalar::Uuid => "Uuid",
+            Scalar::Binary => "Binary",
+        }
+    }
 }
 
 /// How emitted code spells the paths of the crate's items (typify's
@@ -196,6 +235,12 @@ impl ItemPaths {
         ItemPaths { parameters: quote! { types }, page: quote! { Page }, ..ItemPaths::types_module() }
     }
 
+    /// As a program that imports `{operations, runtime, types}` of the crate
+    /// spells them: the rustdoc examples.
+    pub fn imported() -> ItemPaths {
+        ItemPaths { types: quote! { types }, parameters: quote! { types }, page: quote! { runtime::Page }, runtime: quote! { runtime } }
+    }
+
     /// From outside the crate named `crate_name` (a program that uses it).
     pub fn outside(crate_name: &str) -> ItemPaths {
         let krate = format_ident!("{}", crate_name.replace('-', "_"));
@@ -221,6 +266,10 @@ impl RustType {
                 quote! { #name }
             }
             RustType::Json => quote! { serde_json::Value },
+            RustType::Scalar(scalar) => {
+                let (runtime, name) = (&paths.runtime, format_ident!("{}", scalar.name()));
+                quote! { #runtime::#name }
+            }
             RustType::Model(name) => {
                 let (types, name) = (&paths.types, format_ident!("{}", name));
                 quote! { #types::#name }
@@ -269,6 +318,7 @@ impl fmt::Display for RustType {
         match self {
             RustType::Primitive(name) => f.write_str(name),
             RustType::Json => f.write_str("serde_json::Value"),
+            RustType::Scalar(scalar) => f.write_str(scalar.name()),
             RustType::Model(name) | RustType::Parameters(name) => write!(f, "types::{name}"),
             RustType::Vec(item) => write!(f, "Vec<{item}>"),
             RustType::Boxed(inner) => write!(f, "Box<{inner}>"),
@@ -283,27 +333,26 @@ impl fmt::Display for RustType {
     }
 }
 
-/// The Rust primitive for an Edm primitive.
-fn primitive(p: Primitive) -> &'static str {
+/// The Rust type for an Edm primitive.
+fn primitive(p: Primitive) -> RustType {
+    let plain = RustType::Primitive;
     match p {
-        Primitive::Boolean => "bool",
-        Primitive::Byte => "u8",
-        Primitive::SByte => "i8",
-        Primitive::Int16 => "i16",
-        Primitive::Int32 => "i32",
-        Primitive::Int64 => "i64",
-        Primitive::Single => "f32",
-        Primitive::Double | Primitive::Decimal => "f64",
-        // Dates, durations, GUIDs and base64 binaries travel as strings; keeping them
-        // as `String` avoids a date-time dependency and never loses precision.
-        Primitive::String
-        | Primitive::Guid
-        | Primitive::DateTimeOffset
-        | Primitive::Date
-        | Primitive::TimeOfDay
-        | Primitive::Duration
-        | Primitive::Binary
-        | Primitive::Stream => "String",
+        Primitive::Boolean => plain("bool"),
+        Primitive::Byte => plain("u8"),
+        Primitive::SByte => plain("i8"),
+        Primitive::Int16 => plain("i16"),
+        Primitive::Int32 => plain("i32"),
+        Primitive::Int64 => plain("i64"),
+        Primitive::Single => plain("f32"),
+        Primitive::Double | Primitive::Decimal => plain("f64"),
+        // A stream property's JSON value (rare) is the content's text or URL.
+        Primitive::String | Primitive::Stream => plain("String"),
+        Primitive::DateTimeOffset => RustType::Scalar(Scalar::Timestamp),
+        Primitive::Date => RustType::Scalar(Scalar::Date),
+        Primitive::TimeOfDay => RustType::Scalar(Scalar::Time),
+        Primitive::Duration => RustType::Scalar(Scalar::Duration),
+        Primitive::Guid => RustType::Scalar(Scalar::Uuid),
+        Primitive::Binary => RustType::Scalar(Scalar::Binary),
     }
 }
 
@@ -392,7 +441,8 @@ impl<'m> Surface<'m> {
             parameter_structs.insert(rust, ParameterStruct { model_name, title, fields });
         }
         let operations = builder.operations(&parameter_names);
-        Surface { types, parameter_structs, parameter_names, operations }
+        let qualified_names = types.iter().map(|(qualified, item)| (item.name.clone(), qualified.clone())).collect();
+        Surface { types, qualified_names, parameter_structs, parameter_names, operations }
     }
 
     /// The Rust name of a model type; `UnknownType` for a type the model does not define.
@@ -402,6 +452,11 @@ impl<'m> Surface<'m> {
 
     pub fn type_item(&self, qualified: &str) -> Option<&TypeItem<'m>> {
         self.types.get(qualified)
+    }
+
+    /// The qualified name of the model type emitted as `rust`.
+    pub fn qualified_name(&self, rust: &str) -> Option<&str> {
+        self.qualified_names.get(rust).map(String::as_str)
     }
 
     /// Every model type's item, by qualified name.
@@ -458,7 +513,7 @@ impl<'m> Builder<'m, '_> {
             let name = scope.claim(&snake_name(&property.json_name));
             report_rename(self.diags, &property.source, "property", &property.json_name, &name);
             let ty = self.rust_type(&property.ty, self.boxing.is_boxed(owner, &property.json_name));
-            fields.push(FieldItem { property, name, ty });
+            fields.push(FieldItem { property, constant: member_constant(&name), name, ty });
         }
         fields
     }
@@ -513,9 +568,9 @@ impl<'m> Builder<'m, '_> {
                         report_rename(self.diags, &p.source, "function parameter", &p.json_name, &name);
                         let optional = op.is_optional_argument(&p.json_name);
                         let ty = match literal {
-                            Literal::Plain => self.rust_type(&p.ty, false),
+                            Literal::Plain | Literal::Unquoted => self.rust_type(&p.ty, false),
                             Literal::Member => RustType::Ref(Box::new(self.rust_type(&p.ty, false))),
-                            Literal::Text | Literal::Unquoted => RustType::Str,
+                            Literal::Text => RustType::Str,
                         };
                         let ty = if optional { RustType::Option(Box::new(ty)) } else { ty };
                         Some(CallArgument { json_name: p.json_name.clone(), name, ty, literal, optional })
@@ -593,7 +648,7 @@ impl<'m> Builder<'m, '_> {
     /// The Rust type for a model type.
     fn rust_type(&self, ty: &TypeRef, boxed: bool) -> RustType {
         match ty {
-            TypeRef::Primitive(p) => RustType::Primitive(primitive(*p)),
+            TypeRef::Primitive(p) => primitive(*p),
             TypeRef::Json => RustType::Json,
             TypeRef::Collection(item) => RustType::Vec(Box::new(self.rust_type(item, false))),
             TypeRef::Named(name) if self.model.is_open_json(name) => RustType::Json,
@@ -614,6 +669,13 @@ fn alternative_suffix(condition: &crate::model::Condition) -> String {
         crate::model::ConditionKind::Query => format!("as_{word}"),
         crate::model::ConditionKind::Header => format!("with_{word}"),
     }
+}
+
+/// `DISPLAY_NAME` for the field `display_name`: field names are unique
+/// snake case in their struct, so their upper case is unique too, and never
+/// `ODATA_TYPE` (the discriminator constant), since `odata_type` is reserved.
+fn member_constant(field: &str) -> String {
+    field.trim_start_matches("r#").to_ascii_uppercase()
 }
 
 fn report_rename(diags: &mut Diagnostics, source: &Source, what: &str, documented: &str, rust: &str) {

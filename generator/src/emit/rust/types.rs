@@ -26,6 +26,7 @@ pub fn types_module(cx: &Context<'_>) -> Result<String, EmitError> {
         let cfg = cx.features.parameter_cfg(parameters.model_name);
         let ident = format_ident!("{}", name);
         let fields = fields_tokens(&parameters.fields);
+        let constants = member_constants(&parameters.fields);
         file.push(quote! {
             #doc
             #cfg
@@ -36,6 +37,11 @@ pub fn types_module(cx: &Context<'_>) -> Result<String, EmitError> {
                 #[serde(flatten)]
                 pub additional_properties: serde_json::Map<String, serde_json::Value>,
             }
+
+            #cfg
+            impl #ident {
+                #(#constants)*
+            }
         })?;
     }
     Ok(file.finish())
@@ -45,6 +51,7 @@ fn object(cx: &Context<'_>, def: &TypeDef, name: &str, fields: &[FieldItem<'_>],
     let qualified = def.qualified_name();
     let name = format_ident!("{}", name);
     let field_tokens = fields_tokens(fields);
+    let constants = member_constants(fields);
     let mut doc = doc_lines(&def.description);
     doc.push(format!("`{qualified}`"));
     if def.inferred {
@@ -79,6 +86,7 @@ fn object(cx: &Context<'_>, def: &TypeDef, name: &str, fields: &[FieldItem<'_>],
         impl #name {
             /// This type's `@odata.type` discriminator.
             pub const ODATA_TYPE: &'static str = #odata_type;
+            #(#constants)*
         }
 
         #(#conversions)*
@@ -169,6 +177,19 @@ fn fields_tokens(fields: &[FieldItem<'_>]) -> Vec<TokenStream> {
                 #[serde(rename = #json_name, default, skip_serializing_if = "Option::is_none")]
                 pub #name: Option<#ty>,
             }
+        })
+        .collect()
+}
+
+/// One `Member` constant per field: its JSON name, checked by the compiler
+/// where `$select`, `$expand`, `$orderby` and `Patch::clear` take one.
+fn member_constants(fields: &[FieldItem<'_>]) -> Vec<TokenStream> {
+    fields
+        .iter()
+        .map(|field| {
+            let constant = format_ident!("{}", field.constant);
+            let json_name = &field.property.json_name;
+            quote! { pub const #constant: crate::runtime::Member<Self> = crate::runtime::Member::new(#json_name); }
         })
         .collect()
 }

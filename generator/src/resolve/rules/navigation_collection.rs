@@ -109,6 +109,8 @@ mod tests {
             example_only: false,
             responses: vec![ResponseSpec { status: 200, body: body.map(|b| b.parse().unwrap()), when: None, monitored: false }],
             description: String::new(),
+            permissions: None,
+            example: None,
             area: String::new(),
             source: Source::default(),
         }

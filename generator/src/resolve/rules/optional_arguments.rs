@@ -54,6 +54,8 @@ mod tests {
             example_only: false,
             responses: Vec::new(),
             description: String::new(),
+            permissions: None,
+            example: None,
             area: String::new(),
             source: Source::default(),
         };

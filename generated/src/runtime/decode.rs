@@ -1,0 +1,81 @@
+//! Response bodies into typed values. A body that does not fit its type (a
+//! date without an offset, a GUID that is not one) fails with the JSON path of
+//! the member at fault, so the caller knows which value to fall back on
+//! (`Request::with_response::<serde_json::Value>()` reads the raw JSON).
+
+use super::error::Error;
+use serde::de::DeserializeOwned;
+
+/// Decodes a `status` response's JSON body as `T`; a blank body reads as `null`.
+pub fn json<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
+    let bytes = if bytes.iter().all(u8::is_ascii_whitespace) { b"null".as_slice() } else { bytes };
+    serde_json::from_slice(bytes).map_err(|error| {
+        // Only a failure is decoded again, tracking the path: decoding that
+        // succeeds pays nothing for it.
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Err(tracked) => Error::Decode { status, path: Some(json_path(tracked.path())), message: tracked.into_inner().to_string() },
+            Ok(_) => Error::Decode { status, path: None, message: error.to_string() },
+        }
+    })
+}
+
+/// Decodes `value` (a `$batch` item's body, a delta entry) as `T`, naming the
+/// JSON path of the member at fault like [`json`].
+pub fn value<T: DeserializeOwned>(status: u16, value: &serde_json::Value) -> Result<T, Error> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|tracked| Error::Decode {
+        status,
+        path: Some(json_path(tracked.path())),
+        message: tracked.into_inner().to_string(),
+    })
+}
+
+/// `$.value[0].createdDateTime`, `$` for the body itself.
+fn json_path(path: &serde_path_to_error::Path) -> String {
+    let mut out = String::from("$");
+    let mut segments: Vec<&serde_path_to_error::Segment> = path.iter().collect();
+    // A member whose name was not read yet (the body broke off) is no member.
+    while matches!(segments.last(), Some(serde_path_to_error::Segment::Unknown)) {
+        segments.pop();
+    }
+    for segment in segments {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            serde_path_to_error::Segment::Map { key } | serde_path_to_error::Segment::Enum { variant: key } => {
+                out.push('.');
+                out.push_str(key);
+            }
+            serde_path_to_error::Segment::Unknown => out.push_str(".?"),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::{Page, Timestamp};
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Event {
+        #[serde(rename = "createdDateTime", default)]
+        created_date_time: Option<Timestamp>,
+    }
+
+    #[test]
+    fn a_value_that_does_not_fit_names_its_path() {
+        let body = br#"{"value": [{"createdDateTime": "2021-07-01T08:30:00Z"}, {"createdDateTime": "2021-07-01T08:30:00"}]}"#;
+        let Err(Error::Decode { status, path, message }) = json::<Page<Event>>(200, body) else { panic!("decoded") };
+        assert_eq!((status, path.as_deref()), (200, Some("$.value[1].createdDateTime")));
+        assert!(message.contains("2021-07-01T08:30:00") || message.contains("offset"), "{message}");
+        let page: Page<Event> = json(200, br#"{"value": [{"createdDateTime": "2021-07-01T08:30:00Z"}]}"#).unwrap();
+        assert_eq!(page.value[0].created_date_time.map(|t| t.to_string()).as_deref(), Some("2021-07-01T08:30:00Z"));
+    }
+
+    #[test]
+    fn blank_bodies_are_null_and_bad_json_has_no_member_path() {
+        assert_eq!(json::<Option<Event>>(204, b" ").unwrap().map(|e| e.created_date_time), None);
+        let Err(Error::Decode { path, .. }) = json::<Event>(200, b"{") else { panic!("decoded") };
+        assert_eq!(path.as_deref(), Some("$"));
+    }
+}
