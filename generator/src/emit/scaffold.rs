@@ -16,6 +16,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("src/runtime/odata.rs", include_str!("../../../templates/src/runtime/odata.rs")),
     ("src/runtime/paging.rs", include_str!("../../../templates/src/runtime/paging.rs")),
     ("src/runtime/request.rs", include_str!("../../../templates/src/runtime/request.rs")),
+    ("src/runtime/response.rs", include_str!("../../../templates/src/runtime/response.rs")),
     ("src/runtime/retry.rs", include_str!("../../../templates/src/runtime/retry.rs")),
     ("src/runtime/upload.rs", include_str!("../../../templates/src/runtime/upload.rs")),
 ];
