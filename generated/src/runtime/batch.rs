@@ -42,8 +42,8 @@
 
 use super::client::{read_prefix, transport_error, Client, ERROR_BODY_LIMIT};
 use super::error::{Error, GraphError};
-use super::retry::parse_retry_after;
 use super::request::{is_absolute_url, Body, Method, Request};
+use super::retry::parse_retry_after;
 use base64::Engine;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -445,7 +445,11 @@ async fn send_group(client: &Client, group: Vec<Item>, results: &mut BatchResult
             let blocked = answer.status == 424 && depends_on_any(item, &resend, &pending);
             if !last_attempt && (throttled || blocked) {
                 // Never before the item's own Retry-After: one beyond the policy's cap is not resent.
-                let delay = if throttled { client.retry.wait(attempt, answer.header("retry-after").and_then(parse_retry_after)) } else { Some(Duration::ZERO) };
+                let delay = if throttled {
+                    client.retry.wait(attempt, answer.header("retry-after").and_then(parse_retry_after))
+                } else {
+                    Some(Duration::ZERO)
+                };
                 if let Some(delay) = delay {
                     wait = wait.max(delay);
                     resend.push(item);

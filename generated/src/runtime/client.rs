@@ -382,9 +382,13 @@ fn redirect_decision(previous: Option<&reqwest::Url>, next: &reqwest::Url, hops:
     }
 }
 
+/// The success body as `T`; an empty body reads as `null`. A `T` that wants no
+/// content (`()`, an operation documented to return no body) takes any body:
+/// pages that say `204 No Content` yet show a body in their example describe a
+/// service that may send either, and neither is a failure of the request.
 pub(super) fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
     let bytes = if bytes.iter().all(u8::is_ascii_whitespace) { b"null".as_slice() } else { bytes };
-    serde_json::from_slice(bytes).map_err(|e| Error::Decode { status, message: e.to_string() })
+    serde_json::from_slice(bytes).or_else(|e| serde_json::from_slice(b"null").map_err(|_| Error::Decode { status, message: e.to_string() }))
 }
 
 /// A `.` or `..` segment in the path of `url` (also percent-encoded): URL

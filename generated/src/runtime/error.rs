@@ -95,9 +95,10 @@ pub enum Error {
 impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::Throttled { status, .. } | Error::Decode { status, .. } | Error::ResyncRequired { status, .. } => {
-                Some(*status)
-            }
+            Error::Api { status, .. }
+            | Error::Throttled { status, .. }
+            | Error::Decode { status, .. }
+            | Error::ResyncRequired { status, .. } => Some(*status),
             Error::UploadSessionNotFound => Some(404),
             _ => None,
         }

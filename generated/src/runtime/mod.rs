@@ -2,8 +2,9 @@
 //! (no network needed), errors, paging and, behind the `client` feature, an
 //! async HTTP client with retries, paging streams, resumable large-file
 //! uploads (module `upload`), size-bounded downloads (module `download`),
-//! typed `$batch` (module `batch`), delta sync (module `delta`) and
-//! long-running actions (module `long_running`).
+//! typed `$batch` (module `batch`), delta sync (module `delta`),
+//! long-running actions (module `long_running`) and answers with their status
+//! and headers (`Client::send_with_response`).
 
 mod encode;
 pub mod error;
@@ -21,6 +22,8 @@ pub mod delta;
 mod download;
 #[cfg(feature = "client")]
 pub mod long_running;
+#[cfg(feature = "client")]
+mod response;
 #[cfg(feature = "client")]
 pub mod retry;
 #[cfg(feature = "client")]
@@ -41,5 +44,7 @@ pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 pub use long_running::{LongRunning, OperationState, OperationStatus};
 pub use paging::Page;
 pub use request::{Body, Content, Method, Request};
+#[cfg(feature = "client")]
+pub use response::Response;
 #[cfg(feature = "client")]
 pub use upload::{ByteRange, LargeFileUpload, UploadProgress, UploadResult, UploadState, UploadStatus};

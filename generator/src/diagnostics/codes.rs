@@ -360,6 +360,13 @@ codes! {
         fallback: "The link text is looked up by name; when no type has that name, it degrades to an open JSON object.",
         raised_in: ["resolve/types.rs"],
     }
+    UnsupportedQueryOption {
+        code: "unsupported-query-option",
+        severity: Warning,
+        meaning: "The query-parameters section names an option among those the method supports and also says it is not supported (\"`$skip` isn't supported\").",
+        fallback: "The option is left out of the operation's query options: the statement of what does not work is trusted over the list.",
+        raised_in: ["resolve/rules/unsupported_query_option.rs"],
+    }
     WrappedParameters {
         code: "wrapped-parameters",
         severity: Warning,

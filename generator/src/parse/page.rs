@@ -37,7 +37,11 @@ pub struct Page {
     pub namespace: Option<String>,
     pub description: String,
     pub http: Option<HttpSection>,
+    /// Query options the page names as supported (`$select`, ...), lower case.
     pub query_options: Vec<String>,
+    /// Query options a sentence of the query-parameters section says are not
+    /// supported ("`$skip` isn't supported"), with its line.
+    pub unsupported_query_options: Vec<(String, u32)>,
     pub headers: Vec<Row>,
     pub request_body: BodySection,
     /// A JSON block shown in the `Request body` section (instead of a parameter table).
@@ -159,6 +163,7 @@ pub fn parse_page(source: &SourceFile, diags: &mut Diagnostics) -> Page {
         description: front.description.clone().unwrap_or_default(),
         http: None,
         query_options: Vec::new(),
+        unsupported_query_options: Vec::new(),
         headers: Vec::new(),
         request_body: BodySection::Unspecified,
         body_sample: None,
@@ -302,7 +307,20 @@ impl SectionWalker<'_> {
             Section::Response if self.page.response.is_none() => {
                 self.page.response = response_sentence(inline, line);
             }
-            Section::QueryParameters => collect_query_options(text, &mut self.page.query_options),
+            Section::QueryParameters => {
+                for clause in text.split(['.', ';', '(', ')']) {
+                    match wording::not_supported_span(clause) {
+                        Some(span) => {
+                            collect_query_options(&clause[..span.start], &mut self.page.query_options);
+                            collect_query_options(&clause[span.end..], &mut self.page.query_options);
+                            let mut unsupported = Vec::new();
+                            collect_query_options(&clause[span], &mut unsupported);
+                            self.page.unsupported_query_options.extend(unsupported.into_iter().map(|option| (option, line)));
+                        }
+                        None => collect_query_options(clause, &mut self.page.query_options),
+                    }
+                }
+            }
             _ => {}
         }
     }

@@ -146,6 +146,58 @@ pub fn says_redirect_to_content(sentence: &str) -> bool {
     lower.contains("redirect") && (lower.contains("download") || lower.contains("content"))
 }
 
+/// Where a statement that something is not supported names it: before the
+/// phrase ("`$skip` isn't supported") or after it ("doesn't support `$select`").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Names {
+    Before,
+    After,
+}
+
+/// Phrases that say the query options named with them are not supported, in
+/// the order they are looked for (a longer phrase before the one it holds).
+const NOT_SUPPORTED: &[(&str, Names)] = &[
+    ("isn't supported", Names::Before),
+    ("is not supported", Names::Before),
+    ("aren't supported", Names::Before),
+    ("are not supported", Names::Before),
+    ("not supported", Names::Before),
+    ("doesn't support", Names::After),
+    ("does not support", Names::After),
+    ("don't support", Names::After),
+    ("do not support", Names::After),
+    ("no support for", Names::After),
+];
+
+/// Words right after such a phrase that narrow it to a case, outside which the
+/// option works: "not supported on **x**", "not supported when using $search".
+const NARROWING_WORDS: &[&str] = &["on", "when", "with", "if", "unless", "while", "by", "together", "in combination"];
+
+/// Subjects that make the statement about something other than the method:
+/// "the **createdDateTime** properties do not support `$select`".
+const OTHER_SUBJECTS: &[&str] = &["propert", "field", "column", "member"];
+
+/// The part of a clause (one sentence, or a part of one between `;`, `(` or
+/// `)`) whose query options it says are not supported: the text before
+/// "isn't supported" (and a `:` list after it), or after "doesn't support";
+/// `None` when the clause says no such thing, or narrows it to a case.
+pub fn not_supported_span(clause: &str) -> Option<std::ops::Range<usize>> {
+    let lower = clause.to_ascii_lowercase();
+    let (start, phrase, names) = NOT_SUPPORTED.iter().find_map(|(phrase, names)| lower.find(phrase).map(|at| (at, *phrase, *names)))?;
+    let end = start + phrase.len();
+    let (subject, rest) = (&lower[..start], lower[end..].trim_start());
+    let narrowed =
+        NARROWING_WORDS.iter().any(|word| rest.strip_prefix(word).is_some_and(|after| after.is_empty() || after.starts_with(' ')));
+    if narrowed || OTHER_SUBJECTS.iter().any(|word| subject.contains(word)) {
+        return None;
+    }
+    Some(match names {
+        Names::Before if rest.starts_with(':') => 0..clause.len(),
+        Names::Before => 0..start,
+        Names::After => end..clause.len(),
+    })
+}
+
 /// Words before "object" or "collection" that are not type names ("the entire object").
 const FILLER_WORDS: &[&str] = &["an", "a", "the", "of", "response", "json", "entire", "whole", "same", "new"];
 
@@ -304,6 +356,7 @@ mod tests {
             "body" => format!("{:?}", body_statement(phrase)),
             "collection" => says_collection(phrase).to_string(),
             "redirect" => says_redirect_to_content(phrase).to_string(),
+            "not supported" => format!("{:?}", not_supported_span(phrase).map(|span| phrase[span].trim())),
             "filler" => is_filler_word(phrase).to_string(),
             "base" => format!("{:?}", inheritance_phrase(phrase)),
             "derived" => format!("{:?}", derived_types_phrase(phrase)),
@@ -371,6 +424,22 @@ mod tests {
             ("redirect", "a `302 Found` response that redirects to a preauthenticated download URL", "true"),
             ("redirect", "redirects to the content", "true"),
             ("redirect", "a redirect to the sign-in page", "false"),
+            ("not supported", "$skip isn't supported", "Some(\"$skip\")"),
+            ("not supported", "e.g. $filter is not supported here", "Some(\"e.g. $filter\")"),
+            (
+                "not supported",
+                "Some operators are not supported: $count, $search",
+                "Some(\"Some operators are not supported: $count, $search\")",
+            ),
+            ("not supported", "This method doesn't support $select", "Some(\"$select\")"),
+            ("not supported", "This method does not support the OData query parameters", "Some(\"the OData query parameters\")"),
+            ("not supported", "There is no support for $search", "Some(\"$search\")"),
+            ("not supported", "$select is not supported in this case", "Some(\"$select\")"),
+            ("not supported", "The $filter query parameter is not supported on scopes", "None"),
+            ("not supported", "This is not supported when using $search", "None"),
+            ("not supported", "The $skip parameter isn't supported for this collection", "Some(\"The $skip parameter\")"),
+            ("not supported", "The createdDateTime properties of event do not support $select", "None"),
+            ("not supported", "This method supports $select and $top", "None"),
             ("filler", "the", "true"),
             ("filler", "entire", "true"),
             ("filler", "uploadSession", "false"),

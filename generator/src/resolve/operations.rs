@@ -5,7 +5,7 @@
 use super::paths::{literal_words, name_placeholders};
 use super::rules::{
     body_of_get, duplicate_operation, duplicate_placeholder, empty_http_request, example_member, example_only_request, optional_arguments,
-    overloads, raw_content, request_body, response_body, status_mismatch, ResponseEvidence,
+    overloads, raw_value_lines, request_body, response_body, status_mismatch, unsupported_query_option, ResponseEvidence,
 };
 use super::types::{split_qualified, TypeIndex};
 use super::Exchange;
@@ -104,12 +104,21 @@ impl<'a> OperationResolver<'a> {
         let from_examples = example_only_request::forms(page, &lines, &requests, diags);
         let example_only: BTreeSet<u32> = from_examples.iter().map(|(line, _)| *line).collect();
         lines.extend(from_examples);
-        let media = lines.iter().all(|(_, r)| r.method == HttpMethod::Get && raw_content::is_media_path(&r.path));
-        let last_segments: BTreeSet<String> = lines.iter().map(|(_, r)| response_body::last_segment_shape(&r.path)).collect();
-        let example = responses.first().copied();
+        let media = lines.iter().all(|(_, r)| raw_value_lines::is_raw_value(r));
+        let mixed = raw_value_lines::mixed(&lines);
+        let (example, raw_example) = match mixed {
+            true => raw_value_lines::first_responses(page),
+            false => (responses.first().copied(), None),
+        };
+        let typed_lines = lines.iter().filter(|(_, r)| !mixed || !raw_value_lines::is_raw_value(r));
+        let last_segments: BTreeSet<String> = typed_lines.map(|(_, r)| response_body::last_segment_shape(&r.path)).collect();
         let status = status_mismatch::status(page, example, diags);
         let evidence = ResponseEvidence { page, status, example, media, one_resource: last_segments.len() == 1, index: self.index };
         let response = self.response(&evidence, diags);
+        let raw_response = mixed.then(|| {
+            let shown = raw_example.and_then(|e| e.message.status.as_ref()).map_or(status, |s| s.status);
+            self.response(&ResponseEvidence { status: shown, example: raw_example, media: true, ..evidence }, diags)
+        });
         let first_method = lines[0].1.method;
         let kind = kind_for(&title, first_method, calls);
         let example = requests.first().copied();
@@ -118,6 +127,7 @@ impl<'a> OperationResolver<'a> {
             body = self.action_body(page, &title, example, body, diags);
         }
         let headers = headers(page);
+        let query_options = unsupported_query_option::options(page, diags);
         let function_parameters = match kind {
             OperationKind::Function => self.function_parameters(page, diags),
             _ if first_method == HttpMethod::Get => body_of_get::parameters(self, page, diags),
@@ -138,13 +148,16 @@ impl<'a> OperationResolver<'a> {
                 path: named.path,
                 documented_path: request.path.clone(),
                 path_params: named.params,
-                query_options: page.query_options.clone(),
+                query_options: query_options.clone(),
                 headers: headers.clone(),
                 request_body: if request_body::sends_no_body(request.method) { None } else { body.clone() },
                 function_parameters: overloads::parameters_in_call(&function_parameters, &request.path, &overloaded),
                 optional_arguments: Vec::new(),
                 example_only: example_only.contains(&line),
-                responses: vec![response.clone()],
+                responses: vec![match &raw_response {
+                    Some(raw) if raw_value_lines::is_raw_value(request) => raw.clone(),
+                    _ => response.clone(),
+                }],
                 description: page.description.clone(),
                 area: page.area.clone(),
                 source: Source { file: page.file.clone(), line },

@@ -10,6 +10,8 @@
 //! Operations, in the order `OperationResolver::add_page` applies them:
 //! - [`empty_http_request`]: the request lines (the block, else the example),
 //!   and [`example_only_request`]: the forms only an example shows.
+//! - [`raw_value_lines`]: a page mixing `GET .../$value` with JSON lines types
+//!   each kind on its own, from the examples answering it.
 //! - [`status_mismatch`]: the status (`STATUS`: example, sentence, 200).
 //! - [`response_body`]: the body (`RESPONSE_BODY`: [`raw_content`],
 //!   [`no_body`], [`primitive_result`], else a typed body: one object or
@@ -22,6 +24,8 @@
 //!   (`SHOWN_PARAMETERS`), and for actions [`resource_body_parameters`] and
 //!   [`parameter_in_prose`].
 //! - [`body_of_get`], [`overloads`], [`optional_arguments`]: function parameters.
+//! - [`unsupported_query_option`]: the query options, less those the page
+//!   says are not supported.
 //! - [`duplicate_placeholder`]: placeholder names.
 //! - [`duplicate_operation`]: two pages, one request (`PREFERENCE`).
 //!
@@ -58,6 +62,7 @@ pub(super) mod parameter_in_prose;
 pub(super) mod path_navigation;
 pub(super) mod primitive_result;
 pub(super) mod raw_content;
+pub(super) mod raw_value_lines;
 pub(super) mod request_body;
 pub(super) mod request_example_mismatch;
 pub(super) mod resource_body_parameters;
@@ -66,6 +71,7 @@ pub(super) mod response_type;
 pub(super) mod status_mismatch;
 pub(super) mod type_name_mismatch;
 pub(super) mod undocumented_property;
+pub(super) mod unsupported_query_option;
 pub(super) mod value_wrapper;
 pub(super) mod wrapped_parameters;
 
