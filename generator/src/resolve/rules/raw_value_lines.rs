@@ -80,13 +80,15 @@ mod tests {
 
     #[test]
     fn responses_are_split_by_the_request_they_answer() {
-        let mut page = Page::default();
-        page.examples = vec![
-            request_example("GET https://graph.microsoft.com/v1.0/me/messages/AAMk=/$value\n"),
-            response_example("HTTP/1.1 200 OK\nContent-type: text/plain\n\nMIME-Version: 1.0\n"),
-            request_example("GET https://graph.microsoft.com/v1.0/me/messages/AAMk=\n"),
-            response_example("HTTP/1.1 200 OK\n\n{\"id\": \"AAMk=\"}\n"),
-        ];
+        let mut page = Page {
+            examples: vec![
+                request_example("GET https://graph.microsoft.com/v1.0/me/messages/AAMk=/$value\n"),
+                response_example("HTTP/1.1 200 OK\nContent-type: text/plain\n\nMIME-Version: 1.0\n"),
+                request_example("GET https://graph.microsoft.com/v1.0/me/messages/AAMk=\n"),
+                response_example("HTTP/1.1 200 OK\n\n{\"id\": \"AAMk=\"}\n"),
+            ],
+            ..Page::default()
+        };
         let (json, raw) = first_responses(&page);
         assert!(json.and_then(|e| e.json).is_some(), "the JSON lines take the second response");
         assert!(raw.is_some_and(|e| e.json.is_none()), "the raw value takes the first");
