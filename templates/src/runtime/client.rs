@@ -382,13 +382,25 @@ fn redirect_decision(previous: Option<&reqwest::Url>, next: &reqwest::Url, hops:
     }
 }
 
-/// The success body as `T`; an empty body reads as `null`. A `T` that wants no
-/// content (`()`, an operation documented to return no body) takes any body:
-/// pages that say `204 No Content` yet show a body in their example describe a
-/// service that may send either, and neither is a failure of the request.
+/// The success body as `T`; an empty body reads as `null`. The docs contradict
+/// themselves about some answers, and the service may send either form, so
+/// neither is a failure of the request:
+/// - a `T` that wants no content (`()`, an operation documented to return no
+///   body) takes any body (pages say `204 No Content` and show a body);
+/// - an answer that says it has no content (`201`, `202` or `204` without a
+///   body: what `Prefer: return=minimal` asks for, and what some examples
+///   show where the page declares the entity) reads as `{}`, a value with
+///   nothing set. A `200` without the body it promises is still an error.
 pub(super) fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
-    let bytes = if bytes.iter().all(u8::is_ascii_whitespace) { b"null".as_slice() } else { bytes };
-    serde_json::from_slice(bytes).or_else(|e| serde_json::from_slice(b"null").map_err(|_| Error::Decode { status, message: e.to_string() }))
+    let empty = bytes.iter().all(u8::is_ascii_whitespace);
+    let bytes = if empty { b"null".as_slice() } else { bytes };
+    serde_json::from_slice(bytes)
+        .or_else(|e| serde_json::from_slice(b"null").map_err(|_| e))
+        .or_else(|e| match empty && matches!(status, 201 | 202 | 204) {
+            true => serde_json::from_slice(b"{}").map_err(|_| e),
+            false => Err(e),
+        })
+        .map_err(|e| Error::Decode { status, message: e.to_string() })
 }
 
 /// A `.` or `..` segment in the path of `url` (also percent-encoded): URL

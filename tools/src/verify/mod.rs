@@ -17,16 +17,18 @@
 //! response metadata that `runtime::Page` (and the `{"value": x}` wrapper of a
 //! primitive result) does not keep.
 
+pub mod http;
 mod judge;
 mod program;
 
 pub use judge::{judge, Failure};
-pub use program::{program, Entry};
+pub use program::{program, Entry, HttpEntry};
 
 use docgen::emit::rust::OperationTypes;
 use docgen::model::{ApiModel, HttpMethod, Operation, RequestBody, TypeRef};
 use docgen::parse::page::{BodySection, ExampleRole, Payload};
-use docgen::parse::{http, Page};
+use docgen::parse::http::RequestLine;
+use docgen::parse::Page;
 use proc_macro2::TokenStream;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -55,7 +57,7 @@ mod tests {
         let shown: Vec<String> = rows.iter().map(|(_, ty)| ty.to_string().replace(' ', "")).collect();
         assert!(shown.iter().any(|t| t.starts_with("graph_client::runtime::Page<graph_client::types::")), "{shown:?}");
         let entries: Vec<Entry<'_>> = rows.iter().enumerate().map(|(id, (json, ty))| Entry { id, json, ty }).collect();
-        let source = program(&entries).unwrap();
+        let source = program(&entries, &[], "graph-client").unwrap();
         assert!(source.contains("round_trip::<graph_client::types::"), "{source}");
     }
 
@@ -135,7 +137,9 @@ pub fn collect(pages: &[Page], model: &ApiModel) -> (Vec<Case>, Skipped) {
             let page_says_no_body;
             match role {
                 Role::Request => {
-                    current = message.request.as_ref().and_then(|line| pick(model, ops, line).or_else(|| find(model, line)));
+                    current = message.request.as_ref().and_then(|line| {
+                        find(model, ops.iter().copied(), line).or_else(|| find(model, 0..model.operations.len(), line)).or_else(|| pick(model, ops, line))
+                    });
                     page_says_no_body = matches!(page.request_body, BodySection::Empty);
                 }
                 Role::Response => {
@@ -185,9 +189,9 @@ pub fn collect(pages: &[Page], model: &ApiModel) -> (Vec<Case>, Skipped) {
     (cases, skipped)
 }
 
-/// The page's operation an example request line exercises: same method, and
-/// the path that agrees with it on most literal segments.
-fn pick(model: &ApiModel, ops: &[usize], line: &http::RequestLine) -> Option<usize> {
+/// The page's operation an example request line exercises when no template
+/// matches: same method, and the path that agrees with it on most literal segments.
+fn pick(model: &ApiModel, ops: &[usize], line: &RequestLine) -> Option<usize> {
     let example: Vec<String> = segments(&line.path);
     ops.iter().copied().filter(|&i| model.operations[i].method == line.method).max_by_key(|&i| {
         let path = segments(&model.operations[i].path);
@@ -197,15 +201,13 @@ fn pick(model: &ApiModel, ops: &[usize], line: &http::RequestLine) -> Option<usi
     })
 }
 
-/// For an example on a page that documents no operation of its own (the
-/// operation was merged into another page's, or a resource page shows a
-/// request): the operation whose path template matches the example's path.
-fn find(model: &ApiModel, line: &http::RequestLine) -> Option<usize> {
+/// The operation among `candidates` whose path template matches the
+/// example's path: the page's own first, then (for an operation merged into
+/// another page's, or a resource page that shows a request) any page's.
+fn find(model: &ApiModel, candidates: impl Iterator<Item = usize>, line: &RequestLine) -> Option<usize> {
     let example: Vec<&str> = line.path.split('/').filter(|s| !s.is_empty()).collect();
-    model
-        .operations
-        .iter()
-        .enumerate()
+    candidates
+        .map(|i| (i, &model.operations[i]))
         .filter(|(_, op)| op.method == line.method)
         .filter_map(|(i, op)| {
             let template: Vec<&str> = op.path.split('/').filter(|s| !s.is_empty()).collect();
@@ -286,6 +288,10 @@ pub fn plan(case: &Case, model: &ApiModel, types: &[OperationTypes]) -> Plan {
                     Failure::generator("no response type", format!("`{} {}` returns no body in the model", op.method, op.path))
                 });
             };
+            if *ty == TypeRef::Primitive(docgen::model::Primitive::Stream) {
+                let detail = format!("`{} {}` returns raw content, the example shows JSON", op.method, op.path);
+                return Plan::Fail(Failure::generator("a JSON example for an operation that returns raw content", detail));
+            }
             if let Some(failure) = wrapper_defect(body, ty, model, case.page_says_collection) {
                 return Plan::Fail(failure);
             }

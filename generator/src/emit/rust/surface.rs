@@ -162,6 +162,7 @@ pub struct ItemPaths {
     parameters: TokenStream,
     page: TokenStream,
     runtime: TokenStream,
+    operations: TokenStream,
 }
 
 impl ItemPaths {
@@ -172,6 +173,7 @@ impl ItemPaths {
             parameters: quote! { crate::types },
             page: quote! { crate::runtime::Page },
             runtime: quote! { crate::runtime },
+            operations: quote! { crate::operations },
         }
     }
 
@@ -188,7 +190,14 @@ impl ItemPaths {
             parameters: quote! { #krate::types },
             page: quote! { #krate::runtime::Page },
             runtime: quote! { #krate::runtime },
+            operations: quote! { #krate::operations },
         }
+    }
+
+    /// The request-building function of an operation ([`OperationItem::function`]).
+    pub fn function(&self, function: &str) -> TokenStream {
+        let (operations, name) = (&self.operations, names::ident(function));
+        quote! { #operations::#name }
     }
 }
 
@@ -582,5 +591,6 @@ mod tests {
         assert_eq!(shown(&ItemPaths::outside("graph-client")), "graph_client::runtime::Page<graph_client::types::User>");
         let parameters = RustType::Parameters("SendMailParameters".into());
         assert_eq!(parameters.tokens(&ItemPaths::operations_module()).to_string().replace(' ', ""), "types::SendMailParameters");
+        assert_eq!(ItemPaths::outside("graph-client").function("type").to_string().replace(' ', ""), "graph_client::operations::r#type");
     }
 }
