@@ -25,7 +25,7 @@ pub mod runtime;
 pub mod types;
 #[cfg(feature = "client")]
 pub use runtime::{
-    Batch, Change, Client, DeltaCursor, LargeFileUpload, LongRunning, RetryPolicy,
+    Batch, Change, Client, Cloud, DeltaCursor, LargeFileUpload, LongRunning, RetryPolicy,
     UploadResult,
 };
 pub use runtime::{Error, Page, Request};

@@ -22,12 +22,13 @@ pub fn get_drives_items(
     item_id: &str,
 ) -> Request<crate::types::DriveItem> {
     Request::new(
-        Method::Get,
-        format!(
-            "/drives/{}/items/{}", encode_path_segment(drive_id),
-            encode_path_segment(item_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/drives/{}/items/{}", encode_path_segment(drive_id),
+                encode_path_segment(item_id)
+            ),
+        )
+        .operation("get_drives_items", "/drives/{drive_id}/items/{item_id}")
 }
 /// driveItem: copy
 ///
@@ -47,6 +48,7 @@ pub fn drives_items_copy(
                 encode_path_segment(item_id)
             ),
         )
+        .operation("drives_items_copy", "/drives/{drive_id}/items/{item_id}/copy")
         .json(body)
 }
 /// driveItem: createUploadSession
@@ -69,6 +71,10 @@ pub fn drives_items_create_upload_session(
                 encode_path_segment(item_id)
             ),
         )
+        .operation(
+            "drives_items_create_upload_session",
+            "/drives/{drive_id}/items/{item_id}/createUploadSession",
+        )
         .json(body)
 }
 /// driveItem: delta
@@ -88,12 +94,13 @@ pub fn drives_root_delta(
     token: Option<&str>,
 ) -> Request<Page<crate::types::DriveItem>> {
     Request::new(
-        Method::Get,
-        format!(
-            "/drives/{}/root/delta{}", encode_path_segment(drive_id),
-            odata::call_arguments(& [("token", token.map(odata::string_argument))])
-        ),
-    )
+            Method::Get,
+            format!(
+                "/drives/{}/root/delta{}", encode_path_segment(drive_id),
+                odata::call_arguments(& [("token", token.map(odata::string_argument))])
+            ),
+        )
+        .operation("drives_root_delta", "/drives/{drive_id}/root/delta")
 }
 /// Get driveItem
 ///
@@ -107,9 +114,10 @@ pub fn drives_root_delta(
 #[cfg(feature = "files")]
 pub fn get_me_drive_items(item_id: &str) -> Request<crate::types::DriveItem> {
     Request::new(
-        Method::Get,
-        format!("/me/drive/items/{}", encode_path_segment(item_id)),
-    )
+            Method::Get,
+            format!("/me/drive/items/{}", encode_path_segment(item_id)),
+        )
+        .operation("get_me_drive_items", "/me/drive/items/{item_id}")
 }
 /// driveItem: copy
 ///
@@ -125,6 +133,7 @@ pub fn me_drive_items_copy(
             Method::Post,
             format!("/me/drive/items/{}/copy", encode_path_segment(item_id)),
         )
+        .operation("me_drive_items_copy", "/me/drive/items/{item_id}/copy")
         .json(body)
 }
 /// driveItem: createUploadSession
@@ -145,6 +154,10 @@ pub fn me_drive_items_create_upload_session(
                 "/me/drive/items/{}/createUploadSession", encode_path_segment(item_id)
             ),
         )
+        .operation(
+            "me_drive_items_create_upload_session",
+            "/me/drive/items/{item_id}/createUploadSession",
+        )
         .json(body)
 }
 /// driveItem: delta
@@ -163,12 +176,13 @@ pub fn me_drive_root_delta(
     token: Option<&str>,
 ) -> Request<Page<crate::types::DriveItem>> {
     Request::new(
-        Method::Get,
-        format!(
-            "/me/drive/root/delta{}", odata::call_arguments(& [("token", token
-            .map(odata::string_argument))])
-        ),
-    )
+            Method::Get,
+            format!(
+                "/me/drive/root/delta{}", odata::call_arguments(& [("token", token
+                .map(odata::string_argument))])
+            ),
+        )
+        .operation("me_drive_root_delta", "/me/drive/root/delta")
 }
 /// Get driveItem
 ///
@@ -182,6 +196,7 @@ pub fn me_drive_root_delta(
 #[cfg(feature = "files")]
 pub fn get_me_drive_root(item_path: &str) -> Request<crate::types::DriveItem> {
     Request::new(Method::Get, format!("/me/drive/root:/{}", encode_path(item_path)))
+        .operation("get_me_drive_root", "/me/drive/root:/{item_path}")
 }
 /// driveItem: createUploadSession
 ///
@@ -199,6 +214,10 @@ pub fn me_drive_root_create_upload_session(
             Method::Post,
             format!("/me/drive/root:/{}:/createUploadSession", encode_path(item_path)),
         )
+        .operation(
+            "me_drive_root_create_upload_session",
+            "/me/drive/root:/{item_path}:/createUploadSession",
+        )
         .json(body)
 }
 /// List attachments
@@ -213,9 +232,10 @@ pub fn list_me_events_attachments(
     event_id: &str,
 ) -> Request<Page<crate::types::Attachment>> {
     Request::new(
-        Method::Get,
-        format!("/me/events/{}/attachments", encode_path_segment(event_id)),
-    )
+            Method::Get,
+            format!("/me/events/{}/attachments", encode_path_segment(event_id)),
+        )
+        .operation("list_me_events_attachments", "/me/events/{event_id}/attachments")
 }
 /// attachment: createUploadSession
 ///
@@ -234,6 +254,10 @@ pub fn me_events_attachments_create_upload_session(
                 encode_path_segment(event_id)
             ),
         )
+        .operation(
+            "me_events_attachments_create_upload_session",
+            "/me/events/{event_id}/attachments/createUploadSession",
+        )
         .json(body)
 }
 /// message: delta
@@ -250,9 +274,15 @@ pub fn me_mail_folders_messages_delta(
     mail_folder_id: &str,
 ) -> Request<Page<crate::types::Message>> {
     Request::new(
-        Method::Get,
-        format!("/me/mailFolders/{}/messages/delta", encode_path_segment(mail_folder_id)),
-    )
+            Method::Get,
+            format!(
+                "/me/mailFolders/{}/messages/delta", encode_path_segment(mail_folder_id)
+            ),
+        )
+        .operation(
+            "me_mail_folders_messages_delta",
+            "/me/mailFolders/{mail_folder_id}/messages/delta",
+        )
 }
 /// List attachments
 ///
@@ -266,9 +296,13 @@ pub fn list_me_messages_attachments(
     message_id: &str,
 ) -> Request<Page<crate::types::Attachment>> {
     Request::new(
-        Method::Get,
-        format!("/me/messages/{}/attachments", encode_path_segment(message_id)),
-    )
+            Method::Get,
+            format!("/me/messages/{}/attachments", encode_path_segment(message_id)),
+        )
+        .operation(
+            "list_me_messages_attachments",
+            "/me/messages/{message_id}/attachments",
+        )
 }
 /// Add attachment
 ///
@@ -283,6 +317,10 @@ pub fn create_me_messages_attachments(
     Request::new(
             Method::Post,
             format!("/me/messages/{}/attachments", encode_path_segment(message_id)),
+        )
+        .operation(
+            "create_me_messages_attachments",
+            "/me/messages/{message_id}/attachments",
         )
         .json(body)
 }
@@ -303,6 +341,10 @@ pub fn me_messages_attachments_create_upload_session(
                 encode_path_segment(message_id)
             ),
         )
+        .operation(
+            "me_messages_attachments_create_upload_session",
+            "/me/messages/{message_id}/attachments/createUploadSession",
+        )
         .json(body)
 }
 /// Delete attachment
@@ -316,12 +358,16 @@ pub fn delete_me_messages_attachments(
     attachment_id: &str,
 ) -> Request<()> {
     Request::new(
-        Method::Delete,
-        format!(
-            "/me/messages/{}/attachments/{}", encode_path_segment(message_id),
-            encode_path_segment(attachment_id)
-        ),
-    )
+            Method::Delete,
+            format!(
+                "/me/messages/{}/attachments/{}", encode_path_segment(message_id),
+                encode_path_segment(attachment_id)
+            ),
+        )
+        .operation(
+            "delete_me_messages_attachments",
+            "/me/messages/{message_id}/attachments/{attachment_id}",
+        )
 }
 /// Get attachment
 ///
@@ -336,12 +382,16 @@ pub fn get_me_messages_attachments(
     attachment_id: &str,
 ) -> Request<crate::types::Attachment> {
     Request::new(
-        Method::Get,
-        format!(
-            "/me/messages/{}/attachments/{}", encode_path_segment(message_id),
-            encode_path_segment(attachment_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/me/messages/{}/attachments/{}", encode_path_segment(message_id),
+                encode_path_segment(attachment_id)
+            ),
+        )
+        .operation(
+            "get_me_messages_attachments",
+            "/me/messages/{message_id}/attachments/{attachment_id}",
+        )
 }
 /// Get attachment content
 ///
@@ -354,12 +404,16 @@ pub fn get_me_messages_attachments_value(
     attachment_id: &str,
 ) -> Request<crate::runtime::Content> {
     Request::new(
-        Method::Get,
-        format!(
-            "/me/messages/{}/attachments/{}/$value", encode_path_segment(message_id),
-            encode_path_segment(attachment_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/me/messages/{}/attachments/{}/$value", encode_path_segment(message_id),
+                encode_path_segment(attachment_id)
+            ),
+        )
+        .operation(
+            "get_me_messages_attachments_value",
+            "/me/messages/{message_id}/attachments/{attachment_id}/$value",
+        )
 }
 /// driveItem: createUploadSession
 ///
@@ -381,6 +435,10 @@ pub fn sites_drive_items_create_upload_session(
                 encode_path_segment(site_id), encode_path_segment(item_id)
             ),
         )
+        .operation(
+            "sites_drive_items_create_upload_session",
+            "/sites/{site_id}/drive/items/{item_id}/createUploadSession",
+        )
         .json(body)
 }
 /// List attachments
@@ -396,12 +454,16 @@ pub fn list_users_events_attachments(
     event_id: &str,
 ) -> Request<Page<crate::types::Attachment>> {
     Request::new(
-        Method::Get,
-        format!(
-            "/users/{}/events/{}/attachments", encode_path_segment(user_id),
-            encode_path_segment(event_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/users/{}/events/{}/attachments", encode_path_segment(user_id),
+                encode_path_segment(event_id)
+            ),
+        )
+        .operation(
+            "list_users_events_attachments",
+            "/users/{user_id}/events/{event_id}/attachments",
+        )
 }
 /// attachment: createUploadSession
 ///
@@ -421,6 +483,10 @@ pub fn users_events_attachments_create_upload_session(
                 encode_path_segment(user_id), encode_path_segment(event_id)
             ),
         )
+        .operation(
+            "users_events_attachments_create_upload_session",
+            "/users/{user_id}/events/{event_id}/attachments/createUploadSession",
+        )
         .json(body)
 }
 /// message: delta
@@ -438,12 +504,16 @@ pub fn users_mail_folders_messages_delta(
     mail_folder_id: &str,
 ) -> Request<Page<crate::types::Message>> {
     Request::new(
-        Method::Get,
-        format!(
-            "/users/{}/mailFolders/{}/messages/delta", encode_path_segment(user_id),
-            encode_path_segment(mail_folder_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/users/{}/mailFolders/{}/messages/delta", encode_path_segment(user_id),
+                encode_path_segment(mail_folder_id)
+            ),
+        )
+        .operation(
+            "users_mail_folders_messages_delta",
+            "/users/{user_id}/mailFolders/{mail_folder_id}/messages/delta",
+        )
 }
 /// List attachments
 ///
@@ -458,12 +528,16 @@ pub fn list_users_messages_attachments(
     message_id: &str,
 ) -> Request<Page<crate::types::Attachment>> {
     Request::new(
-        Method::Get,
-        format!(
-            "/users/{}/messages/{}/attachments", encode_path_segment(user_id),
-            encode_path_segment(message_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/users/{}/messages/{}/attachments", encode_path_segment(user_id),
+                encode_path_segment(message_id)
+            ),
+        )
+        .operation(
+            "list_users_messages_attachments",
+            "/users/{user_id}/messages/{message_id}/attachments",
+        )
 }
 /// Add attachment
 ///
@@ -482,6 +556,10 @@ pub fn create_users_messages_attachments(
                 "/users/{}/messages/{}/attachments", encode_path_segment(user_id),
                 encode_path_segment(message_id)
             ),
+        )
+        .operation(
+            "create_users_messages_attachments",
+            "/users/{user_id}/messages/{message_id}/attachments",
         )
         .json(body)
 }
@@ -503,6 +581,10 @@ pub fn users_messages_attachments_create_upload_session(
                 encode_path_segment(user_id), encode_path_segment(message_id)
             ),
         )
+        .operation(
+            "users_messages_attachments_create_upload_session",
+            "/users/{user_id}/messages/{message_id}/attachments/createUploadSession",
+        )
         .json(body)
 }
 /// Delete attachment
@@ -517,12 +599,16 @@ pub fn delete_users_messages_attachments(
     attachment_id: &str,
 ) -> Request<()> {
     Request::new(
-        Method::Delete,
-        format!(
-            "/users/{}/messages/{}/attachments/{}", encode_path_segment(user_id),
-            encode_path_segment(message_id), encode_path_segment(attachment_id)
-        ),
-    )
+            Method::Delete,
+            format!(
+                "/users/{}/messages/{}/attachments/{}", encode_path_segment(user_id),
+                encode_path_segment(message_id), encode_path_segment(attachment_id)
+            ),
+        )
+        .operation(
+            "delete_users_messages_attachments",
+            "/users/{user_id}/messages/{message_id}/attachments/{attachment_id}",
+        )
 }
 /// Get attachment
 ///
@@ -538,12 +624,16 @@ pub fn get_users_messages_attachments(
     attachment_id: &str,
 ) -> Request<crate::types::Attachment> {
     Request::new(
-        Method::Get,
-        format!(
-            "/users/{}/messages/{}/attachments/{}", encode_path_segment(user_id),
-            encode_path_segment(message_id), encode_path_segment(attachment_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/users/{}/messages/{}/attachments/{}", encode_path_segment(user_id),
+                encode_path_segment(message_id), encode_path_segment(attachment_id)
+            ),
+        )
+        .operation(
+            "get_users_messages_attachments",
+            "/users/{user_id}/messages/{message_id}/attachments/{attachment_id}",
+        )
 }
 /// Get attachment content
 ///
@@ -557,12 +647,17 @@ pub fn get_users_messages_attachments_value(
     attachment_id: &str,
 ) -> Request<crate::runtime::Content> {
     Request::new(
-        Method::Get,
-        format!(
-            "/users/{}/messages/{}/attachments/{}/$value", encode_path_segment(user_id),
-            encode_path_segment(message_id), encode_path_segment(attachment_id)
-        ),
-    )
+            Method::Get,
+            format!(
+                "/users/{}/messages/{}/attachments/{}/$value",
+                encode_path_segment(user_id), encode_path_segment(message_id),
+                encode_path_segment(attachment_id)
+            ),
+        )
+        .operation(
+            "get_users_messages_attachments_value",
+            "/users/{user_id}/messages/{message_id}/attachments/{attachment_id}/$value",
+        )
 }
 /// fileAttachment: createUploadSession
 ///
@@ -583,6 +678,10 @@ pub fn users_notes_attachments_create_upload_session(
                 encode_path_segment(user_id), encode_path_segment(note_id),
                 encode_path_segment(attachment_id)
             ),
+        )
+        .operation(
+            "users_notes_attachments_create_upload_session",
+            "/users/{user_id}/notes/{note_id}/attachments/{attachment_id}/createUploadSession",
         )
         .json(body)
 }
@@ -610,14 +709,17 @@ impl crate::runtime::Client {
     /// Start copying a file or folder, with everything below it, to a new parent or under a new name.
     ///
     /// `POST /drives/{drive_id}/items/{item_id}/copy`
+    ///
+    /// The service accepts the action (`202 Accepted`) and goes on with it:
+    /// wait for it with [`crate::runtime::LongRunning::wait`].
     #[cfg(feature = "sharepoint")]
     pub async fn drives_items_copy(
         &self,
         drive_id: &str,
         item_id: &str,
         body: &types::DriveItemCopyRequest,
-    ) -> Result<(), crate::runtime::Error> {
-        self.send(drives_items_copy(drive_id, item_id, body)).await
+    ) -> Result<crate::runtime::LongRunning, crate::runtime::Error> {
+        self.start_long_running(drives_items_copy(drive_id, item_id, body)).await
     }
     /// driveItem: createUploadSession
     ///
@@ -675,13 +777,16 @@ impl crate::runtime::Client {
     /// Start copying a file or folder, with everything below it, to a new parent or under a new name.
     ///
     /// `POST /me/drive/items/{item_id}/copy`
+    ///
+    /// The service accepts the action (`202 Accepted`) and goes on with it:
+    /// wait for it with [`crate::runtime::LongRunning::wait`].
     #[cfg(feature = "sharepoint")]
     pub async fn me_drive_items_copy(
         &self,
         item_id: &str,
         body: &types::DriveItemCopyRequest,
-    ) -> Result<(), crate::runtime::Error> {
-        self.send(me_drive_items_copy(item_id, body)).await
+    ) -> Result<crate::runtime::LongRunning, crate::runtime::Error> {
+        self.start_long_running(me_drive_items_copy(item_id, body)).await
     }
     /// driveItem: createUploadSession
     ///

@@ -5,7 +5,7 @@
 //! the previous round saved, then a token that expired. The examples are built once with `cargo build --examples` from this
 //! crate's directory (a no-op when `cargo test` has already built them) and
 //! their binaries are run with a deadline.
-#![cfg(all(feature = "client", feature = "outlook"))]
+#![cfg(all(feature = "test-server", feature = "outlook"))]
 
 mod fake_graph;
 

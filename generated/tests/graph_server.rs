@@ -1,6 +1,6 @@
 //! The generated operations end to end, against a fake Graph on loopback
 //! (`fake_graph`): the API on `127.0.0.1`, upload sessions on `localhost`.
-#![cfg(all(feature = "client", feature = "outlook"))]
+#![cfg(all(feature = "test-server", feature = "outlook"))]
 
 mod fake_graph;
 

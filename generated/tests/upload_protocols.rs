@@ -10,7 +10,7 @@
 //!   camelCase `nextExpectedRanges: ["N-"]`, `201 Created` with the new
 //!   driveItem at the end, `416` for a fragment it already has, `404` once the
 //!   session is gone.
-#![cfg(all(feature = "client", feature = "outlook", feature = "files", feature = "sharepoint"))]
+#![cfg(all(feature = "test-server", feature = "outlook", feature = "files", feature = "sharepoint"))]
 
 mod fake_graph;
 

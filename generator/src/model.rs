@@ -277,6 +277,10 @@ pub struct ResponseSpec {
     pub status: u16,
     /// `None` when the response has no body.
     pub body: Option<TypeRef>,
+    /// `202 Accepted` with a `Location` that names a monitor to poll: the
+    /// action goes on after the answer (a drive item copy, a team clone).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub monitored: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -174,6 +174,28 @@ async fn an_item_throttled_at_every_attempt_keeps_its_429() {
 }
 
 #[tokio::test]
+async fn an_item_asked_to_wait_beyond_the_policy_is_not_resent_early() {
+    bounded(async {
+        // `Retry-After: 120` for item 2; the policy waits at most 3 s.
+        let throttles: Throttles = Arc::new(Mutex::new(BTreeMap::from([("/items/2".to_owned(), (100, "120"))])));
+        let server = Scripted::start("127.0.0.1", batch_service(throttles)).await;
+        let client =
+            graph_runtime::runtime::Client::builder().base_url(&server.base_url).token(TOKEN).retry(fast_retry(3)).build().unwrap();
+        let mut batch = Batch::new();
+        let fine = batch.add(get("/items/1"));
+        let throttled = batch.add(get("/items/2"));
+        let results = client.send_batch(&batch).await.unwrap();
+        assert_eq!(results.get(&fine).unwrap(), json!({"id": "1"}));
+        match results.get(&throttled) {
+            Err(Error::Throttled { status: 429, retry_after, .. }) => assert_eq!(retry_after, Duration::from_secs(120)),
+            other => panic!("expected the item's Throttled error, got {other:?}"),
+        }
+        assert_eq!(batch_posts(&server).len(), 1, "nothing resent before the server allows");
+    })
+    .await
+}
+
+#[tokio::test]
 async fn a_rejected_batch_request_is_every_items_error() {
     bounded(async {
         let server = Scripted::start("127.0.0.1", |_, _| {

@@ -31,6 +31,9 @@ pub struct Args {
     /// The area (Cargo feature) of the one-area check.
     #[arg(long, default_value = "outlook")]
     pub area: String,
+    /// Also time a large-file upload through the runtime against a plain reqwest PUT loop (MiB of data).
+    #[arg(long, value_name = "MIB")]
+    pub upload: Option<usize>,
     /// Scratch directory (default: target/bench).
     #[arg(long)]
     pub scratch: Option<PathBuf>,
@@ -133,7 +136,21 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
     }
     println!("second gen files written: {}", second.written);
 
-    // 3. Compile times, each with a fresh target directory.
+    // 3. Upload throughput against a plain reqwest loop on the same loopback host.
+    if let Some(mib) = args.upload {
+        let figures = crate::bench_upload::run(mib, runs)?;
+        let rate = |d: Duration| figures.size as f64 / (1 << 20) as f64 / d.as_secs_f64();
+        let ratio = rate(figures.runtime) / rate(figures.baseline);
+        println!(
+            "| upload of {mib} MiB in 3.75 MiB chunks (runtime: read, PUT, answers checked) | {:.0} MiB/s ({}) | plain reqwest PUT loop {:.0} MiB/s ({}) | {ratio:.2}x throughput | >= 0.9x |",
+            rate(figures.runtime),
+            secs(figures.runtime),
+            rate(figures.baseline),
+            secs(figures.baseline)
+        );
+    }
+
+    // 4. Compile times, each with a fresh target directory.
     if args.compile {
         println!();
         compile_figures(&out, &scratch, &args.area)?;

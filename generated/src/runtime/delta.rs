@@ -44,7 +44,7 @@
 //!   ([`latest`]); OneDrive's delta has a `token` argument for the same
 //!   (`token: Some("latest")`).
 
-use super::client::{decode, read_prefix, transport_error, Client, ERROR_BODY_LIMIT};
+use super::client::{decode, read_prefix, transport_error, Client, Outgoing, ERROR_BODY_LIMIT};
 use super::error::{Error, GraphError};
 use super::paging::Page;
 use super::request::{absolute_link, Body, Method, Request};
@@ -212,7 +212,7 @@ enum Next {
 }
 
 async fn fetch_page(client: &Client, method: Method, url: &str, headers: &[(String, String)]) -> Result<Page<Value>, Error> {
-    let response = client.respond_any(method, url, headers, &Body::Empty).await?;
+    let response = client.respond_any(&Outgoing::new(method, url, headers, &Body::Empty)).await?;
     let status = response.status().as_u16();
     if (200..300).contains(&status) {
         let bytes = response.bytes().await.map_err(transport_error)?;

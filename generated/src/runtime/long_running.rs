@@ -29,7 +29,7 @@
 //! - A `2xx` other than `202` means the action finished at once: nothing to
 //!   poll, the result comes from that answer.
 
-use super::client::Client;
+use super::client::{Client, Outgoing};
 use super::error::{Error, GraphError};
 use super::request::{absolute_link, Body, Method, Request};
 use serde::Deserialize;
@@ -144,7 +144,7 @@ impl Client {
     /// `Location`, and returns the action to wait for.
     pub async fn start_long_running<T>(&self, request: Request<T>) -> Result<LongRunning, Error> {
         let url = request.url(self.base_url());
-        let response = self.respond(request.method(), &url, request.headers(), request.body()).await?;
+        let response = self.respond(&Outgoing::of(&request, &url)).await?;
         let status = response.status().as_u16();
         let location = response.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let body = response.bytes().await.map_err(super::client::transport_error)?;
@@ -183,7 +183,7 @@ impl LongRunning {
         let Some(url) = self.monitor_url.as_deref() else {
             return Ok((self.finished.clone().unwrap_or_else(|| OperationStatus::finished_at_once(b"", None)), None));
         };
-        let response = self.client.respond(Method::Get, url, &[], &Body::Empty).await?;
+        let response = self.client.respond(&Outgoing::new(Method::Get, url, &[], &Body::Empty)).await?;
         let status = response.status().as_u16();
         let retry_after =
             response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(super::client::parse_retry_after);

@@ -71,7 +71,18 @@ pub struct Request<T> {
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     body: Body,
+    operation: Option<Operation>,
     response: PhantomData<fn() -> T>,
+}
+
+/// Which documented operation a request was built by: its function name and
+/// its path template (`/me/messages/{message_id}/attachments`), relative to
+/// the base URL. Traces show the template instead of the path with ids in it,
+/// and the test server matches canned answers on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Operation {
+    pub name: &'static str,
+    pub path_template: &'static str,
 }
 
 // Manual impls: `T` is only a marker and needs none of these traits itself.
@@ -83,6 +94,7 @@ impl<T> Clone for Request<T> {
             query: self.query.clone(),
             headers: self.headers.clone(),
             body: self.body.clone(),
+            operation: self.operation,
             response: PhantomData,
         }
     }
@@ -133,7 +145,27 @@ impl<T> Request<T> {
     /// encoded, or it is an absolute URL that the service handed out (an
     /// `@odata.nextLink`, a delta query's `@odata.deltaLink`), used as it is.
     pub fn new(method: Method, path: impl Into<String>) -> Self {
-        Request { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: Body::Empty, response: PhantomData }
+        Request {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::Empty,
+            operation: None,
+            response: PhantomData,
+        }
+    }
+
+    /// Names the documented operation this request is built by (generated
+    /// functions do this); see [`Operation`].
+    pub fn operation(mut self, name: &'static str, path_template: &'static str) -> Self {
+        self.operation = Some(Operation { name, path_template });
+        self
+    }
+
+    /// The documented operation, when the request was built by a generated function.
+    pub fn operation_info(&self) -> Option<Operation> {
+        self.operation
     }
 
     pub fn method(&self) -> Method {
@@ -264,7 +296,15 @@ impl<T> Request<T> {
 
     /// The same request decoding into another type (e.g. a narrower `$select` view).
     pub fn with_response<U>(self) -> Request<U> {
-        Request { method: self.method, path: self.path, query: self.query, headers: self.headers, body: self.body, response: PhantomData }
+        Request {
+            method: self.method,
+            path: self.path,
+            query: self.query,
+            headers: self.headers,
+            body: self.body,
+            operation: self.operation,
+            response: PhantomData,
+        }
     }
 }
 

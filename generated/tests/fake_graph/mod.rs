@@ -1,32 +1,35 @@
-//! A fake Microsoft Graph on loopback addresses only, shared by the
-//! integration tests (`graph_server.rs`) and the examples test (`examples.rs`).
+//! The Graph scenario the generated crate's tests run against (a mailbox
+//! and a drive), on the runtime's fake Graph (`runtime::test_server`, the one
+//! users get with the `test-server` feature), shared by the integration tests
+//! (`graph_server.rs`, `upload_protocols.rs`) and the examples test (`examples.rs`).
 //!
-//! - The API (axum) answers on `http://127.0.0.1:PORT/v1.0` like Graph does for
-//!   message attachments: create (201 + body + `Location`), get, list (pages
-//!   linked by an absolute `@odata.nextLink`), delete (204) and
-//!   `createUploadSession` (201 + `uploadSession`), and `$value` content as a
-//!   302 to the other host, as large downloads are served. It requires the bearer
-//!   token, gives every answer a `request-id`, and answers errors with Graph's
-//!   error body. Throttling (429 + `Retry-After`) can be injected.
+//! - The API answers on `http://127.0.0.1:PORT/v1.0` (the fake's API host:
+//!   bearer token required, a `request-id` on every answer, Graph's error
+//!   body) like Graph does for message attachments: create (201 + body +
+//!   `Location`), get, list (pages linked by an absolute `@odata.nextLink`),
+//!   delete (204) and `createUploadSession` (201 + `uploadSession`), and
+//!   `$value` content as a 302 to the other host, as large downloads are
+//!   served. Throttling (429 + `Retry-After`) can be injected.
 //!   It also keeps a drive: `POST /me/drive/root:/{item-path}:/createUploadSession`
 //!   (200 + `uploadSession`) and `GET /me/drive/root:/{item-path}`, the path
 //!   read segment by segment (a `%2F` inside a segment is a name with a `/`,
 //!   which OneDrive refuses).
-//! - The upload host answers on `http://localhost:PORT2`: another host name than
-//!   the API, still loopback, as real upload URLs live elsewhere. It is a small
-//!   hand-written HTTP/1.1 server so that it can drop the connection in the
-//!   middle of a chunk (or after it, losing the answer), which a framework does
-//!   not let a handler do. It checks each chunk as the service would and speaks
-//!   each service's own protocol ([`Flavour`]): attachment sessions answer as
-//!   Outlook does, drive sessions as OneDrive does. After the last chunk it
-//!   creates the attachment or the drive item (visible through the API).
-//!   It also serves attachment content (`GET /content/...`) to redirected downloads.
+//! - Upload sessions answer on `http://localhost:PORT2` (the fake's second
+//!   host): another host name than the API, still loopback, as real upload
+//!   URLs live elsewhere. The host's faults cut a connection in the middle of
+//!   a chunk or lose the answer after it; on top of them this scenario checks
+//!   each chunk as the service would and speaks each service's own protocol
+//!   ([`Flavour`]): attachment sessions answer as Outlook does, drive sessions
+//!   as OneDrive does. After the last chunk it creates the attachment or the
+//!   drive item (visible through the API). It also serves attachment content
+//!   (`GET /content/...`) to redirected downloads.
 //! - `protocols.rs`: `$batch`, delta queries (mail folders, drives) and drive
 //!   copies with their monitor host, on top of the API above.
 #![allow(dead_code)]
 
 mod protocols;
 
+use graph_client::runtime::test_server::{self, Answer, FakeGraph, Received};
 use graph_client::runtime::RetryPolicy;
 use graph_client::Client;
 use serde_json::{json, Value};
@@ -34,10 +37,8 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
 
-pub const TOKEN: &str = "secret-token";
+pub const TOKEN: &str = test_server::FAKE_TOKEN;
 /// The credential embedded in upload URLs, as real upload URLs do.
 pub const UPLOAD_SECRET: &str = "UPLOAD-SECRET-42";
 pub const KIB_320: usize = 320 * 1024;
@@ -50,7 +51,7 @@ pub async fn bounded<F: Future>(test: F) -> F::Output {
 
 /// Short backoff so that tests stay fast; `Retry-After` is still honoured up to 3 s.
 pub fn fast_retry(max_attempts: u32) -> RetryPolicy {
-    RetryPolicy { max_attempts, base_delay: Duration::from_millis(20), max_delay: Duration::from_secs(3) }
+    test_server::quick_retry(max_attempts)
 }
 
 pub fn client(base_url: &str) -> Client {
@@ -103,24 +104,7 @@ impl ApiSeen {
 }
 
 /// A request the upload host received.
-#[derive(Debug, Clone)]
-pub struct Seen {
-    pub method: String,
-    pub target: String,
-    /// Every header line as sent, names as written.
-    pub headers: Vec<(String, String)>,
-    pub at: Instant,
-}
-
-impl Seen {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-
-    pub fn header_count(&self, name: &str) -> usize {
-        self.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).count()
-    }
-}
+pub type Seen = Received;
 
 /// How an upload session answers, by the service that made it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,7 +122,9 @@ pub enum Flavour {
     OneDrive,
 }
 
-/// What the upload host does to a chunk instead of taking it.
+/// What the upload host does to a chunk instead of taking it: the network's
+/// faults and 503/429 are the fake host's own (`test_server::Fault`), the
+/// others this scenario's.
 #[derive(Debug, Clone, Copy)]
 pub enum Fault {
     /// Read half of the chunk, then close the connection.
@@ -217,7 +203,7 @@ pub struct State {
     next_id: u64,
     page_size: usize,
     throttles: Vec<Throttle>,
-    /// (chunk start, fault, times left)
+    /// This scenario's faults: (chunk start, fault, times left).
     faults: Vec<(u64, Fault, u32)>,
     pub api_seen: Vec<ApiSeen>,
     pub upload_seen: Vec<Seen>,
@@ -233,27 +219,28 @@ pub struct Graph {
     pub base_url: String,
     /// `http://localhost:PORT2`
     pub upload_origin: String,
+    fake: FakeGraph,
     state: Arc<Mutex<State>>,
 }
 
 impl Graph {
     pub async fn start() -> Graph {
-        let api = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let upload = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base_url = format!("http://{}/v1.0", api.local_addr().unwrap());
-        let upload_origin = format!("http://localhost:{}", upload.local_addr().unwrap().port());
+        let fake = FakeGraph::start().await;
+        let base_url = fake.base_url();
+        let upload_origin = fake.files().origin().to_owned();
         let state = Arc::new(Mutex::new(State { page_size: 2, ..State::default() }));
-
         let shared = Shared { state: state.clone(), base_url: base_url.clone(), upload_origin: upload_origin.clone() };
-        let app = axum::Router::new().fallback(api_handler).with_state(shared.clone());
-        tokio::spawn(async move { axum::serve(api, app).await.unwrap() });
-        tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = upload.accept().await else { return };
-                tokio::spawn(serve_upload_connection(stream, shared.clone()));
-            }
-        });
-        Graph { base_url, upload_origin, state }
+
+        let api = shared.clone();
+        fake.api().route(move |received| Some(api_route(&api, received)));
+        let observed = state.clone();
+        fake.api().observe(move |received| observed.lock().unwrap().api_seen.push(api_seen(received)));
+
+        let upload = shared.clone();
+        fake.files().route(move |received| Some(upload_route(&upload, received)));
+        let observed = state.clone();
+        fake.files().observe(move |received| observe_upload(&mut observed.lock().unwrap(), received));
+        Graph { base_url, upload_origin, fake, state }
     }
 
     pub fn state(&self) -> MutexGuard<'_, State> {
@@ -287,7 +274,19 @@ impl Graph {
 
     /// The next `times` PUTs of the chunk starting at byte `start` meet `fault`.
     pub fn fail_chunk(&self, start: u64, fault: Fault, times: u32) {
-        self.state().faults.push((start, fault, times));
+        let host_fault = match fault {
+            Fault::DropMidBody => test_server::Fault::DropMidBody,
+            Fault::LoseAnswer => test_server::Fault::LoseAnswer,
+            Fault::Stall => test_server::Fault::Stall,
+            Fault::Unavailable { retry_after } => test_server::Fault::Unavailable { retry_after },
+            Fault::Throttled { retry_after } => test_server::Fault::Throttled { retry_after },
+            Fault::AlreadyReceived | Fault::SessionGone | Fault::CompleteEarly | Fault::AskPastEnd => {
+                self.state().faults.push((start, fault, times));
+                return;
+            }
+        };
+        let chunk_at = move |seen: &Seen| seen.method == "PUT" && chunk_range(seen).is_some_and(|(s, _, _)| s == start);
+        self.fake.files().fault_when(chunk_at, host_fault, times);
     }
 
     pub fn api_seen(&self) -> Vec<ApiSeen> {
@@ -373,39 +372,33 @@ impl Reply {
     }
 }
 
-async fn api_handler(
-    axum::extract::State(shared): axum::extract::State<Shared>,
-    method: axum::http::Method,
-    uri: axum::http::Uri,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
-) -> axum::response::Response {
-    let at = Instant::now();
-    let header = |name: &str| headers.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-    let mut seen = ApiSeen {
-        method: method.to_string(),
-        target: uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default(),
-        authorization: header("authorization"),
-        content_type: header("content-type"),
-        headers: headers.iter().map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect(),
-        body: body.to_vec(),
-        status: 0,
-        request_id: String::new(),
-        at,
-    };
-    let reply = {
-        let mut state = shared.state.lock().unwrap();
-        seen.request_id = format!("req-{:04}", state.api_seen.len() + 1);
-        let reply = api_reply(&mut state, &shared, &seen, uri.path(), uri.query().unwrap_or(""));
-        seen.status = reply.status;
-        state.api_seen.push(seen.clone());
-        reply
-    };
-    let mut response = axum::response::Response::builder().status(reply.status).header("request-id", &seen.request_id);
-    for (name, value) in &reply.headers {
-        response = response.header(*name, value);
+impl From<Reply> for Answer {
+    fn from(reply: Reply) -> Answer {
+        let headers = reply.headers.into_iter().map(|(name, value)| (name.to_owned(), value)).collect();
+        Answer { status: reply.status, headers, body: reply.body }
     }
-    response.body(axum::body::Body::from(reply.body)).unwrap()
+}
+
+/// What the API's route sees of a request; `status` is 0 until it is answered.
+fn api_seen(received: &Received) -> ApiSeen {
+    ApiSeen {
+        method: received.method.clone(),
+        target: received.target.clone(),
+        authorization: received.header("authorization").map(str::to_owned),
+        content_type: received.header("content-type").map(str::to_owned),
+        headers: received.headers.iter().map(|(n, v)| (n.to_ascii_lowercase(), v.clone())).collect(),
+        body: received.body.clone(),
+        status: received.status,
+        request_id: test_server::request_id(received.number),
+        at: received.at,
+    }
+}
+
+fn api_route(shared: &Shared, received: &Received) -> Answer {
+    let seen = api_seen(received);
+    let mut state = shared.state.lock().unwrap();
+    let (path, query) = (received.path(), received.query());
+    api_reply(&mut state, shared, &seen, path, query).into()
 }
 
 fn api_reply(state: &mut State, shared: &Shared, seen: &ApiSeen, path: &str, query: &str) -> Reply {
@@ -673,94 +666,76 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
 
 // ----------------------------------------------------------- the upload host
 
-async fn serve_upload_connection(stream: TcpStream, shared: Shared) {
-    let mut stream = BufReader::new(stream);
-    loop {
-        let Some(seen) = read_head(&mut stream).await else { return };
-        let length: usize = seen.header("content-length").and_then(|v| v.trim().parse().ok()).unwrap_or(0);
-        let range = seen.header("content-range").and_then(parse_content_range);
-        let fault = {
-            let mut state = shared.state.lock().unwrap();
-            state.upload_seen.push(seen.clone());
-            match (seen.method.as_str(), range) {
-                ("PUT", Some((start, _, _))) => take_fault(&mut state.faults, start),
-                _ => None,
-            }
-        };
-        let log = |outcome: &str| {
-            let (start, end, total) = range.unwrap_or_default();
-            shared.state.lock().unwrap().upload_log.push(format!("PUT {start}-{end}/{total} -> {outcome}"));
-        };
-        if let Some(Fault::DropMidBody) = fault {
-            let mut half = vec![0; length / 2];
-            let _ = stream.read_exact(&mut half).await;
-            log("dropped");
-            return; // closing with unread bytes: the client sees the connection reset
-        }
-        let mut body = vec![0; length];
-        if stream.read_exact(&mut body).await.is_err() {
-            return;
-        }
-        let reply = match fault {
-            Some(Fault::Unavailable { retry_after }) => {
-                log("503");
-                Reply::error(503, "serviceNotAvailable", "The service is temporarily unavailable.", "upload")
-                    .header("Retry-After", retry_after)
-            }
-            Some(Fault::Throttled { retry_after }) => {
-                log("429");
-                Reply::error(429, "activityLimitReached", "The app or user has been throttled.", "upload")
-                    .header("Retry-After", retry_after)
-            }
-            Some(fault) => faulty_upload_reply(&mut shared.state.lock().unwrap(), &shared.base_url, &seen, range, &body, fault),
-            None => upload_reply(&mut shared.state.lock().unwrap(), &shared.base_url, &seen, range, &body),
-        };
-        match fault {
-            // The chunk is stored; the answer never leaves.
-            Some(Fault::LoseAnswer) => return,
-            Some(Fault::Stall) => {
-                tokio::time::sleep(Duration::from_secs(3600)).await;
-                return;
-            }
-            _ => {}
-        }
-        let mut head = format!("HTTP/1.1 {} Fake\r\nContent-Length: {}\r\n", reply.status, reply.body.len());
-        for (name, value) in &reply.headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-        head.push_str("\r\n");
-        let out = stream.get_mut();
-        if out.write_all(head.as_bytes()).await.is_err() || out.write_all(&reply.body).await.is_err() {
-            return;
-        }
+/// A request to the upload host: the session's own checks, then this
+/// scenario's faults. The host's faults already struck (a dropped chunk, a
+/// 503 or 429 never reaches here); for a lost or stalled answer the chunk is
+/// taken and logged as such.
+fn upload_route(shared: &Shared, seen: &Seen) -> Answer {
+    let mut state = shared.state.lock().unwrap();
+    let range = chunk_range(seen);
+    let fault = match (seen.method.as_str(), range) {
+        ("PUT", Some((start, _, _))) => take_fault(&mut state.faults, start),
+        _ => None,
+    };
+    let reply = match fault {
+        Some(fault) => faulty_upload_reply(&mut state, &shared.base_url, seen, range, &seen.body, fault),
+        None => upload_reply(&mut state, &shared.base_url, seen, range, &seen.body),
+    };
+    let lost = match seen.fault {
+        Some(test_server::Fault::LoseAnswer) => Some("answer lost"),
+        Some(test_server::Fault::Stall) => Some("stalled"),
+        _ => None,
+    };
+    if let (Some(label), true) = (lost, (200..300).contains(&reply.status)) {
+        let (start, end, total) = range.unwrap_or_default();
+        state.upload_log.pop();
+        state.upload_log.push(format!("PUT {start}-{end}/{total} -> {label}"));
     }
+    reply.into()
+}
+
+/// Keeps every request to the upload host, and logs the host's own faults.
+fn observe_upload(state: &mut State, seen: &Seen) {
+    state.upload_seen.push(seen.clone());
+    let (start, end, total) = chunk_range(seen).unwrap_or_default();
+    let outcome = match seen.fault {
+        Some(test_server::Fault::DropMidBody) => "dropped",
+        Some(test_server::Fault::Unavailable { .. }) => "503",
+        Some(test_server::Fault::Throttled { .. }) => "429",
+        _ => return,
+    };
+    state.upload_log.push(format!("PUT {start}-{end}/{total} -> {outcome}"));
+}
+
+fn chunk_range(seen: &Seen) -> Option<(u64, u64, u64)> {
+    seen.header("content-range").and_then(parse_content_range)
 }
 
 /// A chunk meeting a fault that lets it reach the session (or ends the session).
 fn faulty_upload_reply(state: &mut State, base_url: &str, seen: &Seen, range: Option<(u64, u64, u64)>, body: &[u8], fault: Fault) -> Reply {
     let (start, end, total) = range.unwrap_or_default();
     let session_id = upload_session_id(seen).unwrap_or_default();
-    let outcome = match fault {
-        Fault::LoseAnswer | Fault::Stall | Fault::AlreadyReceived | Fault::CompleteEarly | Fault::AskPastEnd => {
-            let reply = upload_reply(state, base_url, seen, range, body);
+    match fault {
+        // The chunk reaches the session; only the answer is broken.
+        Fault::AlreadyReceived | Fault::CompleteEarly | Fault::AskPastEnd => {
+            let taken = upload_reply(state, base_url, seen, range, body);
             state.upload_log.pop();
-            if !(200..300).contains(&reply.status) {
-                state.upload_log.push(format!("PUT {start}-{end}/{total} -> {}", reply.status));
-                return reply;
+            if !(200..300).contains(&taken.status) {
+                state.upload_log.push(format!("PUT {start}-{end}/{total} -> {}", taken.status));
+                return taken;
             }
-            reply
         }
         Fault::SessionGone => {
             state.sessions.remove(&session_id);
             state.upload_log.push(format!("PUT {start}-{end}/{total} -> 404"));
             return Reply::error(404, "itemNotFound", "The upload session does not exist or has expired.", "upload");
         }
-        Fault::DropMidBody | Fault::Unavailable { .. } | Fault::Throttled { .. } => unreachable!("handled by the connection"),
-    };
+        Fault::DropMidBody | Fault::LoseAnswer | Fault::Stall | Fault::Unavailable { .. } | Fault::Throttled { .. } => {
+            unreachable!("the host's own faults")
+        }
+    }
     let flavour = state.sessions.get(&session_id).map_or(Flavour::OneDrive, |s| s.flavour);
     let (label, reply) = match fault {
-        Fault::LoseAnswer => ("answer lost", outcome),
-        Fault::Stall => ("stalled", outcome),
         Fault::AlreadyReceived => ("416", Reply::error(416, "invalidRange", "The fragment was already received.", "upload")),
         Fault::CompleteEarly => {
             let reply = match flavour {
@@ -793,29 +768,6 @@ fn take_fault(faults: &mut [(u64, Fault, u32)], start: u64) -> Option<Fault> {
     let (_, fault, left) = faults.iter_mut().find(|(at, _, left)| *at == start && *left > 0)?;
     *left -= 1;
     Some(*fault)
-}
-
-async fn read_head(stream: &mut BufReader<TcpStream>) -> Option<Seen> {
-    let mut line = String::new();
-    if stream.read_line(&mut line).await.ok()? == 0 {
-        return None;
-    }
-    let mut parts = line.split_whitespace();
-    let (method, target) = (parts.next()?.to_owned(), parts.next()?.to_owned());
-    let mut headers = Vec::new();
-    loop {
-        line.clear();
-        if stream.read_line(&mut line).await.ok()? == 0 {
-            return None;
-        }
-        let header = line.trim_end();
-        if header.is_empty() {
-            break;
-        }
-        let (name, value) = header.split_once(':')?;
-        headers.push((name.to_owned(), value.trim().to_owned()));
-    }
-    Some(Seen { method, target, headers, at: Instant::now() })
 }
 
 /// `bytes START-END/TOTAL`

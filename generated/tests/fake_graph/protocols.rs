@@ -38,7 +38,7 @@ use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-use tokio::net::TcpListener;
+use graph_client::runtime::test_server::{Answer, Host, HostName, Received};
 
 /// The most requests one `$batch` may hold (json-batching.md).
 const BATCH_LIMIT: usize = 20;
@@ -114,11 +114,11 @@ impl ApiSeen {
 impl Graph {
     /// Starts the monitor host that drive copies point to.
     pub async fn start_monitor_host(&self) -> String {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let origin = format!("http://localhost:{}", listener.local_addr().unwrap().port());
+        let host = Host::start(HostName::Localhost).await;
+        let origin = host.origin().to_owned();
         self.state().protocols.monitor_origin = Some(origin.clone());
-        let app = axum::Router::new().fallback(monitor_handler).with_state(self.state.clone());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let state = self.state.clone();
+        host.route(move |received| Some(monitor_reply(&state, received)));
         origin
     }
 
@@ -458,14 +458,11 @@ fn copy(state: &mut State, seen: &ApiSeen, item: &str) -> Reply {
     Reply::empty(202).header("Location", format!("{origin}/monitor/{job_id}"))
 }
 
-async fn monitor_handler(
-    axum::extract::State(state): axum::extract::State<Arc<Mutex<State>>>,
-    uri: axum::http::Uri,
-    headers: axum::http::HeaderMap,
-) -> axum::response::Response {
+/// A drive copy's monitor (`driveitem-copy.md`): `202` with the progress, then `completed` and the new item's id.
+fn monitor_reply(state: &Arc<Mutex<State>>, received: &Received) -> Answer {
     let mut guard = state.lock().unwrap();
     let state = &mut *guard;
-    let job_id = uri.path().strip_prefix("/monitor/").unwrap_or("").to_owned();
+    let job_id = received.path().strip_prefix("/monitor/").unwrap_or("").to_owned();
     let (status, body) = match state.protocols.jobs.get_mut(&job_id) {
         None => (404, json!({"error": {"code": "itemNotFound", "message": "No such job."}})),
         Some(job) => {
@@ -491,11 +488,7 @@ async fn monitor_handler(
             }
         }
     };
-    let authorization = headers.get("authorization").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-    state.protocols.monitor_seen.push(MonitorSeen { target: uri.to_string(), authorization, status, at: Instant::now() });
-    axum::response::Response::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .body(axum::body::Body::from(body.to_string()))
-        .unwrap()
+    let authorization = received.header("authorization").map(str::to_owned);
+    state.protocols.monitor_seen.push(MonitorSeen { target: received.target.clone(), authorization, status, at: Instant::now() });
+    Answer::json(status, &body)
 }

@@ -62,7 +62,7 @@
 //! | query option added or removed | no | query options are generic `Request` methods |
 //! | header added or made required | yes only if required | the call compiles but the service refuses it without the header |
 //! | header removed or made optional | no | headers are set with the generic `Request::header` |
-//! | response changed | yes when the `T` of `Request<T>` changed | the function's return type changed |
+//! | response changed | yes when the `T` of `Request<T>` changed, or whether the action is monitored (`202` + `Location`) | the function's, or the `Client` method's (`LongRunning`), return type changed |
 
 pub mod json;
 pub mod markdown;

@@ -275,7 +275,8 @@ fn diff_operation(
 
     // Responses, by position (the model has one per operation).
     // The `T` of the function's `Request<T>`.
-    let success_changed = fa.response != fb.response;
+    // A monitored action's `Client` method returns `LongRunning` instead.
+    let success_changed = fa.response != fb.response || fa.monitored != fb.monitored;
     let len = a.responses.len().max(b.responses.len());
     for i in 0..len {
         let (delta, detail) = match (a.responses.get(i), b.responses.get(i)) {
@@ -316,6 +317,7 @@ fn parameter_changes<'a>(
 fn show_response(r: &ResponseSpec) -> String {
     match &r.body {
         Some(ty) => format!("{} {}", r.status, code(&ty.to_string())),
+        None if r.monitored => format!("{} (a monitor to poll)", r.status),
         None => format!("{} (no body)", r.status),
     }
 }

@@ -34,7 +34,7 @@ fn op(method: &str, documented_path: &str, id: &str) -> Operation {
         function_parameters: Vec::new(),
         optional_arguments: Vec::new(),
         example_only: false,
-        responses: vec![ResponseSpec { status: 200, body: Some(ty("microsoft.graph.widget")) }],
+        responses: vec![ResponseSpec { status: 200, body: Some(ty("microsoft.graph.widget")), monitored: false }],
         description: String::new(),
         area: "other".into(),
         source: src(&format!("api/{id}.md"), 10),
@@ -545,6 +545,15 @@ fn signatures(model: &ApiModel) -> BTreeSet<String> {
         let args: Vec<String> = op.call_args.iter().map(|a| format!("{}: {}", a.name, a.ty)).collect();
         let body = op.request_body.as_ref().map(|b| format!(", body: &{b}")).unwrap_or_default();
         out.insert(format!("fn {}({}; {}{body}) -> {}", op.function, op.path_params.join(", "), args.join(", "), op.response));
+        // The `Client` method returns what the operation's answer is read as.
+        let client = if op.monitored {
+            "LongRunning"
+        } else if op.content {
+            "bytes"
+        } else {
+            "response"
+        };
+        out.insert(format!("Client::{} -> {client}", op.function));
     }
     out
 }
@@ -588,6 +597,12 @@ fn the_breaking_table_holds_against_the_surface() {
         ("enum member removed", with(&|m| m.types[0].kind = enumeration("color", &["red"]).kind), true),
         ("enum member added", with(&|m| m.types[0].kind = enumeration("color", &["red", "blue", "green"]).kind), false),
         ("response changed", with(&|m| m.operations[0].responses[0].body = Some(ty("Collection(microsoft.graph.widget)"))), true),
+        (
+            // Only the flag changes: the `Client` method now returns `LongRunning`.
+            "response becomes a monitored action",
+            with(&|m| m.operations[0].responses[0].monitored = true),
+            true,
+        ),
         ("query option added", with(&|m| m.operations[0].query_options.push("$top".into())), false),
         (
             "required header added",

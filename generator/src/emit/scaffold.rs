@@ -18,6 +18,8 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("src/runtime/request.rs", include_str!("../../../templates/src/runtime/request.rs")),
     ("src/runtime/response.rs", include_str!("../../../templates/src/runtime/response.rs")),
     ("src/runtime/retry.rs", include_str!("../../../templates/src/runtime/retry.rs")),
+    ("src/runtime/azure.rs", include_str!("../../../templates/src/runtime/azure.rs")),
+    ("src/runtime/test_server.rs", include_str!("../../../templates/src/runtime/test_server.rs")),
     ("src/runtime/upload.rs", include_str!("../../../templates/src/runtime/upload.rs")),
 ];
 
@@ -35,10 +37,13 @@ pub fn cargo_toml(crate_name: &str, areas: &BTreeSet<String>) -> String {
     ));
     out.push_str(&features(areas));
     out.push('\n');
-    for section in ["dependencies", "dev-dependencies"] {
-        out.push_str(&manifest_section(section));
-        out.push('\n');
-    }
+    out.push_str(&manifest_section("dependencies"));
+    out.push('\n');
+    // The template's dev-dependency on itself (its tests and examples with its
+    // optional parts) becomes the generated crate's on itself.
+    let own = format!("{TEMPLATE_CRATE} = {{ path = \".\"");
+    out.push_str(&manifest_section("dev-dependencies").replace(&own, &format!("{crate_name} = {{ path = \".\"")));
+    out.push('\n');
     // A workspace of its own: the crate builds wherever it is written, and
     // its prettyplease formatting is not subject to an enclosing `cargo fmt`.
     out.push_str("[workspace]\n");
@@ -91,6 +96,9 @@ fn manifest_section(name: &str) -> String {
     out
 }
 
+/// The template crate's package name.
+const TEMPLATE_CRATE: &str = "graph-runtime";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,10 +121,13 @@ mod tests {
         assert!(toml.contains("[dependencies]\nserde = "));
         assert!(toml.contains("client = [\"dep:reqwest\""));
         assert!(
-            toml.contains("\n[dev-dependencies]\ntokio = "),
+            toml.contains("\n[dev-dependencies]\n") && toml.contains("\ntokio = { version = \"1\", features = [\"macros\""),
             "tests and examples of the generated crate get the template's dev-dependencies"
         );
-        assert!(toml.contains("axum = "));
+        assert!(toml.contains("tracing-subscriber = ") && toml.contains("azure_identity = "));
+        assert!(!toml.contains("graph-runtime"), "{toml}");
+        assert!(toml.contains("\ndemo = { path = \".\", features = [\"test-server\""), "the crate's tests get its fake Graph:\n{toml}");
+        assert!(toml.contains("test-server = [") && toml.contains("azure-identity = ["), "{toml}");
         assert!(!toml.contains("[[test]]") && !toml.contains("# The HTTP tests"), "the template's own test targets stay there");
         assert!(toml.ends_with("[workspace]\n"));
     }

@@ -4,8 +4,8 @@
 
 use super::paths::{literal_words, name_placeholders};
 use super::rules::{
-    body_of_get, duplicate_operation, duplicate_placeholder, empty_http_request, example_member, example_only_request, optional_arguments,
-    overloads, raw_value_lines, request_body, response_body, status_mismatch, unsupported_query_option, ResponseEvidence,
+    body_of_get, duplicate_operation, duplicate_placeholder, empty_http_request, example_member, example_only_request, monitored_action,
+    optional_arguments, overloads, raw_value_lines, request_body, response_body, status_mismatch, unsupported_query_option, ResponseEvidence,
 };
 use super::types::{split_qualified, TypeIndex};
 use super::Exchange;
@@ -238,9 +238,10 @@ impl<'a> OperationResolver<'a> {
     fn response(&mut self, evidence: &ResponseEvidence<'_>, diags: &mut Diagnostics) -> ResponseSpec {
         let status = evidence.status;
         if let Some(body) = response_body::decided(evidence) {
-            return ResponseSpec { status, body };
+            let monitored = monitored_action::monitored(evidence.example, status, body.as_ref());
+            return ResponseSpec { status, body, monitored };
         }
-        ResponseSpec { status, body: self.typed_response(evidence, diags) }
+        ResponseSpec { status, body: self.typed_response(evidence, diags), monitored: false }
     }
 }
 

@@ -40,9 +40,9 @@
 //!   batch with a throttled item "fails with a status code of 424": any answer
 //!   whose body holds `responses` is read the same way.
 
-use super::client::{read_prefix, transport_error, Client, ERROR_BODY_LIMIT};
+use super::client::{read_prefix, transport_error, Client, Outgoing, ERROR_BODY_LIMIT};
 use super::error::{Error, GraphError};
-use super::request::{is_absolute_url, Body, Method, Request};
+use super::request::{is_absolute_url, Body, Method, Operation, Request};
 use super::retry::parse_retry_after;
 use base64::Engine;
 use serde::de::DeserializeOwned;
@@ -78,6 +78,8 @@ struct Item {
     headers: Vec<(String, String)>,
     body: Body,
     depends_on: Option<String>,
+    /// The generated operation it came from (traced by name and path template, never by its URL).
+    operation: Option<Operation>,
 }
 
 /// Names one request of a [`Batch`]; [`BatchResults::get`] decodes its answer into `T`.
@@ -156,6 +158,7 @@ impl Batch {
             headers: request.headers().to_vec(),
             body: request.body().clone(),
             depends_on,
+            operation: request.operation_info(),
         });
         BatchHandle { serial: self.serial, id, response: PhantomData }
     }
@@ -346,13 +349,15 @@ pub struct BatchResults {
     serial: u64,
     outcomes: BTreeMap<String, Outcome>,
     requests_sent: usize,
+    /// The retry policy's `max_delay`: an item asked to wait longer was not resent.
+    retry_cap: Duration,
 }
 
 impl BatchResults {
     /// The item's typed answer: its decoded body, or its own error
     /// ([`Error::Api`] with its status and the service's error body; an item
-    /// still throttled when the retries stopped is [`Error::Throttled`] with
-    /// the wait its answer asked for). A
+    /// not resent because its `Retry-After` is beyond the retry policy's
+    /// `max_delay` is [`Error::Throttled`] with that wait). A
     /// redirect (a `302` to content) is not followed: its `Location` is in
     /// [`BatchResults::response`].
     pub fn get<T: DeserializeOwned>(&self, handle: &BatchHandle<T>) -> Result<T, Error> {
@@ -364,7 +369,7 @@ impl BatchResults {
             Outcome::Answered(response) => {
                 let error = graph_error(&response.body);
                 let retry_after = response.header("retry-after").and_then(parse_retry_after);
-                match retry_after.filter(|_| matches!(response.status, 429 | 503 | 504)) {
+                match retry_after.filter(|wait| matches!(response.status, 429 | 503 | 504) && *wait > self.retry_cap) {
                     Some(retry_after) => Err(Error::Throttled { status: response.status, retry_after, error: Box::new(error) }),
                     None => Err(Error::Api { status: response.status, error }),
                 }
@@ -408,7 +413,8 @@ impl Client {
     /// included, is that item's result.
     pub async fn send_batch(&self, batch: &Batch) -> Result<BatchResults, Error> {
         let plan = batch.plan(self.base_url())?;
-        let mut results = BatchResults { serial: batch.serial, outcomes: BTreeMap::new(), requests_sent: 0 };
+        let mut results =
+            BatchResults { serial: batch.serial, outcomes: BTreeMap::new(), requests_sent: 0, retry_cap: self.retry.max_delay };
         for group in plan {
             send_group(self, group, &mut results).await;
         }
@@ -455,6 +461,7 @@ async fn send_group(client: &Client, group: Vec<Item>, results: &mut BatchResult
                     resend.push(item);
                 }
             }
+            trace_item(item, answer, attempt, resend.iter().any(|r| r.id == item.id));
             results.outcomes.insert(item.id.clone(), Outcome::Answered(answer.clone()));
         }
         if resend.is_empty() {
@@ -464,6 +471,23 @@ async fn send_group(client: &Client, group: Vec<Item>, results: &mut BatchResult
         pending = resend;
         attempt += 1;
     }
+}
+
+/// One `graph.batch.item` span per answered item, inside the `$batch`
+/// request's span: its id, operation and path template (never its URL, which
+/// holds ids), its own status and `request-id`, and whether it is resent.
+fn trace_item(item: &Item, answer: &ItemResponse, attempt: u32, resent: bool) {
+    let span = tracing::info_span!(
+        "graph.batch.item",
+        id = %item.id,
+        http.request.method = item.method.as_str(),
+        graph.operation = item.operation.map_or("", |o| o.name),
+        url.template = item.operation.map_or("", |o| o.path_template),
+        http.response.status_code = answer.status,
+        request_id = answer.header("request-id").unwrap_or(""),
+        attempt,
+    );
+    span.in_scope(|| tracing::debug!(resent, "graph.batch.item answered"));
 }
 
 /// True when `item` depends, directly or through other pending items, on one
@@ -483,7 +507,7 @@ fn depends_on_any(item: &Item, resent: &[&Item], pending: &[&Item]) -> bool {
 async fn post(client: &Client, items: &[&Item]) -> Result<BTreeMap<String, ItemResponse>, Error> {
     let body = Body::Json(serde_json::to_vec(&envelope(items)).map_err(|e| Error::InvalidRequest(e.to_string()))?);
     let url = format!("{}/$batch", client.base_url());
-    let response = client.respond_any(Method::Post, &url, &[], &body).await?;
+    let response = client.respond_any(&Outgoing::new(Method::Post, &url, &[], &body)).await?;
     let status = response.status().as_u16();
     let bytes = match (200..300).contains(&status) {
         true => response.bytes().await.map_err(transport_error)?.to_vec(),
@@ -637,7 +661,7 @@ mod tests {
         two.add(get("/b"));
         two.add_after(get("/c"), &foreign);
         assert!(two.bodies(BASE).unwrap_err().to_string().contains("another batch"));
-        let results = BatchResults { serial: two.serial, outcomes: BTreeMap::new(), requests_sent: 0 };
+        let results = BatchResults { serial: two.serial, outcomes: BTreeMap::new(), requests_sent: 0, retry_cap: Duration::ZERO };
         assert!(results.get(&foreign).unwrap_err().to_string().contains("another batch"));
     }
 
@@ -661,7 +685,7 @@ mod tests {
         outcomes.insert("1".into(), answer(200, serde_json::json!([1, 2])));
         outcomes.insert("2".into(), answer(404, serde_json::json!({"error": {"code": "itemNotFound", "message": "no"}})));
         outcomes.insert("3".into(), answer(204, Value::Null));
-        let results = BatchResults { serial: batch.serial, outcomes, requests_sent: 1 };
+        let results = BatchResults { serial: batch.serial, outcomes, requests_sent: 1, retry_cap: Duration::from_secs(30) };
         assert_eq!(results.get(&ok).unwrap(), [1, 2]);
         assert!(matches!(results.get(&missing), Err(Error::Api { status: 404, error }) if error.code == "itemNotFound"));
         results.get(&empty).unwrap();

@@ -4,7 +4,7 @@
 //! (a wrong URL, a hostile or broken server) never fills memory or disk.
 //! Only compiled with the `client` feature.
 
-use super::client::{transport_error, Client};
+use super::client::{transport_error, Client, Outgoing};
 use super::error::Error;
 use super::request::Request;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
@@ -21,7 +21,7 @@ impl Client {
         W: AsyncWrite + Unpin + ?Sized,
     {
         let url = request.url(self.base_url());
-        let mut response = self.respond(request.method(), &url, request.headers(), request.body()).await?;
+        let mut response = self.respond(&Outgoing::of(&request, &url)).await?;
         if response.content_length().is_some_and(|declared| declared > max_bytes) {
             return Err(Error::BodyTooLarge { limit: max_bytes });
         }

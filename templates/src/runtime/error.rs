@@ -57,6 +57,9 @@ pub enum Error {
     InvalidRequest(String),
     /// The token provider failed.
     Token(String),
+    /// A token source (an Entra ID credential) could not get a token; names
+    /// the credential (`ClientSecretCredential`, ...) and says why.
+    Credential { credential: String, message: String },
     /// A large-file upload could not go on: the file could not be read, the
     /// upload session stopped making progress, or the server's answers
     /// contradict each other (it claims completion while bytes are unsent, or
@@ -126,6 +129,7 @@ impl fmt::Display for Error {
             Error::Decode { status, message } => write!(f, "cannot decode the {status} response: {message}"),
             Error::InvalidRequest(e) => write!(f, "invalid request: {e}"),
             Error::Token(e) => write!(f, "cannot get an access token: {e}"),
+            Error::Credential { credential, message } => write!(f, "{credential} could not get an access token: {message}"),
             Error::Upload(e) => write!(f, "upload failed: {e}"),
             Error::UploadSessionNotFound => {
                 f.write_str("the upload session no longer exists (404): it expired, was cancelled, or completed while its last answer was lost; start the upload over with a new session (after checking whether the item exists)")

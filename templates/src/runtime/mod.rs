@@ -1,10 +1,13 @@
 //! Hand-written runtime shared by all generated operations: request building
 //! (no network needed), errors, paging and, behind the `client` feature, an
-//! async HTTP client with retries, paging streams, resumable large-file
-//! uploads (module `upload`), size-bounded downloads (module `download`),
-//! typed `$batch` (module `batch`), delta sync (module `delta`),
-//! long-running actions (module `long_running`) and answers with their status
-//! and headers (`Client::send_with_response`).
+//! async HTTP client with national clouds, cached token sources, retries,
+//! tracing spans, paging streams, resumable large-file uploads (module
+//! `upload`), size-bounded downloads (module `download`), typed `$batch`
+//! (module `batch`), delta sync (module `delta`), long-running actions
+//! (module `long_running`) and answers with their status and headers
+//! (`Client::send_with_response`). The `azure-identity` feature makes any
+//! `azure_core` credential a token source; the `test-server` feature adds a
+//! fake Graph on loopback (module `test_server`).
 
 mod encode;
 pub mod error;
@@ -29,10 +32,18 @@ pub mod retry;
 #[cfg(feature = "client")]
 pub mod upload;
 
+#[cfg(feature = "azure-identity")]
+mod azure;
+#[cfg(feature = "test-server")]
+pub mod test_server;
+
 #[cfg(feature = "client")]
 pub use batch::{Batch, BatchHandle, BatchResults, ItemResponse};
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, RetryPolicy, TokenProvider, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use client::{
+    AccessToken, Client, ClientBuilder, Cloud, RetryPolicy, TokenFuture, TokenProvider, TokenSource, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT,
+};
 #[cfg(feature = "client")]
 pub use delta::{Change, DeltaCursor, RemovalReason, Removed};
 pub use encode::{encode_path, encode_path_segment};
@@ -43,7 +54,7 @@ pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 #[cfg(feature = "client")]
 pub use long_running::{LongRunning, OperationState, OperationStatus};
 pub use paging::Page;
-pub use request::{Body, Content, Method, Request};
+pub use request::{Body, Content, Method, Operation, Request};
 #[cfg(feature = "client")]
 pub use response::Response;
 #[cfg(feature = "client")]

@@ -8,7 +8,7 @@
 //! let event = created.body; // the same `types::Event` the generated method returns
 //! ```
 
-use super::client::{decode, transport_error, Client};
+use super::client::{decode, transport_error, Client, Outgoing};
 use super::error::Error;
 use super::request::Request;
 use serde::de::DeserializeOwned;
@@ -41,7 +41,7 @@ impl Client {
     /// [`Client::send`], keeping the answer's status and headers.
     pub async fn send_with_response<T: DeserializeOwned>(&self, request: Request<T>) -> Result<Response<T>, Error> {
         let url = request.url(self.base_url());
-        let response = self.respond(request.method(), &url, request.headers(), request.body()).await?;
+        let response = self.respond(&Outgoing::of(&request, &url)).await?;
         let status = response.status().as_u16();
         let headers = response
             .headers()

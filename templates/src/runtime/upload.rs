@@ -55,8 +55,17 @@
 //!   even in another process.
 //!
 //! The upload URL carries its own credential: **no `Authorization` header is
-//! ever sent to it**, and it is kept out of `Debug` output and error messages
-//! (only its origin is shown). One chunk buffer is allocated per upload and
+//! ever sent to it**, and it is kept out of `Debug` output, error messages and
+//! traces (only its origin is shown).
+//!
+//! # Tracing
+//!
+//! An upload is a `graph.upload` span (`upload.origin`, `upload.size`,
+//! `upload.chunk_size`) with a child span per request to the session:
+//! `graph.upload.chunk` (`range` as `start-end/total`, `attempt` in a row
+//! without progress, `http.response.status_code`, `request_id`) and
+//! `graph.upload.status` for the `GET` that asks where to resume; each wait
+//! before another try is a `graph.retry` event (`wait_ms`, `retry_after_ms`). One chunk buffer is allocated per upload and
 //! reused for every chunk.
 //!
 //! ```ignore
@@ -71,7 +80,7 @@
 //! println!("{}", done.location);
 //! ```
 
-use super::client::{transport_error, Client};
+use super::client::{new_client_request_id, transport_error, Client};
 use super::error::{Error, GraphError};
 use super::retry::RetryPolicy;
 use bytes::{Bytes, BytesMut};
@@ -83,6 +92,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeek, AsyncSeekExt};
+use tracing::Instrument;
 
 /// Chunk sizes must be a multiple of 320 KiB.
 pub const CHUNK_UNIT: usize = 320 * 1024;
@@ -359,6 +369,14 @@ impl<C> fmt::Debug for LargeFileUpload<C> {
     }
 }
 
+/// The origin of a URL whose path and query may hold a credential.
+fn redacted_origin(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(url) => url.origin().ascii_serialization(),
+        Err(_) => "<redacted>".to_owned(),
+    }
+}
+
 /// Only the origin of a URL whose path and query may hold a credential.
 fn redacted(url: &str) -> String {
     match reqwest::Url::parse(url) {
@@ -538,7 +556,7 @@ impl<C> LargeFileUpload<C> {
 
     /// `GET {uploadUrl}`: the ranges the session still needs and when it expires.
     pub async fn status(&self) -> Result<UploadStatus, Error> {
-        let reply = self.send(self.http.get(&self.url)).await?;
+        let reply = self.send(self.http.get(&self.url)).instrument(self.status_span()).await?;
         if !reply.is_success() {
             return Err(reply.error());
         }
@@ -547,21 +565,42 @@ impl<C> LargeFileUpload<C> {
 
     /// `DELETE {uploadUrl}`: discards the session and what it received.
     pub async fn cancel(&self) -> Result<(), Error> {
-        let reply = self.send(self.http.delete(&self.url)).await?;
+        let span = tracing::info_span!(
+            "graph.upload.cancel",
+            upload.origin = %redacted_origin(&self.url),
+            http.response.status_code = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        let reply = self.send(self.http.delete(&self.url)).instrument(span).await?;
         if !reply.is_success() {
             return Err(reply.error());
         }
         Ok(())
     }
 
+    /// A span for one `GET {uploadUrl}`.
+    fn status_span(&self) -> tracing::Span {
+        tracing::info_span!(
+            "graph.upload.status",
+            upload.origin = %redacted_origin(&self.url),
+            http.response.status_code = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        )
+    }
+
+    /// Sends one request to the upload URL and records its answer on the
+    /// current span (a `graph.upload.*` span).
     async fn send(&self, mut builder: reqwest::RequestBuilder) -> Result<Reply, Error> {
         // Deliberately no `bearer_auth`: the upload URL is pre-authenticated.
         if let Some(timeout) = self.chunk_timeout {
             builder = builder.timeout(timeout);
         }
-        let response = builder.send().await.map_err(transport_error)?;
+        let response = builder.header("client-request-id", new_client_request_id()).send().await.map_err(transport_error)?;
         let status = response.status().as_u16();
         let header = |name: reqwest::header::HeaderName| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let span = tracing::Span::current();
+        span.record("http.response.status_code", status);
+        span.record("request_id", header(reqwest::header::HeaderName::from_static("request-id")).unwrap_or_default().as_str());
         let retry_after = header(reqwest::header::RETRY_AFTER).as_deref().and_then(super::retry::parse_retry_after);
         let location = header(reqwest::header::LOCATION);
         let body = response.bytes().await.map_err(transport_error)?;
@@ -606,8 +645,22 @@ impl<C: Completion> LargeFileUpload<C> {
         self.run(reader, Next::Ask).await
     }
 
-    async fn run<R: AsyncRead + AsyncSeek + Unpin>(&self, mut reader: R, mut next: Next) -> Result<C::Output, Error> {
+    async fn run<R: AsyncRead + AsyncSeek + Unpin>(&self, mut reader: R, next: Next) -> Result<C::Output, Error> {
         let total = reader.seek(SeekFrom::End(0)).await.map_err(|e| Error::Upload(format!("cannot read the file: {e}")))?;
+        let span = tracing::info_span!(
+            "graph.upload",
+            upload.origin = %redacted_origin(&self.url),
+            upload.size = total,
+            upload.chunk_size = self.chunk_size,
+        );
+        let result = self.run_in_span(reader, next, total).instrument(span.clone()).await;
+        if let Err(error) = &result {
+            span.in_scope(|| tracing::warn!(error = %error, "graph.upload failed"));
+        }
+        result
+    }
+
+    async fn run_in_span<R: AsyncRead + AsyncSeek + Unpin>(&self, mut reader: R, mut next: Next, total: u64) -> Result<C::Output, Error> {
         if total == 0 {
             return Err(Error::InvalidRequest("an upload session needs a file of at least one byte".into()));
         }
@@ -626,7 +679,7 @@ impl<C: Completion> LargeFileUpload<C> {
                 Next::Send(range) => range,
                 Next::Ask => {
                     self.check_expiry(expiry.as_deref())?;
-                    match self.ask(&mut failures).await? {
+                    match self.ask(&mut failures).instrument(self.status_span()).await? {
                         Some(status) => {
                             expiry = status.expiration_date_time.clone().or(expiry);
                             first_missing(&status, total)?
@@ -651,7 +704,14 @@ impl<C: Completion> LargeFileUpload<C> {
                 .header(reqwest::header::CONTENT_LENGTH, chunk.len())
                 .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
                 .body(chunk);
-            let reply = match self.send(put).await {
+            let chunk_span = tracing::info_span!(
+                "graph.upload.chunk",
+                range = %format_args!("{start}-{end}/{total}"),
+                attempt = failures + 1,
+                http.response.status_code = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+            );
+            let reply = match self.send(put).instrument(chunk_span).await {
                 Ok(reply) => reply,
                 // Lost on the way there or on the way back: only the session knows.
                 Err(error @ Error::Transport(_)) => {
@@ -738,6 +798,13 @@ impl<C: Completion> LargeFileUpload<C> {
         }
         match (self.retry.wait(*failures, retry_after), retry_after) {
             (Some(delay), _) => {
+                tracing::info!(
+                    attempt = *failures,
+                    wait_ms = delay.as_millis() as u64,
+                    retry_after_ms = retry_after.map(|wait| wait.as_millis() as u64),
+                    reason = %error,
+                    "graph.retry: waiting before asking the upload session again"
+                );
                 tokio::time::sleep(delay).await;
                 Ok(())
             }

@@ -2,9 +2,9 @@
 //! and answered by the test's closure, which also sees the earlier requests
 //! (to answer a second attempt differently, say).
 
+use graph_runtime::runtime::test_server::{self, Host, HostName};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-use tokio::net::TcpListener;
 
 #[derive(Debug, Clone)]
 pub struct Received {
@@ -50,9 +50,8 @@ impl Answer {
 }
 
 type Script = dyn Fn(&Received, &[Received]) -> Answer + Send + Sync;
-/// What the handler shares: the requests so far and the script.
-type Shared = (Arc<Mutex<Vec<Received>>>, Arc<Script>);
 
+/// A host of the runtime's fake (`test_server::Host`) whose every answer a script decides.
 pub struct Scripted {
     /// `http://HOST:PORT`
     pub origin: String,
@@ -62,46 +61,34 @@ pub struct Scripted {
 }
 
 impl Scripted {
-    /// A server on `127.0.0.1`, named `host` in its URLs (`localhost` plays another host).
+    /// A server on loopback, named `127.0.0.1` or `localhost` in its URLs (`localhost` plays another host).
     pub async fn start(host: &str, script: impl Fn(&Received, &[Received]) -> Answer + Send + Sync + 'static) -> Scripted {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let origin = format!("http://{host}:{}", listener.local_addr().unwrap().port());
+        let name = if host == "localhost" { HostName::Localhost } else { HostName::Loopback };
+        let server = Host::start(name).await;
+        let origin = server.origin().to_owned();
         let received = Arc::new(Mutex::new(Vec::new()));
-        let shared: Shared = (received.clone(), Arc::new(script));
-        let app = axum::Router::new().fallback(handle).with_state(shared);
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let (seen, script): (Arc<Mutex<Vec<Received>>>, Arc<Script>) = (received.clone(), Arc::new(script));
+        server.route(move |raw| {
+            let request = Received {
+                method: raw.method.clone(),
+                path: raw.path().to_owned(),
+                query: raw.query().to_owned(),
+                headers: raw.headers.clone(),
+                body: raw.body.clone(),
+                at: raw.at,
+            };
+            let mut seen = seen.lock().unwrap();
+            let answer = script(&request, &seen);
+            seen.push(request);
+            let mut out = test_server::Answer::empty(answer.status);
+            out.headers = answer.headers;
+            out.body = answer.body;
+            Some(out)
+        });
         Scripted { base_url: format!("{origin}/v1.0"), origin, received }
     }
 
     pub fn received(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
     }
-}
-
-async fn handle(
-    axum::extract::State((received, script)): axum::extract::State<Shared>,
-    method: axum::http::Method,
-    uri: axum::http::Uri,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
-) -> axum::response::Response {
-    let request = Received {
-        method: method.to_string(),
-        path: uri.path().to_owned(),
-        query: uri.query().unwrap_or("").to_owned(),
-        headers: headers.iter().map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect(),
-        body: body.to_vec(),
-        at: Instant::now(),
-    };
-    let answer = {
-        let mut received = received.lock().unwrap();
-        let answer = script(&request, &received);
-        received.push(request);
-        answer
-    };
-    let mut response = axum::response::Response::builder().status(answer.status);
-    for (name, value) in &answer.headers {
-        response = response.header(name.as_str(), value.as_str());
-    }
-    response.body(axum::body::Body::from(answer.body)).unwrap()
 }

@@ -1087,7 +1087,7 @@ mod tests {
             function_parameters: Vec::new(),
             optional_arguments: Vec::new(),
             example_only: false,
-            responses: vec![ResponseSpec { status: 200, body: returns.map(|r| r.parse::<TypeRef>().unwrap()) }],
+            responses: vec![ResponseSpec { status: 200, body: returns.map(|r| r.parse::<TypeRef>().unwrap()), monitored: false }],
             description: String::new(),
             area: "other".into(),
             source: src(file, 7),

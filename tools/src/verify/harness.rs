@@ -1,8 +1,9 @@
 // The HTTP half of the verify program (`examples/verify.rs` of the scratch
 // crate). Not a module of `docgen-tools`: `program.rs` puts this text into the
 // program, after the generated crate's name replaces `graph_client`, and the
-// generated cases call it. It serves each case's documented answer from a
-// loopback server, sends the request with the generated `Client` method, and
+// generated cases call it. It serves each case's documented answer from the
+// runtime's fake hosts (`runtime::test_server`, which the crate's examples get
+// through its dev-dependency on itself), sends the request with the generated `Client` method, and
 // reports what the operation function built and what the client gave back as
 // one JSON line, which `verify::http` judges.
 
@@ -23,99 +24,40 @@ const TOKEN: &str = "verify-token";
 
 pub type Case = for<'h> fn(&'h Harness) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Report, String>> + 'h>>;
 
-/// One request as a loopback host received it.
-#[derive(Clone)]
-pub struct Received {
-    pub method: String,
-    pub target: String,
-    pub headers: Vec<(String, String)>,
-}
+/// What a loopback host received for the current case: method, target, and whether it carried a token.
+type Seen = std::sync::Arc<std::sync::Mutex<Vec<(String, String, bool)>>>;
 
-impl Received {
-    fn has_header(&self, name: &str) -> bool {
-        self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
-    }
-}
-
-/// A loopback host that answers whatever it was told to and remembers what it got.
+/// One of the runtime's fake hosts (`runtime::test_server`), answering every
+/// request with the current case's answer and noting what it received.
 struct Host {
-    origin: String,
-    answer: std::sync::Arc<std::sync::Mutex<(u16, Vec<(String, String)>, Vec<u8>)>>,
-    received: std::sync::Arc<std::sync::Mutex<Vec<Received>>>,
+    host: graph_client::runtime::test_server::Host,
+    answer: std::sync::Arc<std::sync::Mutex<graph_client::runtime::test_server::Answer>>,
+    seen: Seen,
 }
 
 impl Host {
-    async fn start(name: &str) -> Host {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
-        let origin = format!("http://{name}:{}", listener.local_addr().expect("its address").port());
-        let answer = std::sync::Arc::new(std::sync::Mutex::new((200, Vec::new(), Vec::new())));
-        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let (shared_answer, shared_received) = (answer.clone(), received.clone());
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let (answer, received) = (shared_answer.clone(), shared_received.clone());
-                tokio::spawn(async move {
-                    let _ = serve(stream, answer, received).await;
-                });
-            }
+    async fn start(name: graph_client::runtime::test_server::HostName) -> Host {
+        let host = graph_client::runtime::test_server::Host::start(name).await;
+        let answer = std::sync::Arc::new(std::sync::Mutex::new(graph_client::runtime::test_server::Answer::empty(200)));
+        let seen = Seen::default();
+        let current = answer.clone();
+        host.route(move |_| Some(current.lock().expect("answer").clone()));
+        let noted = seen.clone();
+        host.observe(move |received| {
+            let token = received.header("authorization").is_some();
+            noted.lock().expect("seen").push((received.method.clone(), received.target.clone(), token));
         });
-        Host { origin, answer, received }
+        Host { host, answer, seen }
     }
 
-    fn answer(&self, status: u16, headers: Vec<(String, String)>, body: Vec<u8>) {
-        *self.answer.lock().expect("answer") = (status, headers, body);
-        self.received.lock().expect("received").clear();
+    fn answer(&self, answer: graph_client::runtime::test_server::Answer) {
+        *self.answer.lock().expect("answer") = answer;
+        self.seen.lock().expect("seen").clear();
     }
 
-    fn received(&self) -> Vec<Received> {
-        self.received.lock().expect("received").clone()
+    fn received(&self) -> Vec<(String, String, bool)> {
+        self.seen.lock().expect("seen").clone()
     }
-}
-
-/// One HTTP/1.1 exchange per connection: read the head and a `Content-Length` body, answer, close.
-async fn serve(
-    mut stream: tokio::net::TcpStream,
-    answer: std::sync::Arc<std::sync::Mutex<(u16, Vec<(String, String)>, Vec<u8>)>>,
-    received: std::sync::Arc<std::sync::Mutex<Vec<Received>>>,
-) -> std::io::Result<()> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 8192];
-    let head_end = loop {
-        let read = stream.read(&mut chunk).await?;
-        if read == 0 {
-            return Ok(());
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
-    };
-    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut start = lines.next().unwrap_or("").split(' ');
-    let (method, target) = (start.next().unwrap_or("").to_owned(), start.next().unwrap_or("").to_owned());
-    let headers: Vec<(String, String)> =
-        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned())).collect();
-    let length: usize =
-        headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("content-length")).and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
-    while buffer.len() < head_end + length {
-        let read = stream.read(&mut chunk).await?;
-        if read == 0 {
-            break;
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-    }
-    received.lock().expect("received").push(Received { method, target, headers });
-    let (status, headers, body) = answer.lock().expect("answer").clone();
-    let mut out = format!("HTTP/1.1 {status} Verify\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
-    for (name, value) in headers {
-        out.push_str(&format!("{name}: {value}\r\n"));
-    }
-    out.push_str("\r\n");
-    stream.write_all(out.as_bytes()).await?;
-    stream.write_all(&body).await?;
-    stream.shutdown().await
 }
 
 /// The API host, the other host (`localhost`: another host to the client), and the client.
@@ -127,15 +69,15 @@ pub struct Harness {
 
 impl Harness {
     pub async fn start() -> Harness {
-        let api = Host::start("127.0.0.1").await;
-        let other = Host::start("localhost").await;
+        let api = Host::start(graph_client::runtime::test_server::HostName::Loopback).await;
+        let other = Host::start(graph_client::runtime::test_server::HostName::Localhost).await;
         let retry = graph_client::runtime::RetryPolicy {
             max_attempts: 1,
             base_delay: std::time::Duration::from_millis(1),
             max_delay: std::time::Duration::from_millis(1),
         };
         let client = graph_client::runtime::Client::builder()
-            .base_url(format!("{}/v1.0", api.origin))
+            .base_url(format!("{}/v1.0", api.host.origin()))
             .token(TOKEN)
             .timeout(std::time::Duration::from_secs(10))
             .retry(retry)
@@ -151,12 +93,13 @@ impl Harness {
             for (name, value) in &mut headers {
                 if name.eq_ignore_ascii_case("location") {
                     let path = value.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()));
-                    *value = format!("{}{}", self.other.origin, path.unwrap_or_else(|| "/".into()));
+                    *value = format!("{}{}", self.other.host.origin(), path.unwrap_or_else(|| "/".into()));
                 }
             }
         }
-        self.api.answer(served.status, headers, served.body.as_bytes().to_vec());
-        self.other.answer(200, vec![("content-type".into(), "application/octet-stream".into())], REDIRECTED.as_bytes().to_vec());
+        let answer = graph_client::runtime::test_server::Answer { status: served.status, headers, body: served.body.as_bytes().to_vec() };
+        self.api.answer(answer);
+        self.other.answer(graph_client::runtime::test_server::Answer::bytes(200, "application/octet-stream", REDIRECTED));
     }
 
     /// A JSON text as `T` (a request body, or an argument).
@@ -218,13 +161,13 @@ impl Harness {
             .api
             .received()
             .iter()
-            .map(|r| serde_json::json!({ "method": r.method, "target": r.target, "token": r.has_header("authorization") }))
+            .map(|(method, target, token)| serde_json::json!({ "method": method, "target": target, "token": token }))
             .collect();
         let other = self.other.received();
         report.fields["answer"] = answer;
         report.fields["received"] = received.into();
         report.fields["other_host"] =
-            serde_json::json!({ "requests": other.len(), "with_token": other.iter().filter(|r| r.has_header("authorization")).count() });
+            serde_json::json!({ "requests": other.len(), "with_token": other.iter().filter(|(_, _, token)| *token).count() });
     }
 
     /// A `201 Created`: the `Location` the client gives back with the answer.
@@ -233,6 +176,18 @@ impl Harness {
             Ok(answer) => answer.location().map_or(serde_json::Value::Null, |l| l.into()),
             Err(error) => error_json(&error),
         };
+    }
+
+    /// A monitored action's `LongRunning`: where the client would poll.
+    pub fn monitored(&self, report: &mut Report, answer: Result<graph_client::runtime::LongRunning, graph_client::runtime::Error>) {
+        let answer = match answer {
+            Ok(action) => {
+                report.fields["monitor"] = action.monitor_url().map_or(serde_json::Value::Null, |m| m.into());
+                serde_json::json!({ "unit": true })
+            }
+            Err(error) => error_json(&error),
+        };
+        self.answered(report, answer);
     }
 
     /// A `202 Accepted` with a monitor: where the client would poll.

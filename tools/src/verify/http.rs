@@ -25,7 +25,7 @@
 //!   content (a redirect followed, the token not sent to the other host), the
 //!   typed value equal as JSON to the documented body for JSON. A `201`'s
 //!   `Location` must come back through `Client::send_with_response`, a
-//!   `202`'s monitor through `Client::start_long_running`.
+//!   `202`'s monitor through the monitored action's `LongRunning` (another `202` through `Client::start_long_running`).
 //!
 //! Each failure is judged a doc defect (the example contradicts its own page)
 //! or a generator miss, as the round trip does.
@@ -636,14 +636,18 @@ fn case_tokens(id: usize, exchange: &Exchange, index: usize, fit: &Fit, cx: &Con
     let method = docgen::emit::rust::names::ident(&item.function);
     let call = if item.content {
         quote! { h.content(&mut report, h.client.#method(#(#args,)* MAX_BYTES).await); }
+    } else if item.monitored {
+        quote! { h.monitored(&mut report, h.client.#method(#(#args),*).await); }
     } else {
         quote! { h.typed(&mut report, h.client.#method(#(#args),*).await); }
     };
     let status = exchange.answer.as_ref().map_or(0, |a| a.status);
     let has_location = exchange.answer.as_ref().is_some_and(|a| a.header("location").is_some());
-    let extra = match (status, has_location, item.content) {
+    // A monitored action's method gives its monitor itself; another `202`
+    // with a monitor is asked through `Client::start_long_running`.
+    let extra = match (status, has_location, item.content || item.monitored) {
         (201, true, false) => quote! { h.created(&mut report, request).await; },
-        (202, true, _) => quote! { h.accepted(&mut report, request).await; },
+        (202, true, false) => quote! { h.accepted(&mut report, request).await; },
         _ => quote! {},
     };
     let name = format_ident!("http_{}", id);

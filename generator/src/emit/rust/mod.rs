@@ -128,7 +128,7 @@ pub fn lib_rs(model: &ApiModel, default_base_url: &str, crate_name: &str) -> Res
         pub mod types;
 
         #[cfg(feature = "client")]
-        pub use runtime::{Batch, Change, Client, DeltaCursor, LargeFileUpload, LongRunning, RetryPolicy, UploadResult};
+        pub use runtime::{Batch, Change, Client, Cloud, DeltaCursor, LargeFileUpload, LongRunning, RetryPolicy, UploadResult};
         pub use runtime::{Error, Page, Request};
     };
     format_file(tokens)

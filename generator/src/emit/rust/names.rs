@@ -65,6 +65,8 @@ pub const RESERVED_FUNCTION_NAMES: &[&str] = &[
     "next_page",
     "respond",
     "respond_any",
+    "respond_with_retries",
+    "request_span",
     "send",
     "send_batch",
     "send_with_response",
@@ -73,6 +75,7 @@ pub const RESERVED_FUNCTION_NAMES: &[&str] = &[
     "resume_long_running",
     "stream_pages",
     "stream_items",
+    "traced_target",
 ];
 
 /// Keywords that cannot be raw identifiers.

@@ -96,11 +96,12 @@ fn request_function(cx: &Context<'_>, op: &Operation, item: &OperationItem, sign
     let path = path_expression(op, item);
     let body = op.request_body.as_ref().map(|_| quote! { .json(body) });
     let cfg = cx.features.area_cfg(&op.area);
+    let (function, template) = (&item.function, &op.path);
     quote! {
         #doc
         #cfg
         pub fn #name(#(#params),*) -> Request<#response> {
-            Request::new(Method::#method, #path) #body
+            Request::new(Method::#method, #path).operation(#function, #template) #body
         }
     }
 }
@@ -118,6 +119,18 @@ fn client_method(cx: &Context<'_>, op: &Operation, item: &OperationItem, signatu
             #cfg
             pub async fn #name(&self, #(#params,)* max_bytes: u64) -> Result<Vec<u8>, crate::runtime::Error> {
                 self.download(#name(#(#args),*), max_bytes).await
+            }
+        };
+    }
+    if item.monitored {
+        return quote! {
+            #doc
+            ///
+            /// The service accepts the action (`202 Accepted`) and goes on with it:
+            /// wait for it with [`crate::runtime::LongRunning::wait`].
+            #cfg
+            pub async fn #name(&self, #(#params),*) -> Result<crate::runtime::LongRunning, crate::runtime::Error> {
+                self.start_long_running(#name(#(#args),*)).await
             }
         };
     }

@@ -98,6 +98,9 @@ pub struct OperationItem {
     pub response: RustType,
     /// The success body is raw content: the `Client` method downloads it (and takes `max_bytes`).
     pub content: bool,
+    /// The action is answered `202 Accepted` with a monitor: the `Client`
+    /// method returns the runtime's `LongRunning` to wait on.
+    pub monitored: bool,
 }
 
 /// A function parameter passed in the call's parentheses: `offsetRange(rowOffset=1)`.
@@ -493,6 +496,7 @@ impl<'m> Builder<'m, '_> {
                     request_body: self.request_body(op, parameter_names),
                     response: self.response(op),
                     content: op.success_body() == Some(&TypeRef::Primitive(Primitive::Stream)),
+                    monitored: op.responses.first().is_some_and(|r| r.monitored),
                 }
             })
             .collect()

@@ -17,7 +17,8 @@
 //!   [`no_body`], [`primitive_result`], else a typed body: one object or
 //!   many ([`collection_mismatch`]), unwrapped ([`value_wrapper`]), of the
 //!   type [`response_type`] reads (`RESPONSE_TYPE`: linked sentence,
-//!   annotation, sentence word; else inferred from the example)).
+//!   annotation, sentence word; else inferred from the example)); a `202`
+//!   without a body is a monitored action when [`monitored_action`] says so.
 //! - [`request_body`]: the body (`RESOURCE_BODY` when the page names none),
 //!   with [`duplicate_parameter`], [`wrapped_parameters`],
 //!   [`request_example_mismatch`], [`inferred_parameters`]
@@ -55,6 +56,7 @@ pub(super) mod empty_http_request;
 pub(super) mod example_member;
 pub(super) mod example_only_request;
 pub(super) mod inferred_parameters;
+pub(super) mod monitored_action;
 pub(super) mod no_body;
 pub(super) mod optional_arguments;
 pub(super) mod overloads;

@@ -134,8 +134,8 @@ mod tests {
     #[test]
     fn a_create_without_a_body_type_sends_the_titled_type_then_the_answer_then_json() {
         resolving(&["microsoft.graph.widget"], |resolver| {
-            let none = ResponseSpec { status: 201, body: None };
-            let gadget = ResponseSpec { status: 201, body: Some(TypeRef::Named("microsoft.graph.gadget".into())) };
+            let none = ResponseSpec { status: 201, body: None, monitored: false };
+            let gadget = ResponseSpec { status: 201, body: Some(TypeRef::Named("microsoft.graph.gadget".into())), monitored: false };
             let source = |title_text: &str, response: &ResponseSpec| {
                 let title = title(title_text);
                 let evidence = BodyEvidence { resolver, title: &title, kind: OperationKind::Create, example: None, response };
