@@ -237,7 +237,11 @@ fn compile(crate_dir: &Path, target_dir: &Path) -> Result<(), String> {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     // No debug info: the program only runs once, and the debug info of a
     // 220,000-line crate and its thousands of cases is most of the build.
-    command.current_dir(crate_dir).env("CARGO_TARGET_DIR", target_dir).env("CARGO_PROFILE_DEV_DEBUG", "0").args(["build", "--example", "verify"]);
+    command.current_dir(crate_dir).env("CARGO_TARGET_DIR", target_dir).env("CARGO_PROFILE_DEV_DEBUG", "0").args([
+        "build",
+        "--example",
+        "verify",
+    ]);
     let status = if progress::on_terminal() {
         command.status().map_err(|e| format!("cannot run cargo: {e}"))?
     } else {

@@ -5,7 +5,8 @@
 use super::paths::{literal_words, name_placeholders};
 use super::rules::{
     body_of_get, duplicate_operation, duplicate_placeholder, empty_http_request, example_member, example_only_request, monitored_action,
-    optional_arguments, overloads, raw_value_lines, request_body, response_body, status_mismatch, unsupported_query_option, ResponseEvidence,
+    optional_arguments, overloads, raw_value_lines, request_body, response_body, status_mismatch, unsupported_query_option,
+    ResponseEvidence,
 };
 use super::types::{split_qualified, TypeIndex};
 use super::Exchange;

@@ -43,8 +43,17 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Headers a client sets itself, or that say nothing about the operation.
-const TRANSPORT_HEADERS: &[&str] =
-    &["authorization", "content-type", "content-length", "host", "accept", "accept-encoding", "user-agent", "connection", "transfer-encoding"];
+const TRANSPORT_HEADERS: &[&str] = &[
+    "authorization",
+    "content-type",
+    "content-length",
+    "host",
+    "accept",
+    "accept-encoding",
+    "user-agent",
+    "connection",
+    "transfer-encoding",
+];
 
 /// One request example and the answer the docs pair with it.
 #[derive(Debug, Clone)]
@@ -306,7 +315,8 @@ pub fn locate(
             .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
             .map(|(_, i, f)| (i, f))
     };
-    let search = |exchange: &Exchange| best(exchange, &mut page_ops.iter().copied()).or_else(|| best(exchange, &mut (0..model.operations.len())));
+    let search =
+        |exchange: &Exchange| best(exchange, &mut page_ops.iter().copied()).or_else(|| best(exchange, &mut (0..model.operations.len())));
     // OData addresses a key in parentheses too: `/mailFolders('inbox')` is `/mailFolders/inbox`.
     let keyed = keys_as_segments(&exchange.path).map(|path| Exchange { path, ..exchange.clone() });
     if let Some(found) = search(exchange).or_else(|| keyed.as_ref().and_then(search)) {
@@ -434,12 +444,7 @@ fn pieces(template: &str) -> Vec<Piece<'_>> {
 /// Matches `text` against the pieces (literals any case; a placeholder one
 /// segment, or several when it holds a path), the shortest value first, a
 /// sample key before other values; the values by placeholder name, decoded.
-fn capture<'t>(
-    pieces: &[Piece<'t>],
-    text: &str,
-    holds_path: &dyn Fn(&str) -> bool,
-    samples: &[String],
-) -> Option<Vec<(&'t str, String)>> {
+fn capture<'t>(pieces: &[Piece<'t>], text: &str, holds_path: &dyn Fn(&str) -> bool, samples: &[String]) -> Option<Vec<(&'t str, String)>> {
     let Some((first, rest)) = pieces.split_first() else { return text.is_empty().then(Vec::new) };
     match first {
         Piece::Literal(literal) => {
@@ -616,7 +621,12 @@ fn case_tokens(id: usize, exchange: &Exchange, index: usize, fit: &Fit, cx: &Con
             Body::None => "{}".to_owned(),
             Body::BadJson(message) => return Err(Failure::doc("example JSON does not parse", message.clone())),
             Body::Other(_) => {
-                let detail = format!("`{} {}` sends `{}`; the function serializes `{body_type}` as JSON", op.method, op.path, content_type(exchange));
+                let detail = format!(
+                    "`{} {}` sends `{}`; the function serializes `{body_type}` as JSON",
+                    op.method,
+                    op.path,
+                    content_type(exchange)
+                );
                 return Err(Failure::generator("a raw request body sent as JSON", detail.replace(" :: ", "::")));
             }
         };
@@ -713,7 +723,11 @@ fn call_argument(
             quote! { #name }
         }
     };
-    Ok(if argument.optional { quote! { Some(#value) } } else { value })
+    Ok(if argument.optional {
+        quote! { Some(#value) }
+    } else {
+        value
+    })
 }
 
 /// The query options through the request's builders; other pairs as they are.
@@ -725,7 +739,9 @@ fn query_builders(exchange: &Exchange, fit: &Fit) -> Result<Vec<TokenStream>, Fa
         }
         let list = |v: &str| v.split(',').map(str::to_owned).collect::<Vec<String>>();
         let number = |v: &str| {
-            v.trim().parse::<u32>().map_err(|_| Failure::doc("a query option's value is not of its type", format!("`{name}={v}` is not a count")))
+            v.trim()
+                .parse::<u32>()
+                .map_err(|_| Failure::doc("a query option's value is not of its type", format!("`{name}={v}` is not a count")))
         };
         builders.push(match name.to_ascii_lowercase().as_str() {
             "$select" => {
@@ -814,14 +830,21 @@ fn served(answer: Option<&Answer>) -> TokenStream {
 
 /// The verdict on one exchange given the program's report (or the error that
 /// stopped the case before it built the request).
-pub fn judge_report(exchange: &Exchange, case: &HttpCase, model: &ApiModel, types: &[OperationTypes], report: Result<&Value, &str>) -> Result<(), Failure> {
+pub fn judge_report(
+    exchange: &Exchange,
+    case: &HttpCase,
+    model: &ApiModel,
+    types: &[OperationTypes],
+    report: Result<&Value, &str>,
+) -> Result<(), Failure> {
     let op = &model.operations[case.operation];
     let report = match report {
         Ok(report) => report,
         Err(message) => return Err(case_error(exchange, case, model, message)),
     };
     judge_request(exchange, case, model, &report["request"])?;
-    judge_answer(exchange, case, model, types, report).map_err(|f| Failure { detail: format!("{} ({} {})", f.detail, op.method, op.path), ..f })?;
+    judge_answer(exchange, case, model, types, report)
+        .map_err(|f| Failure { detail: format!("{} ({} {})", f.detail, op.method, op.path), ..f })?;
     match get_body_members(exchange) {
         Some(_) => Err(Failure::doc(
             "a GET request with a body",
@@ -835,7 +858,9 @@ pub fn judge_report(exchange: &Exchange, case: &HttpCase, model: &ApiModel, type
 fn case_error(exchange: &Exchange, case: &HttpCase, model: &ApiModel, message: &str) -> Failure {
     if let Some(detail) = message.strip_prefix("the request body: ") {
         let body_case = request_case(exchange, case);
-        return judge(&body_case, model, Err(detail)).err().unwrap_or_else(|| Failure::generator("does not deserialize", detail.to_owned()));
+        return judge(&body_case, model, Err(detail))
+            .err()
+            .unwrap_or_else(|| Failure::generator("does not deserialize", detail.to_owned()));
     }
     if message.starts_with("the argument") {
         return Failure::doc("a function argument is not a value of its type", message.to_owned());
@@ -878,13 +903,8 @@ fn judge_request(exchange: &Exchange, case: &HttpCase, model: &ApiModel, built: 
         return Err(Failure::generator("another method", format!("built `{method}`, the example sends `{}`", exchange.method)));
     }
     let built_path = built["path"].as_str().unwrap_or("");
-    let moved: Vec<(String, String)> = exchange
-        .query
-        .iter()
-        .filter(|(name, _)| case.fit.args_in_query.contains(name))
-        .chain(&case.fit.args_in_body)
-        .cloned()
-        .collect();
+    let moved: Vec<(String, String)> =
+        exchange.query.iter().filter(|(name, _)| case.fit.args_in_query.contains(name)).chain(&case.fit.args_in_body).cloned().collect();
     let (documented, built_segments) = (path_shape(&case.fit.matched_path, &moved), path_shape(built_path, &[]));
     if documented != built_segments {
         let detail = format!("built `{built_path}` for the example's `{}`", exchange.path);
@@ -1038,8 +1058,11 @@ fn created_and_accepted(answer: &Answer, report: &Value) -> Result<(), Failure> 
             Err(Failure::generator("a 201's Location is not given back", format!("`{location}` became {}", report["location"])))
         }
         202 => {
-            let absolute =
-                if location.contains("://") { location.to_owned() } else { format!("{}/{}", base.trim_end_matches('/'), location.trim_start_matches('/')) };
+            let absolute = if location.contains("://") {
+                location.to_owned()
+            } else {
+                format!("{}/{}", base.trim_end_matches('/'), location.trim_start_matches('/'))
+            };
             match report["monitor"].as_str() {
                 Some(monitor) if monitor == absolute => Ok(()),
                 _ => Err(Failure::generator("a 202's monitor is not given back", format!("`{location}` became {}", report["monitor"]))),
@@ -1064,7 +1087,10 @@ fn answer_error(exchange: &Exchange, case: &HttpCase, model: &ApiModel, types: &
         }
         Body::None if op.success_body().is_some() => {
             if answer.status == 204 || exchange.page_says_no_response_body {
-                Failure::doc("a status the Response section contradicts", format!("the example answers {} without a body; {detail}", answer.status))
+                Failure::doc(
+                    "a status the Response section contradicts",
+                    format!("the example answers {} without a body; {detail}", answer.status),
+                )
             } else if exchange.page_names_response_type {
                 let detail = format!("the example answers {} without the body its Response section declares; {detail}", answer.status);
                 Failure::doc("an answer without the body the Response section declares", detail)
@@ -1101,6 +1127,74 @@ mod tests {
         assert_eq!(capture(&template, "/reports/getX(period='D7')", &placeholder_holds_path, &[]), Some(vec![("period", "D7".to_owned())]));
     }
 
+    /// The docs-input pages, their exchanges and what the judge needs.
+    fn default_pages(check: impl FnOnce(&[Exchange], &[HttpPlan], &ApiModel, &[OperationTypes])) {
+        let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs-input");
+        let corpus = docgen::Corpus::read(&docs).unwrap();
+        let surface = docgen::emit::rust::Surface::new(&corpus.model, &mut docgen::diagnostics::Diagnostics::default());
+        let types = docgen::emit::rust::operation_types(&surface, "graph-client");
+        let paths = ItemPaths::outside("graph-client");
+        let cx = Context::new(&corpus.pages, &corpus.model, surface.operations(), &types, &paths);
+        let (exchanges, _) = collect(&corpus.pages, &corpus.sources);
+        let plans: Vec<HttpPlan> = exchanges.iter().enumerate().map(|(id, e)| plan_exchange(id, e, &cx)).collect();
+        check(&exchanges, &plans, &corpus.model, &types);
+    }
+
+    /// What the program reports when the function and the client do what the
+    /// example shows (a JSON answer given back as documented).
+    fn faithful_report(exchange: &Exchange, built_path: &str) -> Value {
+        let answer = exchange.answer.as_ref().unwrap();
+        let Body::Json(body) = &answer.body else { panic!("a JSON answer") };
+        serde_json::json!({
+            "request": { "method": exchange.method.as_str(), "path": built_path, "query": "", "headers": [], "body": null },
+            "answer": { "json": body },
+            "received": [{ "method": exchange.method.as_str(), "target": format!("/v1.0{built_path}"), "token": true }],
+            "other_host": { "requests": 0, "with_token": 0 },
+            "base_url": "http://127.0.0.1:1/v1.0",
+        })
+    }
+
+    #[test]
+    fn every_default_example_runs_and_a_wrong_request_or_answer_fails() {
+        default_pages(|exchanges, plans, model, types| {
+            assert!(exchanges.len() >= 10, "{} exchanges", exchanges.len());
+            for (exchange, plan) in exchanges.iter().zip(plans) {
+                if let HttpPlan::Fail(failure) = plan {
+                    panic!("{}:{}: {failure}", exchange.file, exchange.line);
+                }
+            }
+            let (exchange, case) = exchanges
+                .iter()
+                .zip(plans)
+                .find_map(|(e, p)| match p {
+                    HttpPlan::Run(case) if e.path.contains("root:/Reports/") => Some((e, case)),
+                    _ => None,
+                })
+                .expect("driveitem-get.md's item-path example");
+            let path = "/me/drive/root:/Reports/Quarterly%20summary.pdf";
+            assert_eq!(judge_report(exchange, case, model, types, Ok(&faithful_report(exchange, path))), Ok(()));
+
+            let encoded_slash = faithful_report(exchange, "/me/drive/root:/Reports%2FQuarterly%20summary.pdf");
+            let failure = judge_report(exchange, case, model, types, Ok(&encoded_slash)).unwrap_err();
+            assert_eq!((failure.kind.as_str(), failure.doc_defect), ("the path differs after percent-decoding", false));
+
+            let mut no_token = faithful_report(exchange, path);
+            no_token["received"][0]["token"] = false.into();
+            let failure = judge_report(exchange, case, model, types, Ok(&no_token)).unwrap_err();
+            assert_eq!(failure.kind, "the Client method sends another request than the function builds");
+
+            let mut lost_member = faithful_report(exchange, path);
+            let Some(Value::Object(members)) = lost_member["answer"].get_mut("json") else { panic!("a JSON answer") };
+            let first = members.keys().find(|k| !k.starts_with('@')).cloned().unwrap();
+            members.remove(&first);
+            assert!(judge_report(exchange, case, model, types, Ok(&lost_member)).is_err(), "`{first}` lost on the way back");
+
+            let mut failed = faithful_report(exchange, path);
+            failed["answer"] = serde_json::json!({ "error": "decode", "status": 200, "code": null });
+            assert!(judge_report(exchange, case, model, types, Ok(&failed)).is_err());
+        });
+    }
+
     #[test]
     fn sample_keys_break_ties() {
         let template = pieces("/sites/{site_id}/lists/{list_id}");
@@ -1116,10 +1210,10 @@ mod tests {
             [("a".to_owned(), "1".to_owned()), ("b".to_owned(), "'x,y'".to_owned()), ("c".to_owned(), "'it''s'".to_owned())]
         );
         assert_eq!(unquote("'it''s'"), "it's");
-        assert_eq!(query_pairs("$orderby=receivedDateTime+desc&$filter=a%20eq%201"), [
-            ("$orderby".to_owned(), "receivedDateTime desc".to_owned()),
-            ("$filter".to_owned(), "a eq 1".to_owned())
-        ]);
+        assert_eq!(
+            query_pairs("$orderby=receivedDateTime+desc&$filter=a%20eq%201"),
+            [("$orderby".to_owned(), "receivedDateTime desc".to_owned()), ("$filter".to_owned(), "a eq 1".to_owned())]
+        );
     }
 
     #[test]
@@ -1135,6 +1229,9 @@ mod tests {
         assert_eq!(path_shape("/me/drive/root/delta", &moved), path_shape("/me/drive/root/delta(token='latest')", &[]));
         assert_eq!(keys_as_segments("/me/mailFolders('SentItems')/messages").as_deref(), Some("/me/mailFolders/SentItems/messages"));
         assert_eq!(keys_as_segments("/range(address='A1')/usedRange()"), None, "calls are not keys");
-        assert_eq!(call_values_as_placeholders("/r/rowsAbove(count=n)/x(a='{a}',on='v')"), "/r/rowsAbove(count={count})/x(a='{a}',on={on})");
+        assert_eq!(
+            call_values_as_placeholders("/r/rowsAbove(count=n)/x(a='{a}',on='v')"),
+            "/r/rowsAbove(count={count})/x(a='{a}',on={on})"
+        );
     }
 }

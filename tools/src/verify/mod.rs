@@ -26,8 +26,8 @@ pub use program::{program, Entry, HttpEntry};
 
 use docgen::emit::rust::OperationTypes;
 use docgen::model::{ApiModel, HttpMethod, Operation, RequestBody, TypeRef};
-use docgen::parse::page::{BodySection, ExampleRole, Payload};
 use docgen::parse::http::RequestLine;
+use docgen::parse::page::{BodySection, ExampleRole, Payload};
 use docgen::parse::Page;
 use proc_macro2::TokenStream;
 use serde_json::Value;
@@ -138,7 +138,9 @@ pub fn collect(pages: &[Page], model: &ApiModel) -> (Vec<Case>, Skipped) {
             match role {
                 Role::Request => {
                     current = message.request.as_ref().and_then(|line| {
-                        find(model, ops.iter().copied(), line).or_else(|| find(model, 0..model.operations.len(), line)).or_else(|| pick(model, ops, line))
+                        find(model, ops.iter().copied(), line)
+                            .or_else(|| find(model, 0..model.operations.len(), line))
+                            .or_else(|| pick(model, ops, line))
                     });
                     page_says_no_body = matches!(page.request_body, BodySection::Empty);
                 }

@@ -33,7 +33,10 @@ pub fn program(entries: &[Entry<'_>], http: &[HttpEntry<'_>], krate: &str) -> Re
     });
     let harness: TokenStream = match http.is_empty() {
         true => TokenStream::new(),
-        false => HARNESS.replace("graph_client::", &format!("{}::", krate.replace('-', "_"))).parse().map_err(|e| syn::Error::new(proc_macro2::Span::call_site(), format!("harness.rs: {e}")))?,
+        false => HARNESS
+            .replace("graph_client::", &format!("{}::", krate.replace('-', "_")))
+            .parse()
+            .map_err(|e| syn::Error::new(proc_macro2::Span::call_site(), format!("harness.rs: {e}")))?,
     };
     let functions = http.iter().map(|entry| entry.function);
     let http_rows = http.iter().map(|entry| {
