@@ -720,6 +720,8 @@ fn redirect_decision(previous: Option<&reqwest::Url>, next: &reqwest::Url, hops:
     }
 }
 
+/// The success body as `T` (see [`super::decode::json`] for the answers
+/// the docs contradict themselves about).
 pub(super) fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
     super::decode::json(status, bytes)
 }

@@ -6,17 +6,40 @@
 use super::error::Error;
 use serde::de::DeserializeOwned;
 
-/// Decodes a `status` response's JSON body as `T`; a blank body reads as `null`.
+/// Decodes a `status` response's JSON body as `T`; a blank body reads as
+/// `null`. The docs contradict themselves about some answers, and the service
+/// may send either form, so neither is a failure of the request:
+/// - a `T` that wants no content (`()`, an operation documented to return no
+///   body) takes any body (pages say `204 No Content` and show a body);
+/// - an answer that says it has no content (`201`, `202` or `204` without a
+///   body: what `Prefer: return=minimal` asks for, and what some examples
+///   show where the page declares the entity) reads as `{}`, a value with
+///   nothing set. A `200` without the body it promises is still an error.
 pub fn json<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
-    let bytes = if bytes.iter().all(u8::is_ascii_whitespace) { b"null".as_slice() } else { bytes };
-    serde_json::from_slice(bytes).map_err(|error| {
-        // Only a failure is decoded again, tracking the path: decoding that
-        // succeeds pays nothing for it.
-        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-            Err(tracked) => Error::Decode { status, path: Some(json_path(tracked.path())), message: tracked.into_inner().to_string() },
-            Ok(_) => Error::Decode { status, path: None, message: error.to_string() },
-        }
+    let empty = bytes.iter().all(u8::is_ascii_whitespace);
+    let bytes = if empty { b"null".as_slice() } else { bytes };
+    // Only a well-formed body is taken as one the type wants none of: a
+    // broken one (cut off mid-way) is always an error.
+    let well_formed = || serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok();
+    let fallback = || {
+        let no_content = || serde_json::from_slice(b"null").ok().filter(|_| well_formed());
+        no_content().or_else(|| match empty && matches!(status, 201 | 202 | 204) {
+            true => serde_json::from_slice(b"{}").ok(),
+            false => None,
+        })
+    };
+    serde_json::from_slice(bytes).or_else(|error| {
+        fallback().ok_or_else(|| {
+            // Only a failure is decoded again, tracking the path: decoding that
+            // succeeds pays nothing for it.
+            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+            match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                Err(tracked) => {
+                    Error::Decode { status, path: Some(json_path(tracked.path())), message: tracked.into_inner().to_string() }
+                }
+                Ok(_) => Error::Decode { status, path: None, message: error.to_string() },
+            }
+        })
     })
 }
 

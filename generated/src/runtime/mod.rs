@@ -3,8 +3,9 @@
 //! async HTTP client with national clouds, cached token sources, retries,
 //! tracing spans, paging streams, resumable large-file uploads (module
 //! `upload`), size-bounded downloads (module `download`), typed `$batch`
-//! (module `batch`), delta sync (module `delta`) and long-running actions
-//! (module `long_running`). The `azure-identity` feature makes any
+//! (module `batch`), delta sync (module `delta`), long-running actions
+//! (module `long_running`) and answers with their status and headers
+//! (`Client::send_with_response`). The `azure-identity` feature makes any
 //! `azure_core` credential a token source; the `test-server` feature adds a
 //! fake Graph on loopback (module `test_server`).
 
@@ -29,6 +30,8 @@ pub mod delta;
 mod download;
 #[cfg(feature = "client")]
 pub mod long_running;
+#[cfg(feature = "client")]
+mod response;
 #[cfg(feature = "client")]
 pub mod retry;
 #[cfg(feature = "client")]
@@ -62,6 +65,8 @@ pub use paging::Page;
 pub use patch::{BodyOf, Patch};
 pub use request::{Body, Content, Method, Operation, Request};
 pub use scalars::{Binary, Date, Duration, Time, Timestamp, Uuid};
+#[cfg(feature = "client")]
+pub use response::Response;
 #[cfg(feature = "client")]
 pub use upload::{ByteRange, ExpiresAt, LargeFileUpload, UploadProgress, UploadResult, UploadState, UploadStatus};
 pub use uuid;

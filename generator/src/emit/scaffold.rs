@@ -19,6 +19,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("src/runtime/paging.rs", include_str!("../../../templates/src/runtime/paging.rs")),
     ("src/runtime/patch.rs", include_str!("../../../templates/src/runtime/patch.rs")),
     ("src/runtime/request.rs", include_str!("../../../templates/src/runtime/request.rs")),
+    ("src/runtime/response.rs", include_str!("../../../templates/src/runtime/response.rs")),
     ("src/runtime/retry.rs", include_str!("../../../templates/src/runtime/retry.rs")),
     ("src/runtime/scalars.rs", include_str!("../../../templates/src/runtime/scalars.rs")),
     ("src/runtime/azure.rs", include_str!("../../../templates/src/runtime/azure.rs")),

@@ -414,14 +414,25 @@ async fn read_head<S: AsyncRead + Unpin>(stream: &mut BufReader<S>) -> Option<Re
     })
 }
 
+/// Writes the answer in one write: a head and a body written apart wait for
+/// the client's delayed ACK on a kept-alive connection (Nagle), some 40 ms
+/// each. A `204` or `304` carries no body and no `Content-Length` (RFC 9110,
+/// 6.4.1 and 8.6): bytes after its head would be read as the next answer.
 async fn write_answer<S: AsyncWrite + Unpin>(out: &mut S, answer: &Answer) -> std::io::Result<()> {
-    let mut head = format!("HTTP/1.1 {} Fake\r\nContent-Length: {}\r\n", answer.status, answer.body.len());
+    let bodiless = matches!(answer.status, 100..=199 | 204 | 304);
+    let mut head = format!("HTTP/1.1 {} Fake\r\n", answer.status);
+    if !bodiless {
+        head.push_str(&format!("Content-Length: {}\r\n", answer.body.len()));
+    }
     for (name, value) in &answer.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
-    out.write_all(head.as_bytes()).await?;
-    out.write_all(&answer.body).await?;
+    let mut message = head.into_bytes();
+    if !bodiless {
+        message.extend_from_slice(&answer.body);
+    }
+    out.write_all(&message).await?;
     out.flush().await
 }
 
@@ -722,5 +733,22 @@ mod tests {
         fill_inner_error(&mut ok, "r-2", "c-2");
         assert_eq!(ok.body, br#"{"a":1}"#);
         assert_eq!(Answer::json(200, &()).status, 204, "() is No Content");
+    }
+
+    /// A canned `204` with a body (pages say `204 No Content` and show one)
+    /// goes out without it, so the next answer on the kept-alive connection
+    /// is read as itself.
+    #[test]
+    fn a_no_content_answer_sends_no_body() {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let (mut client, server) = tokio::io::duplex(4096);
+            write_answer(&mut client, &Answer { status: 204, headers: Vec::new(), body: b"{}".to_vec() }).await.unwrap();
+            write_answer(&mut client, &Answer::bytes(200, "text/plain", "ok")).await.unwrap();
+            drop(client);
+            let mut written = String::new();
+            tokio::io::BufReader::new(server).read_to_string(&mut written).await.unwrap();
+            assert_eq!(written, "HTTP/1.1 204 Fake\r\n\r\nHTTP/1.1 200 Fake\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok");
+        });
     }
 }

@@ -20,16 +20,18 @@
 //! metadata that `runtime::Page` (and the `{"value": x}` wrapper of a
 //! primitive result) does not keep.
 
+pub mod http;
 mod judge;
 mod program;
 
 pub use judge::{judge, Failure};
-pub use program::{doc_examples, program, Entry};
+pub use program::{doc_examples, program, Entry, HttpEntry};
 
 use docgen::emit::rust::OperationTypes;
 use docgen::model::{ApiModel, HttpMethod, Operation, Primitive, RequestBody, TypeRef};
+use docgen::parse::http::RequestLine;
 use docgen::parse::page::{BodySection, ExampleRole, Payload};
-use docgen::parse::{http, Page};
+use docgen::parse::Page;
 use proc_macro2::TokenStream;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -58,7 +60,7 @@ mod tests {
         let shown: Vec<String> = rows.iter().map(|(_, ty)| ty.to_string().replace(' ', "")).collect();
         assert!(shown.iter().any(|t| t.starts_with("graph_client::runtime::Page<graph_client::types::")), "{shown:?}");
         let entries: Vec<Entry<'_>> = rows.iter().enumerate().map(|(id, (json, ty))| Entry { id, json, ty }).collect();
-        let source = program(&entries).unwrap();
+        let source = program(&entries, &[], "graph-client").unwrap();
         assert!(source.contains("round_trip::<graph_client::types::"), "{source}");
     }
 
@@ -157,7 +159,11 @@ pub fn collect(pages: &[Page], model: &ApiModel) -> (Vec<Case>, Skipped) {
             let page_says_no_body;
             match role {
                 Role::Request => {
-                    current = message.request.as_ref().and_then(|line| pick(model, ops, line).or_else(|| find(model, line)));
+                    current = message.request.as_ref().and_then(|line| {
+                        find(model, ops.iter().copied(), line)
+                            .or_else(|| find(model, 0..model.operations.len(), line))
+                            .or_else(|| pick(model, ops, line))
+                    });
                     let query = message.request.as_ref().and_then(|line| line.query.clone()).unwrap_or_default();
                     asked = Some((query, message.headers.clone()));
                     page_says_no_body = matches!(page.request_body, BodySection::Empty);
@@ -210,9 +216,9 @@ pub fn collect(pages: &[Page], model: &ApiModel) -> (Vec<Case>, Skipped) {
     (cases, skipped)
 }
 
-/// The page's operation an example request line exercises: same method, and
-/// the path that agrees with it on most literal segments.
-fn pick(model: &ApiModel, ops: &[usize], line: &http::RequestLine) -> Option<usize> {
+/// The page's operation an example request line exercises when no template
+/// matches: same method, and the path that agrees with it on most literal segments.
+fn pick(model: &ApiModel, ops: &[usize], line: &RequestLine) -> Option<usize> {
     let example: Vec<String> = segments(&line.path);
     // A raw value (`.../$value`) is its own operation: a request for the
     // resource never exercises it, nor the other way round.
@@ -230,15 +236,13 @@ fn is_raw_value(path: &str) -> bool {
     path.trim_end_matches('/').ends_with("/$value")
 }
 
-/// For an example on a page that documents no operation of its own (the
-/// operation was merged into another page's, or a resource page shows a
-/// request): the operation whose path template matches the example's path.
-fn find(model: &ApiModel, line: &http::RequestLine) -> Option<usize> {
+/// The operation among `candidates` whose path template matches the
+/// example's path: the page's own first, then (for an operation merged into
+/// another page's, or a resource page that shows a request) any page's.
+fn find(model: &ApiModel, candidates: impl Iterator<Item = usize>, line: &RequestLine) -> Option<usize> {
     let example: Vec<&str> = line.path.split('/').filter(|s| !s.is_empty()).collect();
-    model
-        .operations
-        .iter()
-        .enumerate()
+    candidates
+        .map(|i| (i, &model.operations[i]))
         .filter(|(_, op)| op.method == line.method)
         .filter_map(|(i, op)| {
             let template: Vec<&str> = op.path.split('/').filter(|s| !s.is_empty()).collect();

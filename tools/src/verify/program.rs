@@ -12,13 +12,39 @@ pub struct Entry<'a> {
     pub ty: &'a TokenStream,
 }
 
+/// The HTTP half's harness (`harness.rs`), spelled for the crate `graph_client`.
+const HARNESS: &str = include_str!("harness.rs");
+
+/// One HTTP case for the program: its id, the `Served` answer and the case's function.
+pub struct HttpEntry<'a> {
+    pub id: usize,
+    pub served: &'a TokenStream,
+    pub function: &'a TokenStream,
+}
+
 /// The program's source. For each entry it prints one JSON line,
-/// `{"id": N, "ok": <the value re-serialized>}` or `{"id": N, "error": "..."}`.
-pub fn program(entries: &[Entry<'_>]) -> Result<String, syn::Error> {
+/// `{"id": N, "ok": <the value re-serialized>}` or `{"id": N, "error": "..."}`;
+/// then for each HTTP entry `{"id": N, "http": {...}}` or `{"id": N, "http_error": "..."}`
+/// (see `harness.rs`). `krate` is the generated crate's package name.
+pub fn program(entries: &[Entry<'_>], http: &[HttpEntry<'_>], krate: &str) -> Result<String, syn::Error> {
     let rows = entries.iter().map(|Entry { id, json, ty }| {
         let id = *id as u32;
         quote! { (#id, #json, round_trip::<#ty>), }
     });
+    let harness: TokenStream = match http.is_empty() {
+        true => TokenStream::new(),
+        false => HARNESS
+            .replace("graph_client::", &format!("{}::", krate.replace('-', "_")))
+            .parse()
+            .map_err(|e| syn::Error::new(proc_macro2::Span::call_site(), format!("harness.rs: {e}")))?,
+    };
+    let functions = http.iter().map(|entry| entry.function);
+    let http_rows = http.iter().map(|entry| {
+        let (id, name, served) = (entry.id as u32, quote::format_ident!("http_{}", entry.id), entry.served);
+        quote! { (#id, #served, #name), }
+    });
+    let run_http = (!http.is_empty()).then(|| quote! { run_http(HTTP_CASES, &mut out); });
+    let http_table = (!http.is_empty()).then(|| quote! { static HTTP_CASES: &[(u32, Served, Case)] = &[ #(#http_rows)* ]; });
     let tokens = quote! {
         //! Round-trips the docs' request and response examples through this
         //! crate's types. Written by `cargo xtask verify`; not part of the crate.
@@ -36,6 +62,12 @@ pub fn program(entries: &[Entry<'_>]) -> Result<String, syn::Error> {
 
         static CASES: &[(u32, &str, Check)] = &[ #(#rows)* ];
 
+        #harness
+
+        #(#functions)*
+
+        #http_table
+
         fn main() {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
@@ -46,6 +78,7 @@ pub fn program(entries: &[Entry<'_>]) -> Result<String, syn::Error> {
                 };
                 writeln!(out, "{line}").expect("stdout");
             }
+            #run_http
             out.flush().expect("stdout");
         }
     };

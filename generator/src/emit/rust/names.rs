@@ -69,6 +69,7 @@ pub const RESERVED_FUNCTION_NAMES: &[&str] = &[
     "request_span",
     "send",
     "send_batch",
+    "send_with_response",
     "delta_changes",
     "start_long_running",
     "resume_long_running",

@@ -217,6 +217,7 @@ pub struct ItemPaths {
     parameters: TokenStream,
     page: TokenStream,
     runtime: TokenStream,
+    operations: TokenStream,
 }
 
 impl ItemPaths {
@@ -227,6 +228,7 @@ impl ItemPaths {
             parameters: quote! { crate::types },
             page: quote! { crate::runtime::Page },
             runtime: quote! { crate::runtime },
+            operations: quote! { crate::operations },
         }
     }
 
@@ -238,7 +240,13 @@ impl ItemPaths {
     /// As a program that imports `{operations, runtime, types}` of the crate
     /// spells them: the rustdoc examples.
     pub fn imported() -> ItemPaths {
-        ItemPaths { types: quote! { types }, parameters: quote! { types }, page: quote! { runtime::Page }, runtime: quote! { runtime } }
+        ItemPaths {
+            types: quote! { types },
+            parameters: quote! { types },
+            page: quote! { runtime::Page },
+            runtime: quote! { runtime },
+            operations: quote! { operations },
+        }
     }
 
     /// From outside the crate named `crate_name` (a program that uses it).
@@ -249,7 +257,14 @@ impl ItemPaths {
             parameters: quote! { #krate::types },
             page: quote! { #krate::runtime::Page },
             runtime: quote! { #krate::runtime },
+            operations: quote! { #krate::operations },
         }
+    }
+
+    /// The request-building function of an operation ([`OperationItem::function`]).
+    pub fn function(&self, function: &str) -> TokenStream {
+        let (operations, name) = (&self.operations, names::ident(function));
+        quote! { #operations::#name }
     }
 }
 
@@ -718,5 +733,6 @@ mod tests {
         assert_eq!(shown(&ItemPaths::outside("graph-client")), "graph_client::runtime::Page<graph_client::types::User>");
         let parameters = RustType::Parameters("SendMailParameters".into());
         assert_eq!(parameters.tokens(&ItemPaths::operations_module()).to_string().replace(' ', ""), "types::SendMailParameters");
+        assert_eq!(ItemPaths::outside("graph-client").function("type").to_string().replace(' ', ""), "graph_client::operations::r#type");
     }
 }
