@@ -34,9 +34,7 @@ pub fn json<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> 
             // succeeds pays nothing for it.
             let mut deserializer = serde_json::Deserializer::from_slice(bytes);
             match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-                Err(tracked) => {
-                    Error::Decode { status, path: Some(json_path(tracked.path())), message: tracked.into_inner().to_string() }
-                }
+                Err(tracked) => Error::Decode { status, path: Some(json_path(tracked.path())), message: tracked.into_inner().to_string() },
                 Ok(_) => Error::Decode { status, path: None, message: error.to_string() },
             }
         })

@@ -64,9 +64,9 @@ pub use members::{Member, MemberOf, OrderKey, OrderKeyOf};
 pub use paging::Page;
 pub use patch::{BodyOf, Patch};
 pub use request::{Body, Content, Method, Operation, Request};
-pub use scalars::{Binary, Date, Duration, Time, Timestamp, Uuid};
 #[cfg(feature = "client")]
 pub use response::Response;
+pub use scalars::{Binary, Date, Duration, Time, Timestamp, Uuid};
 #[cfg(feature = "client")]
 pub use upload::{ByteRange, ExpiresAt, LargeFileUpload, UploadProgress, UploadResult, UploadState, UploadStatus};
 pub use uuid;
