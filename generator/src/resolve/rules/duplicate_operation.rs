@@ -5,15 +5,17 @@
 //! several pages list one (method, path), the page about that request is
 //! kept, by `PREFERENCE`: its title names the path's last segment as its
 //! call; else its title's verb is the method's usual meaning (`Update x` for
-//! PATCH; `List x` does not fit a path that ends in a key); else it lists
-//! fewer requests; else it comes first in page order. A form only a request
+//! PATCH; `List x` does not fit a path that ends in a key); else its title
+//! names the resource the path addresses (`Get message` for
+//! `/me/messages/{id}`, not `Get eventMessage`); else it lists fewer
+//! requests; else it comes first in page order. A form only a request
 //! example shows (`example_only_request`) ranks below every documented line.
 //! The others are reported.
 //! One page listing a path twice (with different query strings) documents one
 //! endpoint: that is not a duplicate.
 
 use super::super::operations::{title_action, Title};
-use super::super::paths::{is_key, last_name};
+use super::super::paths::{is_key, last_name, singular};
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{HttpMethod, Operation, OperationKind};
 use std::cmp::Ordering;
@@ -25,6 +27,8 @@ pub(in crate::resolve) struct Fit {
     names_call: bool,
     /// The title's verb is the method's usual meaning.
     states_kind: bool,
+    /// The title's subject is the resource the path addresses (its last collection or name).
+    names_resource: bool,
     /// How many requests the page lists.
     requests: usize,
 }
@@ -36,6 +40,7 @@ type Criterion = fn(&Fit, &Fit) -> Ordering;
 const PREFERENCE: &[(&str, Criterion)] = &[
     ("the title names the call", |a, b| a.names_call.cmp(&b.names_call)),
     ("the title's verb is the method's", |a, b| a.states_kind.cmp(&b.states_kind)),
+    ("the title names the path's resource", |a, b| a.names_resource.cmp(&b.names_resource)),
     ("fewer requests listed", |a, b| b.requests.cmp(&a.requests)),
 ];
 
@@ -52,12 +57,27 @@ impl Fit {
                 | (Some(OperationKind::Update), HttpMethod::Patch | HttpMethod::Put)
                 | (Some(OperationKind::Delete), HttpMethod::Delete)
         ) || (parsed.kind == Some(OperationKind::List) && method == HttpMethod::Get && !keyed);
-        Fit { names_call, states_kind, requests }
+        let names_resource = addressed_resource(path).is_some_and(|resource| subject_word(&parsed.subject) == Some(resource));
+        Fit { names_call, states_kind, names_resource, requests }
     }
 
     fn compare(&self, other: &Fit) -> Ordering {
         PREFERENCE.iter().map(|(_, criterion)| criterion(self, other)).find(|o| o.is_ne()).unwrap_or(Ordering::Equal)
     }
+}
+
+/// `message` for `/me/messages/{id}` and `/me/messages/{id}/$value`: the
+/// singular of the last segment that is neither a key nor an OData segment.
+fn addressed_resource(path: &str) -> Option<String> {
+    let segments = path.split('/').map(|s| s.split('(').next().unwrap_or(s));
+    let name = segments.filter(|s| !s.is_empty() && !is_key(s) && !s.starts_with('$')).last()?;
+    Some(singular(&name.to_ascii_lowercase()))
+}
+
+/// `message` for the subjects `message`, `a message` and `messages`.
+fn subject_word(subject: &str) -> Option<String> {
+    let word = subject.split_whitespace().find(|w| !matches!(w.to_ascii_lowercase().as_str(), "a" | "an" | "the"))?;
+    Some(singular(&word.to_ascii_lowercase()))
 }
 
 /// One operation per (method, path) of `sorted` (sorted by path, method, source):
@@ -103,6 +123,9 @@ mod tests {
         assert!(fit("Update widget", "PATCH", patch, 1).compare(&fit("Move a widget", "PATCH", patch, 1)).is_gt());
         assert!(fit("Get widget", "GET", patch, 4).compare(&fit("List widgets", "GET", patch, 3)).is_gt(), "a list does not fit a key");
         assert!(fit("List gadgets", "GET", "/me/gadgets", 1).compare(&fit("List widgets", "GET", "/me/gadgets", 3)).is_gt());
-        assert!(fit("List gadgets", "GET", "/me/gadgets", 1).compare(&fit("List things", "GET", "/me/gadgets", 1)).is_eq());
+        assert!(fit("List things", "GET", "/me/gadgets", 1).compare(&fit("List others", "GET", "/me/gadgets", 1)).is_eq());
+        let message = "/me/messages/{id}";
+        assert!(fit("Get message", "GET", message, 2).compare(&fit("Get eventMessage", "GET", message, 1)).is_gt(), "the resource named");
+        assert!(fit("Get a message", "GET", "/me/messages/{id}/$value", 2).compare(&fit("Get eventMessage", "GET", message, 1)).is_gt());
     }
 }

@@ -6,7 +6,10 @@
 //! documented GET answers with a typed body, is a navigation property of that
 //! type (of a subtype, when the page is named after one that derives from it:
 //! `userscopeteamsappinstallation-get-chat.md`). Each one added is reported,
-//! with the request that shows it.
+//! with the request that shows it. A member only a subtype declares
+//! (`contentVersions` of `mobileLobApp`, reached as
+//! `/mobileApps/{id}/contentVersions`) is the subtype's: the path left out
+//! the cast, and it is reported, not added to the base.
 //!
 //! What the walk trusts: the type of a path is what its GET operations return
 //! (`list` and `get` pages; the most documented type when pages disagree);
@@ -169,6 +172,14 @@ pub(in crate::resolve) fn learn_from_paths(types: &mut BTreeMap<String, TypeDef>
         let Some(name) = property.spellings.into_iter().find(|(_, n)| *n == most).map(|(spelling, _)| spelling) else { continue };
         let (op, ty) = (property.first, property.ty);
         let request = format!("`{} {}`", op.method, op.documented_path);
+        if let Some(subtype) = declaring_subtype(types, &owner, &lower) {
+            diags.report(
+                Code::PathNavigation,
+                &op.source,
+                format!("{request} reaches `{name}` on `{owner}`, which only its subtype `{subtype}` declares: the path leaves out the cast to it; not added"),
+            );
+            continue;
+        }
         diags.report(
             Code::PathNavigation,
             &op.source,
@@ -179,6 +190,19 @@ pub(in crate::resolve) fn learn_from_paths(types: &mut BTreeMap<String, TypeDef>
             navigation.push(Property { json_name: name, ty, description, source: op.source.clone(), deprecated: false, non_null: false });
         }
     }
+}
+
+/// A type derived from `owner` that declares the member `lower` (so a path
+/// that reaches it from `owner` left out a cast).
+fn declaring_subtype(types: &BTreeMap<String, TypeDef>, owner: &str, lower: &str) -> Option<String> {
+    types
+        .keys()
+        .find(|qualified| {
+            qualified.as_str() != owner
+                && ancestry(types, qualified).iter().any(|a| a == owner)
+                && member_names(types, qualified).contains(lower)
+        })
+        .cloned()
 }
 
 /// The subtype of `owner` that the page is named after (`userscopeteamsappinstallation-get-chat.md`
