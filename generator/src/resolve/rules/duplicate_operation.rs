@@ -69,8 +69,8 @@ impl Fit {
 /// `message` for `/me/messages/{id}` and `/me/messages/{id}/$value`: the
 /// singular of the last segment that is neither a key nor an OData segment.
 fn addressed_resource(path: &str) -> Option<String> {
-    let segments = path.split('/').map(|s| s.split('(').next().unwrap_or(s));
-    let name = segments.filter(|s| !s.is_empty() && !is_key(s) && !s.starts_with('$')).last()?;
+    let mut segments = path.split('/').map(|s| s.split('(').next().unwrap_or(s));
+    let name = segments.rfind(|s| !s.is_empty() && !is_key(s) && !s.starts_with('$'))?;
     Some(singular(&name.to_ascii_lowercase()))
 }
 
