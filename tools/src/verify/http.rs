@@ -694,9 +694,21 @@ fn call_argument(
     };
     let what = format!("the argument `{}`", argument.json_name);
     let value = match argument.literal {
-        Literal::Text | Literal::Unquoted => {
+        Literal::Text => {
             let text = unquote(given);
             quote! { #text }
+        }
+        // A typed scalar (date, GUID, duration) is read from its text as the
+        // service would: a placeholder in its place is the page's defect.
+        Literal::Unquoted => {
+            let name = format_ident!("argument_{}", n);
+            let ty = match &argument.ty {
+                RustType::Option(inner) => inner.tokens(paths),
+                other => other.tokens(paths),
+            };
+            let json = Value::String(unquote(given)).to_string();
+            lets.push(quote! { let #name: #ty = h.value(#what, #json)?; });
+            quote! { #name }
         }
         Literal::Member => {
             let name = format_ident!("argument_{}", n);
