@@ -129,7 +129,12 @@ mod tests {
         );
         assert!(toml.contains("tracing-subscriber = ") && toml.contains("azure_identity = "));
         assert!(!toml.contains("graph-runtime"), "{toml}");
-        assert!(toml.contains("\ndemo = { path = \".\", features = [\"test-server\""), "the crate's tests get its fake Graph:\n{toml}");
+        assert!(
+            toml.contains("\ndemo = { path = \".\", default-features = false, features = [\"test-server\""),
+            "the crate's tests get its fake Graph:\n{toml}"
+        );
+        assert!(toml.contains("default = [\"client\", \"scalars\", \"full\"]"), "{toml}");
+        assert!(toml.contains("\nscalars = [\"dep:jiff\", \"dep:uuid\", \"dep:base64\"]"), "{toml}");
         assert!(toml.contains("test-server = [") && toml.contains("azure-identity = ["), "{toml}");
         assert!(!toml.contains("[[test]]") && !toml.contains("# The HTTP tests"), "the template's own test targets stay there");
         assert!(toml.ends_with("[workspace]\n"));
