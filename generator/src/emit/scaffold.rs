@@ -117,6 +117,18 @@ mod tests {
         assert_eq!(on_disk, shipped);
     }
 
+    /// A product area never takes the name of one of the runtime's features
+    /// (a second `scalars = []` would make the manifest invalid).
+    #[test]
+    fn no_area_is_named_like_a_runtime_feature() {
+        let features = manifest_section("features");
+        let names: Vec<&str> = features.lines().filter_map(|l| l.split_once(" = [")).map(|(name, _)| name).collect();
+        assert!(names.contains(&"scalars") && names.contains(&"client"), "{names:?}");
+        for name in names {
+            assert_eq!(crate::parse::area::area(Some(name), None), "other", "`ms.prod: {name}` would be a feature of its own");
+        }
+    }
+
     #[test]
     fn manifest_takes_the_template_dependencies() {
         let toml = cargo_toml("demo", &BTreeSet::from(["mail".to_owned()]));
