@@ -10,6 +10,7 @@ fn attachments_reach_their_concrete_type() {
     let attachment: Attachment = serde_json::from_str(json).unwrap();
     assert_eq!(attachment.name.as_deref(), Some("notes.txt"));
     let AttachmentKind::FileAttachment(file) = attachment.clone().into_kind() else { panic!("not a file attachment") };
+    #[cfg(feature = "scalars")]
     assert_eq!(file.content_bytes.as_deref(), Some(b"hi".as_slice()), "base64 is read into bytes");
     assert_eq!(file.additional_properties["custom"], 7);
 
@@ -19,7 +20,7 @@ fn attachments_reach_their_concrete_type() {
 
 #[test]
 fn derived_values_upcast_with_their_discriminator() {
-    let file = FileAttachment { name: Some("a.txt".into()), content_bytes: Some(b"hi".to_vec().into()), ..Default::default() };
+    let file = FileAttachment { name: Some("a.txt".into()), content_bytes: Some("aGk=".parse().unwrap()), ..Default::default() };
     let attachment: Attachment = file.into();
     assert_eq!(attachment.odata_type.as_deref(), Some(FileAttachment::ODATA_TYPE));
     let sent = serde_json::to_value(&attachment).unwrap();

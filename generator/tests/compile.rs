@@ -29,6 +29,22 @@ fn every_area_feature_compiles_alone() {
     }
 }
 
+/// Without its default features the crate needs serde and serde_json and
+/// nothing else: the HTTP client and the typed scalars are features.
+#[test]
+fn required_dependencies_are_serde_and_serde_json() {
+    let generated = common::workspace_root().join("generated");
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(["tree", "--no-default-features", "-e", "normal", "--depth", "1", "--prefix", "none", "--format", "{p}"])
+        .current_dir(&generated)
+        .output()
+        .expect("cargo runs");
+    let tree = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let dependencies: Vec<&str> = tree.lines().skip(1).filter_map(|line| line.split_whitespace().next()).collect();
+    assert_eq!(dependencies, ["serde", "serde_json"], "{tree}");
+}
+
 #[test]
 fn committed_generated_crate_compiles_and_passes_its_tests() {
     let generated = common::workspace_root().join("generated");

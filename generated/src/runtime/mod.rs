@@ -7,7 +7,9 @@
 //! (module `long_running`) and answers with their status and headers
 //! (`Client::send_with_response`). The `azure-identity` feature makes any
 //! `azure_core` credential a token source; the `test-server` feature adds a
-//! fake Graph on loopback (module `test_server`).
+//! fake Graph on loopback (module `test_server`). The `scalars` feature
+//! (default) reads and checks dates, times, durations, GUIDs and base64
+//! (module `scalars`); without it they keep the service's text.
 
 mod encode;
 pub mod error;
@@ -56,7 +58,9 @@ pub use error::{Error, GraphError, InnerError};
 /// Stream traits for [`Client::stream_pages`] and [`Client::stream_items`].
 #[cfg(feature = "client")]
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
-/// The crates of the typed scalars, for building their values (`jiff::Timestamp::now()`).
+/// The crates of the typed scalars, for building their values
+/// (`Timestamp::from(jiff::Timestamp::now())`).
+#[cfg(feature = "scalars")]
 pub use jiff;
 #[cfg(feature = "client")]
 pub use long_running::{LongRunning, OperationState, OperationStatus};
@@ -69,4 +73,5 @@ pub use response::Response;
 pub use scalars::{Binary, Date, Duration, Time, Timestamp, Uuid};
 #[cfg(feature = "client")]
 pub use upload::{ByteRange, ExpiresAt, LargeFileUpload, UploadProgress, UploadResult, UploadState, UploadStatus};
+#[cfg(feature = "scalars")]
 pub use uuid;

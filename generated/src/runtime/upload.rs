@@ -286,7 +286,7 @@ pub trait ExpiresAt {
     fn expiry_text(self) -> Option<String>;
 }
 
-impl ExpiresAt for Option<jiff::Timestamp> {
+impl ExpiresAt for Option<crate::runtime::Timestamp> {
     fn expiry_text(self) -> Option<String> {
         self.map(|at| at.to_string())
     }

@@ -118,6 +118,18 @@ mod tests {
         assert_eq!(on_disk, shipped);
     }
 
+    /// A product area never takes the name of one of the runtime's features
+    /// (a second `scalars = []` would make the manifest invalid).
+    #[test]
+    fn no_area_is_named_like_a_runtime_feature() {
+        let features = manifest_section("features");
+        let names: Vec<&str> = features.lines().filter_map(|l| l.split_once(" = [")).map(|(name, _)| name).collect();
+        assert!(names.contains(&"scalars") && names.contains(&"client"), "{names:?}");
+        for name in names {
+            assert_eq!(crate::parse::area::area(Some(name), None), "other", "`ms.prod: {name}` would be a feature of its own");
+        }
+    }
+
     #[test]
     fn manifest_takes_the_template_dependencies() {
         let toml = cargo_toml("demo", &BTreeSet::from(["mail".to_owned()]));
@@ -130,7 +142,12 @@ mod tests {
         );
         assert!(toml.contains("tracing-subscriber = ") && toml.contains("azure_identity = "));
         assert!(!toml.contains("graph-runtime"), "{toml}");
-        assert!(toml.contains("\ndemo = { path = \".\", features = [\"test-server\""), "the crate's tests get its fake Graph:\n{toml}");
+        assert!(
+            toml.contains("\ndemo = { path = \".\", default-features = false, features = [\"test-server\""),
+            "the crate's tests get its fake Graph:\n{toml}"
+        );
+        assert!(toml.contains("default = [\"client\", \"scalars\", \"full\"]"), "{toml}");
+        assert!(toml.contains("\nscalars = [\"dep:jiff\", \"dep:uuid\", \"dep:base64\"]"), "{toml}");
         assert!(toml.contains("test-server = [") && toml.contains("azure-identity = ["), "{toml}");
         assert!(!toml.contains("[[test]]") && !toml.contains("# The HTTP tests"), "the template's own test targets stay there");
         assert!(toml.ends_with("[workspace]\n"));

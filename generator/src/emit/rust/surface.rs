@@ -177,21 +177,22 @@ pub enum RustType {
     Unit,
 }
 
-/// The Edm scalars that have a Rust type of their own (the runtime's
-/// `scalars.rs`, which says why each crate was chosen).
+/// The Edm scalars that have a Rust type of their own: newtypes of the
+/// runtime's `scalars.rs`, the same names with and without its `scalars`
+/// feature (with it, over the crate the ARCHITECTURE.md table names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scalar {
-    /// `Edm.DateTimeOffset`: `jiff::Timestamp`.
+    /// `Edm.DateTimeOffset`: `runtime::Timestamp` (over `jiff::Timestamp`).
     Timestamp,
-    /// `Edm.Date`: `jiff::civil::Date`.
+    /// `Edm.Date`: `runtime::Date` (over `jiff::civil::Date`).
     Date,
-    /// `Edm.TimeOfDay`: `jiff::civil::Time`.
+    /// `Edm.TimeOfDay`: `runtime::Time` (over `jiff::civil::Time`).
     Time,
-    /// `Edm.Duration`: the runtime's `Duration` (ISO 8601, over `jiff::SignedDuration`).
+    /// `Edm.Duration`: `runtime::Duration` (ISO 8601, over `jiff::SignedDuration`).
     Duration,
-    /// `Edm.Guid`: `uuid::Uuid`.
+    /// `Edm.Guid`: `runtime::Uuid` (over `uuid::Uuid`).
     Uuid,
-    /// `Edm.Binary`: the runtime's `Binary` (base64 bytes).
+    /// `Edm.Binary`: `runtime::Binary` (base64 bytes).
     Binary,
 }
 
