@@ -18,11 +18,12 @@ use serde::de::DeserializeOwned;
 pub fn json<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
     let empty = bytes.iter().all(u8::is_ascii_whitespace);
     let bytes = if empty { b"null".as_slice() } else { bytes };
-    // Only a well-formed body is taken as one the type wants none of: a
-    // broken one (cut off mid-way) is always an error.
-    let well_formed = || serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok();
+    // A type that wants no content is one that reads `null` and not an
+    // object (`()`), not `serde_json::Value` or an `Option`: for those a
+    // broken body is still an error.
+    let wants_nothing = || serde_json::from_slice::<T>(b"null").is_ok() && serde_json::from_slice::<T>(b"{}").is_err();
     let fallback = || {
-        let no_content = || serde_json::from_slice(b"null").ok().filter(|_| well_formed());
+        let no_content = || serde_json::from_slice(b"null").ok().filter(|_| wants_nothing());
         no_content().or_else(|| match empty && matches!(status, 201 | 202 | 204) {
             true => serde_json::from_slice(b"{}").ok(),
             false => None,
@@ -75,6 +76,14 @@ fn json_path(path: &serde_path_to_error::Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_type_that_wants_no_content_takes_any_body() {
+        assert!(json::<()>(200, b"done").is_ok(), "a 204 page whose service answers with a body");
+        assert!(json::<()>(200, br#"{"value": true}"#).is_ok());
+        assert!(json::<serde_json::Value>(200, br#"{"id": "cut off"#).is_err(), "a broken body is no null");
+        assert!(json::<Option<serde_json::Value>>(200, b"done").is_err());
+    }
     use crate::runtime::Timestamp;
 
     #[derive(Debug, serde::Deserialize)]
