@@ -248,6 +248,13 @@ codes! {
         fallback: "Its status code is used.",
         raised_in: ["resolve/rules/status_mismatch.rs"],
     }
+    MemberCase {
+        code: "member-case",
+        severity: Warning,
+        meaning: "A property table spells a member in another case than the JSON representation.",
+        fallback: "The member is named as the JSON representation spells it (the name on the wire).",
+        raised_in: ["resolve/rules/member_case.rs"],
+    }
     Merged {
         code: "merged",
         severity: Warning,

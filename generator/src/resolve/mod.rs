@@ -16,8 +16,8 @@ use crate::model::{ApiModel, EnumMember, Source, TypeDef, TypeKind};
 use crate::parse::example::{Example, ExampleMessage};
 use crate::parse::page::{ExampleRole, Page, PageKind};
 use rules::{
-    bad_base_type, base_type_mismatch, conflicting_duplicate, derived_types, duplicate_property, example_member, navigation_collection,
-    path_navigation, type_name_mismatch, undocumented_property,
+    bad_base_type, base_type_mismatch, conflicting_duplicate, derived_types, duplicate_property, example_member, member_case,
+    navigation_collection, path_navigation, type_name_mismatch, undocumented_property,
 };
 use std::collections::BTreeMap;
 use types::{documented_types, page_namespace, Form, TypeIndex};
@@ -94,7 +94,8 @@ fn type_defs(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> Vec<(Ty
 
 fn object_kind(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> TypeKind {
     let mut properties = duplicate_property::properties(page, &page.properties, index, diags);
-    let navigation = duplicate_property::properties(page, &page.relationships, index, diags);
+    let mut navigation = duplicate_property::properties(page, &page.relationships, index, diags);
+    member_case::respell(page, [&mut properties, &mut navigation], diags);
     let shown = undocumented_property::shown_members(page, index, (&properties, &navigation), diags);
     properties.extend(shown);
     let base = base_type_mismatch::stated_base(page, index, diags);
@@ -140,6 +141,8 @@ struct Exchange<'p> {
     /// Annotated `"opaqueUrl": true`: a request to a URL the service handed out
     /// (an upload session on another host), not an address of the API.
     opaque_url: bool,
+    /// The line of the example's opening fence.
+    line: u32,
 }
 
 impl<'p> Exchange<'p> {
@@ -151,6 +154,6 @@ impl<'p> Exchange<'p> {
     /// The example's message and JSON, when it holds a message.
     fn of(example: &'p Example) -> Option<Exchange<'p>> {
         let opaque_url = example.annotation.raw.get("opaqueUrl").and_then(serde_json::Value::as_bool) == Some(true);
-        Some(Exchange { message: example.message.as_ref()?, json: example.json(), opaque_url })
+        Some(Exchange { message: example.message.as_ref()?, json: example.json(), opaque_url, line: example.line })
     }
 }

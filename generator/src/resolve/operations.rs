@@ -11,6 +11,7 @@ use super::types::{split_qualified, TypeIndex};
 use super::Exchange;
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{HeaderParam, HttpMethod, Operation, OperationKind, Property, ResponseSpec, Source, TypeDef, TypeKind};
+use crate::parse::http::RequestLine;
 use crate::parse::page::{ExampleRole, Page};
 use crate::parse::wording::{self, requirement, Requirement};
 use heck::ToUpperCamelCase;
@@ -82,6 +83,29 @@ fn kind_for(title: &Title, method: HttpMethod, calls: bool) -> OperationKind {
     })
 }
 
+/// For each request line, the index in `responses` of the response example
+/// that answers it: the first one after the line (a page whose sections each
+/// hold a request and its answer), else the page's first.
+fn section_examples(lines: &[(u32, RequestLine)], responses: &[Exchange<'_>]) -> Vec<Option<usize>> {
+    let first = (!responses.is_empty()).then_some(0);
+    lines.iter().map(|(line, _)| responses.iter().position(|r| r.line > *line).or(first)).collect()
+}
+
+/// The page as one of its sections answers: the first (`None`) keeps the
+/// response sentence and every response example that opens no later section;
+/// a later one has only its own example (the sentence is the first's).
+fn section_view(page: &Page, responses: &[Exchange<'_>], later: &BTreeSet<usize>, section: Option<usize>) -> Page {
+    let opening = |line: u32| responses.iter().position(|r| r.line == line).filter(|i| later.contains(i));
+    let examples = page.examples.iter().filter(|e| e.role != ExampleRole::Response || opening(e.line) == section).cloned().collect();
+    let response = if section.is_none() { page.response.clone() } else { None };
+    Page { examples, response, ..page.clone() }
+}
+
+/// The last-segment shapes of the lines answered by `section`.
+fn shapes_of(lines: &[(u32, RequestLine)], sections: &[Option<usize>], section: Option<usize>) -> BTreeSet<String> {
+    lines.iter().zip(sections).filter(|(_, s)| **s == section).map(|((_, r), _)| response_body::last_segment_shape(&r.path)).collect()
+}
+
 impl<'a> OperationResolver<'a> {
     pub fn new(index: &'a TypeIndex, types: &'a mut BTreeMap<String, TypeDef>) -> Self {
         OperationResolver { index, types, operations: Vec::new(), base_urls: BTreeMap::new(), observations: Vec::new() }
@@ -109,10 +133,14 @@ impl<'a> OperationResolver<'a> {
         let is_media = |r: &crate::parse::http::RequestLine| r.method == HttpMethod::Get && raw_content::is_media_path(&r.path);
         let media = lines.iter().all(|(_, r)| is_media(r));
         let last_segments: BTreeSet<String> = lines.iter().map(|(_, r)| response_body::last_segment_shape(&r.path)).collect();
-        let example = responses.first().copied();
+        let sections = section_examples(&lines, &responses);
+        let later: BTreeSet<usize> = sections.iter().flatten().copied().filter(|&s| Some(s) != sections[0]).collect();
+        let first_section = (!later.is_empty()).then(|| section_view(answered, &responses, &later, None));
+        let answered_first = first_section.as_ref().unwrap_or(answered);
+        let example = sections[0].map(|section| responses[section]);
         let status = status_mismatch::status(answered, example, diags);
-        let one_resource = last_segments.len() == 1;
-        let evidence = ResponseEvidence { page: answered, status, example, media, one_resource, index: self.index };
+        let one_resource = if later.is_empty() { last_segments.len() == 1 } else { shapes_of(&lines, &sections, sections[0]).len() == 1 };
+        let evidence = ResponseEvidence { page: answered_first, status, example, media, one_resource, index: self.index };
         let response = self.response(&evidence, diags);
         let mut answers = vec![response.clone()];
         for (condition, alternative) in &alternatives {
@@ -138,6 +166,19 @@ impl<'a> OperationResolver<'a> {
             };
             self.response(&evidence, &mut Diagnostics::default())
         });
+        // A page that answers each request in a section of its own ("Get a
+        // special folder", then "Get its children", each with its example)
+        // answers every later section's lines with that section's example.
+        let mut section_answers: BTreeMap<usize, ResponseSpec> = BTreeMap::new();
+        for &section in &later {
+            let view = section_view(answered, &responses, &later, Some(section));
+            let example = Some(responses[section]);
+            let status = status_mismatch::status(&view, example, diags);
+            let one_resource = shapes_of(&lines, &sections, Some(section)).len() == 1;
+            let evidence = ResponseEvidence { page: &view, example, status, one_resource, ..evidence };
+            let answer = self.response(&evidence, diags);
+            section_answers.insert(section, answer);
+        }
         let first_method = lines[0].1.method;
         let kind = kind_for(&title, first_method, calls);
         let example = requests.first().copied();
@@ -153,7 +194,7 @@ impl<'a> OperationResolver<'a> {
         };
         let request_count = lines.len();
         let overloaded = overloads::overloaded(&lines);
-        for (line, request) in &lines {
+        for ((line, request), section) in lines.iter().zip(&sections) {
             let line = *line;
             let fit = duplicate_operation::Fit::of(&page.title, &title, request.method, &request.path, request_count);
             let named = name_placeholders(&request.path);
@@ -172,8 +213,9 @@ impl<'a> OperationResolver<'a> {
                 function_parameters: overloads::parameters_in_call(&function_parameters, &request.path, &overloaded),
                 optional_arguments: Vec::new(),
                 example_only: example_only.contains(&line),
-                responses: match &value_answer {
-                    Some(value) if is_media(request) => vec![value.clone()],
+                responses: match (&value_answer, section.and_then(|s| section_answers.get(&s))) {
+                    (Some(value), _) if is_media(request) => vec![value.clone()],
+                    (_, Some(answer)) => vec![answer.clone()],
                     _ => answers.clone(),
                 },
                 description: page.description.clone(),

@@ -32,7 +32,7 @@
 //! Types, in the order `resolve` applies them:
 //! - [`duplicate_type`]: which page defines a type (`PAGE_PREFERENCE`).
 //! - [`type_name_mismatch`]: its name (`TYPE_NAME`: annotation, title, file).
-//! - [`duplicate_property`], [`undocumented_property`]: its members.
+//! - [`duplicate_property`], [`member_case`], [`undocumented_property`]: its members.
 //! - [`conflicting_duplicate`]: what other pages add.
 //! - [`base_type_mismatch`]: its base (`BASE_TYPE`: annotation, prose), and
 //!   [`derived_types`]: a base page's list of the types deriving from it.
@@ -57,6 +57,7 @@ pub(super) mod empty_http_request;
 pub(super) mod example_member;
 pub(super) mod example_only_request;
 pub(super) mod inferred_parameters;
+pub(super) mod member_case;
 pub(super) mod monitored_action;
 pub(super) mod navigation_collection;
 pub(super) mod no_body;
@@ -106,10 +107,27 @@ impl<'p> ResponseEvidence<'p> {
         self.example.and_then(|e| e.json)
     }
 
-    /// Some response example's annotation says `"isCollection": true`.
+    /// Some response example's annotation says `"isCollection": true`, of
+    /// the type the first one names: a page that also shows a list of
+    /// messages expanded with an extension does not make the extension a list.
     pub fn annotation_says_collection(&self) -> bool {
-        self.page.examples.iter().any(|e| e.role == ExampleRole::Response && e.annotation.is_collection)
+        let mut responses = self.page.examples.iter().filter(|e| e.role == ExampleRole::Response);
+        let first = responses.clone().next().and_then(|e| annotated_item_type(e.annotation.odata_type.as_deref()));
+        responses.any(|e| {
+            let about = annotated_item_type(e.annotation.odata_type.as_deref());
+            let same = match (about, first) {
+                (Some(about), Some(first)) => about.eq_ignore_ascii_case(first),
+                _ => true,
+            };
+            e.annotation.is_collection && same
+        })
     }
+}
+
+/// `#microsoft.graph.x` and `Collection(microsoft.graph.x)` are both about `microsoft.graph.x`.
+fn annotated_item_type(odata_type: Option<&str>) -> Option<&str> {
+    let bare = odata_type?.trim().trim_start_matches('#');
+    Some(bare.strip_prefix("Collection(").and_then(|b| b.strip_suffix(')')).unwrap_or(bare))
 }
 
 /// Evidence for the rules' tests, built without pages in strings.

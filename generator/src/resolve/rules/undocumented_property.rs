@@ -46,16 +46,24 @@ pub(in crate::resolve) fn shown_members(
 /// of the page's own type: one annotated as another type (a facet shown
 /// beside it) speaks of that type, not of this one.
 fn properties_from_json(page: &Page, index: &TypeIndex) -> Vec<Property> {
+    own_representation(page).map(|(map, line)| infer_properties(map, index, &Source { file: page.file.clone(), line })).unwrap_or_default()
+}
+
+/// The member names of the page's own JSON representation (see [`properties_from_json`]).
+pub(super) fn representation_members(page: &Page) -> Vec<String> {
+    own_representation(page).map(|(map, _)| map.keys().cloned().collect()).unwrap_or_default()
+}
+
+fn own_representation(page: &Page) -> Option<(&serde_json::Map<String, Value>, u32)> {
     let own = type_name_mismatch::type_name_of(page);
     page.examples
         .iter()
         .filter(|e| e.role == ExampleRole::Resource)
         .filter(|e| about_own_type(e.annotation.odata_type.as_deref(), own.as_deref()))
         .find_map(|e| match e.json() {
-            Some((Value::Object(map), line)) => Some(infer_properties(map, index, &Source { file: page.file.clone(), line })),
+            Some((Value::Object(map), line)) => Some((map, line)),
             _ => None,
         })
-        .unwrap_or_default()
 }
 
 /// An annotation that names no type, or names the page's own (by its last segment).
