@@ -85,10 +85,14 @@ fn kind_for(title: &Title, method: HttpMethod, calls: bool) -> OperationKind {
 
 /// For each request line, the index in `responses` of the response example
 /// that answers it: the first one after the line (a page whose sections each
-/// hold a request and its answer), else the page's first.
-fn section_examples(lines: &[(u32, RequestLine)], responses: &[Exchange<'_>]) -> Vec<Option<usize>> {
+/// hold a request and its answer), else the page's first. A form only an
+/// example shows is another address of the page's request, answered as it is
+/// (its own example may set a header that changes the answer).
+fn section_examples(lines: &[(u32, RequestLine)], example_only: &BTreeSet<u32>, responses: &[Exchange<'_>]) -> Vec<Option<usize>> {
     let first = (!responses.is_empty()).then_some(0);
-    lines.iter().map(|(line, _)| responses.iter().position(|r| r.line > *line).or(first)).collect()
+    let section_of = |line: u32| responses.iter().position(|r| r.line > line).or(first);
+    let default = lines.iter().find(|(line, _)| !example_only.contains(line)).map_or(first, |(line, _)| section_of(*line));
+    lines.iter().map(|(line, _)| if example_only.contains(line) { default } else { section_of(*line) }).collect()
 }
 
 /// The page as one of its sections answers: the first (`None`) keeps the
@@ -133,7 +137,7 @@ impl<'a> OperationResolver<'a> {
         let is_media = |r: &crate::parse::http::RequestLine| r.method == HttpMethod::Get && raw_content::is_media_path(&r.path);
         let media = lines.iter().all(|(_, r)| is_media(r));
         let last_segments: BTreeSet<String> = lines.iter().map(|(_, r)| response_body::last_segment_shape(&r.path)).collect();
-        let sections = section_examples(&lines, &responses);
+        let sections = section_examples(&lines, &example_only, &responses);
         let later: BTreeSet<usize> = sections.iter().flatten().copied().filter(|&s| Some(s) != sections[0]).collect();
         let first_section = (!later.is_empty()).then(|| section_view(answered, &responses, &later, None));
         let answered_first = first_section.as_ref().unwrap_or(answered);
