@@ -50,7 +50,7 @@ pub fn judge(case: &Case, model: &ApiModel, outcome: Result<&Value, &str>) -> Re
                         _ => None,
                     },
                 },
-                Role::Response => match op.success_body() {
+                Role::Response => match super::answered_body(case, op) {
                     // Collections and primitive results travel as `{"value": ...}`.
                     Some(ty @ (TypeRef::Collection(_) | TypeRef::Primitive(_))) => {
                         original.get("value").and_then(|inner| walk.value(inner, ty, "$.value", None))
@@ -65,7 +65,8 @@ pub fn judge(case: &Case, model: &ApiModel, outcome: Result<&Value, &str>) -> Re
             })
         }
         Ok(round_trip) => {
-            let wrapped = case.role == Role::Response && matches!(op.success_body(), Some(TypeRef::Collection(_) | TypeRef::Primitive(_)));
+            let wrapped = case.role == Role::Response
+                && matches!(super::answered_body(case, op), Some(TypeRef::Collection(_) | TypeRef::Primitive(_)));
             let mut original = original.clone();
             if wrapped {
                 if let Value::Object(map) = &mut original {

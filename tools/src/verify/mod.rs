@@ -346,6 +346,15 @@ pub fn plan(case: &Case, model: &ApiModel, types: &[OperationTypes]) -> Plan {
     }
 }
 
+/// The body type of the answer a response example shows: the alternative
+/// its request asks for, else the default answer.
+pub(crate) fn answered_body<'m>(case: &Case, op: &'m Operation) -> Option<&'m TypeRef> {
+    match op.alternatives().find(|(condition, _)| asks_for(case, condition)) {
+        Some((_, answer)) => answer.body.as_ref(),
+        None => op.success_body(),
+    }
+}
+
 /// The request before the response sets what selects this alternative answer.
 fn asks_for(case: &Case, condition: &docgen::model::Condition) -> bool {
     let Some((query, headers)) = &case.request else { return false };
