@@ -49,12 +49,16 @@ fn templated(path: &str) -> Option<(String, Vec<Replaced>)> {
     let mut replaced = Vec::new();
     let mut in_drive_path = false;
     for i in 1..segments.len() {
-        let segment = &segments[i];
-        let closes_or_opens = segment.ends_with(':');
-        if !in_drive_path && is_collection(&segments[i - 1]) && is_literal_key(segment) {
+        // `items/01BYE5RZ...:/report.docx:` keys the item the drive path starts from.
+        let (segment, colon) = match segments[i].strip_suffix(':') {
+            Some(key) => (key.to_owned(), ":"),
+            None => (segments[i].clone(), ""),
+        };
+        let closes_or_opens = !colon.is_empty();
+        if !in_drive_path && is_collection(&segments[i - 1]) && is_literal_key(&segment) {
             let placeholder = format!("{{{}-id}}", singular(&segments[i - 1].to_snake_case()).to_kebab_case());
-            replaced.push(Replaced { literal: segment.clone(), placeholder: placeholder.clone() });
-            segments[i] = placeholder;
+            segments[i] = format!("{placeholder}{colon}");
+            replaced.push(Replaced { literal: segment, placeholder });
         }
         // `root:/a/b:` and `items/{id}:/name:`: what lies between the colons is a drive path.
         if closes_or_opens {
@@ -132,6 +136,10 @@ mod tests {
         assert_eq!(path_of("/users/kim@contoso.com/events").as_deref(), Some("/users/{user-id}/events"));
         assert_eq!(path_of("/me/todo/lists/gDbc8U7HGwADDZocJgAAAA==/tasks").as_deref(), Some("/me/todo/lists/{list-id}/tasks"));
         assert_eq!(path_of("/drives/b!x/items/01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K").as_deref(), Some("/drives/b!x/items/{item-id}"));
+        assert_eq!(
+            path_of("/me/drive/items/01BYE5RZ6QN3ZWBTUFOFD3GSPGOHDJD36K:/Reports/2021:/content").as_deref(),
+            Some("/me/drive/items/{item-id}:/Reports/2021:/content")
+        );
         assert_eq!(
             path_of("/identity/b2xUserFlows/B2X_1_PartnerSignUp/languages").as_deref(),
             Some("/identity/b2xUserFlows/{b2x-user-flow-id}/languages")
