@@ -241,6 +241,13 @@ codes! {
         fallback: "The repaired line is used.",
         raised_in: ["resolve/rules/empty_http_request.rs"],
     }
+    LiteralKey {
+        code: "literal-key",
+        severity: Warning,
+        meaning: "A request line holds a literal key where a key belongs (a GUID, a number, an opaque token or an e-mail address after a collection: `/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments`), so it documents one item, not the endpoint.",
+        fallback: "Each key is read as a placeholder named after its collection (`{class-id}`); a line that then repeats another line is the same operation.",
+        raised_in: ["resolve/rules/literal_key.rs"],
+    }
     MalformedStatusLine {
         code: "malformed-status-line",
         severity: Warning,

@@ -5,7 +5,8 @@
 use super::paths::{literal_words, name_placeholders};
 use super::rules::{
     alternative_answers, body_of_get, duplicate_operation, duplicate_placeholder, empty_http_request, example_member, example_only_request,
-    monitored_action, optional_arguments, overloads, raw_content, request_body, response_body, status_mismatch, ResponseEvidence,
+    literal_key, monitored_action, optional_arguments, overloads, raw_content, request_body, response_body, status_mismatch,
+    ResponseEvidence,
 };
 use super::types::{split_qualified, TypeIndex};
 use super::Exchange;
@@ -131,6 +132,7 @@ impl<'a> OperationResolver<'a> {
         if lines.is_empty() {
             return;
         }
+        literal_key::template(page, &mut lines, diags);
         let from_examples = example_only_request::forms(page, &lines, &requests, diags);
         let example_only: BTreeSet<u32> = from_examples.iter().map(|(line, _)| *line).collect();
         lines.extend(from_examples);
