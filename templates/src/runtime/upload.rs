@@ -245,30 +245,10 @@ impl AttachmentUploaded {
         let last = location.trim_end_matches('/').rsplit('/').next()?;
         let id = match last.split_once("('") {
             Some((_, quoted)) => quoted.strip_suffix("')")?.replace("''", "'"),
-            None => percent_decoded(last),
+            None => percent_encoding::percent_decode_str(last).decode_utf8_lossy().into_owned(),
         };
         (!id.is_empty()).then_some(id)
     }
-}
-
-fn percent_decoded(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// What an upload's final answer (`200`/`201`, not an upload session) becomes.
