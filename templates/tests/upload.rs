@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
-use support::{bounded, client, fast_retry, fingerprint, test_bytes, Api, Fault, OtherHost, KIB_320, TOKEN, UPLOAD_SECRET};
+use support::{assert_same_content, bounded, client, fast_retry, test_bytes, Api, Fault, OtherHost, KIB_320, TOKEN, UPLOAD_SECRET};
 use tokio::io::{AsyncRead, AsyncSeek, ReadBuf};
 
 /// The part of the generated `uploadSession` type that the upload needs.
@@ -27,10 +27,6 @@ async fn create_session(client: &Client) -> String {
     let request: Request<UploadSession> = Request::new(Method::Post, "/me/drive/items/root/createUploadSession")
         .json(&serde_json::json!({"item": {"@microsoft.graph.conflictBehavior": "replace"}}));
     client.send(request).await.unwrap().upload_url
-}
-
-fn assert_same_content(received: &[u8], sent: &[u8]) {
-    assert!(received == sent, "the server holds {} but {} was sent", fingerprint(received), fingerprint(sent));
 }
 
 #[tokio::test]
