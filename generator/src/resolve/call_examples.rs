@@ -186,27 +186,13 @@ mod tests {
 
     #[test]
     fn a_placeholder_that_holds_a_path_takes_several_segments() {
-        use crate::model::{HttpMethod, OperationKind, PathParam};
+        use crate::emit::rust::test_model::operation;
+        use crate::model::{HttpMethod, PathParam};
         let operation = Operation {
             id: "get_content".into(),
-            title: String::new(),
-            kind: OperationKind::Get,
-            method: HttpMethod::Get,
-            path: "/me/drive/root:/{item_path}:/content".into(),
             documented_path: "/me/drive/root:/{item-path}:/content".into(),
             path_params: vec![PathParam { name: "item_path".into(), documented: "item-path".into(), holds_path: true }],
-            query_options: Vec::new(),
-            headers: Vec::new(),
-            request_body: None,
-            function_parameters: Vec::new(),
-            optional_arguments: Vec::new(),
-            example_only: false,
-            responses: Vec::new(),
-            description: String::new(),
-            permissions: None,
-            example: None,
-            area: String::new(),
-            source: Source::default(),
+            ..operation(HttpMethod::Get, "/me/drive/root:/{item_path}:/content")
         };
         let (args, _) = path_args(&operation, "/me/drive/root:/Reports/Q1%20summary.pdf:/content").unwrap();
         assert_eq!(args, [Some("Reports/Q1 summary.pdf".to_owned())]);
