@@ -3,6 +3,7 @@
 
 mod support;
 
+use graph_runtime::runtime::test_server::{assert_same_content, test_bytes};
 use graph_runtime::runtime::upload::{ByteRange, DEFAULT_CHUNK_SIZE};
 use graph_runtime::runtime::{Client, Error, Method, Request};
 use serde::Deserialize;
@@ -12,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
-use support::{assert_same_content, bounded, client, fast_retry, test_bytes, Api, Fault, OtherHost, KIB_320, TOKEN, UPLOAD_SECRET};
+use support::{bounded, client, fast_retry, Api, Fault, OtherHost, KIB_320, TOKEN, UPLOAD_SECRET};
 use tokio::io::{AsyncRead, AsyncSeek, ReadBuf};
 
 /// The part of the generated `uploadSession` type that the upload needs.

@@ -30,7 +30,6 @@
 mod protocols;
 
 use graph_client::runtime::test_server::{self, Answer, FakeGraph, Received};
-pub use graph_client::runtime::test_server::{assert_same_content, test_bytes};
 use graph_client::runtime::RetryPolicy;
 use graph_client::Client;
 use serde_json::{json, Value};

@@ -11,7 +11,7 @@
 
 pub mod scripted;
 
-pub use graph_runtime::runtime::test_server::{assert_same_content, test_bytes, Fault};
+pub use graph_runtime::runtime::test_server::Fault;
 use graph_runtime::runtime::test_server::{quick_retry, request_id, Answer, FakeGraph, Host, HostName, Received, FAKE_TOKEN};
 use graph_runtime::runtime::{Client, RetryPolicy};
 use std::future::Future;
