@@ -9,7 +9,8 @@
 
 mod fake_graph;
 
-use fake_graph::{assert_same_content, bounded, client, test_bytes, Fault, Graph, FILE_ATTACHMENT, TOKEN, UPLOAD_SECRET};
+use fake_graph::{bounded, client, Fault, Graph, FILE_ATTACHMENT, TOKEN, UPLOAD_SECRET};
+use graph_client::runtime::test_server::{assert_same_content, test_bytes};
 use graph_client::runtime::upload::DEFAULT_CHUNK_SIZE;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;

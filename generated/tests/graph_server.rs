@@ -4,9 +4,8 @@
 
 mod fake_graph;
 
-use fake_graph::{
-    assert_same_content, base64_encode, bounded, client, test_bytes, Fault, Graph, FILE_ATTACHMENT, KIB_320, TOKEN, UPLOAD_SECRET,
-};
+use fake_graph::{base64_encode, bounded, client, Fault, Graph, FILE_ATTACHMENT, KIB_320, TOKEN, UPLOAD_SECRET};
+use graph_client::runtime::test_server::{assert_same_content, test_bytes};
 use graph_client::runtime::{StreamExt, TryStreamExt};
 use graph_client::types::{Attachment, AttachmentCreateUploadSessionRequest, AttachmentItem, AttachmentType};
 use graph_client::{operations, Error, Page};

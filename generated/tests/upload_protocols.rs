@@ -14,7 +14,8 @@
 
 mod fake_graph;
 
-use fake_graph::{assert_same_content, bounded, client, test_bytes, Fault, Graph, KIB_320, TOKEN, UPLOAD_SECRET};
+use fake_graph::{bounded, client, Fault, Graph, KIB_320, TOKEN, UPLOAD_SECRET};
+use graph_client::runtime::test_server::{assert_same_content, test_bytes};
 use graph_client::runtime::upload::UploadProgress;
 use graph_client::runtime::Error;
 use graph_client::types::{

@@ -59,27 +59,8 @@ impl HttpClient for ToLoopback {
 
 /// The form fields of a token request.
 fn form(received: &Received) -> Vec<(String, String)> {
-    let decode = |text: &str| {
-        let text = text.replace('+', " ");
-        let bytes = text.as_bytes();
-        let (mut out, mut i) = (Vec::new(), 0);
-        while i < bytes.len() {
-            match (
-                bytes[i],
-                std::str::from_utf8(bytes.get(i + 1..i + 3).unwrap_or_default()).ok().and_then(|h| u8::from_str_radix(h, 16).ok()),
-            ) {
-                (b'%', Some(byte)) => {
-                    out.push(byte);
-                    i += 3;
-                }
-                (byte, _) => {
-                    out.push(byte);
-                    i += 1;
-                }
-            }
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    };
+    // application/x-www-form-urlencoded: `+` is a space, then percent-decoding.
+    let decode = |text: &str| percent_encoding::percent_decode_str(&text.replace('+', " ")).decode_utf8_lossy().into_owned();
     let body = String::from_utf8_lossy(&received.body).into_owned();
     body.split('&').filter_map(|pair| pair.split_once('=')).map(|(k, v)| (decode(k), decode(v))).collect()
 }

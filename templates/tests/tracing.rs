@@ -4,12 +4,12 @@
 
 mod support;
 
-use graph_runtime::runtime::test_server::{FakeGraph, Fault, FAKE_TOKEN};
+use graph_runtime::runtime::test_server::{test_bytes, FakeGraph, Fault, FAKE_TOKEN};
 use graph_runtime::runtime::{Batch, Method, Page, Request};
 use std::io::Cursor;
 use std::sync::{Arc, Mutex};
 use support::scripted::{Answer, Scripted};
-use support::{bounded, client, test_bytes, OtherHost, KIB_320, UPLOAD_SECRET};
+use support::{bounded, client, OtherHost, KIB_320, UPLOAD_SECRET};
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::fmt::MakeWriter;
 

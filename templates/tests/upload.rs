@@ -3,12 +3,18 @@
 
 mod support;
 
+use graph_runtime::runtime::test_server::{assert_same_content, test_bytes};
 use graph_runtime::runtime::upload::{ByteRange, DEFAULT_CHUNK_SIZE};
 use graph_runtime::runtime::{Client, Error, Method, Request};
 use serde::Deserialize;
-use std::io::Cursor;
+use std::io::{Cursor, SeekFrom};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
-use support::{bounded, client, fast_retry, fingerprint, test_bytes, Api, Fault, OtherHost, KIB_320, TOKEN, UPLOAD_SECRET};
+use support::{bounded, client, fast_retry, Api, Fault, OtherHost, KIB_320, TOKEN, UPLOAD_SECRET};
+use tokio::io::{AsyncRead, AsyncSeek, ReadBuf};
 
 /// The part of the generated `uploadSession` type that the upload needs.
 #[derive(Debug, Deserialize)]
@@ -22,10 +28,6 @@ async fn create_session(client: &Client) -> String {
     let request: Request<UploadSession> = Request::new(Method::Post, "/me/drive/items/root/createUploadSession")
         .json(&serde_json::json!({"item": {"@microsoft.graph.conflictBehavior": "replace"}}));
     client.send(request).await.unwrap().upload_url
-}
-
-fn assert_same_content(received: &[u8], sent: &[u8]) {
-    assert!(received == sent, "the server holds {} but {} was sent", fingerprint(received), fingerprint(sent));
 }
 
 #[tokio::test]
@@ -78,6 +80,73 @@ async fn a_large_file_survives_a_dropped_connection_and_a_503() {
         let api_seen = api.seen();
         assert_eq!(api_seen.len(), 1);
         assert_eq!(api_seen[0].authorization, Some(format!("Bearer {TOKEN}")), "createUploadSession is sent with the token");
+    })
+    .await
+}
+
+/// A file that counts the bytes read from it.
+struct CountingFile {
+    inner: Cursor<Vec<u8>>,
+    read: Arc<AtomicUsize>,
+}
+
+impl AsyncRead for CountingFile {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        self.read.fetch_add(buf.filled().len() - before, Ordering::Relaxed);
+        polled
+    }
+}
+
+impl AsyncSeek for CountingFile {
+    fn start_seek(mut self: Pin<&mut Self>, position: SeekFrom) -> std::io::Result<()> {
+        Pin::new(&mut self.inner).start_seek(position)
+    }
+
+    fn poll_complete(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<u64>> {
+        Pin::new(&mut self.inner).poll_complete(cx)
+    }
+}
+
+/// Each chunk is read ahead while the one before it is sent, and a chunk sent
+/// again after a fault is the one already read: every byte is read once.
+#[tokio::test]
+async fn every_byte_is_read_once_even_when_chunks_are_sent_again() {
+    bounded(async {
+        let host = OtherHost::start().await;
+        let client = client("http://127.0.0.1:9/v1.0");
+        let data = test_bytes(6 * KIB_320 + 99);
+        let chunk = KIB_320 as u64;
+        host.fail_chunk(chunk, Fault::DropMidBody, 1);
+        host.fail_chunk(2 * chunk, Fault::LoseAnswer, 1);
+        host.fail_chunk(4 * chunk, Fault::Unavailable { retry_after: "0" }, 1);
+        let read = Arc::new(AtomicUsize::new(0));
+        let file = CountingFile { inner: Cursor::new(data.clone()), read: read.clone() };
+
+        let upload = client.large_file_upload(host.upload_url()).chunk_size(KIB_320).unwrap();
+        assert_eq!(upload.upload(file).await.unwrap().status, 201);
+
+        let state = host.state();
+        assert_same_content(&state.received, &data);
+        assert_eq!(
+            state.log,
+            [
+                "PUT 0-327679/1966179 -> 202",
+                "PUT 327680-655359/1966179 -> dropped",
+                "GET -> 200 [327680-]",
+                "PUT 327680-655359/1966179 -> 202",
+                "PUT 655360-983039/1966179 -> 202", // stored, the answer lost
+                "GET -> 200 [983040-]",
+                "PUT 983040-1310719/1966179 -> 202",
+                "PUT 1310720-1638399/1966179 -> 503",
+                "GET -> 200 [1310720-]",
+                "PUT 1310720-1638399/1966179 -> 202",
+                "PUT 1638400-1966079/1966179 -> 202",
+                "PUT 1966080-1966178/1966179 -> 201",
+            ]
+        );
+        assert_eq!(read.load(Ordering::Relaxed), data.len(), "bytes read from a file of {}", data.len());
     })
     .await
 }

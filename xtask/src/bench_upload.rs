@@ -8,7 +8,8 @@
 //! `nextExpectedRanges` after each chunk, `201 Created` with the new item after
 //! the last. The baseline sends slices of one in-memory buffer (no copy, no
 //! protocol checks); the runtime reads the file through `AsyncRead` into its
-//! one reused chunk buffer and checks every answer.
+//! two reused chunk buffers (the next chunk while the current one is sent)
+//! and checks every answer.
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};

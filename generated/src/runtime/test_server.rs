@@ -542,6 +542,31 @@ pub fn quick_retry(max_attempts: u32) -> RetryPolicy {
     RetryPolicy { max_attempts, base_delay: Duration::from_millis(20), max_delay: Duration::from_secs(3) }
 }
 
+/// Deterministic pseudo-random bytes (xorshift64), for files to upload and download.
+pub fn test_bytes(len: usize) -> Vec<u8> {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
+
+/// Length and FNV-1a hash, to name contents in assertion messages instead of dumping megabytes.
+pub fn fingerprint(data: &[u8]) -> String {
+    let hash = data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+    format!("{} bytes, fnv1a {hash:016x}", data.len())
+}
+
+/// Fails unless the server holds exactly the bytes that were sent, naming both by [`fingerprint`].
+#[track_caller]
+pub fn assert_same_content(stored: &[u8], sent: &[u8]) {
+    assert!(stored == sent, "the server holds {} but {} was sent", fingerprint(stored), fingerprint(sent));
+}
+
 /// `innerError` with the answer's ids, as Graph's error bodies carry them.
 fn fill_inner_error(answer: &mut Answer, request_id: &str, client_request_id: &str) {
     if answer.status < 400 {

@@ -65,8 +65,15 @@
 //! `graph.upload.chunk` (`range` as `start-end/total`, `attempt` in a row
 //! without progress, `http.response.status_code`, `request_id`) and
 //! `graph.upload.status` for the `GET` that asks where to resume; each wait
-//! before another try is a `graph.retry` event (`wait_ms`, `retry_after_ms`). One chunk buffer is allocated per upload and
-//! reused for every chunk.
+//! before another try is a `graph.retry` event (`wait_ms`, `retry_after_ms`).
+//!
+//! # Memory
+//!
+//! An upload holds two chunk buffers, allocated once and reused: while one
+//! chunk is on its way, the bytes that follow it are read into the other
+//! (read ahead, never sent before the server asks for them). Chunks are read
+//! straight into the buffers (no zero fill) and leave as `Bytes` views of
+//! them; a chunk sent again after a fault is the same `Bytes`, not a copy.
 //!
 //! ```ignore
 //! let session = client.send(operations::me_messages_attachments_create_upload_session("message-id", &body)).await?;
@@ -238,30 +245,10 @@ impl AttachmentUploaded {
         let last = location.trim_end_matches('/').rsplit('/').next()?;
         let id = match last.split_once("('") {
             Some((_, quoted)) => quoted.strip_suffix("')")?.replace("''", "'"),
-            None => percent_decoded(last),
+            None => percent_encoding::percent_decode_str(last).decode_utf8_lossy().into_owned(),
         };
         (!id.is_empty()).then_some(id)
     }
-}
-
-fn percent_decoded(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// What an upload's final answer (`200`/`201`, not an upload session) becomes.
@@ -466,18 +453,15 @@ impl Reply {
     }
 }
 
-/// The one buffer an upload reads its chunks into. Each chunk leaves as a
-/// `Bytes` view of it; once the request is done with that view, the next
-/// `fill` reclaims the same allocation instead of making a new one.
+/// A buffer an upload reads its chunks into. Each chunk leaves as a `Bytes`
+/// view of it; once nothing holds that view any more, the next `fill`
+/// reclaims the same allocation instead of making a new one.
+#[derive(Default)]
 struct ChunkBuffer {
     buffer: BytesMut,
 }
 
 impl ChunkBuffer {
-    fn new(capacity: usize) -> ChunkBuffer {
-        ChunkBuffer { buffer: BytesMut::with_capacity(capacity) }
-    }
-
     /// Bytes `start..=end` of `reader`, read straight into the buffer (no zero fill).
     async fn fill<R: AsyncRead + AsyncSeek + Unpin>(&mut self, reader: &mut R, start: u64, end: u64) -> Result<Bytes, Error> {
         let read_error = |e: std::io::Error| Error::Upload(format!("cannot read bytes {start}-{end} of the file: {e}"));
@@ -492,6 +476,27 @@ impl ChunkBuffer {
             }
         }
         Ok(self.buffer.split().freeze())
+    }
+}
+
+/// Bytes `start..=end` of the file, read from one of the upload's two buffers.
+struct Chunk {
+    start: u64,
+    end: u64,
+    bytes: Bytes,
+    buffer: usize,
+}
+
+impl Chunk {
+    async fn read<R: AsyncRead + AsyncSeek + Unpin>(
+        buffers: &mut [ChunkBuffer; 2],
+        buffer: usize,
+        reader: &mut R,
+        start: u64,
+        end: u64,
+    ) -> Result<Chunk, Error> {
+        let bytes = buffers[buffer].fill(reader, start, end).await?;
+        Ok(Chunk { start, end, bytes, buffer })
     }
 }
 
@@ -691,7 +696,10 @@ impl<C: Completion> LargeFileUpload<C> {
         }
         let mut expiry = self.expiration_date_time.clone();
         self.check_expiry(expiry.as_deref())?;
-        let mut buffer = ChunkBuffer::new(self.chunk_size.min(usize::try_from(total).unwrap_or(usize::MAX)));
+        let mut buffers = [ChunkBuffer::default(), ChunkBuffer::default()];
+        // Chunks already read that the server may ask for next: the one read
+        // ahead, and the one just sent when its answer was a fault.
+        let mut ready: Vec<Chunk> = Vec::with_capacity(2);
         // Failures in a row without progress, and the start of the first byte
         // the server still missed in its latest answer.
         let mut failures = 0;
@@ -718,14 +726,24 @@ impl<C: Completion> LargeFileUpload<C> {
             let start = range.start;
             let last = total - 1;
             let end = (start + self.chunk_size as u64 - 1).min(last).min(range.end.unwrap_or(last));
-            let chunk = buffer.fill(&mut reader, start, end).await?;
+            // What the server asks for next when it takes this chunk whole.
+            let following = (end < last).then(|| (end + 1, (end + self.chunk_size as u64).min(last)));
+            let mut take =
+                |range: (u64, u64)| ready.iter().position(|chunk| (chunk.start, chunk.end) == range).map(|at| ready.swap_remove(at));
+            let (matching, ahead) = (take((start, end)), following.and_then(&mut take));
+            // No other view of the buffers is left, so that `fill` reuses them.
+            ready.clear();
+            let chunk = match matching {
+                Some(chunk) => chunk,
+                None => Chunk::read(&mut buffers, ahead.as_ref().map_or(0, |ahead| 1 - ahead.buffer), &mut reader, start, end).await?,
+            };
             let put = self
                 .http
                 .put(&self.url)
                 .header(reqwest::header::CONTENT_RANGE, format!("bytes {start}-{end}/{total}"))
-                .header(reqwest::header::CONTENT_LENGTH, chunk.len())
+                .header(reqwest::header::CONTENT_LENGTH, chunk.bytes.len())
                 .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-                .body(chunk);
+                .body(chunk.bytes.clone());
             let chunk_span = tracing::info_span!(
                 "graph.upload.chunk",
                 range = %format_args!("{start}-{end}/{total}"),
@@ -733,16 +751,31 @@ impl<C: Completion> LargeFileUpload<C> {
                 http.response.status_code = tracing::field::Empty,
                 request_id = tracing::field::Empty,
             );
-            let reply = match self.send(put).instrument(chunk_span).await {
+            let send = self.send(put).instrument(chunk_span);
+            // The following bytes are read while this chunk is on its way.
+            let (sent, read_ahead) = match (ahead, following) {
+                (Some(ahead), _) => (send.await, Some(ahead)),
+                (None, Some((start, end))) => {
+                    let read = Chunk::read(&mut buffers, 1 - chunk.buffer, &mut reader, start, end);
+                    let (sent, read) = futures_util::future::join(send, read).await;
+                    // A read that failed is made again, and its error reported, if the server asks for those bytes.
+                    (sent, read.ok())
+                }
+                (None, None) => (send.await, None),
+            };
+            let reply = match sent {
                 Ok(reply) => reply,
                 // Lost on the way there or on the way back: only the session knows.
                 Err(error @ Error::Transport(_)) => {
+                    ready.extend(read_ahead);
+                    ready.push(chunk);
                     self.after_failure(&mut failures, error, None).await?;
                     next = Next::Ask;
                     continue;
                 }
                 Err(error) => return Err(error),
             };
+            ready.extend(read_ahead);
             if reply.is_success() {
                 if let Some(status) = reply.session()? {
                     expiry = status.expiration_date_time.clone().or(expiry);
@@ -774,6 +807,8 @@ impl<C: Completion> LargeFileUpload<C> {
                 }
                 continue;
             }
+            // The server may ask for this chunk again: it is kept, not read again.
+            ready.push(chunk);
             match reply.status {
                 // "Requested Range Not Satisfiable": the server already has (part of) this fragment.
                 416 => {
@@ -945,7 +980,7 @@ mod tests {
     async fn one_buffer_serves_every_chunk() {
         let data: Vec<u8> = (0..=255u8).cycle().take(3 * CHUNK_UNIT + 17).collect();
         let mut reader = std::io::Cursor::new(data.clone());
-        let mut buffer = ChunkBuffer::new(CHUNK_UNIT);
+        let mut buffer = ChunkBuffer::default();
         let first = buffer.fill(&mut reader, 0, CHUNK_UNIT as u64 - 1).await.unwrap();
         let at = first.as_ptr();
         assert_eq!(&first[..], &data[..CHUNK_UNIT]);

@@ -58,28 +58,6 @@ pub fn client(base_url: &str) -> Client {
     Client::builder().base_url(base_url).token(TOKEN).timeout(Duration::from_secs(5)).retry(fast_retry(4)).build().unwrap()
 }
 
-/// Deterministic pseudo-random bytes (xorshift64).
-pub fn test_bytes(len: usize) -> Vec<u8> {
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 24) as u8
-        })
-        .collect()
-}
-
-/// FNV-1a, to name contents in assertion messages instead of dumping megabytes.
-pub fn fingerprint(data: &[u8]) -> String {
-    let hash = data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
-    format!("{} bytes, fnv1a {hash:016x}", data.len())
-}
-
-pub fn assert_same_content(stored: &[u8], sent: &[u8]) {
-    assert!(stored == sent, "the server holds {} but {} was sent", fingerprint(stored), fingerprint(sent));
-}
 
 /// A request the API received, with the status it answered.
 #[derive(Debug, Clone)]

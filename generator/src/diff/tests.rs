@@ -1,7 +1,5 @@
 use super::*;
-use crate::model::{
-    EnumMember, HeaderParam, Operation, OperationKind, PathParam, Property, RequestBody, ResponseSpec, TypeDef, TypeKind, TypeRef,
-};
+use crate::model::{EnumMember, HeaderParam, Operation, PathParam, Property, RequestBody, ResponseSpec, TypeDef, TypeKind, TypeRef};
 use std::collections::BTreeSet;
 
 fn src(file: &str, line: u32) -> Source {
@@ -23,23 +21,11 @@ fn op(method: &str, documented_path: &str, id: &str) -> Operation {
     Operation {
         id: id.into(),
         title: format!("{id} title"),
-        kind: OperationKind::Get,
-        method,
-        path: documented_path.into(),
-        documented_path: documented_path.into(),
         path_params: params,
-        query_options: Vec::new(),
-        headers: Vec::new(),
-        request_body: None,
-        function_parameters: Vec::new(),
-        optional_arguments: Vec::new(),
-        example_only: false,
         responses: vec![ResponseSpec { status: 200, body: Some(ty("microsoft.graph.widget")), when: None, monitored: false }],
-        description: String::new(),
-        permissions: None,
-        example: None,
         area: "other".into(),
         source: src(&format!("api/{id}.md"), 10),
+        ..crate::emit::rust::test_model::operation(method, documented_path)
     }
 }
 

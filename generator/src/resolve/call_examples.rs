@@ -153,25 +153,10 @@ fn without_version(path: &str) -> &str {
     }
 }
 
-/// `%20` -> ` `; anything that is not a valid escape stays as written.
+/// `%20` -> ` `; anything that is not a valid escape stays as written, and so
+/// does the whole text when its escapes do not make UTF-8.
 fn percent_decoded(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
-            (b'%', Some(high), Some(low)) => {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-            }
-            (byte, _, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+    percent_encoding::percent_decode_str(text).decode_utf8().map_or_else(|_| text.to_owned(), |decoded| decoded.into_owned())
 }
 
 #[cfg(test)]
@@ -201,27 +186,13 @@ mod tests {
 
     #[test]
     fn a_placeholder_that_holds_a_path_takes_several_segments() {
-        use crate::model::{HttpMethod, OperationKind, PathParam};
+        use crate::emit::rust::test_model::operation;
+        use crate::model::{HttpMethod, PathParam};
         let operation = Operation {
             id: "get_content".into(),
-            title: String::new(),
-            kind: OperationKind::Get,
-            method: HttpMethod::Get,
-            path: "/me/drive/root:/{item_path}:/content".into(),
             documented_path: "/me/drive/root:/{item-path}:/content".into(),
             path_params: vec![PathParam { name: "item_path".into(), documented: "item-path".into(), holds_path: true }],
-            query_options: Vec::new(),
-            headers: Vec::new(),
-            request_body: None,
-            function_parameters: Vec::new(),
-            optional_arguments: Vec::new(),
-            example_only: false,
-            responses: Vec::new(),
-            description: String::new(),
-            permissions: None,
-            example: None,
-            area: String::new(),
-            source: Source::default(),
+            ..operation(HttpMethod::Get, "/me/drive/root:/{item_path}:/content")
         };
         let (args, _) = path_args(&operation, "/me/drive/root:/Reports/Q1%20summary.pdf:/content").unwrap();
         assert_eq!(args, [Some("Reports/Q1 summary.pdf".to_owned())]);

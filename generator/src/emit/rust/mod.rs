@@ -10,7 +10,7 @@ pub mod names;
 mod operations;
 pub mod surface;
 #[cfg(test)]
-mod test_model;
+pub(crate) mod test_model;
 mod types;
 
 use crate::diagnostics::Diagnostics;

@@ -90,30 +90,11 @@ fn single_relationship(types: &BTreeMap<String, TypeDef>, owner: &str, name: &st
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ResponseSpec, Source};
+    use crate::model::ResponseSpec;
 
     fn operation(method: HttpMethod, kind: OperationKind, path: &str, body: Option<&str>) -> Operation {
-        Operation {
-            id: String::new(),
-            title: String::new(),
-            kind,
-            method,
-            path: path.into(),
-            documented_path: path.into(),
-            path_params: Vec::new(),
-            query_options: Vec::new(),
-            headers: Vec::new(),
-            request_body: None,
-            function_parameters: Vec::new(),
-            optional_arguments: Vec::new(),
-            example_only: false,
-            responses: vec![ResponseSpec { status: 200, body: body.map(|b| b.parse().unwrap()), when: None, monitored: false }],
-            description: String::new(),
-            permissions: None,
-            example: None,
-            area: String::new(),
-            source: Source::default(),
-        }
+        let responses = vec![ResponseSpec { status: 200, body: body.map(|b| b.parse().unwrap()), when: None, monitored: false }];
+        Operation { kind, responses, ..crate::emit::rust::test_model::operation(method, path) }
     }
 
     #[test]

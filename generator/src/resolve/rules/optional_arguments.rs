@@ -35,29 +35,13 @@ mod tests {
             non_null: false,
         };
         let operation = Operation {
-            id: String::new(),
-            title: String::new(),
             kind: OperationKind::Function,
-            method: crate::model::HttpMethod::Get,
-            path: "/range(address={address})/usedRange".into(),
-            documented_path: String::new(),
-            path_params: Vec::new(),
-            query_options: Vec::new(),
-            headers: Vec::new(),
-            request_body: None,
             function_parameters: vec![
                 parameter("valuesOnly", "Optional. Whether to read values only."),
                 parameter("top", "How many. Required."),
                 parameter("skip", "Optionally skips some."),
             ],
-            optional_arguments: Vec::new(),
-            example_only: false,
-            responses: Vec::new(),
-            description: String::new(),
-            permissions: None,
-            example: None,
-            area: String::new(),
-            source: Source::default(),
+            ..crate::emit::rust::test_model::operation(crate::model::HttpMethod::Get, "/range(address={address})/usedRange")
         };
         assert_eq!(of(&operation), ["valuesOnly"]);
     }
