@@ -107,11 +107,22 @@ pub fn generate_with_progress(
     options: &emit::CrateOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Generation, GenerateError> {
+    generate_cached(docs, options, &emit::rust::FormatCache::none(), progress)
+}
+
+/// [`generate_with_progress`], formatting only the items whose tokens `cache`
+/// does not hold (a regeneration after a doc update), and updating it.
+pub fn generate_cached(
+    docs: &Path,
+    options: &emit::CrateOptions,
+    cache: &emit::rust::FormatCache,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Generation, GenerateError> {
     let Corpus { sources, pages, model, mut diagnostics } = Corpus::read_with_progress(docs, progress)?;
     // What the model was built from is not needed to emit it: free it first (peak memory).
     drop(pages);
     drop(sources);
-    let files = emit_files(&model, options, &mut diagnostics)?;
+    let files = output::with_manifest(emit::emit_crate_cached(&model, options, cache, &mut diagnostics)?);
     Ok(Generation { model, files, diagnostics })
 }
 

@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use docgen::diagnostics::Diagnostics;
+use docgen::emit::rust::FormatCache;
 use docgen::emit::CrateOptions;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -36,6 +37,13 @@ enum Command {
         /// Package name of the generated crate.
         #[arg(long, default_value = "graph-client")]
         crate_name: String,
+        /// Directory of formatted items kept between runs, so a regeneration formats only
+        /// what changed (default: target/docgen-cache; safe to delete).
+        #[arg(long)]
+        format_cache: Option<PathBuf>,
+        /// Format every item, reading and writing no cache.
+        #[arg(long, conflicts_with = "format_cache")]
+        no_format_cache: bool,
     },
     /// Write the model as an OpenAPI 3.1 JSON document.
     Openapi {
@@ -80,7 +88,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Gen { docs, out, check, crate_name } => gen(docs, out, check, crate_name),
+        Command::Gen { docs, out, check, crate_name, format_cache, no_format_cache } => {
+            gen(docs, out, check, crate_name, format_cache, no_format_cache)
+        }
         Command::Openapi { docs, out } => openapi(docs, &out),
         Command::Audit { docs, metadata, json, top } => audit(&docs, &metadata, json.as_deref(), top),
         Command::Diff { old, new, format } => diff(&old, &new, &format),
@@ -102,6 +112,11 @@ fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
+/// Cargo's target directory of this workspace (`CARGO_TARGET_DIR` when set).
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
+}
+
 fn report(diags: &Diagnostics) {
     for d in diags.sorted() {
         eprintln!("{d}");
@@ -109,11 +124,26 @@ fn report(diags: &Diagnostics) {
     eprintln!("diagnostics: {}", diags.summary());
 }
 
-fn gen(docs: Option<PathBuf>, out: Option<PathBuf>, check: bool, crate_name: String) -> Result<ExitCode, String> {
+fn gen(
+    docs: Option<PathBuf>,
+    out: Option<PathBuf>,
+    check: bool,
+    crate_name: String,
+    format_cache: Option<PathBuf>,
+    no_format_cache: bool,
+) -> Result<ExitCode, String> {
     let root = project_root();
     let docs = docs.unwrap_or_else(|| root.join("docs-input"));
     let out = out.unwrap_or_else(|| root.join("generated"));
-    let generation = progress::generate(&docs, &CrateOptions { crate_name }).map_err(|e| format!("{}: {e}", docs.display()))?;
+    let cache = if no_format_cache {
+        FormatCache::none()
+    } else {
+        let dir = format_cache.unwrap_or_else(|| target_dir(&root).join("docgen-cache"));
+        // One cache file per output directory and crate name.
+        let out = std::path::absolute(&out).unwrap_or_else(|_| out.clone());
+        FormatCache::open(&dir, &format!("{}-{crate_name}", out.display()))
+    };
+    let generation = progress::generate(&docs, &CrateOptions { crate_name }, &cache).map_err(|e| format!("{}: {e}", docs.display()))?;
     report(&generation.diagnostics);
     let counts = format!("{} operations, {} types", generation.model.operations.len(), generation.model.types.len());
     if check {
@@ -144,7 +174,13 @@ fn gen(docs: Option<PathBuf>, out: Option<PathBuf>, check: bool, crate_name: Str
         written.unchanged,
         written.removed.len()
     );
-    eprintln!("{}", docgen::diff::snapshot_summary(previous_snapshot.as_deref(), &generation.model));
+    let snapshot = generation.files.get(docgen::emit::MODEL_SNAPSHOT);
+    if previous_snapshot.is_some() && previous_snapshot.as_ref() == snapshot {
+        // The same model text: nothing to diff (reading it back costs a tenth of a regeneration).
+        eprintln!("api changes: none");
+    } else {
+        eprintln!("{}", docgen::diff::snapshot_summary(previous_snapshot.as_deref(), &generation.model));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

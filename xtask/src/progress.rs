@@ -1,6 +1,7 @@
 //! Progress bars on a terminal, nothing otherwise: a bar is drawn only when
 //! standard error is a TTY, so logs and CI output stay quiet.
 
+use docgen::emit::rust::FormatCache;
 use docgen::emit::CrateOptions;
 use docgen::{Corpus, GenerateError, Generation, Progress};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -30,11 +31,11 @@ fn target() -> ProgressDrawTarget {
     }
 }
 
-/// `docgen::generate` with a bar over the pages, then a spinner while resolving and emitting.
-pub fn generate(docs: &Path, options: &CrateOptions) -> Result<Generation, GenerateError> {
+/// `docgen::generate_cached` with a bar over the pages, then a spinner while resolving and emitting.
+pub fn generate(docs: &Path, options: &CrateOptions, cache: &FormatCache) -> Result<Generation, GenerateError> {
     let bar = bar(0, "gen");
     bar.set_message("parsing pages");
-    let result = docgen::generate_with_progress(docs, options, &mut |step| match step {
+    let result = docgen::generate_cached(docs, options, cache, &mut |step| match step {
         Progress::Loaded(pages) => bar.set_length(pages as u64),
         Progress::Parsed => bar.inc(1),
         Progress::Resolved => bar.set_message("emitting"),

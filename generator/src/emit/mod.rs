@@ -32,16 +32,28 @@ impl Default for CrateOptions {
 
 /// The complete generated crate: relative path -> contents.
 pub fn emit_crate(model: &ApiModel, options: &CrateOptions, diags: &mut Diagnostics) -> Result<BTreeMap<String, String>, EmitError> {
+    emit_crate_cached(model, options, &rust::FormatCache::none(), diags)
+}
+
+/// [`emit_crate`], taking formatted items from `cache` when their tokens are
+/// there and leaving this crate's items in it.
+pub fn emit_crate_cached(
+    model: &ApiModel,
+    options: &CrateOptions,
+    cache: &rust::FormatCache,
+    diags: &mut Diagnostics,
+) -> Result<BTreeMap<String, String>, EmitError> {
     let base_url = model.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), scaffold::cargo_toml(&options.crate_name, &rust::areas(model)));
     files.insert("src/lib.rs".to_owned(), rust::lib_rs(model, base_url, &options.crate_name)?);
-    for (path, text) in rust::emit_modules(model, &options.crate_name, diags)? {
+    for (path, text) in rust::emit_modules(model, &options.crate_name, cache, diags)? {
         files.insert(path.to_owned(), text);
     }
     for (path, text) in scaffold::RUNTIME_FILES {
         files.insert((*path).to_owned(), (*text).to_owned());
     }
+    // After the sources: the snapshot's JSON tree and the modules' chunks are never alive together (peak memory).
     files.insert(MODEL_SNAPSHOT.to_owned(), model_snapshot(model));
     Ok(files)
 }

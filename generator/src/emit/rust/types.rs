@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// `types.rs`, formatted: its types are independent items, formatted one at a time.
-pub fn types_module(cx: &Context<'_>) -> Result<String, EmitError> {
+pub fn types_module(cx: &Context<'_>) -> Result<super::ModuleSource, EmitError> {
     let mut file = ItemFormatter::new(quote! {
         //! Request and response types, one per documented type.
     })?;

@@ -1,0 +1,447 @@
+//! Formatting the emitted modules: items cut out of the token streams
+//! without parsing, formatted on every core, and kept in a cache of
+//! formatted items so that a regeneration formats only the items whose
+//! tokens changed.
+//!
+//! How "generated code always parses" holds: every chunk of tokens is
+//! formatted by parsing it with `syn` (a chunk that does not parse is an
+//! [`EmitError`], nothing is written) unless the cache holds a text for
+//! exactly the same tokens, which was parsed and formatted when it was
+//! cached. The cache is keyed by the chunk's whole token text, compared
+//! byte for byte (the hash only finds the entry), and tagged with the
+//! versions of `syn` and prettyplease that wrote it.
+
+use crate::emit::EmitError;
+use proc_macro2::{Delimiter, Group, Spacing, TokenStream, TokenTree};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// What the cached texts were formatted by; a cache written by another
+/// version is ignored. A unit test checks these against `Cargo.lock`.
+const FORMATTER: &str = "syn 2.0.119, prettyplease 0.2.37";
+const CACHE_MAGIC: &str = "docgen format cache 1";
+/// Cache files kept in a cache directory (one per output directory), the
+/// least recently written deleted first.
+const CACHE_FILES_KEPT: usize = 8;
+
+/// One module's source before formatting: its parts in file order.
+pub struct ModuleSource {
+    parts: Vec<Part>,
+}
+
+enum Part {
+    /// Tokens of whole items (or a file's inner attributes), formatted as a file.
+    Items(String),
+    /// `attrs impl X { first member }`: the impl's head and its first member (its `}` cut off).
+    ImplHead(String),
+    /// `impl X { member }`: one more member of that impl (its first and last line cut off).
+    ImplMember(String),
+    /// The `}` closing an impl whose members were formatted one at a time.
+    ImplEnd,
+}
+
+impl Part {
+    fn tokens(&self) -> Option<&str> {
+        match self {
+            Part::Items(text) | Part::ImplHead(text) | Part::ImplMember(text) => Some(text),
+            Part::ImplEnd => None,
+        }
+    }
+}
+
+impl ModuleSource {
+    /// A module starting with `head` (its inner doc comment and attributes).
+    pub fn new(head: TokenStream) -> ModuleSource {
+        ModuleSource { parts: vec![Part::Items(head.to_string())] }
+    }
+
+    /// Appends `items`, formatted as one chunk.
+    pub fn push(&mut self, items: TokenStream) {
+        self.parts.push(Part::Items(items.to_string()));
+    }
+
+    /// A whole module cut into chunks: its inner attributes, each item, and
+    /// each member of an `impl` (operations' `Client` methods share one).
+    pub fn from_file(tokens: TokenStream) -> ModuleSource {
+        let (inner, items) = split_items(tokens);
+        let mut module = ModuleSource::new(inner);
+        for item in items {
+            module.push_item(item);
+        }
+        module
+    }
+
+    fn push_item(&mut self, item: Vec<TokenTree>) {
+        let Some((head, members)) = impl_members(&item) else {
+            self.parts.push(Part::Items(TokenStream::from_iter(item).to_string()));
+            return;
+        };
+        let bare_head = without_outer_attributes(head);
+        for (index, member) in members.into_iter().enumerate() {
+            let body = TokenTree::Group(Group::new(Delimiter::Brace, TokenStream::from_iter(member)));
+            if index == 0 {
+                self.parts.push(Part::ImplHead(TokenStream::from_iter(head.iter().cloned().chain([body])).to_string()));
+            } else {
+                self.parts.push(Part::ImplMember(TokenStream::from_iter(bare_head.iter().cloned().chain([body])).to_string()));
+            }
+        }
+        self.parts.push(Part::ImplEnd);
+    }
+}
+
+/// Where formatted items are kept between generations, and which of them
+/// this generation used.
+pub struct FormatCache {
+    path: Option<PathBuf>,
+    /// The cache file's text; entries point into it.
+    text: String,
+}
+
+impl FormatCache {
+    /// No cache: every item is formatted.
+    pub fn none() -> FormatCache {
+        FormatCache { path: None, text: String::new() }
+    }
+
+    /// The cache file for output `key` (e.g. the output directory) in `dir`;
+    /// a missing, unreadable or foreign file is an empty cache.
+    pub fn open(dir: &Path, key: &str) -> FormatCache {
+        let name: String = key.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+        let name = name.trim_matches('-');
+        let name = &name[name.len().saturating_sub(120)..];
+        let path = dir.join(format!("{name}.cache"));
+        let text = std::fs::read(&path).ok().and_then(|bytes| String::from_utf8(bytes).ok()).unwrap_or_default();
+        FormatCache { path: Some(path), text }
+    }
+
+    /// Token text -> formatted text, for a cache written by this formatter.
+    fn entries(&self) -> HashMap<&str, &str> {
+        let mut entries = HashMap::new();
+        let Some(mut rest) = self.text.strip_prefix(&format!("{CACHE_MAGIC}; {FORMATTER}\n")) else { return entries };
+        while !rest.is_empty() {
+            let Some((key, value, after)) = read_entry(rest) else { return HashMap::new() };
+            entries.insert(key, value);
+            rest = after;
+        }
+        entries
+    }
+
+    /// Writes the entries this generation used (and only those: stale ones
+    /// are dropped), unless they are exactly the ones already there. A cache
+    /// that cannot be written only costs time next run.
+    fn save(&self, used: &[(&str, &str)], unchanged: bool) {
+        let Some(path) = &self.path else { return };
+        if unchanged {
+            return;
+        }
+        let Some(dir) = path.parent() else { return };
+        let mut text = format!("{CACHE_MAGIC}; {FORMATTER}\n");
+        for (key, value) in used {
+            text.push_str(&format!("{} {}\n", key.len(), value.len()));
+            text.push_str(key);
+            text.push_str(value);
+        }
+        let staged = path.with_extension("cache.tmp");
+        let written =
+            std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&staged, text)).and_then(|()| std::fs::rename(&staged, path));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&staged);
+        }
+        prune(dir);
+    }
+}
+
+fn read_entry(text: &str) -> Option<(&str, &str, &str)> {
+    let (lengths, rest) = text.split_once('\n')?;
+    let (key_len, value_len) = lengths.split_once(' ')?;
+    let (key_len, value_len): (usize, usize) = (key_len.parse().ok()?, value_len.parse().ok()?);
+    let key = rest.get(..key_len)?;
+    let value = rest.get(key_len..key_len + value_len)?;
+    Some((key, value, &rest[key_len + value_len..]))
+}
+
+/// Keeps the [`CACHE_FILES_KEPT`] most recently written cache files of `dir`.
+fn prune(dir: &Path) {
+    let Ok(listing) = std::fs::read_dir(dir) else { return };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = listing
+        .flatten()
+        .filter(|entry| entry.path().extension().is_some_and(|e| e == "cache"))
+        .filter_map(|entry| Some((entry.metadata().ok()?.modified().ok()?, entry.path())))
+        .collect();
+    files.sort_by(|a, b| b.cmp(a));
+    for (_, stale) in files.into_iter().skip(CACHE_FILES_KEPT) {
+        let _ = std::fs::remove_file(stale);
+    }
+}
+
+/// Formats `modules` on every core, each item from the cache when its
+/// tokens are there, and updates the cache. Each module's text starts with `header`.
+pub fn format_modules(modules: &[&ModuleSource], header: &str, cache: &FormatCache) -> Result<Vec<String>, EmitError> {
+    let entries = cache.entries();
+    let chunks: Vec<&str> = modules.iter().flat_map(|m| &m.parts).filter_map(Part::tokens).collect();
+    let formatted = format_chunks(&chunks, &entries)?;
+    let used: Vec<(&str, &str)> = chunks.iter().copied().zip(formatted.iter().map(|f| f.as_ref())).collect();
+    let distinct: HashSet<&str> = chunks.iter().copied().collect();
+    let all_cached = formatted.iter().all(|f| matches!(f, Cow::Borrowed(_)));
+    cache.save(&used, all_cached && distinct.len() == entries.len());
+    let mut formatted = formatted.iter().map(|f| f.as_ref());
+    modules.iter().map(|module| assemble(module, header, &mut formatted)).collect()
+}
+
+/// Each chunk's formatted text, in order: the cached one, or parsed and formatted now.
+fn format_chunks<'c>(chunks: &[&str], cache: &HashMap<&str, &'c str>) -> Result<Vec<Cow<'c, str>>, EmitError> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(chunks.len()).max(1);
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, Result<Cow<'c, str>, syn::Error>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(chunk) = chunks.get(index) else { break done };
+                        let text = match cache.get(chunk) {
+                            Some(cached) => Ok(Cow::Borrowed(*cached)),
+                            None => syn::parse_file(chunk).map(|file| Cow::Owned(prettyplease::unparse(&file))),
+                        };
+                        done.push((index, text));
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, text)| text.map_err(EmitError::from)).collect()
+}
+
+fn assemble<'t>(module: &ModuleSource, header: &str, formatted: &mut impl Iterator<Item = &'t str>) -> Result<String, EmitError> {
+    let mut text = header.to_owned();
+    for part in &module.parts {
+        let piece = match part {
+            Part::ImplEnd => "}\n",
+            Part::Items(_) => formatted.next().unwrap_or_default(),
+            Part::ImplHead(_) => formatted.next().unwrap_or_default().strip_suffix("}\n").ok_or_else(|| malformed("impl"))?,
+            Part::ImplMember(_) => {
+                let member = formatted.next().unwrap_or_default();
+                let (open, rest) = member.split_once('\n').ok_or_else(|| malformed("impl member"))?;
+                if !open.ends_with('{') {
+                    return Err(malformed("impl member"));
+                }
+                rest.strip_suffix("}\n").ok_or_else(|| malformed("impl member"))?
+            }
+        };
+        text.push_str(piece);
+    }
+    Ok(text)
+}
+
+fn malformed(what: &str) -> EmitError {
+    EmitError::Unparsable(syn::Error::new(proc_macro2::Span::call_site(), format!("formatted {what} is not laid out as expected")))
+}
+
+/// Keywords of items that end with a `{ ... }` body (the others end with `;`).
+const BODY_KEYWORDS: &[&str] = &["fn", "struct", "enum", "union", "impl", "trait", "mod"];
+
+/// A module's inner attributes and its items, cut at the token level (no
+/// parse): an item ends at a `;` outside any group, or at the `{ ... }`
+/// body of an item with a body keyword seen before any `=` (so
+/// `const X: T = T { .. };` ends at its `;`). A wrong cut makes a chunk
+/// that does not parse, which is an error, never other text.
+fn split_items(tokens: TokenStream) -> (TokenStream, Vec<Vec<TokenTree>>) {
+    let mut inner = TokenStream::new();
+    let mut items = Vec::new();
+    let mut item: Vec<TokenTree> = Vec::new();
+    let (mut has_body, mut seen_eq) = (false, false);
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        if item.is_empty() && items.is_empty() && is_punct(&token, '#') && tokens.peek().is_some_and(|t| is_punct(t, '!')) {
+            inner.extend([token].into_iter().chain(tokens.next()).chain(tokens.next()));
+            continue;
+        }
+        let ends = match &token {
+            TokenTree::Punct(p) if p.as_char() == ';' => true,
+            TokenTree::Punct(p) if p.as_char() == '=' && p.spacing() == Spacing::Alone => {
+                seen_eq = true;
+                false
+            }
+            TokenTree::Ident(ident) if !seen_eq && BODY_KEYWORDS.iter().any(|k| ident == k) => {
+                has_body = true;
+                false
+            }
+            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace && has_body && !tokens.peek().is_some_and(|t| is_punct(t, ';')),
+            _ => false,
+        };
+        item.push(token);
+        if ends {
+            items.push(std::mem::take(&mut item));
+            (has_body, seen_eq) = (false, false);
+        }
+    }
+    if !item.is_empty() {
+        items.push(item);
+    }
+    (inner, items)
+}
+
+fn is_punct(token: &TokenTree, c: char) -> bool {
+    matches!(token, TokenTree::Punct(p) if p.as_char() == c)
+}
+
+/// For `attrs impl ... { members }`: the tokens before the body, and the
+/// members cut like items; `None` for another item, or an impl with no
+/// member or with inner attributes (formatted whole).
+fn impl_members(item: &[TokenTree]) -> Option<(&[TokenTree], Vec<Vec<TokenTree>>)> {
+    let (TokenTree::Group(body), head) = item.split_last()? else { return None };
+    let first_word = without_outer_attributes(head).iter().find_map(|t| match t {
+        TokenTree::Ident(ident) if ident != "unsafe" => Some(ident.to_string()),
+        _ => None,
+    })?;
+    if body.delimiter() != Delimiter::Brace || first_word != "impl" {
+        return None;
+    }
+    let (inner, members) = split_items(body.stream());
+    (inner.is_empty() && !members.is_empty()).then_some((head, members))
+}
+
+/// `tokens` without the `#[...]` attributes it starts with.
+fn without_outer_attributes(tokens: &[TokenTree]) -> &[TokenTree] {
+    let mut rest = tokens;
+    while let [pound, TokenTree::Group(group), after @ ..] = rest {
+        if !is_punct(pound, '#') || group.delimiter() != Delimiter::Bracket {
+            break;
+        }
+        rest = after;
+    }
+    rest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn whole_file(tokens: TokenStream) -> String {
+        prettyplease::unparse(&syn::parse2(tokens).unwrap())
+    }
+
+    fn format(module: &ModuleSource, cache: &FormatCache) -> Result<String, EmitError> {
+        Ok(format_modules(&[module], "", cache)?.remove(0))
+    }
+
+    fn sample() -> TokenStream {
+        quote! {
+            //! A module.
+            #[allow(unused_imports)]
+            use crate::runtime::{Method, Request};
+            /// A type.
+            #[cfg(feature = "outlook")]
+            #[derive(Debug)]
+            pub struct A { pub x: Option<String> }
+            pub struct T(u8);
+            impl From<A> for B { fn from(a: A) -> B { B } }
+            pub const C: A = A { x: None };
+            pub const D: u8 = if true { 1 } else { 2 };
+            pub fn f(x: &str) -> Request<()> { let _ = x; Request::new(Method::Get, "/a") }
+            pub enum E { X, Y(String) }
+            #[cfg(feature = "client")]
+            impl crate::Client {
+                /// One.
+                pub async fn f(&self) -> Result<(), ()> { Ok(()) }
+                pub const N: u8 = 1;
+                /// Two, with a signature long enough to be broken over several lines by the printer.
+                #[cfg(feature = "outlook")]
+                pub async fn g(&self, first_argument: &str, second_argument: &str, third_argument: &str) -> Result<(), ()> { Ok(()) }
+            }
+            impl Empty {}
+        }
+    }
+
+    #[test]
+    fn formatting_chunk_by_chunk_gives_the_whole_file_text() {
+        let module = ModuleSource::from_file(sample());
+        assert_eq!(module.parts.iter().filter(|p| matches!(p, Part::ImplMember(_))).count(), 2);
+        assert_eq!(format(&module, &FormatCache::none()).unwrap(), whole_file(sample()));
+    }
+
+    #[test]
+    fn items_pushed_one_at_a_time_give_the_whole_file_text() {
+        let items = [quote! { pub struct A; impl A { pub const X: u8 = 1; } }, quote! { pub enum C { X, Y(String) } }];
+        let mut module = ModuleSource::new(quote! { //! A module.
+        });
+        for item in items.clone() {
+            module.push(item);
+        }
+        let whole = whole_file(quote! { //! A module.
+        #(#items)* });
+        assert_eq!(format(&module, &FormatCache::none()).unwrap(), whole);
+    }
+
+    #[test]
+    fn an_item_that_does_not_parse_is_an_error() {
+        let mut module = ModuleSource::new(TokenStream::new());
+        module.push(quote! { pub struct });
+        assert!(matches!(format(&module, &FormatCache::none()), Err(EmitError::Unparsable(_))));
+    }
+
+    #[test]
+    fn the_cache_serves_exactly_the_same_tokens_and_keeps_only_what_was_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut module = ModuleSource::new(TokenStream::new());
+        module.push(quote! { pub struct One; });
+        module.push(quote! { pub struct Two; });
+        assert_eq!(format(&module, &FormatCache::open(dir.path(), "/out")).unwrap(), "pub struct One;\npub struct Two;\n");
+        let keys = |cache: &FormatCache| cache.entries().into_keys().map(str::to_owned).collect::<HashSet<String>>();
+        let cached = FormatCache::open(dir.path(), "/out");
+        assert_eq!(keys(&cached), HashSet::from(["".into(), "pub struct One ;".into(), "pub struct Two ;".into()]));
+
+        // An entry is served for its exact tokens: prove it by planting another text for `One`.
+        cached.save(&[("pub struct One ;", "pub struct Planted;\n")], false);
+        let mut changed = ModuleSource::new(TokenStream::new());
+        changed.push(quote! { pub struct One; });
+        changed.push(quote! { pub struct One {} });
+        assert_eq!(format(&changed, &FormatCache::open(dir.path(), "/out")).unwrap(), "pub struct Planted;\npub struct One {}\n");
+
+        // Rewritten with what that run used: `Two` is gone.
+        let cached = FormatCache::open(dir.path(), "/out");
+        assert_eq!(keys(&cached), HashSet::from(["".into(), "pub struct One ;".into(), "pub struct One { }".into()]));
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_cache_is_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut module = ModuleSource::new(TokenStream::new());
+        module.push(quote! { pub struct One; });
+        format(&module, &FormatCache::open(dir.path(), "out")).unwrap();
+        let path = dir.path().join("out.cache");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, &text[..text.len() - 3]).unwrap();
+        assert!(FormatCache::open(dir.path(), "out").entries().is_empty());
+        std::fs::write(&path, text.replace(FORMATTER, "syn 0, prettyplease 0")).unwrap();
+        assert!(FormatCache::open(dir.path(), "out").entries().is_empty());
+    }
+
+    #[test]
+    fn old_cache_files_are_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in 0..CACHE_FILES_KEPT + 3 {
+            let mut module = ModuleSource::new(TokenStream::new());
+            module.push(quote! { pub struct One; });
+            format(&module, &FormatCache::open(dir.path(), &format!("out{n}"))).unwrap();
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), CACHE_FILES_KEPT);
+    }
+
+    #[test]
+    fn the_formatter_tag_names_the_locked_versions() {
+        let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock")).unwrap();
+        let locked = |name: &str| {
+            let at = lock.find(&format!("name = \"{name}\"\nversion = \"2.")).or_else(|| lock.find(&format!("name = \"{name}\"\n")))?;
+            lock[at..].lines().nth(1)?.strip_prefix("version = \"")?.strip_suffix('"').map(str::to_owned)
+        };
+        let expected = format!("syn {}, prettyplease {}", locked("syn").unwrap(), locked("prettyplease").unwrap());
+        assert_eq!(FORMATTER, expected, "update FORMATTER when syn or prettyplease change: their output is cached");
+    }
+}
