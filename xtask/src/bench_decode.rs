@@ -41,6 +41,8 @@ pub struct DecodeFigures {
 }
 
 pub fn run(docs: &Path, generated: &Path, scratch: &Path, runs: usize) -> Result<Vec<DecodeFigures>, String> {
+    // cargo runs in the crate's directory.
+    let scratch = &std::path::absolute(scratch).map_err(|e| e.to_string())?;
     let bodies = scratch.join("decode-pages");
     std::fs::create_dir_all(&bodies).map_err(|e| e.to_string())?;
     let mut sizes = Vec::new();
@@ -49,20 +51,30 @@ pub fn run(docs: &Path, generated: &Path, scratch: &Path, runs: usize) -> Result
         sizes.push(body.len());
         std::fs::write(bodies.join(format!("{label}.json")), body).map_err(|e| e.to_string())?;
     }
-    let examples = generated.join("examples");
-    std::fs::create_dir_all(&examples).map_err(|e| e.to_string())?;
-    std::fs::write(examples.join("bench_decode.rs"), program()).map_err(|e| e.to_string())?;
+    // A crate of its own beside the generated one: the generated crate's
+    // dev-dependencies (its test server, an HTTP client) are not built.
+    let program_dir = scratch.join("decode-program");
+    std::fs::create_dir_all(program_dir.join("src")).map_err(|e| e.to_string())?;
+    let generated = std::path::absolute(generated).map_err(|e| e.to_string())?;
+    let manifest = format!(
+        "[package]\nname = \"bench-decode\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n\
+         graph-client = {{ path = {:?}, default-features = false, features = {:?} }}\nserde = \"1\"\nserde_json = \"1\"\n\n[workspace]\n",
+        generated.display().to_string(),
+        FEATURES.split(',').collect::<Vec<_>>()
+    );
+    std::fs::write(program_dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    std::fs::write(program_dir.join("src/main.rs"), program()).map_err(|e| e.to_string())?;
     let target = scratch.join("target-decode");
     let status = Command::new(env!("CARGO"))
-        .current_dir(generated)
+        .current_dir(&program_dir)
         .env("CARGO_TARGET_DIR", &target)
-        .args(["build", "--quiet", "--release", "--example", "bench_decode", "--no-default-features", "--features", FEATURES])
+        .args(["build", "--quiet", "--release"])
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {
-        return Err(format!("building the decode program in {} failed", generated.display()));
+        return Err(format!("building the decode program in {} failed", program_dir.display()));
     }
-    let output = Command::new(target.join("release/examples/bench_decode"))
+    let output = Command::new(target.join("release/bench-decode"))
         .arg(&bodies)
         .arg(runs.to_string())
         .output()
@@ -115,7 +127,7 @@ fn program() -> String {
     let cases: String =
         PAGES.iter().map(|(label, ty, _)| format!("    report::<graph_client::types::{ty}>(&dir, \"{label}\", runs);\n")).collect();
     format!(
-        r#"//! Written by `cargo xtask bench --decode`; not part of the generated crate.
+        r#"//! Written by `cargo xtask bench --decode`.
 use graph_client::runtime::Page;
 use std::time::Instant;
 

@@ -176,7 +176,8 @@ mod tests {
 
     #[test]
     fn declared_members_go_to_fields_others_to_the_map() {
-        let note: Note = serde_json::from_str(r#"{"pages": [1, 2], "title": "Plan", "x\u0041": {"deep": [null]}, "title2": null}"#).unwrap();
+        let note: Note =
+            serde_json::from_str(r#"{"pages": [1, 2], "title": "Plan", "x\u0041": {"deep": [null]}, "title2": null}"#).unwrap();
         assert_eq!(note.title.as_deref(), Some("Plan"));
         assert_eq!(note.pages, Some(vec![1, 2]));
         assert_eq!(note.additional_properties["xA"], serde_json::json!({"deep": [null]}), "an escaped name is read too");
