@@ -4,8 +4,9 @@
 //! is set or not, so a struct that held every nested struct inline would be as
 //! large as all of them together (a v1.0 `DriveItem` was 23.9 KB, a `User`
 //! 7.5 KB): each item of a page is allocated, zeroed and moved at that size,
-//! which made a typed page slower to decode than `serde_json::Value`. The rule,
-//! chosen by measuring (docs/BENCHMARKS.md, `bench --decode`), boxes a field
+//! which made a typed page slower to decode than `serde_json::Value`. The rule
+//! (the limit is an estimate for `bench --decode` to settle, docs/BENCHMARKS.md)
+//! boxes a field
 //! holding one struct (not a `Vec` of them) when
 //! - it closes a cycle: a struct that holds a struct that can reach back to
 //!   it would have an infinite size;
