@@ -5,7 +5,7 @@
 ///
 /// `microsoft.graph.attachment`
 #[cfg(feature = "outlook")]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Attachment {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
@@ -53,6 +53,36 @@ impl Attachment {
     pub const NAME: crate::runtime::Member<Self> = crate::runtime::Member::new("name");
     pub const SIZE: crate::runtime::Member<Self> = crate::runtime::Member::new("size");
 }
+#[cfg(feature = "outlook")]
+impl<'de> serde::Deserialize<'de> for Attachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "outlook")]
+#[allow(deprecated)]
+impl crate::runtime::object::ReadMembers for Attachment {
+    const EXPECTING: &'static str = "Attachment as a JSON object";
+    fn read_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::object::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "contentType" => self.content_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "isInline" => self.is_inline = map.next_value()?,
+            "lastModifiedDateTime" => self.last_modified_date_time = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "size" => self.size = map.next_value()?,
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+        }
+        Ok(())
+    }
+}
 /// The concrete types of `microsoft.graph.attachment`, chosen by `@odata.type`.
 #[cfg(feature = "outlook")]
 #[derive(Debug, Clone, PartialEq)]
@@ -65,14 +95,16 @@ pub enum AttachmentKind {
 #[cfg(feature = "outlook")]
 impl Attachment {
     /// The concrete type named by `@odata.type`, with all its properties.
-    pub fn into_kind(self) -> AttachmentKind {
+    #[allow(unused_mut)]
+    pub fn into_kind(mut self) -> AttachmentKind {
         #[cfg(feature = "outlook")]
         if crate::runtime::odata::is_odata_type(
             self.odata_type.as_deref(),
             "microsoft.graph.fileAttachment",
         ) {
-            if let Some(concrete) = crate::runtime::odata::convert(&self) {
-                return AttachmentKind::FileAttachment(concrete);
+            match FileAttachment::try_from(self) {
+                Ok(concrete) => return AttachmentKind::FileAttachment(concrete),
+                Err(unchanged) => self = unchanged,
             }
         }
         AttachmentKind::Other(self)
@@ -82,7 +114,7 @@ impl Attachment {
 ///
 /// `microsoft.graph.attachmentItem`
 #[cfg(any(feature = "onenote", feature = "outlook"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct AttachmentItem {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
@@ -127,6 +159,36 @@ impl AttachmentItem {
     );
     pub const NAME: crate::runtime::Member<Self> = crate::runtime::Member::new("name");
     pub const SIZE: crate::runtime::Member<Self> = crate::runtime::Member::new("size");
+}
+#[cfg(any(feature = "onenote", feature = "outlook"))]
+impl<'de> serde::Deserialize<'de> for AttachmentItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "onenote", feature = "outlook"))]
+#[allow(deprecated)]
+impl crate::runtime::object::ReadMembers for AttachmentItem {
+    const EXPECTING: &'static str = "AttachmentItem as a JSON object";
+    fn read_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::object::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "attachmentType" => self.attachment_type = map.next_value()?,
+            "contentId" => self.content_id = map.next_value()?,
+            "contentType" => self.content_type = map.next_value()?,
+            "isInline" => self.is_inline = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "size" => self.size = map.next_value()?,
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+        }
+        Ok(())
+    }
 }
 /// Lists the kinds of attachment that an upload session can create.
 ///
@@ -180,7 +242,7 @@ impl From<AttachmentType> for String {
 ///
 /// `microsoft.graph.deleted`
 #[cfg(any(feature = "files", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Deleted {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
@@ -198,11 +260,36 @@ impl Deleted {
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.deleted";
     pub const STATE: crate::runtime::Member<Self> = crate::runtime::Member::new("state");
 }
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+impl<'de> serde::Deserialize<'de> for Deleted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+#[allow(deprecated)]
+impl crate::runtime::object::ReadMembers for Deleted {
+    const EXPECTING: &'static str = "Deleted as a JSON object";
+    fn read_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::object::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+        }
+        Ok(())
+    }
+}
 /// A file, folder, or other item stored in a drive.
 ///
 /// `microsoft.graph.driveItem`
 #[cfg(any(feature = "files", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct DriveItem {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
@@ -294,11 +381,48 @@ impl DriveItem {
         "webUrl",
     );
 }
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+impl<'de> serde::Deserialize<'de> for DriveItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+#[allow(deprecated)]
+impl crate::runtime::object::ReadMembers for DriveItem {
+    const EXPECTING: &'static str = "DriveItem as a JSON object";
+    fn read_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::object::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "cTag" => self.c_tag = map.next_value()?,
+            "createdDateTime" => self.created_date_time = map.next_value()?,
+            "deleted" => self.deleted = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "eTag" => self.e_tag = map.next_value()?,
+            "file" => self.file = map.next_value()?,
+            "folder" => self.folder = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "lastModifiedDateTime" => self.last_modified_date_time = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "parentReference" => self.parent_reference = map.next_value()?,
+            "size" => self.size = map.next_value()?,
+            "webUrl" => self.web_url = map.next_value()?,
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+        }
+        Ok(())
+    }
+}
 /// Metadata that a client supplies about a drive file when opening an upload session.
 ///
 /// `microsoft.graph.driveItemUploadableProperties`
 #[cfg(any(feature = "files", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct DriveItemUploadableProperties {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
@@ -338,11 +462,41 @@ impl DriveItemUploadableProperties {
     );
     pub const NAME: crate::runtime::Member<Self> = crate::runtime::Member::new("name");
 }
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+impl<'de> serde::Deserialize<'de> for DriveItemUploadableProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+#[allow(deprecated)]
+impl crate::runtime::object::ReadMembers for DriveItemUploadableProperties {
+    const EXPECTING: &'static str = "DriveItemUploadableProperties as a JSON object";
+    fn read_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::object::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "@microsoft.graph.conflictBehavior" => {
+                self.microsoft_graph_conflict_behavior = map.next_value()?;
+            }
+            "description" => self.description = map.next_value()?,
+            "fileSize" => self.file_size = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+        }
+        Ok(())
+    }
+}
 /// Marks a drive item that is a file.
 ///
 /// `microsoft.graph.file`
 #[cfg(any(feature = "files", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct File {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
@@ -362,13 +516,38 @@ impl File {
         "mimeType",
     );
 }
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+impl<'de> serde::Deserialize<'de> for File {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+#[allow(deprecated)]
+impl crate::runtime::object::ReadMembers for File {
+    const EXPECTING: &'static str = "File as a JSON object";
+    fn read_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::object::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "mimeType" => self.mime_type = map.next_value()?,
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+        }
+        Ok(())
+    }
+}
 /// An attachment whose payload is the raw content of a file.
 ///
 /// `microsoft.graph.fileAttachment`
 ///
 /// Includes the properties of its base type `microsoft.graph.attachment`.
 #[cfg(feature = "outlook")]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct FileAttachment {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
@@ -439,21 +618,113 @@ impl FileAttachment {
     pub const SIZE: crate::runtime::Member<Self> = crate::runtime::Member::new("size");
 }
 #[cfg(feature = "outlook")]
+impl<'de> serde::Deserialize<'de> for FileAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "outlook")]
+#[allow(deprecated)]
+impl crate::runtime::object::ReadMembers for FileAttachment {
+    const EXPECTING: &'static str = "FileAttachment as a JSON object";
+    fn read_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::object::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "contentBytes" => self.content_bytes = map.next_value()?,
+            "contentId" => self.content_id = map.next_value()?,
+            "contentLocation" => self.content_location = map.next_value()?,
+            "contentType" => self.content_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "isInline" => self.is_inline = map.next_value()?,
+            "lastModifiedDateTime" => self.last_modified_date_time = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "size" => self.size = map.next_value()?,
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+        }
+        Ok(())
+    }
+}
+#[cfg(feature = "outlook")]
+#[allow(deprecated)]
 impl From<FileAttachment> for Attachment {
     fn from(value: FileAttachment) -> Self {
-        let mut base: Attachment = crate::runtime::odata::convert(&value)
-            .unwrap_or_default();
-        base.odata_type = Some(
-            value.odata_type.unwrap_or_else(|| FileAttachment::ODATA_TYPE.to_owned()),
+        let mut additional_properties = value.additional_properties;
+        crate::runtime::object::keep_member(
+            &mut additional_properties,
+            "contentBytes",
+            value.content_bytes,
         );
-        base
+        crate::runtime::object::keep_member(
+            &mut additional_properties,
+            "contentId",
+            value.content_id,
+        );
+        crate::runtime::object::keep_member(
+            &mut additional_properties,
+            "contentLocation",
+            value.content_location,
+        );
+        Attachment {
+            odata_type: Some(
+                value.odata_type.unwrap_or_else(|| FileAttachment::ODATA_TYPE.to_owned()),
+            ),
+            content_type: value.content_type,
+            id: value.id,
+            is_inline: value.is_inline,
+            last_modified_date_time: value.last_modified_date_time,
+            name: value.name,
+            size: value.size,
+            additional_properties,
+        }
+    }
+}
+#[cfg(feature = "outlook")]
+#[allow(deprecated)]
+impl TryFrom<Attachment> for FileAttachment {
+    /// The base value, unchanged, when a member it keeps does not fit the derived type.
+    type Error = Attachment;
+    fn try_from(mut base: Attachment) -> Result<Self, Attachment> {
+        let Ok(member_content_bytes) = crate::runtime::object::kept_member(
+            &base.additional_properties,
+            "contentBytes",
+        ) else { return Err(base) };
+        let Ok(member_content_id) = crate::runtime::object::kept_member(
+            &base.additional_properties,
+            "contentId",
+        ) else { return Err(base) };
+        let Ok(member_content_location) = crate::runtime::object::kept_member(
+            &base.additional_properties,
+            "contentLocation",
+        ) else { return Err(base) };
+        base.additional_properties.remove("contentBytes");
+        base.additional_properties.remove("contentId");
+        base.additional_properties.remove("contentLocation");
+        Ok(FileAttachment {
+            odata_type: base.odata_type,
+            content_bytes: member_content_bytes,
+            content_id: member_content_id,
+            content_location: member_content_location,
+            content_type: base.content_type,
+            id: base.id,
+            is_inline: base.is_inline,
+            last_modified_date_time: base.last_modified_date_time,
+            name: base.name,
+            size: base.size,
+            additional_properties: base.additional_properties,
+        })
     }
 }
 /// Marks a drive item that is a folder.
 ///
 /// `microsoft.graph.folder`
 #[cfg(any(feature = "files", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Folder {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
@@ -473,11 +744,36 @@ impl Folder {
         "childCount",
     );
 }
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+impl<'de> serde::Deserialize<'de> for Folder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+#[allow(deprecated)]
+impl crate::runtime::object::ReadMembers for Folder {
+    const EXPECTING: &'static str = "Folder as a JSON object";
+    fn read_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::object::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "childCount" => self.child_count = map.next_value()?,
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+        }
+        Ok(())
+    }
+}
 /// Points at a drive item, such as the folder that holds another item.
 ///
 /// `microsoft.graph.itemReference`
 #[cfg(any(feature = "files", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct ItemReference {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
@@ -509,11 +805,39 @@ impl ItemReference {
     pub const NAME: crate::runtime::Member<Self> = crate::runtime::Member::new("name");
     pub const PATH: crate::runtime::Member<Self> = crate::runtime::Member::new("path");
 }
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+impl<'de> serde::Deserialize<'de> for ItemReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+#[allow(deprecated)]
+impl crate::runtime::object::ReadMembers for ItemReference {
+    const EXPECTING: &'static str = "ItemReference as a JSON object";
+    fn read_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::object::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "driveId" => self.drive_id = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "path" => self.path = map.next_value()?,
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+        }
+        Ok(())
+    }
+}
 /// An email message in a mail folder.
 ///
 /// `microsoft.graph.message`
 #[cfg(feature = "outlook")]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Message {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
@@ -577,11 +901,43 @@ impl Message {
         "attachments",
     );
 }
+#[cfg(feature = "outlook")]
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "outlook")]
+#[allow(deprecated)]
+impl crate::runtime::object::ReadMembers for Message {
+    const EXPECTING: &'static str = "Message as a JSON object";
+    fn read_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::object::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "bodyPreview" => self.body_preview = map.next_value()?,
+            "hasAttachments" => self.has_attachments = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "isRead" => self.is_read = map.next_value()?,
+            "parentFolderId" => self.parent_folder_id = map.next_value()?,
+            "receivedDateTime" => self.received_date_time = map.next_value()?,
+            "subject" => self.subject = map.next_value()?,
+            "attachments" => self.attachments = map.next_value()?,
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+        }
+        Ok(())
+    }
+}
 /// Describes a temporary session that accepts a large file in consecutive byte ranges.
 ///
 /// `microsoft.graph.uploadSession`
 #[cfg(any(feature = "onenote", feature = "outlook", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct UploadSession {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
@@ -621,9 +977,36 @@ impl UploadSession {
         "uploadUrl",
     );
 }
+#[cfg(any(feature = "onenote", feature = "outlook", feature = "sharepoint"))]
+impl<'de> serde::Deserialize<'de> for UploadSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(any(feature = "onenote", feature = "outlook", feature = "sharepoint"))]
+#[allow(deprecated)]
+impl crate::runtime::object::ReadMembers for UploadSession {
+    const EXPECTING: &'static str = "UploadSession as a JSON object";
+    fn read_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::object::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "expirationDateTime" => self.expiration_date_time = map.next_value()?,
+            "nextExpectedRanges" => self.next_expected_ranges = map.next_value()?,
+            "uploadUrl" => self.upload_url = map.next_value()?,
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+        }
+        Ok(())
+    }
+}
 /// Parameters of `attachment: createUploadSession`.
 #[cfg(feature = "outlook")]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct AttachmentCreateUploadSessionRequest {
     /// Details of the file to be attached; set at least the attachment type, the name, and the size.
     #[serde(rename = "AttachmentItem", default, skip_serializing_if = "Option::is_none")]
@@ -638,9 +1021,33 @@ impl AttachmentCreateUploadSessionRequest {
         "AttachmentItem",
     );
 }
+#[cfg(feature = "outlook")]
+impl<'de> serde::Deserialize<'de> for AttachmentCreateUploadSessionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "outlook")]
+#[allow(deprecated)]
+impl crate::runtime::object::ReadMembers for AttachmentCreateUploadSessionRequest {
+    const EXPECTING: &'static str = "AttachmentCreateUploadSessionRequest as a JSON object";
+    fn read_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::object::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "AttachmentItem" => self.attachment_item = map.next_value()?,
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+        }
+        Ok(())
+    }
+}
 /// Parameters of `driveItem: copy`.
 #[cfg(feature = "sharepoint")]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct DriveItemCopyRequest {
     /// Optional. The folder that receives the copy, named by its driveId and id. Leave it out to copy next to the original.
     #[serde(
@@ -663,9 +1070,34 @@ impl DriveItemCopyRequest {
     );
     pub const NAME: crate::runtime::Member<Self> = crate::runtime::Member::new("name");
 }
+#[cfg(feature = "sharepoint")]
+impl<'de> serde::Deserialize<'de> for DriveItemCopyRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sharepoint")]
+#[allow(deprecated)]
+impl crate::runtime::object::ReadMembers for DriveItemCopyRequest {
+    const EXPECTING: &'static str = "DriveItemCopyRequest as a JSON object";
+    fn read_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::object::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "parentReference" => self.parent_reference = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+        }
+        Ok(())
+    }
+}
 /// Parameters of `driveItem: createUploadSession`.
 #[cfg(feature = "sharepoint")]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct DriveItemCreateUploadSessionRequest {
     /// Metadata about the file that is about to be uploaded.
     #[serde(rename = "item", default, skip_serializing_if = "Option::is_none")]
@@ -684,9 +1116,34 @@ impl DriveItemCreateUploadSessionRequest {
         "deferCommit",
     );
 }
+#[cfg(feature = "sharepoint")]
+impl<'de> serde::Deserialize<'de> for DriveItemCreateUploadSessionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "sharepoint")]
+#[allow(deprecated)]
+impl crate::runtime::object::ReadMembers for DriveItemCreateUploadSessionRequest {
+    const EXPECTING: &'static str = "DriveItemCreateUploadSessionRequest as a JSON object";
+    fn read_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::object::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "item" => self.item = map.next_value()?,
+            "deferCommit" => self.defer_commit = map.next_value()?,
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+        }
+        Ok(())
+    }
+}
 /// Parameters of `fileAttachment: createUploadSession`.
 #[cfg(feature = "onenote")]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct FileAttachmentCreateUploadSessionRequest {
     /// Details of the file to be attached; set at least the attachment type, the name, and the size.
     #[serde(rename = "AttachmentItem", default, skip_serializing_if = "Option::is_none")]
@@ -700,4 +1157,28 @@ impl FileAttachmentCreateUploadSessionRequest {
     pub const ATTACHMENT_ITEM: crate::runtime::Member<Self> = crate::runtime::Member::new(
         "AttachmentItem",
     );
+}
+#[cfg(feature = "onenote")]
+impl<'de> serde::Deserialize<'de> for FileAttachmentCreateUploadSessionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "onenote")]
+#[allow(deprecated)]
+impl crate::runtime::object::ReadMembers for FileAttachmentCreateUploadSessionRequest {
+    const EXPECTING: &'static str = "FileAttachmentCreateUploadSessionRequest as a JSON object";
+    fn read_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::object::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "AttachmentItem" => self.attachment_item = map.next_value()?,
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+        }
+        Ok(())
+    }
 }

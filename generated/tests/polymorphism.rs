@@ -35,3 +35,23 @@ fn unknown_enum_values_survive_a_round_trip() {
     assert_eq!(serde_json::to_string(&value).unwrap(), "\"hologram\"");
     assert_eq!(serde_json::from_str::<AttachmentType>("\"file\"").unwrap(), AttachmentType::File);
 }
+
+#[cfg(feature = "scalars")]
+#[test]
+fn a_member_that_does_not_fit_the_concrete_type_leaves_the_value_whole() {
+    let json = r##"{"@odata.type": "#microsoft.graph.fileAttachment", "name": "notes.txt", "contentBytes": "not base64!", "custom": 7}"##;
+    let attachment: Attachment = serde_json::from_str(json).unwrap();
+    let AttachmentKind::Other(unchanged) = attachment.clone().into_kind() else { panic!("read as a file attachment") };
+    assert_eq!(unchanged, attachment, "nothing taken out of it");
+    assert_eq!(serde_json::to_value(&unchanged).unwrap(), serde_json::from_str::<serde_json::Value>(json).unwrap());
+}
+
+#[test]
+fn a_round_trip_through_the_base_type_keeps_every_member() {
+    let json = r##"{"@odata.type": "#microsoft.graph.fileAttachment", "id": "a1", "contentBytes": "aGk=", "contentId": "c1", "custom": [1]}"##;
+    let file: FileAttachment = serde_json::from_str(json).unwrap();
+    let base: Attachment = file.clone().into();
+    assert_eq!(base.additional_properties.len(), 3, "contentBytes, contentId and custom travel as JSON: {base:?}");
+    let AttachmentKind::FileAttachment(back) = base.into_kind() else { panic!("not a file attachment") };
+    assert_eq!(back, file);
+}

@@ -36,6 +36,14 @@ pub struct Args {
     /// Also time a large-file upload through the runtime against a plain reqwest PUT loop (MiB of data).
     #[arg(long, value_name = "MIB")]
     pub upload: Option<usize>,
+    /// Also time decoding 999-item pages of users, messages and driveItems as the
+    /// generated types against `serde_json::Value` (the same bytes, same run).
+    #[arg(long)]
+    pub decode: bool,
+    /// With `--decode` or `--compile`: use this generated crate (e.g. one written by
+    /// another generator) instead of generating one; skips the generation figures.
+    #[arg(long = "crate", value_name = "DIR")]
+    pub crate_dir: Option<PathBuf>,
     /// Scratch directory (default: target/bench).
     #[arg(long)]
     pub scratch: Option<PathBuf>,
@@ -59,6 +67,10 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
     let mut ok = true;
     println!("docs: {} ({} runs, medians)", docs.display(), runs);
     println!();
+    if let Some(generated) = &args.crate_dir {
+        let met = crate_figures(&args, &docs, generated, &scratch, runs)?;
+        return Ok(if met { ExitCode::SUCCESS } else { ExitCode::FAILURE });
+    }
 
     // 1. The baseline of every ratio: a pulldown-cmark-only pass over the same pages (load included).
     let options = CrateOptions::default();
@@ -196,12 +208,42 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
         );
     }
 
-    // 5. Compile times, each with a fresh target directory.
+    // 5. Decoding and compiling the generated crate.
+    ok &= crate_figures(&args, &docs, &out, &scratch, runs)?;
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// The figures of a generated crate: decoding (`--decode`), compile times
+/// (`--compile`). `false` when a typed page decodes slower than `Value`.
+fn crate_figures(args: &Args, docs: &Path, generated: &Path, scratch: &Path, runs: usize) -> Result<bool, String> {
+    let mut ok = true;
+    if args.decode {
+        println!();
+        println!(
+            "| decode of a 999-item page (`{}`) | size of one item | typed | `serde_json::Value` (same bytes, same run) | ratio | target |",
+            generated.display()
+        );
+        println!("| --- | --- | --- | --- | --- | --- |");
+        for page in crate::bench_decode::run(docs, generated, scratch, runs)? {
+            let ratio = page.typed / page.value;
+            println!(
+                "| `Page<{}>`, {} ({:.1} MB) | {} bytes | {:.2} ms | {:.2} ms | **{ratio:.2}x** | <= 1.0x |",
+                page.type_name,
+                page.label,
+                page.bytes as f64 / 1e6,
+                page.item_size,
+                page.typed / 1e6,
+                page.value / 1e6
+            );
+            ok &= ratio <= 1.0;
+        }
+    }
+    // Compile times, each with a fresh target directory.
     if args.compile {
         println!();
-        compile_figures(&out, &scratch, &args.area)?;
+        compile_figures(generated, scratch, &args.area)?;
     }
-    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(ok)
 }
 
 struct ChildRun {

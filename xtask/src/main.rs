@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
+mod bench_decode;
 mod bench_upload;
 mod diagnostics;
 mod progress;

@@ -14,6 +14,7 @@
 mod encode;
 pub mod error;
 pub mod members;
+pub mod object;
 pub mod odata;
 pub mod paging;
 pub mod patch;

@@ -2,7 +2,7 @@
 //! rendered from the [`Surface`](super::Surface).
 
 use super::docs::{doc_lines, docs};
-use super::surface::{FieldItem, ItemPaths, KindEnum, Shape, VariantItem};
+use super::surface::{FieldItem, ItemPaths, KindEnum, RustType, Shape, VariantItem};
 use super::{Context, ItemFormatter};
 use crate::emit::EmitError;
 use crate::model::{TypeDef, TypeKind};
@@ -27,10 +27,11 @@ pub fn types_module(cx: &Context<'_>) -> Result<super::ModuleSource, EmitError> 
         let ident = format_ident!("{}", name);
         let fields = fields_tokens(&parameters.fields);
         let constants = member_constants(&parameters.fields);
+        let reading = read_members(&ident, &parameters.fields, false, &cfg);
         file.push(quote! {
             #doc
             #cfg
-            #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
             pub struct #ident {
                 #(#fields)*
                 /// Parameters the docs do not list.
@@ -42,6 +43,8 @@ pub fn types_module(cx: &Context<'_>) -> Result<super::ModuleSource, EmitError> 
             impl #ident {
                 #(#constants)*
             }
+
+            #reading
         })?;
     }
     Ok(file.finish())
@@ -65,13 +68,14 @@ fn object(cx: &Context<'_>, def: &TypeDef, name: &str, fields: &[FieldItem<'_>],
     }
     let doc = docs(&doc);
     let odata_type = format!("#{qualified}");
-    let conversions = upcasts(cx, def);
+    let conversions = conversions(cx, def, fields);
     let kind = kind.map(|kind| kind_enum(cx, &qualified, kind)).unwrap_or_default();
     let cfg = cx.features.type_cfg(&qualified);
+    let reading = read_members(&name, fields, true, &cfg);
     quote! {
         #doc
         #cfg
-        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
         pub struct #name {
             /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
             #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
@@ -89,34 +93,182 @@ fn object(cx: &Context<'_>, def: &TypeDef, name: &str, fields: &[FieldItem<'_>],
             #(#constants)*
         }
 
+        #reading
         #(#conversions)*
         #kind
     }
 }
 
+/// `Deserialize` through [`runtime::object`](crate): one arm per member, the
+/// rest kept in `additional_properties` without buffering the object.
+fn read_members(name: &proc_macro2::Ident, fields: &[FieldItem<'_>], odata_type: bool, cfg: &TokenStream) -> TokenStream {
+    let expecting = format!("{name} as a JSON object");
+    let json_names = fields.iter().map(|f| &f.property.json_name);
+    let idents = fields.iter().map(|f| super::names::ident(&f.name));
+    let odata_type = odata_type.then(|| quote! { "@odata.type" => self.odata_type = map.next_value()?, });
+    quote! {
+        #cfg
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::object::deserialize(deserializer)
+            }
+        }
+
+        #cfg
+        #[allow(deprecated)]
+        impl crate::runtime::object::ReadMembers for #name {
+            const EXPECTING: &'static str = #expecting;
+
+            fn read_member<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::object::Key<'de>,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match key.as_str() {
+                    #odata_type
+                    #( #json_names => self.#idents = map.next_value()?, )*
+                    _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 /// `From<Derived> for Base` for every base: a derived value can be sent where
-/// the API takes its base type, and it keeps its `@odata.type`.
-fn upcasts(cx: &Context<'_>, def: &TypeDef) -> Vec<TokenStream> {
+/// the API takes its base type, and it keeps its `@odata.type` and the
+/// members only it declares (in the base's `additional_properties`).
+/// `TryFrom<Base> for Derived` reads them back (`into_kind`). Both move
+/// member by member; only what the two types spell differently goes through JSON.
+fn conversions(cx: &Context<'_>, def: &TypeDef, fields: &[FieldItem<'_>]) -> Vec<TokenStream> {
     let derived = format_ident!("{}", cx.surface.type_name(&def.qualified_name()));
     // The derived type's areas include its bases' (bases are part of what it needs).
     let cfg = cx.features.type_cfg(&def.qualified_name());
     cx.model
         .ancestors(&def.qualified_name())
         .into_iter()
-        .map(|base| {
+        .filter_map(|base| {
+            let Shape::Struct { fields: base_fields, .. } = &cx.surface.type_item(base)?.shape else { return None };
             let base = format_ident!("{}", cx.surface.type_name(base));
-            quote! {
+            let upcast = upcast(&derived, &base, fields, base_fields);
+            let downcast = downcast(&derived, &base, fields, base_fields);
+            Some(quote! {
                 #cfg
+                #[allow(deprecated)]
                 impl From<#derived> for #base {
                     fn from(value: #derived) -> Self {
-                        let mut base: #base = crate::runtime::odata::convert(&value).unwrap_or_default();
-                        base.odata_type = Some(value.odata_type.unwrap_or_else(|| #derived::ODATA_TYPE.to_owned()));
-                        base
+                        #upcast
                     }
                 }
-            }
+
+                #cfg
+                #[allow(deprecated)]
+                impl TryFrom<#base> for #derived {
+                    /// The base value, unchanged, when a member it keeps does not fit the derived type.
+                    type Error = #base;
+
+                    #downcast
+                }
+            })
         })
         .collect()
+}
+
+/// How a member moves between two structs that both declare it.
+enum Move {
+    Same,
+    Boxed,
+    Unboxed,
+    Json,
+}
+
+fn move_kind(from: &RustType, to: &RustType) -> Move {
+    match (from, to) {
+        _ if from == to => Move::Same,
+        (RustType::Boxed(inner), to) if **inner == *to => Move::Unboxed,
+        (from, RustType::Boxed(inner)) if **inner == *from => Move::Boxed,
+        _ => Move::Json,
+    }
+}
+
+fn upcast(derived: &proc_macro2::Ident, base: &proc_macro2::Ident, fields: &[FieldItem<'_>], base_fields: &[FieldItem<'_>]) -> TokenStream {
+    let kept = fields.iter().filter(|f| !base_fields.iter().any(|b| b.property.json_name == f.property.json_name)).map(|f| {
+        let (name, json_name) = (super::names::ident(&f.name), &f.property.json_name);
+        quote! { crate::runtime::object::keep_member(&mut additional_properties, #json_name, value.#name); }
+    });
+    let moved = base_fields.iter().filter_map(|b| {
+        let f = fields.iter().find(|f| f.property.json_name == b.property.json_name)?;
+        let (from, to, json_name) = (super::names::ident(&f.name), super::names::ident(&b.name), &b.property.json_name);
+        Some(match move_kind(&f.ty, &b.ty) {
+            Move::Same => quote! { #to: value.#from, },
+            Move::Boxed => quote! { #to: value.#from.map(Box::new), },
+            Move::Unboxed => quote! { #to: value.#from.map(|boxed| *boxed), },
+            Move::Json => quote! { #to: crate::runtime::object::convert_or_keep(&mut additional_properties, #json_name, value.#from), },
+        })
+    });
+    quote! {
+        let mut additional_properties = value.additional_properties;
+        #(#kept)*
+        #base {
+            odata_type: Some(value.odata_type.unwrap_or_else(|| #derived::ODATA_TYPE.to_owned())),
+            #(#moved)*
+            additional_properties,
+        }
+    }
+}
+
+fn downcast(
+    derived: &proc_macro2::Ident,
+    base: &proc_macro2::Ident,
+    fields: &[FieldItem<'_>],
+    base_fields: &[FieldItem<'_>],
+) -> TokenStream {
+    let mut checks = Vec::new();
+    let mut removals = Vec::new();
+    let mut members = Vec::new();
+    for f in fields {
+        let (to, json_name) = (super::names::ident(&f.name), &f.property.json_name);
+        let local = format_ident!("member_{}", f.name.trim_start_matches("r#"));
+        match base_fields.iter().find(|b| b.property.json_name == f.property.json_name) {
+            None => {
+                checks.push(quote! {
+                    let Ok(#local) = crate::runtime::object::kept_member(&base.additional_properties, #json_name) else { return Err(base) };
+                });
+                removals.push(quote! { base.additional_properties.remove(#json_name); });
+                members.push(quote! { #to: #local, });
+            }
+            Some(b) => {
+                let from = super::names::ident(&b.name);
+                members.push(match move_kind(&b.ty, &f.ty) {
+                    Move::Same => quote! { #to: base.#from, },
+                    Move::Boxed => quote! { #to: base.#from.map(Box::new), },
+                    Move::Unboxed => quote! { #to: base.#from.map(|boxed| *boxed), },
+                    Move::Json => {
+                        checks.push(quote! {
+                            let Ok(#local) = crate::runtime::object::convert_member(&base.#from) else { return Err(base) };
+                        });
+                        quote! { #to: #local, }
+                    }
+                });
+            }
+        }
+    }
+    let binding = if removals.is_empty() {
+        quote! { base }
+    } else {
+        quote! { mut base }
+    };
+    quote! {
+        fn try_from(#binding: #base) -> Result<Self, #base> {
+            #(#checks)*
+            #(#removals)*
+            Ok(#derived {
+                odata_type: base.odata_type,
+                #(#members)*
+                additional_properties: base.additional_properties,
+            })
+        }
+    }
 }
 
 /// For a type with derived types: an enum over the concrete types, chosen by `@odata.type`.
@@ -142,12 +294,14 @@ fn kind_enum(cx: &Context<'_>, qualified: &str, kind_item: &KindEnum) -> TokenSt
         #cfg
         impl #base {
             /// The concrete type named by `@odata.type`, with all its properties.
-            pub fn into_kind(self) -> #kind {
+            #[allow(unused_mut)]
+            pub fn into_kind(mut self) -> #kind {
                 #(
                     #variant_cfgs
                     if crate::runtime::odata::is_odata_type(self.odata_type.as_deref(), #names) {
-                        if let Some(concrete) = crate::runtime::odata::convert(&self) {
-                            return #kind::#variants(concrete);
+                        match #types::try_from(self) {
+                            Ok(concrete) => return #kind::#variants(concrete),
+                            Err(unchanged) => self = unchanged,
                         }
                     }
                 )*

@@ -1,0 +1,218 @@
+//! Reading generated structs, and moving values between a type and its base
+//! or derived types, member by member.
+//!
+//! Every generated struct keeps the members it does not declare in
+//! `additional_properties`. `#[serde(flatten)]` would do that by first
+//! buffering the whole object as serde's private `Content` and reading the
+//! struct from the buffer, which made a typed page slower to decode than
+//! `serde_json::Value`; instead each struct says how to read one member
+//! ([`ReadMembers`]), and the one visitor here reads the object straight from
+//! the input: a declared member into its field, any other into the map.
+//! Member names borrow from the input where they can, so declared members
+//! cost no allocation for their name.
+
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// Unknown members, kept as JSON.
+pub type Additional = serde_json::Map<String, serde_json::Value>;
+
+/// A generated struct, read one member at a time.
+pub trait ReadMembers: Default {
+    /// What an error says was expected, e.g. `a User object`.
+    const EXPECTING: &'static str;
+
+    /// Reads the value of the member `key` from `map` into `self` (with
+    /// `map.next_value()`); a member the struct does not declare goes to
+    /// [`keep`].
+    fn read_member<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error>;
+}
+
+/// `Deserialize::deserialize` of every generated struct: a JSON object, its
+/// members in any order, each read by [`ReadMembers::read_member`].
+pub fn deserialize<'de, D: Deserializer<'de>, T: ReadMembers>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+struct ObjectVisitor<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: ReadMembers> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut value = T::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            value.read_member(key, &mut map)?;
+        }
+        Ok(value)
+    }
+}
+
+/// A member's name, borrowed from the input when it has no escapes.
+pub struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E>(self, name: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(name)))
+    }
+
+    fn visit_str<E>(self, name: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(name.to_owned())))
+    }
+
+    fn visit_string<E>(self, name: String) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(name)))
+    }
+}
+
+/// Keeps a member the struct does not declare, as JSON.
+pub fn keep<'de, A: MapAccess<'de>>(additional: &mut Additional, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+    let value = map.next_value()?;
+    additional.insert(key.into_string(), value);
+    Ok(())
+}
+
+/// Moving a derived value to its base: a member only the derived type
+/// declares is kept in the base's `additional_properties`, as JSON.
+pub fn keep_member(additional: &mut Additional, name: &str, value: Option<impl Serialize>) {
+    if let Some(json) = value.and_then(|v| serde_json::to_value(v).ok()) {
+        additional.insert(name.to_owned(), json);
+    }
+}
+
+/// Moving a member whose type differs between a derived and a base type (a
+/// redeclared member) to the base: through JSON; a value that does not fit is
+/// kept in the base's `additional_properties`, so it is still sent.
+pub fn convert_or_keep<T: DeserializeOwned>(additional: &mut Additional, name: &str, value: Option<impl Serialize>) -> Option<T> {
+    let json = serde_json::to_value(value?).ok()?;
+    match T::deserialize(&json) {
+        Ok(converted) => Some(converted),
+        Err(_) => {
+            additional.insert(name.to_owned(), json);
+            None
+        }
+    }
+}
+
+/// Moving a base value to a derived type: a member the derived type declares,
+/// read from where the base kept it (the caller removes it once every member
+/// fits). `Err` when it does not fit its type.
+pub fn kept_member<T: DeserializeOwned>(additional: &Additional, name: &str) -> Result<Option<T>, serde_json::Error> {
+    match additional.get(name) {
+        Some(json) => Option::<T>::deserialize(json),
+        None => Ok(None),
+    }
+}
+
+/// Moving a member whose type differs between a base and a derived type to
+/// the derived type: through JSON. `Err` when it does not fit.
+pub fn convert_member<T: DeserializeOwned>(value: &Option<impl Serialize>) -> Result<Option<T>, serde_json::Error> {
+    match value {
+        Some(value) => serde_json::to_value(value).and_then(serde_json::from_value),
+        None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Note {
+        title: Option<String>,
+        pages: Option<Vec<i32>>,
+        additional_properties: Additional,
+    }
+
+    impl ReadMembers for Note {
+        const EXPECTING: &'static str = "a Note object";
+
+        fn read_member<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+            match key.as_str() {
+                "title" => self.title = map.next_value()?,
+                "pages" => self.pages = map.next_value()?,
+                _ => return keep(&mut self.additional_properties, key, map),
+            }
+            Ok(())
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Note {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize(deserializer)
+        }
+    }
+
+    #[test]
+    fn declared_members_go_to_fields_others_to_the_map() {
+        let note: Note =
+            serde_json::from_str(r#"{"pages": [1, 2], "title": "Plan", "x\u0041": {"deep": [null]}, "title2": null}"#).unwrap();
+        assert_eq!(note.title.as_deref(), Some("Plan"));
+        assert_eq!(note.pages, Some(vec![1, 2]));
+        assert_eq!(note.additional_properties["xA"], serde_json::json!({"deep": [null]}), "an escaped name is read too");
+        assert_eq!(note.additional_properties["title2"], serde_json::Value::Null);
+        let from_value: Note = serde_json::from_value(serde_json::json!({"title": null, "other": 1})).unwrap();
+        assert_eq!((from_value.title, from_value.additional_properties.len()), (None, 1));
+    }
+
+    #[cfg(feature = "client")]
+    #[test]
+    fn a_member_that_does_not_fit_names_its_path() {
+        let body = r#"{"title": "Plan", "pages": [1, "two"]}"#;
+        let error = serde_path_to_error::deserialize::<_, Note>(&mut serde_json::Deserializer::from_str(body)).unwrap_err();
+        assert_eq!(error.path().to_string(), "pages[1]");
+    }
+
+    #[test]
+    fn anything_but_an_object_is_an_error() {
+        let error = serde_json::from_str::<Note>(r#"["Plan"]"#).unwrap_err();
+        assert!(error.to_string().contains("a Note object"), "{error}");
+        assert!(serde_json::from_str::<Note>("null").is_err());
+    }
+
+    #[test]
+    fn members_move_between_a_type_and_its_relatives() {
+        let mut kept = Additional::new();
+        keep_member(&mut kept, "size", Some(12_i64));
+        keep_member(&mut kept, "name", None::<String>);
+        assert_eq!(serde_json::Value::Object(kept.clone()), serde_json::json!({"size": 12}));
+        assert!(kept_member::<String>(&kept, "size").is_err(), "a number is no string");
+        assert_eq!(kept_member::<i64>(&kept, "size").unwrap(), Some(12));
+        assert_eq!(kept_member::<i64>(&kept, "name").unwrap(), None);
+        assert_eq!(convert_member::<i64>(&Some(3_i32)).unwrap(), Some(3));
+        assert_eq!(convert_or_keep::<i64>(&mut kept, "count", Some(4_i32)), Some(4));
+        assert_eq!(convert_or_keep::<i64>(&mut kept, "label", Some("four")), None);
+        assert_eq!(kept["label"], "four", "what does not fit the base's field is still sent");
+    }
+}
