@@ -14,6 +14,7 @@
 mod encode;
 pub mod error;
 pub mod members;
+pub mod navigation;
 pub mod odata;
 pub mod paging;
 pub mod patch;
@@ -55,6 +56,7 @@ pub use client::{
 pub use delta::{Change, DeltaCursor, RemovalReason, Removed};
 pub use encode::{encode_path, encode_path_segment};
 pub use error::{Error, GraphError, InnerError};
+pub use navigation::Node;
 /// Stream traits for [`Client::stream_pages`] and [`Client::stream_items`].
 #[cfg(feature = "client")]
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
