@@ -56,7 +56,6 @@ pub use client::{
 pub use delta::{Change, DeltaCursor, RemovalReason, Removed};
 pub use encode::{encode_path, encode_path_segment};
 pub use error::{Error, GraphError, InnerError};
-pub use navigation::Node;
 /// Stream traits for [`Client::stream_pages`] and [`Client::stream_items`].
 #[cfg(feature = "client")]
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
@@ -67,6 +66,7 @@ pub use jiff;
 #[cfg(feature = "client")]
 pub use long_running::{LongRunning, OperationState, OperationStatus};
 pub use members::{Member, MemberOf, OrderKey, OrderKeyOf};
+pub use navigation::Node;
 pub use paging::Page;
 pub use patch::{BodyOf, Patch};
 pub use request::{Body, Content, Method, Operation, Request};
