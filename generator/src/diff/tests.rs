@@ -170,12 +170,14 @@ fn renamed_changes_report_the_new_documented_path() {
     let old = model(vec![op("GET", "/widgets/{id}", "get_widget")], vec![]);
     let mut new = model(vec![op("GET", "/Widgets/{widgetId}", "get_widgets")], vec![]);
     new.operations[0].responses[0].body = Some(ty("Collection(microsoft.graph.widget)"));
+    new.operations[0].kind = OperationKind::List;
     let changes = diff(&old, &new);
     assert_eq!(
         brief(&changes),
         vec![("operation", "changed", "GET /Widgets/{widgetId}", true), ("response", "changed", "GET /Widgets/{widgetId}", true)]
     );
-    assert_eq!(changes[0].detail, "function renamed `get_widget` -> `get_widgets`");
+    assert_eq!(changes[0].detail, "moved `widgets().by_id().get` -> `widgets().by_id().list`");
+    assert_eq!(Counts::of(&changes).moved, 1);
     assert_eq!(changes[1].detail, "200 `microsoft.graph.widget` -> 200 `Collection(microsoft.graph.widget)`");
     assert_eq!(changes[1].old, Some(src("api/get_widget.md", 10)));
     assert_eq!(changes[1].new, Some(src("api/get_widgets.md", 10)));
@@ -608,8 +610,12 @@ fn the_breaking_table_holds_against_the_surface() {
     let rows: Vec<(&str, ApiModel, bool)> = vec![
         ("operation removed", with(&|m| m.operations.clear()), true),
         ("operation added", with(&|m| m.operations.push(op("GET", "/widgets", "list_widgets"))), false),
-        ("function renamed", with(&|m| m.operations[0].id = "widget".into()), true),
-        ("function renamed by a reserved name", with(&|m| m.operations[0].id = "send".into()), true),
+        ("moved: named after another kind", with(&|m| m.operations[0].kind = OperationKind::Update), true),
+        (
+            "moved by a new operation that takes its name",
+            with(&|m| m.operations.insert(0, op("GET", "/widgets/{id}:", "get_widget_2"))),
+            true,
+        ),
         (
             "request body added",
             with(&|m| m.operations[0].request_body = Some(RequestBody::Resource { ty: ty("microsoft.graph.widget") })),
