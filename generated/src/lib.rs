@@ -7,10 +7,10 @@
 //! Each area is a Cargo feature (all on by default); its operations are found from these roots of
 //! [`operations`], the way their URLs read:
 //!
-//! - `files` (5 operations): [`drives`](operations::drives), [`me`](operations::me)
-//! - `onenote` (1 operation): [`users`](operations::users)
-//! - `outlook` (18 operations): [`me`](operations::me), [`users`](operations::users)
-//! - `sharepoint` (8 operations): [`drives`](operations::drives), [`me`](operations::me), [`sites`](operations::sites)
+//! - `files` (5 operations): [`drives`](fn@operations::drives), [`me`](fn@operations::me)
+//! - `onenote` (1 operation): [`users`](fn@operations::users)
+//! - `outlook` (18 operations): [`me`](fn@operations::me), [`users`](fn@operations::users)
+//! - `sharepoint` (8 operations): [`drives`](fn@operations::drives), [`me`](fn@operations::me), [`sites`](fn@operations::sites)
 //!
 //! # Building and sending
 //!

@@ -178,7 +178,7 @@ fn area_map(cx: &Context<'_>) -> Vec<String> {
     areas
         .into_iter()
         .map(|(area, (count, roots))| {
-            let roots: Vec<String> = roots.iter().map(|r| format!("[`{r}`](operations::{r})")).collect();
+            let roots: Vec<String> = roots.iter().map(|r| format!("[`{r}`](fn@operations::{r})")).collect();
             format!(" - `{area}` ({count} operation{}): {}", if count == 1 { "" } else { "s" }, roots.join(", "))
         })
         .collect()

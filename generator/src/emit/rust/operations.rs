@@ -39,7 +39,7 @@ pub fn operations_module(cx: &Context<'_>) -> TokenStream {
     let (functions, methods): (Vec<TokenStream>, Vec<TokenStream>) = roots.unzip();
     let modules = module_tree(cx, &[]);
     quote! {
-        //! Every operation, found the way its URL reads: a root ([`me`], [`users`], ...)
+        //! Every operation, found the way its URL reads: a root (`me()`, `users()`, ...)
         //! and one method per path segment lead to a builder of the resource, whose
         //! methods are what can be done with it (`list`, `get`, `create`, `update`,
         //! `delete`, its actions and functions). Built from a root function, a builder
@@ -136,7 +136,7 @@ fn node_items(cx: &Context<'_>, index: usize) -> TokenStream {
         for edge in &node.edges {
             let target = &tree.nodes[edge.target];
             let link = node_type(target).to_string().replace(' ', "");
-            doc.push(format!("- [`{0}`](#method.{0}) to [`{1}`]({link}) (`{2}`)", edge.name, target.name, target.template));
+            doc.push(format!("- [`{0}`](#method.{0}) to [`{link}`] (`{1}`)", edge.name, target.template));
         }
     }
     doc.push("Built from a root function it builds requests ([`crate::runtime::Request`]); from the `Client` method of the same name (`S` is `&Client`) its operations send them.".into());
