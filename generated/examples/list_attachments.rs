@@ -51,7 +51,7 @@ async fn list(args: &Args) -> Result<(), String> {
 
     let client = Client::builder().base_url(&args.base_url).token(&args.token).build().map_err(|e| e.to_string())?;
     // One request for the first page; `stream_items` fetches the next page when the items run out.
-    let request = operations::list_me_messages_attachments(&args.message_id);
+    let request = operations::me().messages().by_id(&args.message_id).attachments().list();
     let mut attachments = std::pin::pin!(client.stream_items(request));
     let mut out = std::io::stdout().lock();
     while let Some(attachment) = attachments.try_next().await.map_err(|e| format!("cannot list the attachments: {e}"))? {

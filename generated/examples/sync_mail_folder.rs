@@ -76,7 +76,7 @@ async fn sync(args: &Args) -> Result<(), Failure> {
             let cursor: DeltaCursor<Message> = serde_json::from_str(&saved).map_err(|e| other(format!("unreadable cursor file: {e}")))?;
             cursor.request()
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => operations::me_mail_folders_messages_delta(&args.folder_id),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => operations::me().mail_folders().by_id(&args.folder_id).messages().delta(),
         Err(e) => return Err(other(format!("cannot read {}: {e}", args.cursor_file.display()))),
     };
     if let Some(size) = args.page_size {

@@ -83,7 +83,7 @@ async fn upload(args: &Args) -> Result<String, String> {
         }),
         ..Default::default()
     };
-    let request = operations::me_messages_attachments_create_upload_session(&args.message_id, &body);
+    let request = operations::me().messages().by_id(&args.message_id).attachments().create_upload_session(&body);
     let session = client.send(request).await.map_err(|e| format!("cannot create the upload session: {e}"))?;
     let upload_url = session.upload_url.ok_or("the upload session came back without an uploadUrl")?;
 

@@ -100,7 +100,7 @@ async fn upload(args: &Args) -> Result<String, String> {
                 }),
                 ..Default::default()
             };
-            let request = operations::me_drive_root_create_upload_session(&args.path, &body);
+            let request = operations::me().drive().root().path(&args.path).create_upload_session(&body);
             let session = client.send(request).await.map_err(|e| format!("cannot create the upload session: {e}"))?;
             let upload_url = session.upload_url.ok_or("the upload session came back without an uploadUrl")?;
             let upload = client.large_file_upload(upload_url).expires_at(session.expiration_date_time);

@@ -403,7 +403,7 @@ async fn sync_mail_folder_resumes_in_a_new_process_from_the_saved_cursor() {
             graph.put_message("inbox", id, subject, false);
         }
         let client = client(&graph.base_url);
-        let first = operations::me_mail_folders_messages_delta("inbox").prefer("odata.maxpagesize=2");
+        let first = operations::me().mail_folders().by_id("inbox").messages().delta().prefer("odata.maxpagesize=2");
         let full: Vec<Change<Message>> = client.delta_changes(first).try_collect().await.unwrap();
         assert_eq!(full.len(), 4, "three messages and the cursor: {full:?}");
         let Some(Change::Synced(cursor)) = full.last() else { panic!("{full:?}") };

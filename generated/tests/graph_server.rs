@@ -57,7 +57,7 @@ async fn attachments_crud_through_the_generated_operations() {
         let client = client(&graph.base_url);
 
         // Create: POST -> 201 with the new attachment.
-        let request = operations::create_me_messages_attachments(message, &file_attachment("notes.txt", b"hello, world"));
+        let request = operations::me().messages().by_id(message).attachments().create(&file_attachment("notes.txt", b"hello, world"));
         assert_eq!(request.url(client.base_url()), format!("{}/me/messages/AAMkAD%2Bx%2Fy=/attachments", graph.base_url));
         let created = client.send(request).await.unwrap();
         let id = created.id.clone().expect("the created attachment has an id");
@@ -76,23 +76,23 @@ async fn attachments_crud_through_the_generated_operations() {
         assert_eq!(post.json()["@odata.type"], FILE_ATTACHMENT);
 
         // Get, through the Client method this time.
-        let fetched = client.get_me_messages_attachments(message, &id).await.unwrap();
+        let fetched = client.me().messages().by_id(message).attachments().by_id(&id).get().await.unwrap();
         assert_eq!((fetched.id.as_deref(), fetched.name.as_deref(), fetched.size), (Some(id.as_str()), Some("notes.txt"), Some(12)));
         assert_eq!(odata_type(&fetched).as_deref(), Some(FILE_ATTACHMENT));
 
         // List.
-        let page = client.list_me_messages_attachments(message).await.unwrap();
+        let page = client.me().messages().by_id(message).attachments().list().await.unwrap();
         assert_eq!(names(&page.value), ["notes.txt"]);
         assert_eq!(page.next_link, None);
 
         // Delete: 204 and an empty body decode into ().
-        client.delete_me_messages_attachments(message, &id).await.unwrap();
+        client.me().messages().by_id(message).attachments().by_id(&id).delete().await.unwrap();
         assert!(graph.attachments(message).is_empty());
-        let error = client.get_me_messages_attachments(message, &id).await.unwrap_err();
+        let error = client.me().messages().by_id(message).attachments().by_id(&id).get().await.unwrap_err();
         assert_eq!(error.status(), Some(404), "{error:?}");
-        let error = client.delete_me_messages_attachments(message, &id).await.unwrap_err();
+        let error = client.me().messages().by_id(message).attachments().by_id(&id).delete().await.unwrap_err();
         assert_eq!(error.status(), Some(404), "deleting twice is a 404: {error:?}");
-        assert!(client.list_me_messages_attachments(message).await.unwrap().value.is_empty());
+        assert!(client.me().messages().by_id(message).attachments().list().await.unwrap().value.is_empty());
 
         let seen = graph.api_seen();
         let calls: Vec<String> = seen.iter().map(|s| format!("{} {} -> {}", s.method, s.target, s.status)).collect();
@@ -127,7 +127,7 @@ async fn a_collection_over_three_pages() {
         let client = client(&graph.base_url);
 
         // all_pages: 2 + 2 + 1 items, following the absolute @odata.nextLink.
-        let all = client.all_pages(operations::list_me_messages_attachments("m1")).await.unwrap();
+        let all = client.all_pages(operations::me().messages().by_id("m1").attachments().list()).await.unwrap();
         assert_eq!(names(&all), expected);
         assert_eq!(odata_type(&all[3]).as_deref(), Some("#microsoft.graph.referenceAttachment"));
         let targets: Vec<String> = graph.api_seen().iter().map(|s| s.target.clone()).collect();
@@ -142,7 +142,7 @@ async fn a_collection_over_three_pages() {
 
         // stream_pages, with $top: the next links keep it.
         let pages: Vec<Page<Attachment>> =
-            client.stream_pages(operations::list_me_messages_attachments("m1").top(2)).try_collect().await.unwrap();
+            client.stream_pages(operations::me().messages().by_id("m1").attachments().list().top(2)).try_collect().await.unwrap();
         assert_eq!(pages.iter().map(|p| p.value.len()).collect::<Vec<_>>(), [2, 2, 1]);
         assert!(pages[0].next_link.as_deref().is_some_and(|l| l.starts_with(&graph.base_url) && l.contains("$top=2")));
         assert_eq!(pages[2].next_link, None);
@@ -150,13 +150,13 @@ async fn a_collection_over_three_pages() {
         // stream_items is lazy: three items need two pages only.
         let before = graph.api_seen().len();
         let first_three: Vec<Result<Attachment, Error>> =
-            client.stream_items(operations::list_me_messages_attachments("m1")).take(3).collect().await;
+            client.stream_items(operations::me().messages().by_id("m1").attachments().list()).take(3).collect().await;
         let first_three: Vec<Attachment> = first_three.into_iter().collect::<Result<_, _>>().unwrap();
         assert_eq!(names(&first_three), ["a.txt", "b.pdf", "c.docx"]);
         assert_eq!(graph.api_seen().len(), before + 2);
 
         // One page through the Client method: the link to the rest is there.
-        let page = client.list_me_messages_attachments("m1").await.unwrap();
+        let page = client.me().messages().by_id("m1").attachments().list().await.unwrap();
         assert_eq!(names(&page.value), ["a.txt", "b.pdf"]);
         assert_eq!(page.next_link, Some(format!("{}/me/messages/m1/attachments?$skiptoken=2", graph.base_url)));
 
@@ -173,7 +173,7 @@ async fn a_429_with_retry_after_is_waited_out_then_the_request_succeeds() {
         graph.add_attachment("m1", "only.txt", FILE_ATTACHMENT);
         graph.throttle("GET", "/attachments", 1, "1");
         let started = Instant::now();
-        let page = client(&graph.base_url).list_me_messages_attachments("m1").await.unwrap();
+        let page = client(&graph.base_url).me().messages().by_id("m1").attachments().list().await.unwrap();
         assert_eq!(names(&page.value), ["only.txt"]);
 
         let seen = graph.api_seen();
@@ -194,7 +194,7 @@ async fn an_error_body_surfaces_as_the_typed_error() {
         graph.add_message("m1");
         let client = client(&graph.base_url);
 
-        let error = client.get_me_messages_attachments("m1", "no-such-attachment").await.unwrap_err();
+        let error = client.me().messages().by_id("m1").attachments().by_id("no-such-attachment").get().await.unwrap_err();
         let request_id = graph.api_seen()[0].request_id.clone();
         let Error::Api { status, error: graph_error } = &error else { panic!("expected Error::Api, got {error:?}") };
         assert_eq!(*status, 404);
@@ -211,13 +211,13 @@ async fn an_error_body_surfaces_as_the_typed_error() {
         assert_eq!(graph.api_seen().len(), 1, "a 404 is not retried");
 
         // A request body the service rejects: 400, typed the same way.
-        let error = client.me_messages_attachments_create_upload_session("m1", &session_request("empty.bin", 0)).await.unwrap_err();
+        let error = client.me().messages().by_id("m1").attachments().create_upload_session(&session_request("empty.bin", 0)).await.unwrap_err();
         let Error::Api { status: 400, error: graph_error } = &error else { panic!("expected a 400, got {error:?}") };
         assert_eq!(graph_error.code, "ErrorInvalidRequest");
 
         // A wrong token: 401, and the token shows up nowhere.
         let wrong = graph_client::Client::builder().base_url(&graph.base_url).token("wrong-token").build().unwrap();
-        let error = wrong.list_me_messages_attachments("m1").await.unwrap_err();
+        let error = wrong.me().messages().by_id("m1").attachments().list().await.unwrap_err();
         let Error::Api { status: 401, error: graph_error } = &error else { panic!("expected a 401, got {error:?}") };
         assert_eq!(graph_error.code, "InvalidAuthenticationToken");
         let shown = format!("{error} {error:?} {wrong:?}");
@@ -237,7 +237,7 @@ async fn a_large_file_upload_survives_a_dropped_connection_and_a_503() {
         std::fs::write(&path, &data).unwrap();
 
         // The session, through the generated operation, with the token.
-        let session = client.me_messages_attachments_create_upload_session("m1", &session_request("big.bin", data.len())).await.unwrap();
+        let session = client.me().messages().by_id("m1").attachments().create_upload_session(&session_request("big.bin", data.len())).await.unwrap();
         let upload_url = session.upload_url.clone().expect("uploadUrl");
         assert!(upload_url.starts_with(&format!("{}/upload/", graph.upload_origin)), "{upload_url}");
         assert!(graph.base_url.starts_with("http://127.0.0.1:") && upload_url.starts_with("http://localhost:"), "two host names");
@@ -290,7 +290,7 @@ async fn a_large_file_upload_survives_a_dropped_connection_and_a_503() {
         assert_eq!(stored.len(), 1);
         assert_same_content(&stored[0].bytes, &data);
         assert_eq!(done.attachment_id().as_deref(), Some(stored[0].id()));
-        let attachment = client.get_me_messages_attachments("m1", stored[0].id()).await.unwrap();
+        let attachment = client.me().messages().by_id("m1").attachments().by_id(stored[0].id()).get().await.unwrap();
         assert_eq!((attachment.name.as_deref(), attachment.size), (Some("big.bin"), Some(total as i32)));
         assert_eq!(odata_type(&attachment).as_deref(), Some(FILE_ATTACHMENT));
 
@@ -311,11 +311,11 @@ async fn content_behind_a_cross_host_redirect_is_downloaded_without_the_token_an
         let client = client(&graph.base_url);
         let content = test_bytes(KIB_320 + 17);
         let created =
-            client.send(operations::create_me_messages_attachments(message, &file_attachment("data.bin", &content))).await.unwrap();
+            client.send(operations::me().messages().by_id(message).attachments().create(&file_attachment("data.bin", &content))).await.unwrap();
         let id = created.id.expect("the created attachment has an id");
 
         // The operation's page documents raw content (`$value`): the method returns bytes.
-        let downloaded = client.get_me_messages_attachments_value(message, &id, 1 << 20).await.unwrap();
+        let downloaded = client.me().messages().by_id(message).attachments().by_id(&id).get_value(1 << 20).await.unwrap();
         assert_same_content(&downloaded, &content);
         let api = graph.api_seen();
         let last = api.last().unwrap();
@@ -325,12 +325,12 @@ async fn content_behind_a_cross_host_redirect_is_downloaded_without_the_token_an
         assert!(graph.authorized_uploads().is_empty(), "the content host must never see a token: {:?}", graph.authorized_uploads());
 
         // A limit below the content's size stops the download instead of reading it all.
-        let error = client.get_me_messages_attachments_value(message, &id, 1024).await.unwrap_err();
+        let error = client.me().messages().by_id(message).attachments().by_id(&id).get_value(1024).await.unwrap_err();
         assert!(matches!(error, Error::BodyTooLarge { limit: 1024 }), "{error:?}");
 
         // Raw-content requests are typed so that they cannot be JSON-decoded by mistake:
         // `client.send(operations::get_me_messages_attachments_value(..))` does not compile.
-        let request: graph_client::Request<graph_client::runtime::Content> = operations::get_me_messages_attachments_value(message, &id);
+        let request: graph_client::Request<graph_client::runtime::Content> = operations::me().messages().by_id(message).attachments().by_id(&id).get_value();
         assert!(request.url(client.base_url()).ends_with(&format!("/attachments/{id}/$value")));
     })
     .await

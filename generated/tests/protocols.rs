@@ -34,13 +34,13 @@ async fn forty_five_requests_go_in_three_batches_and_only_the_two_throttled_item
 
         let mut batch = Batch::new();
         let gets: Vec<BatchHandle<Attachment>> =
-            ids.iter().map(|id| batch.add(operations::get_me_messages_attachments("m1", id))).collect();
-        let created = batch.add(operations::create_me_messages_attachments("m1", &file_attachment("late.txt", b"late")));
+            ids.iter().map(|id| batch.add(operations::me().messages().by_id("m1").attachments().by_id(id).get())).collect();
+        let created = batch.add(operations::me().messages().by_id("m1").attachments().create(&file_attachment("late.txt", b"late")));
         // Listed only once the new attachment exists.
-        let listed = batch.add_after(operations::list_me_messages_attachments("m1").top(100), &created);
-        let missing = batch.add(operations::get_me_messages_attachments("m1", "no-such-attachment"));
-        let deleted = batch.add(operations::delete_me_messages_attachments("m2", &doomed));
-        let content = batch.add(operations::get_me_messages_attachments_value("m1", &ids[0]));
+        let listed = batch.add_after(operations::me().messages().by_id("m1").attachments().list().top(100), &created);
+        let missing = batch.add(operations::me().messages().by_id("m1").attachments().by_id("no-such-attachment").get());
+        let deleted = batch.add(operations::me().messages().by_id("m2").attachments().by_id(&doomed).delete());
+        let content = batch.add(operations::me().messages().by_id("m1").attachments().by_id(&ids[0]).get_value());
         assert_eq!(batch.len(), 45);
         let results = client.send_batch(&batch).await.unwrap();
 
@@ -102,7 +102,7 @@ async fn drive_changes_from_now_with_a_removed_item_then_a_resync() {
 
         // token=latest: no current items, only where the next round starts.
         let now: Vec<Change<DriveItem>> =
-            client.delta_changes(operations::me_drive_root_delta(Some("latest"))).try_collect().await.unwrap();
+            client.delta_changes(operations::me().drive().root().delta(Some("latest"))).try_collect().await.unwrap();
         let [Change::Synced(cursor)] = &now[..] else { panic!("expected only a cursor, got {now:?}") };
         assert_eq!(graph.api_seen()[0].target, "/v1.0/me/drive/root/delta(token='latest')");
 
@@ -144,7 +144,7 @@ async fn a_drive_copy_answers_202_and_completes_after_two_polls() {
             name: Some("budget (archive).xlsx".into()),
             ..Default::default()
         };
-        let copy = client.me_drive_items_copy("src", &body).await.unwrap();
+        let copy = client.me().drive().items().by_id("src").copy(&body).await.unwrap();
         assert!(copy.monitor_url().is_some_and(|url| url.starts_with(&monitor_origin)), "{copy:?}");
         let done = copy.poll_interval(Duration::from_millis(300)).wait(Duration::from_secs(10)).await.unwrap();
 

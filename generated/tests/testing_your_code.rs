@@ -15,7 +15,7 @@ use std::time::Duration;
 
 /// The names of a message's PDF attachments, across all pages.
 async fn pdf_attachments(client: &Client, message_id: &str) -> Result<Vec<String>, Error> {
-    let attachments = client.all_pages(operations::list_me_messages_attachments(message_id)).await?;
+    let attachments = client.all_pages(operations::me().messages().by_id(message_id).attachments().list()).await?;
     Ok(attachments.into_iter().filter_map(|a| a.name).filter(|name| name.ends_with(".pdf")).collect())
 }
 
@@ -28,7 +28,7 @@ async fn attach_note(client: &Client, message_id: &str, text: &str) -> Result<St
         additional_properties: extra.as_object().cloned().unwrap_or_default(),
         ..Default::default()
     };
-    let created = client.send(operations::create_me_messages_attachments(message_id, &note)).await?;
+    let created = client.send(operations::me().messages().by_id(message_id).attachments().create(&note)).await?;
     created.id.ok_or_else(|| Error::InvalidRequest("the created attachment has no id".into()))
 }
 
@@ -53,8 +53,8 @@ fn named(name: &str) -> Attachment {
 #[tokio::test]
 async fn pdf_attachments_reads_every_page_and_rides_out_throttling() {
     let graph = FakeGraph::start().await;
-    let first_page = operations::list_me_messages_attachments("m1");
-    let second_page = operations::list_me_messages_attachments("m1").query("$skiptoken", "2");
+    let first_page = operations::me().messages().by_id("m1").attachments().list();
+    let second_page = operations::me().messages().by_id("m1").attachments().list().query("$skiptoken", "2");
     // Throttled once (any message), then two pages linked by @odata.nextLink.
     graph.on(&first_page).times(1).fail(Fault::Throttled { retry_after: "0.1" });
     graph.on(&first_page).exactly().reply(Page {
@@ -83,7 +83,7 @@ async fn pdf_attachments_reads_every_page_and_rides_out_throttling() {
 #[tokio::test]
 async fn attach_note_sends_a_file_attachment_and_returns_its_id() {
     let graph = FakeGraph::start().await;
-    let create = operations::create_me_messages_attachments("m1", &Attachment::default());
+    let create = operations::me().messages().by_id("m1").attachments().create(&Attachment::default());
     // Created (201): the attachment as sent, with an id.
     graph
         .on(&create)
@@ -105,7 +105,7 @@ async fn attach_note_sends_a_file_attachment_and_returns_its_id() {
 #[tokio::test]
 async fn attach_note_reports_a_missing_message() {
     let graph = FakeGraph::start().await;
-    let create = operations::create_me_messages_attachments("gone", &Attachment::default());
+    let create = operations::me().messages().by_id("gone").attachments().create(&Attachment::default());
     graph.on(&create).error(404, "ErrorItemNotFound", "The specified object was not found in the store.");
 
     let error = attach_note(&graph.client(), "gone", "hello").await.unwrap_err();

@@ -68,9 +68,9 @@ async fn open_session(graph: &Graph, client: &Client, service: Service, size: us
                 }),
                 ..Default::default()
             };
-            client.me_messages_attachments_create_upload_session("m1", &body).await.unwrap()
+            client.me().messages().by_id("m1").attachments().create_upload_session(&body).await.unwrap()
         }
-        Service::OneDrive => client.me_drive_root_create_upload_session(DRIVE_PATH, &replace_existing()).await.unwrap(),
+        Service::OneDrive => client.me().drive().root().path(DRIVE_PATH).create_upload_session(&replace_existing()).await.unwrap(),
     };
     let upload_url = session.upload_url.expect("uploadUrl");
     assert!(upload_url.starts_with(&graph.upload_origin), "the upload host is not the API host: {upload_url}");
@@ -271,7 +271,7 @@ async fn a_drive_path_keeps_its_slashes_and_encodes_each_segment() {
         let data = test_bytes(1000);
         let upload_url = open_session(&graph, &client, Service::OneDrive, data.len()).await;
         let item = client.large_file_upload(upload_url).for_item::<DriveItem>().upload_bytes(&data).await.unwrap();
-        let fetched = client.get_me_drive_root(DRIVE_PATH).await.unwrap();
+        let fetched = client.me().drive().root().path(DRIVE_PATH).get().await.unwrap();
         assert_eq!((fetched.id, fetched.name.as_deref(), fetched.size), (item.id, Some("big file.bin"), Some(1000)));
         let targets: Vec<String> = graph.api_seen().into_iter().map(|s| s.target).collect();
         assert_eq!(
@@ -279,7 +279,7 @@ async fn a_drive_path_keeps_its_slashes_and_encodes_each_segment() {
             ["/v1.0/me/drive/root:/Reports/big%20file.bin:/createUploadSession", "/v1.0/me/drive/root:/Reports/big%20file.bin"]
         );
         // A segment may not climb out of the path: URL normalization would send the token elsewhere.
-        let error = client.get_me_drive_root("Reports/../../../users/someone").await.unwrap_err();
+        let error = client.me().drive().root().path("Reports/../../../users/someone").get().await.unwrap_err();
         assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
         assert_eq!(graph.api_seen().len(), 2, "nothing was sent");
     })

@@ -18,11 +18,11 @@ fn sent(body: &Body) -> &str {
 #[test]
 fn a_patch_clears_one_member_sets_another_and_sends_nothing_for_the_rest() {
     let patch = Patch::new(DriveItem { size: Some(1), ..Default::default() }).clear(DriveItem::DESCRIPTION);
-    let request = operations::update_me_drive_items("item-1", &patch);
+    let request = operations::me().drive().items().by_id("item-1").update(&patch);
     assert_eq!(sent(request.body()), r#"{"description":null,"size":1}"#);
 
     // The plain struct is still a body: what it leaves out is not sent at all.
-    let request = operations::update_me_drive_items("item-1", &DriveItem { size: Some(1), ..Default::default() });
+    let request = operations::me().drive().items().by_id("item-1").update(&DriveItem { size: Some(1), ..Default::default() });
     assert_eq!(sent(request.body()), r#"{"size":1}"#);
     assert_eq!(request.path(), "/me/drive/items/item-1");
 }
@@ -48,13 +48,13 @@ fn typed_scalars_read_and_write_the_forms_of_the_examples() {
 #[test]
 fn select_and_order_by_take_the_member_constants_of_what_the_request_returns() {
     let request =
-        operations::list_me_messages_attachments("m-1").select(&[Attachment::NAME, Attachment::SIZE]).order_by(&[Attachment::SIZE.desc()]);
+        operations::me().messages().by_id("m-1").attachments().list().select(&[Attachment::NAME, Attachment::SIZE]).order_by(&[Attachment::SIZE.desc()]);
     assert_eq!(
         request.url("https://graph.example/v1.0"),
         "https://graph.example/v1.0/me/messages/m-1/attachments?$select=name,size&$orderby=size%20desc"
     );
     // Free strings stay possible, for members the docs do not list.
-    let request = operations::list_me_messages_attachments("m-1").select(&["name", "extension_x"]);
+    let request = operations::me().messages().by_id("m-1").attachments().list().select(&["name", "extension_x"]);
     assert!(request.url("https://graph.example/v1.0").ends_with("?$select=name,extension_x"));
     assert_eq!(Attachment::LAST_MODIFIED_DATE_TIME.name(), "lastModifiedDateTime");
 }
@@ -70,7 +70,7 @@ mod on_the_wire {
     /// given (so a malformed one reaches the client as the service sent it).
     async fn drive(modified: &'static str) -> FakeGraph {
         let graph = FakeGraph::start().await;
-        graph.on(&operations::update_me_drive_items("any", &DriveItem::default())).answer_with(move |sent| {
+        graph.on(&operations::me().drive().items().by_id("any").update(&DriveItem::default())).answer_with(move |sent| {
             let id = sent.path().rsplit('/').next().unwrap_or_default().to_owned();
             Answer::json(200, &serde_json::json!({"id": id, "name": "Quarterly summary (final).pdf", "lastModifiedDateTime": modified}))
         });
@@ -82,7 +82,7 @@ mod on_the_wire {
         let graph = drive("2024-05-20T16:03:11Z").await;
         let patch = Patch::new(DriveItem { name: Some("Quarterly summary (final).pdf".into()), ..Default::default() })
             .clear(DriveItem::DESCRIPTION);
-        let item = graph.client().update_me_drive_items("01QZ7", &patch).await.unwrap();
+        let item = graph.client().me().drive().items().by_id("01QZ7").update(&patch).await.unwrap();
         let bodies: Vec<String> = graph.received().iter().map(|r| String::from_utf8(r.body.clone()).unwrap()).collect();
         assert_eq!(bodies, [r#"{"description":null,"name":"Quarterly summary (final).pdf"}"#]);
         assert_eq!(item.id.as_deref(), Some("01QZ7"));
@@ -94,12 +94,12 @@ mod on_the_wire {
     async fn a_date_that_does_not_read_names_its_member() {
         use graph_client::Error;
         let graph = drive("2024-05-20T16:03:11").await;
-        let error = graph.client().update_me_drive_items("01QZ7", &DriveItem::default()).await.unwrap_err();
+        let error = graph.client().me().drive().items().by_id("01QZ7").update(&DriveItem::default()).await.unwrap_err();
         let Error::Decode { status, path, .. } = &error else { panic!("{error}") };
         assert_eq!((*status, path.as_deref()), (200, Some("$.lastModifiedDateTime")));
         assert!(error.to_string().contains("at `$.lastModifiedDateTime`"), "{error}");
         // The raw JSON stays readable.
-        let raw = operations::update_me_drive_items("01QZ7", &DriveItem::default()).with_response::<serde_json::Value>();
+        let raw = operations::me().drive().items().by_id("01QZ7").update(&DriveItem::default()).with_response::<serde_json::Value>();
         assert_eq!(graph.client().send(raw).await.unwrap()["lastModifiedDateTime"], "2024-05-20T16:03:11");
     }
 }

@@ -77,14 +77,15 @@ fn member_names_are_checked_by_the_compiler() {
             .expect("cargo runs");
         (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
     };
-    let right = "let _ = operations::list_me_messages_attachments(\"m\").select(&[types::Attachment::NAME]).order_by(&[types::Attachment::SIZE.desc()]);
-    let _ = operations::list_me_messages_attachments(\"m\").select(&[\"name\", \"extension_x\"]);
+    let right = "let _ = operations::me().messages().by_id(\"m\").attachments().list().select(&[types::Attachment::NAME]).order_by(&[types::Attachment::SIZE.desc()]);
+    let _ = operations::me().messages().by_id(\"m\").attachments().list().select(&[\"name\", \"extension_x\"]);
     let _ = Patch::new(types::Attachment::default()).clear(types::Attachment::CONTENT_TYPE);";
     let (ok, errors) = check(right);
     assert!(ok, "{errors}");
-    let (ok, errors) = check("let _ = operations::list_me_messages_attachments(\"m\").select(&[types::Attachment::NAMEE]);");
+    let (ok, errors) = check("let _ = operations::me().messages().by_id(\"m\").attachments().list().select(&[types::Attachment::NAMEE]);");
     assert!(!ok && errors.contains("NAMEE"), "a misspelt member compiled: {errors}");
-    let (ok, errors) = check("let _ = operations::list_me_messages_attachments(\"m\").select(&[types::AttachmentItem::NAME]);");
+    let (ok, errors) =
+        check("let _ = operations::me().messages().by_id(\"m\").attachments().list().select(&[types::AttachmentItem::NAME]);");
     assert!(!ok && errors.contains("MemberOf"), "a member of another type compiled: {errors}");
     let (ok, errors) = check("let _ = Patch::new(types::Attachment::default()).clear(types::AttachmentItem::NAME);");
     assert!(!ok && errors.contains("mismatched types"), "another type's member was cleared: {errors}");

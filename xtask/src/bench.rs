@@ -82,6 +82,7 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
     // The baseline first, then the `gen` children while this process is
     // still small: a child's peak RSS (`wait4`) counts this process's peak
     // at the time it was spawned (Linux carries it over the exec).
+    let mut last_model = None;
     for _ in 0..runs {
         let started = Instant::now();
         let sources = docgen::load::load_docs(&docs, &mut Diagnostics::default()).map_err(|e| format!("{}: {e}", docs.display()))?;
@@ -174,6 +175,7 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
         stages[3].push(t.elapsed());
         pipeline.push(started.elapsed());
         std::hint::black_box(files);
+        last_model = Some(model);
     }
     let gen = median(&mut pipeline);
     let ratio = gen.as_secs_f64() / base.as_secs_f64();
@@ -193,6 +195,18 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
         println!("| - stage `{name}` | {} | | {:.2}x | |", secs(t), t.as_secs_f64() / base.as_secs_f64());
     }
     ok &= ratio <= 5.0;
+    if let Some(model) = &last_model {
+        let names = NameLengths::of(model);
+        println!(
+            "| operation names in the surface ({} methods: `list`, `create_upload_session`, ...) | median {}, p90 {}, max {} chars; {:.1}% at most 30 | | | 90% <= 30 |",
+            names.count,
+            names.median,
+            names.p90,
+            names.max,
+            names.share_within_30 * 100.0
+        );
+        ok &= names.share_within_30 >= 0.9;
+    }
 
     // 4. Upload throughput against a plain reqwest loop on the same loopback host.
     if let Some(mib) = args.upload {
@@ -437,6 +451,37 @@ fn cargo(dir: &Path, args: &[&str], target: Option<&Path>) -> Result<(), String>
             dir.display(),
             stderr.lines().rev().take(5).collect::<Vec<_>>().join(" / ")
         ))
+    }
+}
+
+/// The lengths of the names operations have within their place in the surface (the method a user
+/// calls on its builder, alternatives included), one per documented operation.
+struct NameLengths {
+    count: usize,
+    median: usize,
+    p90: usize,
+    max: usize,
+    share_within_30: f64,
+}
+
+impl NameLengths {
+    fn of(model: &docgen::model::ApiModel) -> NameLengths {
+        let surface = docgen::emit::rust::Surface::new(model, &mut Diagnostics::default());
+        let mut lengths: Vec<usize> = surface
+            .operations()
+            .iter()
+            .flat_map(|item| std::iter::once(item.place.method.len()).chain(item.alternatives.iter().map(|a| a.function.len())))
+            .collect();
+        lengths.sort_unstable();
+        let at = |q: f64| lengths.get(((lengths.len() as f64 * q).ceil() as usize).saturating_sub(1)).copied().unwrap_or(0);
+        let within = lengths.iter().filter(|&&l| l <= 30).count();
+        NameLengths {
+            count: lengths.len(),
+            median: at(0.5),
+            p90: at(0.9),
+            max: lengths.last().copied().unwrap_or(0),
+            share_within_30: if lengths.is_empty() { 1.0 } else { within as f64 / lengths.len() as f64 },
+        }
     }
 }
 

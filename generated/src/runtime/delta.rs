@@ -6,7 +6,7 @@
 //! use futures_util::TryStreamExt;
 //! let start = match saved_cursor {                           // e.g. read from a file
 //!     Some(cursor) => DeltaCursor::<Message>::request(&cursor), // the next round
-//!     None => operations::me_mail_folders_messages_delta("inbox"), // a full sync
+//!     None => operations::me().mail_folders().by_id("inbox").messages().delta(), // a full sync
 //! };
 //! let mut changes = std::pin::pin!(client.delta_changes(start));
 //! while let Some(change) = changes.try_next().await? {

@@ -3,7 +3,7 @@
 //! a `Preference-Applied`, an `ETag`. Only compiled with the `client` feature.
 //!
 //! ```ignore
-//! let created = client.send_with_response(operations::create_me_events(&event)).await?;
+//! let created = client.send_with_response(operations::me().events().create(&event)).await?;
 //! println!("{} at {:?}", created.status, created.location());
 //! let event = created.body; // the same `types::Event` the generated method returns
 //! ```

@@ -42,7 +42,7 @@
 //! | --- | --- | --- |
 //! | operation removed | yes | its function is gone |
 //! | operation added | no | |
-//! | operation changed: function renamed (also by a new colliding or reserved name), request body added, removed or retyped (its Rust type) | yes | the signature changed |
+//! | operation changed: moved (its place in the surface, `me().messages().list` -> `me().messages().list_2`, also by a new colliding or reserved name), request body added, removed or retyped (its Rust type) | yes | what callers write changed; `gen`'s summary counts the moves |
 //! | operation changed: moved to another product area | no | reported; with the default `full` feature every area is compiled, so callers are unaffected |
 //! | new path parameter | yes | the path has a new `{}`, so it is another operation: the old one is reported removed |
 //! | type removed | yes | |
@@ -179,6 +179,8 @@ pub struct Counts {
     /// Indexed by `Element as usize`, then `Delta as usize`.
     pub by_kind: [[usize; 3]; 6],
     pub breaking: usize,
+    /// Operations whose place in the surface changed (`moved old -> new`), all breaking.
+    pub moved: usize,
     pub total: usize,
 }
 
@@ -188,6 +190,7 @@ impl Counts {
         for change in changes {
             counts.by_kind[change.element as usize][change.delta as usize] += 1;
             counts.breaking += usize::from(change.breaking);
+            counts.moved += usize::from(change.element == Element::Operation && change.detail.contains("moved `"));
             counts.total += 1;
         }
         counts
@@ -215,6 +218,9 @@ impl fmt::Display for Counts {
             }
         }
         write!(f, "{}", parts.join(", "))?;
+        if self.moved > 0 {
+            write!(f, ", {} moved", self.moved)?;
+        }
         if self.breaking > 0 {
             write!(f, " ({} breaking)", self.breaking)?;
         }

@@ -141,12 +141,13 @@ fn diff_operation(
         c
     };
     let mut operation_details = Vec::new();
-    // A renamed function or a different body breaks callers; a move to another
+    // A moved operation or a different body breaks callers; a move to another
     // area does not with the default `full` feature, so it is reported but not breaking.
     let mut signature_changed = false;
     if fa.function != fb.function {
         signature_changed = true;
-        operation_details.push(format!("function renamed {} -> {}", code(&fa.function), code(&fb.function)));
+        // Its place in the surface (root, steps, method name) changed: callers must follow it.
+        operation_details.push(format!("moved {} -> {}", code(&fa.function), code(&fb.function)));
     }
     let body_retyped = fa.request_body != fb.request_body;
     let shown = |body: &Option<RustType>| body.as_ref().map_or_else(|| "none".to_owned(), |t| code(&t.to_string()));

@@ -133,11 +133,16 @@ fn operations_are_identified_by_method_and_path_structure() {
     let changes = diff(&old, &new);
     assert_eq!(
         brief(&changes),
-        vec![("operation", "removed", "DELETE /widgets/{id}", true), ("operation", "added", "POST /widgets", false)]
+        // `contactfolders` -> `contactFolders` moves it: `.contactfolders()` becomes `.contact_folders()`.
+        vec![
+            ("operation", "removed", "DELETE /widgets/{id}", true),
+            ("operation", "changed", "GET /me/contactFolders/{contactFolderId}", true),
+            ("operation", "added", "POST /widgets", false)
+        ]
     );
-    let added = &changes[1];
+    let added = &changes[2];
     assert_eq!((added.old.as_ref(), added.new.as_ref()), (None, Some(&src("api/create_widget.md", 10))));
-    assert_eq!(added.detail, "new function `create_widget`, returns `microsoft.graph.widget`");
+    assert_eq!(added.detail, "new function `widgets().get`, returns `microsoft.graph.widget`");
     assert_eq!(operations::operation_key("get", "/Me/contactFolders/{id}/x(a='{b}')"), "GET /me/contactfolders/{}/x(a='{}')");
 }
 
@@ -156,12 +161,14 @@ fn renamed_changes_report_the_new_documented_path() {
     let old = model(vec![op("GET", "/widgets/{id}", "get_widget")], vec![]);
     let mut new = model(vec![op("GET", "/Widgets/{widgetId}", "get_widgets")], vec![]);
     new.operations[0].responses[0].body = Some(ty("Collection(microsoft.graph.widget)"));
+    new.operations[0].kind = OperationKind::List;
     let changes = diff(&old, &new);
     assert_eq!(
         brief(&changes),
         vec![("operation", "changed", "GET /Widgets/{widgetId}", true), ("response", "changed", "GET /Widgets/{widgetId}", true)]
     );
-    assert_eq!(changes[0].detail, "function renamed `get_widget` -> `get_widgets`");
+    assert_eq!(changes[0].detail, "moved `widgets().by_id().get` -> `widgets().by_id().list`");
+    assert_eq!(Counts::of(&changes).moved, 1);
     assert_eq!(changes[1].detail, "200 `microsoft.graph.widget` -> 200 `Collection(microsoft.graph.widget)`");
     assert_eq!(changes[1].old, Some(src("api/get_widget.md", 10)));
     assert_eq!(changes[1].new, Some(src("api/get_widgets.md", 10)));
@@ -345,7 +352,8 @@ fn a_base_type_change_breaks_only_when_an_ancestor_is_lost() {
 #[test]
 fn changes_are_sorted_by_kind_then_name_then_change() {
     let old = model(vec![op("GET", "/b", "b"), op("GET", "/z", "z")], vec![object("zeta", None, vec![])]);
-    let new = model(vec![op("GET", "/a", "a"), op("GET", "/z", "z2")], vec![object("alpha", None, vec![])]);
+    let mut new = model(vec![op("GET", "/a", "a"), op("GET", "/z", "z2")], vec![object("alpha", None, vec![])]);
+    new.operations[1].kind = OperationKind::List;
     let changes = diff(&old, &new);
     let names: Vec<(&str, &str)> = changes.iter().map(|c| (c.element.as_str(), c.name.as_str())).collect();
     assert_eq!(
@@ -408,7 +416,7 @@ fn markdown_puts_the_table_first_and_breaking_changes_before_the_others() {
     assert!(text.contains("| **total** | **1** | **1** | **0** | **1** |"), "{text}");
     // Grouped by resource: the operation's page is `widget-post.md`, so it belongs to `widget`.
     assert!(text.contains(
-        "### `microsoft.graph.widget`\n\n- **added** operation `POST /widgets`: new function `widget_post`, returns `microsoft.graph.widget` (`api/widget-post.md:10`)"
+        "### `microsoft.graph.widget`\n\n- **added** operation `POST /widgets`: new function `widgets().get`, returns `microsoft.graph.widget` (`api/widget-post.md:10`)"
     ), "{text}");
     assert!(
         text.contains("- **removed** property `microsoft.graph.widget/size`: property `Edm.Int32` removed (was `resources/widget.md:11`)"),
@@ -449,8 +457,11 @@ fn a_removed_operation_names_what_its_page_documents_now() {
             ("operation", "removed", "GET /workbook/tables", true),
         ]
     );
-    assert_eq!(changes[1].detail, "function `names` removed; its page now documents `GET /me/drive/items/{id}/workbook/names`");
-    assert_eq!(changes[2].detail, "function `tables` removed");
+    assert_eq!(
+        changes[1].detail,
+        "function `workbook().names().get` removed; its page now documents `GET /me/drive/items/{id}/workbook/names`"
+    );
+    assert_eq!(changes[2].detail, "function `workbook().tables().get` removed");
 }
 
 #[test]
@@ -594,8 +605,8 @@ fn the_breaking_table_holds_against_the_surface() {
     let rows: Vec<(&str, ApiModel, bool)> = vec![
         ("operation removed", with(&|m| m.operations.clear()), true),
         ("operation added", with(&|m| m.operations.push(op("GET", "/widgets", "list_widgets"))), false),
-        ("function renamed", with(&|m| m.operations[0].id = "widget".into()), true),
-        ("function renamed by a reserved name", with(&|m| m.operations[0].id = "send".into()), true),
+        ("moved: named after another kind", with(&|m| m.operations[0].kind = OperationKind::Update), true),
+        ("moved: named after another kind (create)", with(&|m| m.operations[0].kind = OperationKind::Create), true),
         (
             "request body added",
             with(&|m| m.operations[0].request_body = Some(RequestBody::Resource { ty: ty("microsoft.graph.widget") })),

@@ -15,6 +15,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("src/runtime/error.rs", include_str!("../../../templates/src/runtime/error.rs")),
     ("src/runtime/long_running.rs", include_str!("../../../templates/src/runtime/long_running.rs")),
     ("src/runtime/members.rs", include_str!("../../../templates/src/runtime/members.rs")),
+    ("src/runtime/navigation.rs", include_str!("../../../templates/src/runtime/navigation.rs")),
     ("src/runtime/object.rs", include_str!("../../../templates/src/runtime/object.rs")),
     ("src/runtime/odata.rs", include_str!("../../../templates/src/runtime/odata.rs")),
     ("src/runtime/paging.rs", include_str!("../../../templates/src/runtime/paging.rs")),

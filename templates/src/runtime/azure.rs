@@ -5,7 +5,7 @@
 //! ```ignore
 //! let credential = azure_identity::DeveloperToolsCredential::new(None)?;
 //! let client = Client::builder().credential(credential).build()?;
-//! let me = client.get_me().await?;
+//! let me = client.me().get().await?;
 //! ```
 //!
 //! The client asks for the scope of its cloud (`https://graph.microsoft.com/.default`,

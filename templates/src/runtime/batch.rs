@@ -3,9 +3,9 @@
 //!
 //! ```ignore
 //! let mut batch = Batch::new();
-//! let me = batch.add(operations::get_me());                         // BatchHandle<User>
-//! let created = batch.add(operations::create_me_events(&event));    // BatchHandle<Event>
-//! let view = batch.add_after(operations::list_me_calendar_view(..), &created); // runs after it
+//! let me = batch.add(operations::me().get());                         // BatchHandle<User>
+//! let created = batch.add(operations::me().events().create(&event));    // BatchHandle<Event>
+//! let view = batch.add_after(operations::me().calendar_view().list(), &created); // runs after it
 //! let results = client.send_batch(&batch).await?;
 //! let user = results.get(&me)?;                  // Result<User, Error>, this item's own
 //! let status = results.response(&view).map(|r| r.status);

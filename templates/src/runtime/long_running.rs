@@ -3,7 +3,7 @@
 //! cloning a team, ...). Only compiled with the `client` feature.
 //!
 //! ```ignore
-//! let copy = client.start_long_running(operations::me_drive_items_copy("item-id", &body)).await?;
+//! let copy = client.start_long_running(operations::me().drive().items().by_id("item-id").copy(&body)).await?;
 //! let done = copy.wait(Duration::from_secs(300)).await?; // Err(OperationFailed / OperationTimedOut)
 //! println!("the copy is {:?}", done.resource_id);
 //! ```

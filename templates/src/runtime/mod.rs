@@ -14,6 +14,7 @@
 mod encode;
 pub mod error;
 pub mod members;
+pub mod navigation;
 pub mod object;
 pub mod odata;
 pub mod paging;
@@ -66,6 +67,7 @@ pub use jiff;
 #[cfg(feature = "client")]
 pub use long_running::{LongRunning, OperationState, OperationStatus};
 pub use members::{Member, MemberOf, OrderKey, OrderKeyOf};
+pub use navigation::Node;
 pub use paging::Page;
 pub use patch::{BodyOf, Patch};
 pub use request::{Body, Content, Method, Operation, Request};

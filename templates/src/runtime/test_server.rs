@@ -7,12 +7,12 @@
 //!
 //! let graph = FakeGraph::start().await;
 //! // A canned answer for an operation, typed by the operation's response type.
-//! graph.on(&operations::get_me_messages_attachments("m1", "a1")).reply(Attachment { name: Some("notes.txt".into()), ..Default::default() });
+//! graph.on(&operations::me().messages().by_id("m1").attachments().by_id("a1").get()).reply(Attachment { name: Some("notes.txt".into()), ..Default::default() });
 //! // The next request of that operation (any ids) is throttled once first.
-//! graph.on(&operations::get_me_messages_attachments("", "")).times(1).fail(Fault::Throttled { retry_after: "1" });
+//! graph.on(&operations::me().messages().by_id("").attachments().by_id("").get()).times(1).fail(Fault::Throttled { retry_after: "1" });
 //! let client = graph.client(); // base URL, token and a quick retry policy for tests
 //! my_code(&client).await?;
-//! let sent = graph.received_by(&operations::get_me_messages_attachments("", ""));
+//! let sent = graph.received_by(&operations::me().messages().by_id("").attachments().by_id("").get());
 //! assert_eq!(sent.len(), 2);
 //! ```
 //!

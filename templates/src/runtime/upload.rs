@@ -76,7 +76,7 @@
 //! them; a chunk sent again after a fault is the same `Bytes`, not a copy.
 //!
 //! ```ignore
-//! let session = client.send(operations::me_messages_attachments_create_upload_session("message-id", &body)).await?;
+//! let session = client.send(operations::me().messages().by_id("message-id").attachments().create_upload_session(&body)).await?;
 //! let upload = client
 //!     .large_file_upload(session.upload_url.unwrap_or_default())
 //!     .expires_at(session.expiration_date_time)

@@ -642,14 +642,19 @@ fn case_tokens(id: usize, exchange: &Exchange, index: usize, fit: &Fit, cx: &Con
     }
     let builders = query_builders(exchange, fit)?;
     let headers = header_builders(exchange);
-    let function = cx.paths.function(&item.function);
-    let method = docgen::emit::rust::names::ident(&item.function);
+    let request = cx.paths.request(item, &args);
+    let method = &item.place.method;
     let call = if item.content {
-        quote! { h.content(&mut report, h.client.#method(#(#args,)* MAX_BYTES).await); }
+        let mut args = args.clone();
+        args.push(quote! { MAX_BYTES });
+        let sent = item.place.call(quote! { h.client. }, method, &args);
+        quote! { h.content(&mut report, #sent.await); }
     } else if item.monitored {
-        quote! { h.monitored(&mut report, h.client.#method(#(#args),*).await); }
+        let sent = item.place.call(quote! { h.client. }, method, &args);
+        quote! { h.monitored(&mut report, #sent.await); }
     } else {
-        quote! { h.typed(&mut report, h.client.#method(#(#args),*).await); }
+        let sent = item.place.call(quote! { h.client. }, method, &args);
+        quote! { h.typed(&mut report, #sent.await); }
     };
     let status = exchange.answer.as_ref().map_or(0, |a| a.status);
     let has_location = exchange.answer.as_ref().is_some_and(|a| a.header("location").is_some());
@@ -665,7 +670,7 @@ fn case_tokens(id: usize, exchange: &Exchange, index: usize, fit: &Fit, cx: &Con
         fn #name(h: &Harness) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Report, String>> + '_>> {
             Box::pin(async move {
                 #(#lets)*
-                let request = #function(#(#args),*) #(#builders)* #(#headers)*;
+                let request = #request #(#builders)* #(#headers)*;
                 let mut report = h.built(&request);
                 #call
                 #extra

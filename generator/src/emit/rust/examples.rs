@@ -69,12 +69,12 @@ impl Writer<'_, '_> {
             statements.push(self.body_statement(op, ty, example.body.as_ref()));
             args.push(quote! { &body });
         }
-        let function = ident(&item.function);
-        // An alternative's function sets what selects its answer already.
+        let call = self.paths.request(item, &args);
+        // An alternative's method sets what selects its answer already.
         let selected: Vec<&crate::model::Condition> =
-            item.alternatives.iter().filter(|a| a.function == item.function).map(|a| &a.condition).collect();
+            item.alternatives.iter().filter(|a| a.function == item.place.method).map(|a| &a.condition).collect();
         let modifiers = self.modifiers(op, example, &selected);
-        statements.push(quote! { let request = operations::#function(#(#args),*) #(#modifiers)*; });
+        statements.push(quote! { let request = #call #(#modifiers)*; });
         let file = quote! {
             fn main() -> Result<(), Box<dyn std::error::Error>> {
                 use #krate::{operations, runtime, types};

@@ -1,40 +1,51 @@
-//! Operations -> request-building functions (the generated `operations`
-//! module) and, behind the `client` feature, `Client` methods that send them.
+//! Operations -> the builders of the generated `operations` module (one type
+//! per node of the surface's resource tree, `tree.rs`): navigation methods,
+//! request-building methods and, behind the `client` feature, their twins on
+//! the `Client`-bound builder that send them.
 
 use super::docs::{doc_lines, docs};
 use super::examples::example_doc;
 use super::names::ident;
 use super::surface::{AlternativeItem, CallArgument, ItemPaths, Literal, OperationItem};
+use super::tree::{Method, Node};
 use super::Context;
 use crate::model::{ConditionKind, HttpMethod, Operation, Permissions};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 pub fn operations_module(cx: &Context<'_>) -> TokenStream {
-    let (functions, methods): (Vec<TokenStream>, Vec<TokenStream>) = cx
-        .model
-        .operations
-        .iter()
-        .zip(cx.surface.operations())
-        .flat_map(|(op, item)| {
-            let signature = signature(op, item);
-            let default = (request_function(cx, op, item, &signature), client_method(cx, op, item, &signature));
-            let alternatives = item.alternatives.iter().map(move |alternative| {
-                let item = alternative_operation(item, alternative);
-                let signature = signature_of(&item, alternative_doc(op, alternative));
-                (request_function(cx, op, &item, &signature), client_method(cx, op, &item, &signature))
-            });
-            std::iter::once(default).chain(alternatives.collect::<Vec<_>>())
-        })
-        .unzip();
+    let tree = cx.surface.tree();
+    let roots = tree.roots.iter().map(|root| {
+        let node = &tree.nodes[root.node];
+        let (name, ty, cfg) = (ident(&root.name), node_type(node), cx.features.cfg(&node.areas));
+        let (alias, text) = (proc_macro2::Literal::usize_unsuffixed(root.alias), &root.text);
+        let doc = docs(&[format!("`{text}`: {}", node_summary(tree, root.node))]);
+        let function = quote! {
+            #doc
+            #cfg
+            pub fn #name() -> #ty {
+                #ty(crate::runtime::Node::root((), #alias, #text))
+            }
+        };
+        let method = quote! {
+            #doc
+            #cfg
+            pub fn #name(&self) -> #ty<&Self> {
+                #ty(crate::runtime::Node::root(self, #alias, #text))
+            }
+        };
+        (function, method)
+    });
+    let (functions, methods): (Vec<TokenStream>, Vec<TokenStream>) = roots.unzip();
+    let modules = module_tree(cx, &[]);
     quote! {
-        //! One function per documented method and path. Each builds a [`Request`]
-        //! without touching the network; with the `client` feature the same
-        //! operations are methods on [`crate::runtime::Client`] that send it.
-        #[allow(unused_imports)]
-        use crate::runtime::{encode_path, encode_path_segment, odata, Method, Page, Request};
-        #[allow(unused_imports)]
-        use crate::types;
+        //! Every operation, found the way its URL reads: a root (`me()`, `users()`, ...)
+        //! and one method per path segment lead to a builder of the resource, whose
+        //! methods are what can be done with it (`list`, `get`, `create`, `update`,
+        //! `delete`, its actions and functions). Built from a root function, a builder
+        //! gives a [`Request`](crate::runtime::Request) without touching the network; built from
+        //! [`crate::runtime::Client`]'s method of the same name (feature `client`), the
+        //! same methods send it and decode the answer.
 
         #(#functions)*
 
@@ -42,7 +53,193 @@ pub fn operations_module(cx: &Context<'_>) -> TokenStream {
         impl crate::runtime::Client {
             #(#methods)*
         }
+
+        #modules
     }
+}
+
+/// `crate::operations::users::messages::Messages`
+fn node_type(node: &Node) -> TokenStream {
+    let modules = node.module.iter().map(|m| ident(m));
+    let name = format_ident!("{}", node.name);
+    quote! { crate::operations::#(#modules::)*#name }
+}
+
+/// The nodes of `module` and, nested, the modules below it.
+fn module_tree(cx: &Context<'_>, module: &[String]) -> TokenStream {
+    let tree = cx.surface.tree();
+    let items = tree.nodes.iter().enumerate().filter(|(_, n)| n.module == module).map(|(i, _)| node_items(cx, i));
+    let mut children: Vec<&String> = tree
+        .nodes
+        .iter()
+        .filter(|n| n.module.len() == module.len() + 1 && n.module.starts_with(module))
+        .filter_map(|n| n.module.last())
+        .collect();
+    children.sort();
+    children.dedup();
+    let children = children.into_iter().map(|child| {
+        let mut path = module.to_vec();
+        path.push(child.clone());
+        let areas: std::collections::BTreeSet<String> =
+            tree.nodes.iter().filter(|n| n.module.starts_with(&path)).flat_map(|n| n.areas.iter().cloned()).collect();
+        let cfg = cx.features.cfg(&areas);
+        let inner = module_tree(cx, &path);
+        let name = ident(child);
+        let doc = format!(" The resources below `{}`.", tree.nodes.iter().find(|n| n.module == path).map_or("", |n| n.template.as_str()));
+        quote! {
+            #[doc = #doc]
+            #cfg
+            pub mod #name {
+                #[allow(unused_imports)]
+                use crate::runtime::{encode_path, encode_path_segment, odata};
+                #inner
+            }
+        }
+    });
+    quote! { #(#items)* #(#children)* }
+}
+
+/// One line on a node: its path and how many operations are found at and below it.
+fn node_summary(tree: &super::tree::Tree, index: usize) -> String {
+    fn count(tree: &super::tree::Tree, index: usize) -> usize {
+        let node = &tree.nodes[index];
+        node.methods.len() + node.edges.iter().map(|e| count(tree, e.target)).sum::<usize>()
+    }
+    let node = &tree.nodes[index];
+    let (here, all) = (node.methods.len(), count(tree, index));
+    format!("the builder of `{}`: {here} operation{} here, {all} at and below it.", node.template, if here == 1 { "" } else { "s" })
+}
+
+/// A node's type, its navigation methods and its operations, in both forms.
+fn node_items(cx: &Context<'_>, index: usize) -> TokenStream {
+    let tree = cx.surface.tree();
+    let node = &tree.nodes[index];
+    let name = format_ident!("{}", node.name);
+    let cfg = cx.features.cfg(&node.areas);
+    let mut doc = vec![format!("`{}`", node.template)];
+    if node.aliased {
+        doc.push(format!("Also reached from `/me` (the signed-in user) in place of `{}`.", alias_prefix(&node.template)));
+    }
+    if !node.methods.is_empty() {
+        doc.push("# What can be done here".into());
+        for method in &node.methods {
+            let op = &cx.model.operations[method.operations[0]];
+            let title = doc_lines(&op.title).join(" ");
+            doc.push(format!("- [`{0}`](#method.{0}): {title} (`{1} {2}`)", method.name, op.method, op.path));
+            for alternative in &method.alternatives {
+                doc.push(format!("- [`{alternative}`](#method.{alternative}): the same, another answer"));
+            }
+        }
+    }
+    if !node.edges.is_empty() {
+        doc.push("# Where to go from here".into());
+        for edge in &node.edges {
+            let target = &tree.nodes[edge.target];
+            let link = node_type(target).to_string().replace(' ', "");
+            doc.push(format!("- [`{0}`](#method.{0}) to [`{link}`] (`{1}`)", edge.name, target.template));
+        }
+    }
+    doc.push("Built from a root function it builds requests ([`crate::runtime::Request`]); from the `Client` method of the same name (`S` is `&Client`) its operations send them.".into());
+    let doc = docs(&doc);
+    let edges = node.edges.iter().map(|edge| {
+        let target = &tree.nodes[edge.target];
+        let (method, ty, cfg) = (ident(&edge.name), node_type(target), cx.features.cfg(&target.areas));
+        let params = edge.params.iter().map(|(_, rust, _)| {
+            let rust = ident(rust);
+            quote! { #rust: &str }
+        });
+        let text = step_expression(&edge.step.text, &edge.params);
+        let doc = format!(" {}", node_summary(tree, edge.target));
+        quote! {
+            #[doc = #doc]
+            #cfg
+            pub fn #method(&self, #(#params),*) -> #ty<S> {
+                #ty(self.0.then(#text))
+            }
+        }
+    });
+    let (requests, sends): (Vec<TokenStream>, Vec<TokenStream>) = node
+        .methods
+        .iter()
+        .flat_map(|method| {
+            let op = &cx.model.operations[method.operations[0]];
+            let item = &cx.surface.operations()[method.operations[0]];
+            let default = operation_methods(cx, node, method, op, item, &signature(op, item, method));
+            let alternatives = item.alternatives.iter().map(move |alternative| {
+                let item = alternative_operation(item, alternative);
+                let signature = signature_of(&item, alternative_doc(op, alternative), method);
+                operation_methods(cx, node, method, op, &item, &signature)
+            });
+            std::iter::once(default).chain(alternatives.collect::<Vec<_>>())
+        })
+        .unzip();
+    let edges: Vec<TokenStream> = edges.collect();
+    let navigation = (!edges.is_empty()).then(|| quote! { #cfg impl<S: Copy> #name<S> { #(#edges)* } });
+    let operations = (!requests.is_empty()).then(|| {
+        quote! {
+            #cfg
+            impl #name {
+                #(#requests)*
+            }
+
+            #[cfg(feature = "client")]
+            #cfg
+            impl<'c> #name<&'c crate::runtime::Client> {
+                #(#sends)*
+            }
+        }
+    });
+    quote! {
+        #doc
+        #cfg
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct #name<S = ()>(pub(crate) crate::runtime::Node<S>);
+        #navigation
+        #operations
+    }
+}
+
+/// `/users/{user_id}` of `/users/{user_id}/messages`.
+fn alias_prefix(template: &str) -> String {
+    template.splitn(4, '/').take(3).collect::<Vec<_>>().join("/")
+}
+
+/// The text a step appends: a literal, or `&format!("/{}", encode_path_segment(id))`.
+fn step_expression(text: &str, params: &[(String, String, bool)]) -> TokenStream {
+    if params.is_empty() {
+        return quote! { #text };
+    }
+    let escape = |text: &str| text.replace('{', "{{").replace('}', "}}");
+    let mut template = String::new();
+    let mut rest = text;
+    let mut args = Vec::new();
+    for (placeholder, rust, holds_path) in params {
+        let name = ident(rust);
+        if let Some((before, after)) = rest.split_once(&format!("{{{placeholder}}}")) {
+            template.push_str(&escape(before));
+            template.push_str("{}");
+            args.push(if *holds_path {
+                quote! { encode_path(#name) }
+            } else {
+                quote! { encode_path_segment(#name) }
+            });
+            rest = after;
+        }
+    }
+    template.push_str(&escape(rest));
+    quote! { &format!(#template, #(#args),*) }
+}
+
+/// The request-building method and its `Client`-bound twin.
+fn operation_methods(
+    cx: &Context<'_>,
+    node: &Node,
+    method: &Method,
+    op: &Operation,
+    item: &OperationItem,
+    signature: &Signature,
+) -> (TokenStream, TokenStream) {
+    (request_method(cx, node, method, op, item, signature), client_method(cx, node, method, op, item, signature))
 }
 
 /// Argument names and types of an operation, shared by both emitted forms.
@@ -54,14 +251,15 @@ struct Signature {
     doc: Vec<String>,
 }
 
-fn signature(op: &Operation, item: &OperationItem) -> Signature {
-    signature_of(item, operation_doc(op))
+fn signature(op: &Operation, item: &OperationItem, method: &Method) -> Signature {
+    signature_of(item, operation_doc(op), method)
 }
 
 /// The default operation's item, answering as `alternative` does.
 fn alternative_operation(item: &OperationItem, alternative: &AlternativeItem) -> OperationItem {
     OperationItem {
         function: alternative.function.clone(),
+        place: super::tree::Place { method: alternative.function.clone(), ..item.place.clone() },
         response: alternative.response.clone(),
         content: alternative.content,
         alternatives: vec![alternative.clone()],
@@ -84,12 +282,13 @@ fn alternative_doc(op: &Operation, alternative: &AlternativeItem) -> Vec<String>
     lines
 }
 
-fn signature_of(item: &OperationItem, doc: Vec<String>) -> Signature {
-    let paths = ItemPaths::operations_module();
+/// The method's own arguments: the path values of its segment, the call arguments, the body.
+fn signature_of(item: &OperationItem, doc: Vec<String>, method: &Method) -> Signature {
+    let paths = ItemPaths::types_module();
     let mut params = Vec::new();
     let mut args = Vec::new();
-    for name in &item.path_params {
-        let name = ident(name);
+    for &index in &method.step.params {
+        let name = ident(&item.path_params[index]);
         params.push(quote! { #name: &str });
         args.push(quote! { #name });
     }
@@ -183,40 +382,107 @@ fn callers(permissions: &Permissions) -> Vec<(&'static str, String)> {
         .collect()
 }
 
-fn request_function(cx: &Context<'_>, op: &Operation, item: &OperationItem, signature: &Signature) -> TokenStream {
+fn request_method(
+    cx: &Context<'_>,
+    node: &Node,
+    method: &Method,
+    op: &Operation,
+    item: &OperationItem,
+    signature: &Signature,
+) -> TokenStream {
     let Signature { params, response, doc, .. } = signature;
-    let doc = docs(&[doc.clone(), example_doc(cx, op, item)].concat());
-    let name = ident(&item.function);
-    let method = format_ident!("{}", runtime_method(op.method));
-    let path = path_expression(op, item);
+    let mut doc = doc.clone();
+    for other in method.operations.iter().skip(1).map(|&i| &cx.model.operations[i]) {
+        doc.push(format!("Also documented as `{} {}`.", other.method, other.path));
+    }
+    let doc = docs(&[doc, example_doc(cx, op, item)].concat());
+    let name = ident(&item.place.method);
+    let http = format_ident!("{}", runtime_method(op.method));
+    let path = path_expression(op, item, method);
     let body = op.request_body.as_ref().map(|_| quote! { .json(body) });
-    // An alternative's function sets what selects its answer (`alternatives` holds only it, then).
-    let selects = item.alternatives.iter().filter(|a| a.function == item.function).map(|a| {
+    // An alternative's method sets what selects its answer (`alternatives` holds only it, then).
+    let selects = item.alternatives.iter().filter(|a| a.function == item.place.method).map(|a| {
         let (name, value) = (&a.condition.name, &a.condition.value);
         match a.condition.set {
             ConditionKind::Query => quote! { .query(#name, #value) },
             ConditionKind::Header => quote! { .header(#name, #value) },
         }
     });
-    let cfg = cx.features.area_cfg(&op.area);
-    let (function, template) = (&item.function, &op.path);
+    let cfg = method_cfg(cx, method);
+    let identity = identity(cx, node, method);
     quote! {
         #doc
         #cfg
-        pub fn #name(#(#params),*) -> Request<#response> {
-            Request::new(Method::#method, #path).operation(#function, #template) #body #(#selects)*
+        pub fn #name(&self, #(#params),*) -> crate::runtime::Request<#response> {
+            let (operation, template) = #identity;
+            crate::runtime::Request::new(crate::runtime::Method::#http, #path).operation(operation, template) #body #(#selects)*
         }
     }
 }
 
-fn client_method(cx: &Context<'_>, op: &Operation, item: &OperationItem, signature: &Signature) -> TokenStream {
+/// The areas of every documented spelling of the method.
+fn method_cfg(cx: &Context<'_>, method: &Method) -> TokenStream {
+    let areas: std::collections::BTreeSet<String> = method.operations.iter().map(|&i| cx.model.operations[i].area.clone()).collect();
+    match areas.len() {
+        1 => cx.features.area_cfg(&cx.model.operations[method.operations[0]].area),
+        _ => cx.features.cfg(&areas),
+    }
+}
+
+/// `("get_me_messages", "/me/messages")`: the documented operation and path template the request
+/// was built by; on a node reached from `/me` too, chosen by the root at run time.
+fn identity(cx: &Context<'_>, node: &Node, method: &Method) -> TokenStream {
+    let ops: Vec<&Operation> = method.operations.iter().map(|&i| &cx.model.operations[i]).collect();
+    let first = ops[0];
+    if !node.aliased {
+        let (id, path) = (&first.id, &first.path);
+        return quote! { (#id, #path) };
+    }
+    fn is_me(op: &&Operation) -> bool {
+        op.path == "/me" || op.path.starts_with("/me/") || op.path.starts_with("/me:")
+    }
+    // The rest after `/me` or `/users/{id}`.
+    let rest = |op: &Operation| -> String {
+        if is_me(&op) {
+            op.path[3..].to_owned()
+        } else {
+            op.path.splitn(4, '/').nth(3).map(|r| format!("/{r}")).unwrap_or_default()
+        }
+    };
+    let me = ops
+        .iter()
+        .copied()
+        .find(is_me)
+        .map_or_else(|| (first.id.clone(), format!("/me{}", rest(first))), |op| (op.id.clone(), op.path.clone()));
+    let users = ops.iter().copied().find(|op| !is_me(op)).map_or_else(
+        || (first.id.clone(), format!("{}{}", alias_prefix(&node.template), rest(first))),
+        |op| (op.id.clone(), op.path.clone()),
+    );
+    let ((me_id, me_path), (users_id, users_path)) = (me, users);
+    quote! {
+        match self.0.root_index() {
+            1 => (#me_id, #me_path),
+            _ => (#users_id, #users_path),
+        }
+    }
+}
+
+fn client_method(
+    cx: &Context<'_>,
+    node: &Node,
+    method: &Method,
+    _op: &Operation,
+    item: &OperationItem,
+    signature: &Signature,
+) -> TokenStream {
     let Signature { params, args, response, doc } = signature;
-    let name = ident(&item.function);
-    let cfg = cx.features.area_cfg(&op.area);
-    let mut doc = doc.clone();
-    let example = if op.example.is_some() { ", whose documentation has an example" } else { "" };
-    doc.push(format!("Sends [`operations::{0}`](crate::operations::{0}){example}.", item.function.trim_start_matches("r#")));
+    let name = ident(&item.place.method);
+    let ty = format_ident!("{}", node.name);
+    let cfg = method_cfg(cx, method);
+    let mut doc: Vec<String> = doc.iter().take(1).cloned().collect();
+    doc.push(format!("Sends the request that `{}` of the builder without a client builds, and decodes the answer.", item.place.method));
     let doc = docs(&doc);
+    let request = quote! { let request = #ty(self.0.unsent()).#name(#(#args),*); };
     if item.content {
         return quote! {
             #doc
@@ -224,8 +490,9 @@ fn client_method(cx: &Context<'_>, op: &Operation, item: &OperationItem, signatu
             /// The content is read into memory, at most `max_bytes` of it; see
             /// [`crate::runtime::Client::download_to`] to stream it to a writer.
             #cfg
-            pub async fn #name(&self, #(#params,)* max_bytes: u64) -> Result<Vec<u8>, crate::runtime::Error> {
-                self.download(#name(#(#args),*), max_bytes).await
+            pub fn #name(&self, #(#params,)* max_bytes: u64) -> impl std::future::Future<Output = Result<Vec<u8>, crate::runtime::Error>> + 'c {
+                #request
+                self.0.sender().download(request, max_bytes)
             }
         };
     }
@@ -236,16 +503,18 @@ fn client_method(cx: &Context<'_>, op: &Operation, item: &OperationItem, signatu
             /// The service accepts the action (`202 Accepted`) and goes on with it:
             /// wait for it with [`crate::runtime::LongRunning::wait`].
             #cfg
-            pub async fn #name(&self, #(#params),*) -> Result<crate::runtime::LongRunning, crate::runtime::Error> {
-                self.start_long_running(#name(#(#args),*)).await
+            pub fn #name(&self, #(#params),*) -> impl std::future::Future<Output = Result<crate::runtime::LongRunning, crate::runtime::Error>> + 'c {
+                #request
+                self.0.sender().start_long_running(request)
             }
         };
     }
     quote! {
         #doc
         #cfg
-        pub async fn #name(&self, #(#params),*) -> Result<#response, crate::runtime::Error> {
-            self.send(#name(#(#args),*)).await
+        pub fn #name(&self, #(#params),*) -> impl std::future::Future<Output = Result<#response, crate::runtime::Error>> + 'c {
+            #request
+            self.0.sender().send(request)
         }
     }
 }
@@ -262,35 +531,33 @@ fn runtime_method(method: HttpMethod) -> &'static str {
     }
 }
 
-/// `format!("/users/{}/messages", encode_path_segment(user_id))`, or a plain literal.
-/// A value that holds a path (`root:/{item_path}:`) keeps its `/` (`encode_path`).
+/// The request path: the node's path, then what the method's segment adds (its path values encoded,
+/// `encode_path` keeping the `/` of a value that holds a path) and the call's arguments.
 /// Placeholders are found in path order, so each `{}` of the template has
 /// exactly one argument whatever the literal text around them holds.
-fn path_expression(op: &Operation, item: &OperationItem) -> TokenStream {
-    if op.path_params.is_empty() && item.call_args.is_empty() {
-        let path = &op.path;
-        return quote! { #path };
+fn path_expression(op: &Operation, item: &OperationItem, method: &Method) -> TokenStream {
+    let text = &method.step.text;
+    if method.step.params.is_empty() && item.call_args.is_empty() {
+        if text.is_empty() {
+            return quote! { self.0.path().to_owned() };
+        }
+        return quote! { self.0.join(#text) };
     }
     let escape = |text: &str| text.replace('{', "{{").replace('}', "}}");
     let mut template = String::new();
-    let mut rest = op.path.as_str();
+    let mut rest = text.as_str();
     let mut args = Vec::new();
-    let mut unused = Vec::new();
-    for (param, rust) in op.path_params.iter().zip(&item.path_params) {
-        let name = ident(rust);
-        match rest.split_once(&format!("{{{}}}", param.name)) {
-            Some((before, after)) => {
-                template.push_str(&escape(before));
-                template.push_str("{}");
-                args.push(if param.holds_path {
-                    quote! { encode_path(#name) }
-                } else {
-                    quote! { encode_path_segment(#name) }
-                });
-                rest = after;
-            }
-            // Not in the path (a model not made by `resolve`): the argument is ignored.
-            None => unused.push(name),
+    for &index in &method.step.params {
+        let (param, name) = (&op.path_params[index], ident(&item.path_params[index]));
+        if let Some((before, after)) = rest.split_once(&format!("{{{}}}", param.name)) {
+            template.push_str(&escape(before));
+            template.push_str("{}");
+            args.push(if param.holds_path {
+                quote! { encode_path(#name) }
+            } else {
+                quote! { encode_path_segment(#name) }
+            });
+            rest = after;
         }
     }
     template.push_str(&escape(rest));
@@ -318,12 +585,7 @@ fn path_expression(op: &Operation, item: &OperationItem) -> TokenStream {
         template = format!("{}({})", template.trim_end_matches("()"), call.join(","));
         args.extend(item.call_args.iter().map(call_argument));
     }
-    let path = quote! { format!(#template, #(#args),*) };
-    if unused.is_empty() {
-        path
-    } else {
-        quote! { { #(let _ = #unused;)* #path } }
-    }
+    quote! { self.0.join(&format!(#template, #(#args),*)) }
 }
 
 /// One argument of a function call, as its OData literal, percent-encoded.

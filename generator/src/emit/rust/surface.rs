@@ -18,6 +18,7 @@
 use super::boxing::Boxing;
 use super::hierarchy::Hierarchy;
 use super::names::{self, is_plain_conversion, snake_name, type_name, variant_name, Scope};
+use super::tree::{OperationFacts, Place, Tree};
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{ApiModel, EnumMember, Operation, Primitive, Property, RequestBody, Source, TypeDef, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
@@ -37,6 +38,8 @@ pub struct Surface<'m> {
     parameter_names: BTreeMap<&'m str, String>,
     /// One per operation, in `model.operations` order.
     operations: Vec<OperationItem>,
+    /// Where each operation is found: the builder types of the `operations` module.
+    tree: Tree,
 }
 
 /// A struct or enum of the `types` module, for one model type.
@@ -89,10 +92,14 @@ pub struct ParameterStruct<'m> {
     pub fields: Vec<FieldItem<'m>>,
 }
 
-/// The function of one operation (and the `Client` method of the same name).
+/// One operation: the method of a builder of the `operations` module
+/// (and its `Client`-bound twin of the same name) that builds it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OperationItem {
+    /// Its place spelled as a changelog shows it: `me().messages().by_id().attachments().create_upload_session`.
     pub function: String,
+    /// Where it is found: its root, the navigation steps, the method.
+    pub place: Place,
     /// The `&str` arguments, one per path parameter, in path order.
     pub path_params: Vec<String>,
     /// Function parameters the path does not spell, passed in the call's parentheses.
@@ -111,10 +118,11 @@ pub struct OperationItem {
     pub monitored: bool,
 }
 
-/// The function of an alternative answer: the same request, plus the query
+/// The method of an alternative answer: the same request, plus the query
 /// option or header that selects the answer, decoded as that answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlternativeItem {
+    /// The method's name on the operation's builder (`get_as_json`).
     pub function: String,
     pub condition: crate::model::Condition,
     pub response: RustType,
@@ -262,10 +270,29 @@ impl ItemPaths {
         }
     }
 
-    /// The request-building function of an operation ([`OperationItem::function`]).
-    pub fn function(&self, function: &str) -> TokenStream {
-        let (operations, name) = (&self.operations, names::ident(function));
-        quote! { #operations::#name }
+    /// The expression that builds an operation's request: `operations::me().messages().by_id(a).list()`,
+    /// `args` its path values, call arguments and body in that order.
+    pub fn request(&self, item: &OperationItem, args: &[TokenStream]) -> TokenStream {
+        let operations = &self.operations;
+        item.place.call(quote! { #operations:: }, &item.place.method, args)
+    }
+}
+
+impl Place {
+    /// `<start>root().step(..)...method(..)` with `args` (path values first, in path order) dealt out
+    /// to the steps that take them; `start` is a module path (`operations::`) or a value (`client.`).
+    pub fn call(&self, start: TokenStream, method: &str, args: &[TokenStream]) -> TokenStream {
+        let root = names::ident(&self.root);
+        let mut call = quote! { #start #root() };
+        let mut rest = args;
+        for (step, count) in &self.steps {
+            let (taken, left) = rest.split_at((*count).min(rest.len()));
+            let step = names::ident(step);
+            call = quote! { #call.#step(#(#taken),*) };
+            rest = left;
+        }
+        let method = names::ident(method);
+        quote! { #call.#method(#(#rest),*) }
     }
 }
 
@@ -456,9 +483,18 @@ impl<'m> Surface<'m> {
             let fields = builder.fields(&rust, &parameters.iter().collect::<Vec<_>>());
             parameter_structs.insert(rust, ParameterStruct { model_name, title, fields });
         }
-        let operations = builder.operations(&parameter_names);
+        let mut operations = builder.operations(&parameter_names);
+        let facts: Vec<OperationFacts> = operations.iter().map(operation_facts).collect();
+        let tree = Tree::new(model, &facts);
+        for (item, place) in operations.iter_mut().zip(&tree.places) {
+            item.function = place.spelled();
+            item.place = place.clone();
+            for (alternative, name) in item.alternatives.iter_mut().zip(&place.alternatives) {
+                alternative.function = name.clone();
+            }
+        }
         let qualified_names = types.iter().map(|(qualified, item)| (item.name.clone(), qualified.clone())).collect();
-        Surface { types, qualified_names, parameter_structs, parameter_names, operations }
+        Surface { types, qualified_names, parameter_structs, parameter_names, operations, tree }
     }
 
     /// The Rust name of a model type; `UnknownType` for a type the model does not define.
@@ -493,6 +529,26 @@ impl<'m> Surface<'m> {
     /// One per operation, in `model.operations` order.
     pub fn operations(&self) -> &[OperationItem] {
         &self.operations
+    }
+
+    /// The builder types, their navigation and operation methods, and the roots.
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+}
+
+/// What the tree reads of an operation: its signature without names, its path parameters' names, its alternatives.
+fn operation_facts(item: &OperationItem) -> OperationFacts {
+    let arguments: Vec<String> =
+        item.call_args.iter().map(|a| format!("{}:{:?}:{:?}:{}", a.json_name, a.ty, a.literal, a.optional)).collect();
+    let alternatives: Vec<String> = item.alternatives.iter().map(|a| format!("{:?}:{:?}", a.condition, a.response)).collect();
+    OperationFacts {
+        signature: format!(
+            "{arguments:?} {:?} {:?} {} {} {alternatives:?}",
+            item.request_body, item.response, item.content, item.monitored
+        ),
+        path_params: item.path_params.clone(),
+        alternatives: item.alternatives.iter().map(|a| alternative_suffix(&a.condition)).collect(),
     }
 }
 
@@ -553,20 +609,15 @@ impl<'m> Builder<'m, '_> {
         variants
     }
 
-    /// Function names unique in the `operations` module and among `Client`'s
-    /// methods; arguments unique within their function and never shadowing
-    /// what its body calls.
+    /// The operations' arguments, unique within their method and never
+    /// shadowing what its body calls (their places come from the tree).
     fn operations(&mut self, parameter_names: &BTreeMap<&str, String>) -> Vec<OperationItem> {
-        let mut functions = Scope::with_reserved(names::RESERVED_FUNCTION_NAMES);
         let model = self.model;
         model
             .operations
             .iter()
             .map(|op| {
-                let function = functions.claim(&snake_name(&op.id));
-                report_rename(self.diags, &op.source, "operation", &op.id, &function);
-                let mut arguments =
-                    Scope::with_reserved(&["body", "max_bytes", "self", "request", "encode_path_segment", "odata", &function]);
+                let mut arguments = Scope::with_reserved(&["body", "max_bytes", "self", "request", "encode_path_segment", "odata"]);
                 let path_params = op
                     .path_params
                     .iter()
@@ -595,10 +646,9 @@ impl<'m> Builder<'m, '_> {
                 let alternatives = op
                     .alternatives()
                     .map(|(condition, answer)| {
-                        let name = functions.claim(&format!("{function}_{}", alternative_suffix(condition)));
                         let body = answer.body.as_ref().filter(|_| (200..400).contains(&answer.status));
                         AlternativeItem {
-                            function: name,
+                            function: String::new(),
                             condition: condition.clone(),
                             response: self.body_type(body),
                             content: body == Some(&TypeRef::Primitive(Primitive::Stream)),
@@ -606,7 +656,8 @@ impl<'m> Builder<'m, '_> {
                     })
                     .collect();
                 OperationItem {
-                    function,
+                    function: String::new(),
+                    place: Place::default(),
                     path_params,
                     call_args,
                     request_body: self.request_body(op, parameter_names),
@@ -734,6 +785,13 @@ mod tests {
         assert_eq!(shown(&ItemPaths::outside("graph-client")), "graph_client::runtime::Page<graph_client::types::User>");
         let parameters = RustType::Parameters("SendMailParameters".into());
         assert_eq!(parameters.tokens(&ItemPaths::operations_module()).to_string().replace(' ', ""), "types::SendMailParameters");
-        assert_eq!(ItemPaths::outside("graph-client").function("type").to_string().replace(' ', ""), "graph_client::operations::r#type");
+        let place = Place {
+            root: "me".into(),
+            steps: vec![("messages".into(), 0), ("by_id".into(), 1)],
+            method: "r#type".into(),
+            ..Place::default()
+        };
+        let call = place.call(quote! { graph_client::operations:: }, "type", &[quote! { "m" }, quote! { &body }]);
+        assert_eq!(call.to_string().replace(' ', ""), "graph_client::operations::me().messages().by_id(\"m\").r#type(&body)");
     }
 }

@@ -1,0 +1,465 @@
+//! Analysis: the resource tree, where every operation is found by the shape
+//! of its path. A path is read as steps from a root (`/me`, `/users`,
+//! `/drives`): a literal segment is a navigation (`messages()`), a key a
+//! `by_id(id)` (a `path(p)` for the `root:/{path}:` form), a segment with
+//! values in it a call (`range(address)`). Each distinct position is a node
+//! (a builder type of the generated `operations` module); an operation is a
+//! method of the node it acts on, named by what it does: `list`, `get`,
+//! `create`, `update`, `delete` for the resource itself, the action or
+//! function name for what follows it (`create_upload_session`, `delta`),
+//! `get_value`/`delete_ref` for `$value`/`$ref`.
+//!
+//! `/me` is the signed-in user, `/users/{id}` any user: one node serves both
+//! (`Node`'s root index tells them apart at run time), so what follows them
+//! is defined once, and an operation documented under both is one method.
+//!
+//! Names are claimed per node (methods), per module (builder types, child
+//! modules) and among the roots (with `Client`'s own methods reserved).
+
+use super::names::{snake_name, type_name, Scope, RESERVED_FUNCTION_NAMES};
+use crate::model::{ApiModel, Operation, OperationKind};
+use std::collections::BTreeMap;
+
+/// The roots that are another spelling of a position below a canonical root:
+/// (alias, canonical literal, the key's parameter name).
+const ALIASES: &[(&str, &str, &str)] = &[("me", "users", "user_id")];
+
+pub struct Tree {
+    pub nodes: Vec<Node>,
+    /// The entry points: `operations::me()`, `Client::users()`, ...
+    pub roots: Vec<Root>,
+    /// Per model operation, where it is found.
+    pub places: Vec<Place>,
+}
+
+pub struct Root {
+    pub name: String,
+    pub node: usize,
+    /// 0 for a canonical root, else the alias's index in its node's templates.
+    pub alias: usize,
+    /// The path text it starts with (`/me`, `/users`).
+    pub text: String,
+}
+
+/// One builder type.
+pub struct Node {
+    /// Module path below `operations` (`["users", "messages"]`).
+    pub module: Vec<String>,
+    pub name: String,
+    /// The path template in its canonical spelling (`/users/{user_id}/messages`).
+    pub template: String,
+    /// Reached from an alias root too: its operations' templates depend on the root index.
+    pub aliased: bool,
+    pub edges: Vec<Edge>,
+    pub methods: Vec<Method>,
+    /// The areas of every operation found at or below it.
+    pub areas: std::collections::BTreeSet<String>,
+}
+
+/// A navigation method: `messages()`, `by_id(message_id)`, `range(address)`.
+pub struct Edge {
+    pub name: String,
+    pub target: usize,
+    pub step: Step,
+    /// (placeholder in `step.text`, argument name, holds a path), in path order.
+    pub params: Vec<(String, String, bool)>,
+}
+
+/// An operation method: the first of `operations` gives its code and docs;
+/// the others are the same operation documented under another root.
+pub struct Method {
+    pub name: String,
+    pub operations: Vec<usize>,
+    /// The names of its alternative answers' methods (`get_as_json`).
+    pub alternatives: Vec<String>,
+    /// What the request path adds after the node's path (`/createUploadSession`, `` for the node itself).
+    pub step: Step,
+}
+
+/// Path text with placeholders (`/range(address='{address}')`), and the
+/// operation's path parameters it holds (indices into `path_params`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub text: String,
+    pub params: Vec<usize>,
+    kind: StepKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StepKind {
+    Literal,
+    Key,
+    Call,
+}
+
+/// Where one operation is found: `root().step()...method(..)`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Place {
+    pub root: String,
+    /// Navigation method names and how many path parameters each takes.
+    pub steps: Vec<(String, usize)>,
+    pub method: String,
+    /// Path parameters the method itself takes (those in its own segment).
+    pub method_params: usize,
+    /// The methods of the alternative answers, in `Operation::alternatives` order.
+    pub alternatives: Vec<String>,
+}
+
+impl Place {
+    /// `me().messages().by_id().attachments().create_upload_session`: how a changelog names it.
+    pub fn spelled(&self) -> String {
+        let mut text = format!("{}()", self.root);
+        for (step, _) in &self.steps {
+            text.push_str(&format!(".{step}()"));
+        }
+        format!("{text}.{}", self.method)
+    }
+}
+
+impl Step {
+    /// The text with every placeholder written `{}`: steps that differ only in placeholder names are one.
+    fn shape(&self) -> String {
+        let mut shape = String::new();
+        let mut inside = false;
+        for c in self.text.chars() {
+            match c {
+                '{' => {
+                    inside = true;
+                    shape.push_str("{}");
+                }
+                '}' => inside = false,
+                c if !inside => shape.push(c),
+                _ => {}
+            }
+        }
+        shape
+    }
+}
+
+/// The path of an operation as steps, `/me` spelled canonically, and which alias root (if any) it came by;
+/// a trailing `:` (`root:/{path}:`) as the text the last step leaves.
+fn steps_of(op: &Operation) -> (Vec<Step>, Option<usize>, String) {
+    let mut steps = Vec::new();
+    let mut colon = false;
+    for segment in op.path.trim_start_matches('/').split('/').filter(|s| !s.is_empty()) {
+        let separator = if std::mem::take(&mut colon) { ":/" } else { "/" };
+        let segment = match segment.strip_suffix(':') {
+            Some(stripped) if !stripped.is_empty() => {
+                colon = true;
+                stripped
+            }
+            _ => segment,
+        };
+        let params: Vec<usize> =
+            op.path_params.iter().enumerate().filter(|(_, p)| segment.contains(&format!("{{{}}}", p.name))).map(|(i, _)| i).collect();
+        let kind = if segment.starts_with('{') && segment.ends_with('}') && segment.matches('{').count() == 1 {
+            StepKind::Key
+        } else if segment.contains('{') || segment.contains('(') {
+            StepKind::Call
+        } else {
+            StepKind::Literal
+        };
+        steps.push(Step { text: format!("{separator}{segment}"), params, kind });
+    }
+    let mut alias = None;
+    if let Some(first) = steps.first() {
+        if let Some(index) = ALIASES.iter().position(|(name, _, _)| first.kind == StepKind::Literal && first.text == format!("/{name}")) {
+            let (_, canonical, key) = ALIASES[index];
+            let literal = Step { text: format!("/{canonical}"), params: Vec::new(), kind: StepKind::Literal };
+            let key = Step { text: format!("/{{{key}}}"), params: Vec::new(), kind: StepKind::Key };
+            steps.splice(0..1, [literal, key]);
+            alias = Some(index);
+        }
+    }
+    (steps, alias, if colon { ":".to_owned() } else { String::new() })
+}
+
+/// The words of a segment as a name: `microsoft.graph.delta()` -> `delta`, `range(address='{a}')` -> `range`.
+fn segment_word(text: &str) -> String {
+    let text = text.trim_start_matches([':', '/']).trim_start_matches('$');
+    let text = text.split('(').next().unwrap_or(text);
+    let text = text.strip_prefix("microsoft.graph.").unwrap_or(text);
+    let text = text.rsplit('.').next().unwrap_or(text);
+    snake_name(&text.replace(|c: char| !c.is_ascii_alphanumeric(), "_"))
+}
+
+fn verb(kind: OperationKind, op: &Operation) -> &'static str {
+    match kind {
+        OperationKind::List => "list",
+        OperationKind::Get => "get",
+        OperationKind::Create => "create",
+        OperationKind::Update => "update",
+        OperationKind::Delete => "delete",
+        _ => match op.method {
+            crate::model::HttpMethod::Get => "get",
+            crate::model::HttpMethod::Post => "create",
+            crate::model::HttpMethod::Patch | crate::model::HttpMethod::Put => "update",
+            crate::model::HttpMethod::Delete => "delete",
+        },
+    }
+}
+
+/// A navigation's name: `messages`, `by_id`, `path` (a value that holds a path, or `:/{p}`), `range`, `as_user` (a cast).
+fn edge_name(step: &Step, op: &Operation) -> String {
+    match step.kind {
+        StepKind::Key => {
+            let holds_path = step.params.iter().any(|&i| op.path_params[i].holds_path);
+            if holds_path || step.text.starts_with(":/") {
+                "path".to_owned()
+            } else {
+                "by_id".to_owned()
+            }
+        }
+        _ if step.text.contains("microsoft.graph.") && !step.text.contains('(') => format!("as_{}", segment_word(&step.text)),
+        _ => segment_word(&step.text),
+    }
+}
+
+/// What the tree needs of an operation's surface.
+pub struct OperationFacts {
+    /// What it takes and gives, without names: two documented spellings of one operation are one method only if these agree.
+    pub signature: String,
+    /// The Rust names of its path parameters.
+    pub path_params: Vec<String>,
+    /// The suffixes of its alternative answers' methods (`as_json`).
+    pub alternatives: Vec<String>,
+}
+
+struct NodeBuilder {
+    node: Node,
+    scope: Scope,
+    /// Edge shape -> edge index.
+    edges: BTreeMap<String, usize>,
+    /// (method shape, signature) -> method index.
+    methods: BTreeMap<(String, String, String), usize>,
+}
+
+impl Tree {
+    /// `signatures[i]` says what operation `i` takes and gives, without names.
+    pub fn new(model: &ApiModel, facts: &[OperationFacts]) -> Tree {
+        let mut nodes: Vec<NodeBuilder> = Vec::new();
+        let mut root_nodes: BTreeMap<String, usize> = BTreeMap::new();
+        let mut roots: Vec<(String, usize, usize, String)> = Vec::new();
+        let mut places = Vec::new();
+        let new_node = |nodes: &mut Vec<NodeBuilder>, template: String, aliased: bool| {
+            nodes.push(NodeBuilder {
+                node: Node {
+                    module: Vec::new(),
+                    name: String::new(),
+                    template,
+                    aliased,
+                    edges: Vec::new(),
+                    methods: Vec::new(),
+                    areas: Default::default(),
+                },
+                scope: Scope::with_reserved(&["unsent"]),
+                edges: BTreeMap::new(),
+                methods: BTreeMap::new(),
+            });
+            nodes.len() - 1
+        };
+        for (index, op) in model.operations.iter().enumerate() {
+            let (mut steps, alias, trailing) = steps_of(op);
+            if steps.is_empty() {
+                steps.push(Step { text: String::new(), params: Vec::new(), kind: StepKind::Literal });
+            }
+            let kind = op.kind;
+            let last = steps.last().cloned().unwrap_or_else(|| Step { text: String::new(), params: Vec::new(), kind: StepKind::Literal });
+            let on_itself = matches!(
+                kind,
+                OperationKind::List | OperationKind::Get | OperationKind::Create | OperationKind::Update | OperationKind::Delete
+            ) && !last.text.starts_with("/$");
+            let (navigation, method_step, method_name) = if on_itself || steps.len() == 1 || (alias.is_some() && steps.len() == 2) {
+                let name = verb(kind, op).to_owned();
+                (steps.clone(), Step { text: trailing.clone(), params: Vec::new(), kind: StepKind::Literal }, name)
+            } else {
+                let name = if last.text.starts_with("/$") {
+                    format!("{}_{}", verb(kind, op), segment_word(&last.text))
+                } else {
+                    segment_word(&last.text)
+                };
+                let mut step = last.clone();
+                step.text.push_str(&trailing);
+                (steps[..steps.len() - 1].to_vec(), step, name)
+            };
+            // The root.
+            let first = &navigation[0];
+            let root_key = first.shape();
+            let mut node = match root_nodes.get(&root_key) {
+                Some(&n) => n,
+                None => {
+                    let n = new_node(&mut nodes, first.text.clone(), false);
+                    root_nodes.insert(root_key.clone(), n);
+                    roots.push((segment_word(&first.text), n, 0, first.text.clone()));
+                    n
+                }
+            };
+            let mut template = first.text.clone();
+            let mut place_steps = Vec::new();
+            let skipped = if alias.is_some() { 2 } else { 1 };
+            for (depth, step) in navigation.iter().enumerate().skip(1) {
+                template.push_str(&step.text);
+                let shape = step.shape();
+                let target = match nodes[node].edges.get(&shape) {
+                    Some(&edge) => nodes[node].node.edges[edge].target,
+                    None => {
+                        let target = new_node(&mut nodes, template.clone(), false);
+                        let name = nodes[node].scope.claim(&edge_name(step, op));
+                        let params = if alias.is_some() && depth == 1 {
+                            let key = ALIASES[alias.unwrap_or_default()].2;
+                            vec![(key.to_owned(), key.to_owned(), false)]
+                        } else {
+                            step.params
+                                .iter()
+                                .map(|&i| {
+                                    (op.path_params[i].name.clone(), facts[index].path_params[i].clone(), op.path_params[i].holds_path)
+                                })
+                                .collect()
+                        };
+                        let builder = &mut nodes[node];
+                        builder.edges.insert(shape, builder.node.edges.len());
+                        builder.node.edges.push(Edge { name, target, step: step.clone(), params });
+                        target
+                    }
+                };
+                if depth >= skipped {
+                    let edge = nodes[node].edges[&step.shape()];
+                    place_steps.push((nodes[node].node.edges[edge].name.clone(), step.params.len()));
+                }
+                node = target;
+            }
+            let root = match alias {
+                Some(a) => {
+                    let name = ALIASES[a].0;
+                    match roots.iter().find(|r| r.0 == name) {
+                        Some(r) => r.0.clone(),
+                        None => {
+                            roots.push((name.to_owned(), node_at(&nodes, root_nodes[&root_key], &navigation[1]), 1, format!("/{name}")));
+                            name.to_owned()
+                        }
+                    }
+                }
+                None => roots.iter().find(|r| r.1 == root_nodes[&root_key] && r.2 == 0).map(|r| r.0.clone()).unwrap_or_default(),
+            };
+            let key = (method_step.shape(), op.method.to_string(), facts[index].signature.clone());
+            let (method, alternatives) = match nodes[node].methods.get(&key) {
+                Some(&m) => {
+                    let method = &mut nodes[node].node.methods[m];
+                    method.operations.push(index);
+                    (method.name.clone(), method.alternatives.clone())
+                }
+                None => {
+                    let builder = &mut nodes[node];
+                    let name = builder.scope.claim(&method_name);
+                    let alternatives: Vec<String> =
+                        facts[index].alternatives.iter().map(|suffix| builder.scope.claim(&format!("{name}_{suffix}"))).collect();
+                    builder.methods.insert(key, builder.node.methods.len());
+                    builder.node.methods.push(Method {
+                        name: name.clone(),
+                        operations: vec![index],
+                        alternatives: alternatives.clone(),
+                        step: method_step.clone(),
+                    });
+                    (name, alternatives)
+                }
+            };
+            places.push(Place { root, steps: place_steps, method, method_params: method_step.params.len(), alternatives });
+            // Areas of every node on the way.
+            let mut at = root_nodes[&root_key];
+            nodes[at].node.areas.insert(op.area.clone());
+            for step in navigation.iter().skip(1) {
+                let edge = nodes[at].edges[&step.shape()];
+                at = nodes[at].node.edges[edge].target;
+                nodes[at].node.areas.insert(op.area.clone());
+            }
+        }
+        let mut nodes: Vec<Node> = nodes.into_iter().map(|b| b.node).collect();
+        let roots = name_roots(roots, &mut places);
+        // Everything below an alias's node is reached from two roots.
+        let mut below: Vec<usize> = roots.iter().filter(|r| r.alias > 0).map(|r| r.node).collect();
+        while let Some(index) = below.pop() {
+            if !std::mem::replace(&mut nodes[index].aliased, true) {
+                below.extend(nodes[index].edges.iter().map(|e| e.target));
+            }
+        }
+        name_nodes(&mut nodes, &roots);
+        Tree { nodes, roots, places }
+    }
+}
+
+fn node_at(nodes: &[NodeBuilder], from: usize, step: &Step) -> usize {
+    let edge = nodes[from].edges[&step.shape()];
+    nodes[from].node.edges[edge].target
+}
+
+/// Root names unique among themselves and `Client`'s methods; places renamed to match.
+fn name_roots(roots: Vec<(String, usize, usize, String)>, places: &mut [Place]) -> Vec<Root> {
+    let mut scope = Scope::with_reserved(RESERVED_FUNCTION_NAMES);
+    let mut renamed = BTreeMap::new();
+    let roots: Vec<Root> = roots
+        .into_iter()
+        .map(|(word, node, alias, text)| {
+            let name = scope.claim(&word);
+            renamed.insert(word.clone(), name.clone());
+            Root { name, node, alias, text }
+        })
+        .collect();
+    for place in places {
+        if let Some(name) = renamed.get(&place.root) {
+            place.root = name.clone();
+        }
+    }
+    roots
+}
+
+/// Modules and type names: a literal step opens a module (named after it) holding its node's type
+/// (`Messages`); a key's node is the singular (`Message`) in the same module; a call's node is named after the call.
+fn name_nodes(nodes: &mut [Node], roots: &[Root]) {
+    let reserved_modules: &[&str] = &["types", "runtime", "crate", "self", "super", "std", "core", "serde_json"];
+    let reserved_types: &[&str] = &["Node", "Request", "Method", "Page", "Client", "Self"];
+    let mut scopes: BTreeMap<Vec<String>, (Scope, Scope)> = BTreeMap::new();
+    fn scope<'s>(
+        scopes: &'s mut BTreeMap<Vec<String>, (Scope, Scope)>,
+        module: &[String],
+        reserved: (&[&str], &[&str]),
+    ) -> &'s mut (Scope, Scope) {
+        scopes.entry(module.to_vec()).or_insert_with(|| (Scope::with_reserved(reserved.0), Scope::with_reserved(reserved.1)))
+    }
+    let reserved = (reserved_modules, reserved_types);
+    // (node, the step that reaches it, the module and type name of the node it is reached from)
+    let mut queue: std::collections::VecDeque<(usize, Step, Vec<String>, String)> = std::collections::VecDeque::new();
+    for root in roots.iter().filter(|r| r.alias == 0) {
+        let step = Step { text: nodes[root.node].template.clone(), params: Vec::new(), kind: StepKind::Literal };
+        queue.push_back((root.node, step, Vec::new(), String::new()));
+    }
+    let mut seen = vec![false; nodes.len()];
+    while let Some((index, step, parent_module, parent_name)) = queue.pop_front() {
+        if std::mem::replace(&mut seen[index], true) {
+            continue;
+        }
+        let module = if step.kind == StepKind::Literal {
+            let mut module = parent_module.clone();
+            module.push(scope(&mut scopes, &parent_module, reserved).0.claim(&segment_word(&step.text)));
+            module
+        } else {
+            parent_module
+        };
+        let candidate = match step.kind {
+            StepKind::Key => {
+                let name = type_name(&crate::resolve::paths::singular(&snake_name(&parent_name)));
+                if name == parent_name {
+                    format!("{parent_name}Item")
+                } else {
+                    name
+                }
+            }
+            StepKind::Literal | StepKind::Call => type_name(&segment_word(&step.text)),
+        };
+        let name = scope(&mut scopes, &module, reserved).1.claim(&candidate);
+        for edge in &nodes[index].edges {
+            queue.push_back((edge.target, edge.step.clone(), module.clone(), name.clone()));
+        }
+        nodes[index].module = module;
+        nodes[index].name = name;
+    }
+}
