@@ -49,13 +49,16 @@ fn an_alternative_answer_has_a_function_of_its_own_and_both_answers_are_exported
     let generation = generate("alternative-answers");
     let compact = compact(&generation.files["src/operations.rs"]);
     assert!(
-        compact.contains("body: &impl crate::runtime::BodyOf<crate::types::PlannerTask>, ) -> Request<()> {"),
+        compact.contains(
+            "pub fn update( &self, body: &impl crate::runtime::BodyOf<crate::types::PlannerTask>, ) -> crate::runtime::Request<()> {"
+        ),
         "the default answer is 204, no body: {compact}"
     );
-    assert!(compact.contains("pub fn update_planner_tasks_with_representation("));
+    assert!(compact.contains(
+        "pub fn update_with_representation( &self, body: &impl crate::runtime::BodyOf<crate::types::PlannerTask>, ) -> crate::runtime::Request<crate::types::PlannerTask> {"
+    ));
     assert!(compact.contains(".header(\"Prefer\", \"return=representation\")"));
-    assert!(compact.contains(") -> Request<crate::types::PlannerTask> {"));
-    assert!(compact.contains("pub fn reports_get_teams_user_activity_user_detail_as_json("));
+    assert!(compact.contains("pub fn get_teams_user_activity_user_detail_as_json("));
     assert!(compact.contains(".query(\"$format\", \"application/json\")"));
     let document = export(&generation);
     let patch = &document["paths"]["/planner/tasks/{task_id}"]["patch"]["responses"];
@@ -113,6 +116,7 @@ fn an_option_the_prose_says_is_unsupported_is_no_option() {
 fn a_raw_value_line_beside_a_json_line_downloads_bytes() {
     let generation = generate("raw-content");
     let operations = compact(&generation.files["src/operations.rs"]);
-    assert!(operations.contains("pub fn get_me_widgets(widget_id: &str) -> Request<crate::types::Widget>"), "{operations}");
-    assert!(operations.contains("pub fn get_me_widgets_value(widget_id: &str) -> Request<crate::runtime::Content>"), "{operations}");
+    // `me().widgets().by_id(w)`: the resource as JSON, its `$value` as bytes.
+    assert!(operations.contains("pub fn get(&self) -> crate::runtime::Request<crate::types::Widget>"), "{operations}");
+    assert!(operations.contains("pub fn get_value(&self) -> crate::runtime::Request<crate::runtime::Content>"), "{operations}");
 }

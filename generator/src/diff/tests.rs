@@ -1,5 +1,7 @@
 use super::*;
-use crate::model::{EnumMember, HeaderParam, Operation, PathParam, Property, RequestBody, ResponseSpec, TypeDef, TypeKind, TypeRef};
+use crate::model::{
+    EnumMember, HeaderParam, Operation, OperationKind, PathParam, Property, RequestBody, ResponseSpec, TypeDef, TypeKind, TypeRef,
+};
 use std::collections::BTreeSet;
 
 fn src(file: &str, line: u32) -> Source {
