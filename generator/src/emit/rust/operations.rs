@@ -85,9 +85,10 @@ fn module_tree(cx: &Context<'_>, module: &[String]) -> TokenStream {
         let cfg = cx.features.cfg(&areas);
         let inner = module_tree(cx, &path);
         let name = ident(child);
-        let doc = format!(" The resources below `{}`.", tree.nodes.iter().find(|n| n.module == path).map_or("", |n| n.template.as_str()));
+        let doc =
+            docs(&[format!("The resources below `{}`.", tree.nodes.iter().find(|n| n.module == path).map_or("", |n| n.template.as_str()))]);
         quote! {
-            #[doc = #doc]
+            #doc
             #cfg
             pub mod #name {
                 #[allow(unused_imports)]
@@ -149,9 +150,9 @@ fn node_items(cx: &Context<'_>, index: usize) -> TokenStream {
             quote! { #rust: &str }
         });
         let text = step_expression(&edge.step.text, &edge.params);
-        let doc = format!(" {}", node_summary(tree, edge.target));
+        let doc = docs(&[node_summary(tree, edge.target)]);
         quote! {
-            #[doc = #doc]
+            #doc
             #cfg
             pub fn #method(&self, #(#params),*) -> #ty<S> {
                 #ty(self.0.then(#text))
