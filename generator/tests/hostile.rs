@@ -153,7 +153,7 @@ fn names_starting_with_digits_not_ascii_or_empty_are_made_identifiers() {
     expect("resources/type.md", 35, "empty-name", "this table row has no name; it is dropped");
     renamed("resources/3dmodel.md", 16, "property", "3d", "n3d");
     expect("resources/3dmodel.md", 6, "renamed", "type `microsoft.graph.3dmodel` is emitted as `T3dmodel`");
-    renamed("api/2fa.md", 15, "operation", "2fa", "n2fa");
+    renamed("api/2fa.md", 15, "root", "2fa", "n2fa");
     renamed("api/type-get-again.md", 15, "path parameter", "2fa", "n2fa");
     renamed("api/type-get-again.md", 15, "path parameter", "été", "t");
     assert!(file("src/types.rs").contains("#[serde(rename = \"été\", default, skip_serializing_if = \"Option::is_none\")]\n    pub t: "));
@@ -181,24 +181,29 @@ fn types_named_like_prelude_items_or_keywords_get_a_suffix() {
 
 #[test]
 fn operations_named_like_keywords_or_client_methods_are_renamed() {
-    renamed("api/match.md", 15, "operation", "match", "r#match");
-    renamed("api/self.md", 15, "operation", "self", "self_");
-    renamed("api/crate.md", 15, "operation", "crate", "crate_");
-    renamed("api/send.md", 16, "operation", "send", "send_2");
-    renamed("api/new.md", 15, "operation", "new", "new_2");
-    renamed("api/encode.md", 15, "operation", "encode_path_segment", "encode_path_segment_2");
-    let operations = file("src/operations.rs");
-    for function in ["pub fn self_()", "pub fn send_2()", "pub async fn send_2(&self)"] {
-        assert!(operations.contains(function), "{function}");
+    // A path's first segment is a root function (and a `Client` method): a
+    // keyword is raw or suffixed, a name the runtime's `Client` has is suffixed.
+    renamed("api/match.md", 15, "root", "match", "r#match");
+    renamed("api/self.md", 15, "root", "self", "self_");
+    renamed("api/crate.md", 15, "root", "crate", "crate_");
+    renamed("api/send.md", 16, "root", "send", "send_2");
+    renamed("api/new.md", 15, "root", "new", "new_2");
+    renamed("api/encode.md", 15, "root", "encodePathSegment", "encode_path_segment_2");
+    let unspaced: String = file("src/operations.rs").chars().filter(|c| !c.is_whitespace()).collect();
+    for function in ["pubfnself_()->", "pubfnsend_2()->", "pubfnsend_2(&self)->", "pubfnr#match()->"] {
+        assert!(unspaced.contains(function), "{function}");
     }
-    let unspaced: String = operations.chars().filter(|c| !c.is_whitespace()).collect();
-    assert!(unspaced.contains("pubfnr#match(body:&implcrate::runtime::BodyOf<types::RootMatchRequest>,)"), "r#match");
+    assert!(unspaced.contains("pubfncreate(&self,body:&implcrate::runtime::BodyOf<crate::types::RootMatchRequest>,)"), "r#match");
     // Keyword placeholders: raw, suffixed, and still substituted into the path.
     for (documented, rust) in [("type", "r#type"), ("self", "self_"), ("crate", "crate_"), ("super", "super_")] {
         renamed("api/type-get-again.md", 15, "path parameter", documented, rust);
     }
-    assert!(operations.contains("\"/types/{}/self/{}/crate/{}/super/{}/{}/{}\""), "{operations}");
-    assert!(operations.contains("encode_path_segment(r#type)"));
+    for segment in ["self", "crate", "super"] {
+        renamed("api/type-get-again.md", 15, "path segment", segment, &format!("{segment}_"));
+    }
+    for key in ["self_", "crate_", "super_"] {
+        assert!(unspaced.contains(&format!("self.0.then(&format!(\"/{{}}\",encode_path_segment({key})")), "{key}");
+    }
 }
 
 #[test]
@@ -303,7 +308,9 @@ fn links_to_pages_that_do_not_exist_degrade_to_json() {
         "link target `ghost.md` does not exist; type `ghost` degrades to an open JSON object",
     );
     expect("api/ghost-get.md", 24, "unresolved-link", "link target `../resources/ghost.md` does not exist");
-    assert!(file("src/operations.rs").contains("pub fn get_ghosts(ghost_id: &str) -> Request<serde_json::Value>"));
+    // `ghosts().by_id(ghost_id).get()`
+    let unspaced: String = file("src/operations.rs").chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(unspaced.contains("pubfnget(&self)->crate::runtime::Request<serde_json::Value>"), "get of a ghost");
 }
 
 #[test]
@@ -332,9 +339,12 @@ fn function_arguments_and_download_limits_never_collide_with_other_arguments() {
     // prettyplease spaces macro arguments freely: compare without whitespace.
     let operations: String = file("src/operations.rs").chars().filter(|c| !c.is_whitespace()).collect();
     for expected in [
-        "\"/types/{}/measure(type={},self={},kind={},since={},body={})\"",
-        "encode_path_segment(self_),odata::string_argument(r#type),self_2,odata::enum_argument(kind),encode_path_segment(&since.to_string()),body_2",
-        "pubasyncfnget_types_content_value(&self,max_bytes_2:&str,max_bytes:u64",
+        // `types().by_id(self_).measure(r#type, self_2, kind, since, body_2)`
+        "\"/measure(type={},self={},kind={},since={},body={})\"",
+        "odata::string_argument(r#type),self_2,odata::enum_argument(kind),encode_path_segment(&since.to_string()),body_2",
+        // `types().by_id(max_bytes_2).content().get_value(max_bytes)`
+        "pubfnby_id(&self,max_bytes_2:&str)",
+        "pubfnget_value(&self,max_bytes:u64,)",
     ] {
         assert!(operations.contains(expected), "{expected}");
     }
@@ -345,10 +355,10 @@ fn function_arguments_and_download_limits_never_collide_with_other_arguments() {
 fn optional_function_arguments_are_left_out_of_the_call_when_not_given() {
     let operations: String = file("src/operations.rs").chars().filter(|c| !c.is_whitespace()).collect();
     for expected in [
-        "pubfntypes_window(type_id:&str,rows:Option<i32>,label:Option<&str>,kind:Option<&crate::types::KeywordKind>,since:Option<crate::runtime::Timestamp>,anchor:&str,)",
-        "format!(\"/types/{}/window{}\",encode_path_segment(type_id),odata::call_arguments(&[(\"rows\",rows.map(|rows|rows.to_string())),(\"label\",label.map(odata::string_argument)),(\"kind\",kind.map(odata::enum_argument)),(\"since\",since.map(|since|encode_path_segment(&since.to_string()))),(\"anchor\",Some(odata::string_argument(anchor)))]))",
+        "pubfnwindow(&self,rows:Option<i32>,label:Option<&str>,kind:Option<&crate::types::KeywordKind>,since:Option<crate::runtime::Timestamp>,anchor:&str,)",
+        "format!(\"/window{}\",odata::call_arguments(&[(\"rows\",rows.map(|rows|rows.to_string())),(\"label\",label.map(odata::string_argument)),(\"kind\",kind.map(odata::enum_argument)),(\"since\",since.map(|since|encode_path_segment(&since.to_string()))),(\"anchor\",Some(odata::string_argument(anchor)))]))",
     ] {
-        let emitted: String = operations[operations.find("fntypes_window").unwrap_or(0)..].chars().take(1200).collect();
+        let emitted: String = operations[operations.find("fnwindow").unwrap_or(0)..].chars().take(1200).collect();
         assert!(operations.contains(expected), "{expected}\n{emitted}");
     }
 }

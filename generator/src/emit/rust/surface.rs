@@ -486,6 +486,9 @@ impl<'m> Surface<'m> {
         let mut operations = builder.operations(&parameter_names);
         let facts: Vec<OperationFacts> = operations.iter().map(operation_facts).collect();
         let tree = Tree::new(model, &facts);
+        for rename in &tree.renames {
+            report_rename(builder.diags, &model.operations[rename.operation].source, rename.what, &rename.word, &rename.name);
+        }
         for (item, place) in operations.iter_mut().zip(&tree.places) {
             item.function = place.spelled();
             item.place = place.clone();

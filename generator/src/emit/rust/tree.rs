@@ -30,6 +30,18 @@ pub struct Tree {
     pub roots: Vec<Root>,
     /// Per model operation, where it is found.
     pub places: Vec<Place>,
+    /// Every name claimed, with the word of the page it was made from: the
+    /// surface reports those that are not a plain case conversion of it (a
+    /// keyword, a reserved name, a collision).
+    pub renames: Vec<Rename>,
+}
+
+/// A name claimed for operation `operation`'s place, and its word.
+pub struct Rename {
+    pub operation: usize,
+    pub what: &'static str,
+    pub word: String,
+    pub name: String,
 }
 
 pub struct Root {
@@ -239,8 +251,9 @@ impl Tree {
     pub fn new(model: &ApiModel, facts: &[OperationFacts]) -> Tree {
         let mut nodes: Vec<NodeBuilder> = Vec::new();
         let mut root_nodes: BTreeMap<String, usize> = BTreeMap::new();
-        let mut roots: Vec<(String, usize, usize, String)> = Vec::new();
+        let mut roots: Vec<(String, usize, usize, String, usize)> = Vec::new();
         let mut places = Vec::new();
+        let mut renames = Vec::new();
         let new_node = |nodes: &mut Vec<NodeBuilder>, template: String, aliased: bool| {
             nodes.push(NodeBuilder {
                 node: Node {
@@ -290,7 +303,7 @@ impl Tree {
                 None => {
                     let n = new_node(&mut nodes, first.text.clone(), false);
                     root_nodes.insert(root_key.clone(), n);
-                    roots.push((segment_word(&first.text), n, 0, first.text.clone()));
+                    roots.push((segment_word(&first.text), n, 0, first.text.clone(), index));
                     n
                 }
             };
@@ -304,7 +317,10 @@ impl Tree {
                     Some(&edge) => nodes[node].node.edges[edge].target,
                     None => {
                         let target = new_node(&mut nodes, template.clone(), false);
-                        let name = nodes[node].scope.claim(&edge_name(step, op));
+                        let word = edge_name(step, op);
+                        let name = nodes[node].scope.claim(&word);
+                        let word = if step.kind == StepKind::Literal { step.text.trim_start_matches('/').to_owned() } else { word };
+                        renames.push(Rename { operation: index, what: "path segment", word, name: name.clone() });
                         let params = if alias.is_some() && depth == 1 {
                             let key = ALIASES[alias.unwrap_or_default()].2;
                             vec![(key.to_owned(), key.to_owned(), false)]
@@ -334,7 +350,13 @@ impl Tree {
                     match roots.iter().find(|r| r.0 == name) {
                         Some(r) => r.0.clone(),
                         None => {
-                            roots.push((name.to_owned(), node_at(&nodes, root_nodes[&root_key], &navigation[1]), 1, format!("/{name}")));
+                            roots.push((
+                                name.to_owned(),
+                                node_at(&nodes, root_nodes[&root_key], &navigation[1]),
+                                1,
+                                format!("/{name}"),
+                                index,
+                            ));
                             name.to_owned()
                         }
                     }
@@ -351,6 +373,7 @@ impl Tree {
                 None => {
                     let builder = &mut nodes[node];
                     let name = builder.scope.claim(&method_name);
+                    renames.push(Rename { operation: index, what: "operation", word: method_name.clone(), name: name.clone() });
                     let alternatives: Vec<String> =
                         facts[index].alternatives.iter().map(|suffix| builder.scope.claim(&format!("{name}_{suffix}"))).collect();
                     builder.methods.insert(key, builder.node.methods.len());
@@ -374,7 +397,7 @@ impl Tree {
             }
         }
         let mut nodes: Vec<Node> = nodes.into_iter().map(|b| b.node).collect();
-        let roots = name_roots(roots, &mut places);
+        let roots = name_roots(roots, &mut places, &mut renames);
         // Everything below an alias's node is reached from two roots.
         let mut below: Vec<usize> = roots.iter().filter(|r| r.alias > 0).map(|r| r.node).collect();
         while let Some(index) = below.pop() {
@@ -383,7 +406,7 @@ impl Tree {
             }
         }
         name_nodes(&mut nodes, &roots);
-        Tree { nodes, roots, places }
+        Tree { nodes, roots, places, renames }
     }
 }
 
@@ -393,13 +416,14 @@ fn node_at(nodes: &[NodeBuilder], from: usize, step: &Step) -> usize {
 }
 
 /// Root names unique among themselves and `Client`'s methods; places renamed to match.
-fn name_roots(roots: Vec<(String, usize, usize, String)>, places: &mut [Place]) -> Vec<Root> {
+fn name_roots(roots: Vec<(String, usize, usize, String, usize)>, places: &mut [Place], renames: &mut Vec<Rename>) -> Vec<Root> {
     let mut scope = Scope::with_reserved(RESERVED_FUNCTION_NAMES);
     let mut renamed = BTreeMap::new();
     let roots: Vec<Root> = roots
         .into_iter()
-        .map(|(word, node, alias, text)| {
+        .map(|(word, node, alias, text, operation)| {
             let name = scope.claim(&word);
+            renames.push(Rename { operation, what: "root", word: text.trim_start_matches('/').to_owned(), name: name.clone() });
             renamed.insert(word.clone(), name.clone());
             Root { name, node, alias, text }
         })
