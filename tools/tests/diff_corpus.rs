@@ -6,6 +6,7 @@
 mod common;
 
 use docgen::diff::{diff, json, Change, Counts, Delta, Element};
+use docgen::resolve::paths::is_guid;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -57,11 +58,6 @@ fn key(method: &str, path: &str) -> String {
         }
     }
     out
-}
-
-fn is_guid(segment: &str) -> bool {
-    let groups: Vec<&str> = segment.split('-').collect();
-    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12]) && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// `(method, path)` when a line reads `METHOD /path` (an optional service root removed).

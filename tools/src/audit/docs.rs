@@ -2,6 +2,7 @@
 //! It shares no code with `load`/`parse`/`resolve`, so that a bug there cannot
 //! hide itself by also being in the reference the model is measured against.
 
+use docgen::resolve::paths::is_guid;
 use std::collections::BTreeMap;
 
 /// Every `*.md` page below the docs root: path relative to the root
@@ -153,11 +154,6 @@ pub fn normalize_path(target: &str) -> String {
         out = out.split('/').map(|s| if is_guid(s) { "{}" } else { s }).collect::<Vec<_>>().join("/");
     }
     out
-}
-
-fn is_guid(segment: &str) -> bool {
-    let groups: Vec<&str> = segment.split('-').collect();
-    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12]) && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// A request line the generator would have to repair: the method not in upper
