@@ -6,6 +6,7 @@
 mod common;
 
 use docgen::diff::{diff, json, Change, Counts, Delta, Element};
+use docgen::resolve::paths::is_guid;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -42,6 +43,9 @@ fn pages(root: &Path) -> BTreeMap<String, String> {
 fn key(method: &str, path: &str) -> String {
     let mut out = format!("{} ", method.to_ascii_uppercase());
     let mut inside = false;
+    // A GUID where a key belongs is a sample tenant's id: the model reads
+    // it as a placeholder (the `literal-key` rule), and so does the reference.
+    let path: String = path.split('/').map(|s| if is_guid(s) { "{}" } else { s }).collect::<Vec<_>>().join("/");
     for c in path.chars() {
         match c {
             '{' => {

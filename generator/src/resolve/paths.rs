@@ -182,6 +182,13 @@ pub fn looks_like_key(segment: &str) -> bool {
     is_guid || (s.len() >= 16 && digits >= 2) || s.ends_with('=') || s.contains('@') || (digits > 0 && digits == s.len())
 }
 
+/// `acdefc6b-2dc6-4e71-b1e9-6d9810ab1793`: the shape of a GUID (either case).
+pub fn is_guid(segment: &str) -> bool {
+    let groups: Vec<&str> = segment.split('-').collect();
+    groups.len() == 5
+        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

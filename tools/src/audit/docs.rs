@@ -2,6 +2,7 @@
 //! It shares no code with `load`/`parse`/`resolve`, so that a bug there cannot
 //! hide itself by also being in the reference the model is measured against.
 
+use docgen::resolve::paths::is_guid;
 use std::collections::BTreeMap;
 
 /// Every `*.md` page below the docs root: path relative to the root
@@ -101,7 +102,8 @@ pub fn documented_endpoints(file: &str, text: &str) -> Vec<DocumentedEndpoint> {
 /// Endpoint path normalization used for both sides of the comparison: drop a
 /// trailing ` HTTP/1.1`, the scheme, host and version segment of an absolute
 /// URL, the query string and a leading `~`; ensure a leading `/`; drop a
-/// trailing `/`; replace every `{...}` placeholder by `{}`; lower-case.
+/// trailing `/`; replace every `{...}` placeholder and every GUID segment by
+/// `{}`; lower-case.
 pub fn normalize_path(target: &str) -> String {
     let mut t = target.trim();
     if let Some((head, tail)) = t.rsplit_once(char::is_whitespace) {
@@ -145,6 +147,11 @@ pub fn normalize_path(target: &str) -> String {
     }
     while out.len() > 1 && out.ends_with('/') {
         out.pop();
+    }
+    // A GUID where a key belongs is a sample tenant's id standing for a
+    // placeholder (the generator's `literal-key` rule reads it so).
+    if out.split('/').any(is_guid) {
+        out = out.split('/').map(|s| if is_guid(s) { "{}" } else { s }).collect::<Vec<_>>().join("/");
     }
     out
 }
@@ -436,6 +443,10 @@ mod tests {
     fn normalization_ignores_placeholder_names_case_and_decoration() {
         assert_eq!(normalize_path("/Users/{id | userPrincipalName}/photo/$value"), "/users/{}/photo/$value");
         assert_eq!(normalize_path("https://graph.microsoft.com/beta/me/"), "/me");
+        assert_eq!(
+            normalize_path("/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments"),
+            "/education/classes/{}/assignments"
+        );
         assert_eq!(normalize_path("~/drives/{drive-id}/items/{item-id}?$expand=x HTTP/1.1"), "/drives/{}/items/{}");
         assert_eq!(
             normalize_path("me/reminderView(startDateTime={a},endDateTime={b})"),

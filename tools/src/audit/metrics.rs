@@ -233,7 +233,7 @@ impl<'a> ModelTypes<'a> {
 pub const ENDPOINTS: &str =
     "Sets of (METHOD, path). Reference: every line starting with an HTTP method inside a ```http block under a heading \
 containing \"HTTP request\", subheadings included (any page, independent reader). Model: (method, path) of every operation. Both paths normalized: query, \
-host/version and trailing `/` dropped, every {placeholder} -> {}, lower case. recall = reference endpoints in the model / reference \
+host/version and trailing `/` dropped, every {placeholder} and GUID segment -> {}, lower case. recall = reference endpoints in the model / reference \
 endpoints; precision = model endpoints in the reference / model endpoints. Verdict: a missing endpoint whose line is irregular \
 (lower-case method, no leading `/`, spaces, unbalanced braces) or has a query string (an example, not a template) is a doc defect, \
 otherwise a generator miss; an extra endpoint from a \

@@ -17,7 +17,7 @@
 //! every later rule reads the templated line, and a line that now repeats
 //! another is one operation ([`super::duplicate_operation`]).
 
-use super::super::paths::singular;
+use super::super::paths::{is_guid, singular};
 use crate::diagnostics::{Code, Diagnostics};
 use crate::parse::http::RequestLine;
 use crate::parse::page::Page;
@@ -83,12 +83,6 @@ fn is_literal_key(segment: &str) -> bool {
         return false;
     }
     is_guid(key) || key.bytes().all(|b| b.is_ascii_digit()) || is_email(key) || is_opaque_token(key)
-}
-
-fn is_guid(key: &str) -> bool {
-    let groups: Vec<&str> = key.split('-').collect();
-    groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// `kim@contoso.com`: a user's principal name where its id belongs.
