@@ -212,6 +212,11 @@ fn verb(kind: OperationKind, op: &Operation) -> &'static str {
 }
 
 /// A navigation's name: `messages`, `by_id`, `path` (a value that holds a path, or `:/{p}`), `range`, `as_user` (a cast).
+/// A type-cast segment (`/microsoft.graph.user`), reached as `as_user()`.
+fn is_cast(step: &Step) -> bool {
+    step.kind == StepKind::Literal && step.text.contains("microsoft.graph.") && !step.text.contains('(')
+}
+
 fn edge_name(step: &Step, op: &Operation) -> String {
     match step.kind {
         StepKind::Key => {
@@ -222,7 +227,7 @@ fn edge_name(step: &Step, op: &Operation) -> String {
                 "by_id".to_owned()
             }
         }
-        _ if step.text.contains("microsoft.graph.") && !step.text.contains('(') => format!("as_{}", segment_word(&step.text)),
+        _ if is_cast(step) => format!("as_{}", segment_word(&step.text)),
         _ => segment_word(&step.text),
     }
 }
@@ -319,7 +324,12 @@ impl Tree {
                         let target = new_node(&mut nodes, template.clone(), false);
                         let word = edge_name(step, op);
                         let name = nodes[node].scope.claim(&word);
-                        let word = if step.kind == StepKind::Literal { step.text.trim_start_matches('/').to_owned() } else { word };
+                        // A literal segment is reported under its documented spelling; a cast's `as_` name is the designed one.
+                        let word = if step.kind == StepKind::Literal && !is_cast(step) {
+                            step.text.trim_start_matches('/').to_owned()
+                        } else {
+                            word
+                        };
                         renames.push(Rename { operation: index, what: "path segment", word, name: name.clone() });
                         let params = if alias.is_some() && depth == 1 {
                             let key = ALIASES[alias.unwrap_or_default()].2;
