@@ -17,7 +17,11 @@ fn gen_creates_the_crate_and_check_names_stale_files() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stderr(&output).contains("1 operations, 1 types"), "{}", stderr(&output));
     assert!(crate_dir.join("src/types.rs").is_file());
-    assert!(std::fs::read_to_string(crate_dir.join("src/operations.rs")).unwrap().contains("pub fn get_widgets(widget_id: &str)"));
+    let operations = std::fs::read_to_string(crate_dir.join("src/operations.rs")).unwrap();
+    // `GET /widgets/{id}` is `operations::widgets().by_id(widget_id).get()`.
+    assert!(operations.contains("pub fn widgets() -> crate::operations::widgets::Widgets"), "{operations}");
+    assert!(operations.contains("pub fn by_id(&self, widget_id: &str)"), "{operations}");
+    assert!(operations.contains("pub fn get(&self)"), "{operations}");
 
     let check = xtask(&["gen", "--check", "--docs", docs_arg, "--out", out_arg]);
     assert!(check.status.success(), "{}", stderr(&check));
