@@ -89,6 +89,8 @@ impl crate::runtime::object::ReadMembers for Attachment {
 pub enum AttachmentKind {
     #[cfg(feature = "outlook")]
     FileAttachment(FileAttachment),
+    #[cfg(feature = "outlook")]
+    ReferenceAttachment(ReferenceAttachment),
     /// The base type itself, or a derived type this crate does not know.
     Other(Attachment),
 }
@@ -104,6 +106,16 @@ impl Attachment {
         ) {
             match FileAttachment::try_from(self) {
                 Ok(concrete) => return AttachmentKind::FileAttachment(concrete),
+                Err(unchanged) => self = unchanged,
+            }
+        }
+        #[cfg(feature = "outlook")]
+        if crate::runtime::odata::is_odata_type(
+            self.odata_type.as_deref(),
+            "microsoft.graph.referenceAttachment",
+        ) {
+            match ReferenceAttachment::try_from(self) {
+                Ok(concrete) => return AttachmentKind::ReferenceAttachment(concrete),
                 Err(unchanged) => self = unchanged,
             }
         }
@@ -931,6 +943,129 @@ impl crate::runtime::object::ReadMembers for Message {
             _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
         }
         Ok(())
+    }
+}
+/// An attachment that points at a file stored elsewhere instead of carrying its bytes.
+///
+/// `microsoft.graph.referenceAttachment`
+///
+/// Includes the properties of its base type `microsoft.graph.attachment`.
+#[cfg(feature = "outlook")]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct ReferenceAttachment {
+    /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
+    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+    pub odata_type: Option<String>,
+    /// The media type of the linked content. Inherited from attachment.
+    #[serde(rename = "contentType", default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// The unique identifier of the attachment. Read-only. Inherited from attachment.
+    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Whether the link is shown within the body of its parent item. Inherited from attachment.
+    #[serde(rename = "isInline", default, skip_serializing_if = "Option::is_none")]
+    pub is_inline: Option<bool>,
+    /// When the attachment last changed, expressed in UTC using ISO 8601. Inherited from attachment.
+    #[serde(
+        rename = "lastModifiedDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_modified_date_time: Option<crate::runtime::Timestamp>,
+    /// The display label of the attachment. Inherited from attachment.
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The length in bytes of what the link points at. Inherited from attachment.
+    #[serde(rename = "size", default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i32>,
+    /// Properties the docs do not list, kept so a read-modify-write loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "outlook")]
+impl ReferenceAttachment {
+    /// This type's `@odata.type` discriminator.
+    pub const ODATA_TYPE: &'static str = "#microsoft.graph.referenceAttachment";
+    pub const CONTENT_TYPE: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "contentType",
+    );
+    pub const ID: crate::runtime::Member<Self> = crate::runtime::Member::new("id");
+    pub const IS_INLINE: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "isInline",
+    );
+    pub const LAST_MODIFIED_DATE_TIME: crate::runtime::Member<Self> = crate::runtime::Member::new(
+        "lastModifiedDateTime",
+    );
+    pub const NAME: crate::runtime::Member<Self> = crate::runtime::Member::new("name");
+    pub const SIZE: crate::runtime::Member<Self> = crate::runtime::Member::new("size");
+}
+#[cfg(feature = "outlook")]
+impl<'de> serde::Deserialize<'de> for ReferenceAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+#[cfg(feature = "outlook")]
+#[allow(deprecated)]
+impl crate::runtime::object::ReadMembers for ReferenceAttachment {
+    const EXPECTING: &'static str = "ReferenceAttachment as a JSON object";
+    fn read_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: crate::runtime::object::Key<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "contentType" => self.content_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "isInline" => self.is_inline = map.next_value()?,
+            "lastModifiedDateTime" => self.last_modified_date_time = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "size" => self.size = map.next_value()?,
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+        }
+        Ok(())
+    }
+}
+#[cfg(feature = "outlook")]
+#[allow(deprecated)]
+impl From<ReferenceAttachment> for Attachment {
+    fn from(value: ReferenceAttachment) -> Self {
+        let additional_properties = value.additional_properties;
+        Attachment {
+            odata_type: Some(
+                value
+                    .odata_type
+                    .unwrap_or_else(|| ReferenceAttachment::ODATA_TYPE.to_owned()),
+            ),
+            content_type: value.content_type,
+            id: value.id,
+            is_inline: value.is_inline,
+            last_modified_date_time: value.last_modified_date_time,
+            name: value.name,
+            size: value.size,
+            additional_properties,
+        }
+    }
+}
+#[cfg(feature = "outlook")]
+#[allow(deprecated)]
+impl TryFrom<Attachment> for ReferenceAttachment {
+    /// The base value, unchanged, when a member it keeps does not fit the derived type.
+    type Error = Attachment;
+    fn try_from(base: Attachment) -> Result<Self, Attachment> {
+        Ok(ReferenceAttachment {
+            odata_type: base.odata_type,
+            content_type: base.content_type,
+            id: base.id,
+            is_inline: base.is_inline,
+            last_modified_date_time: base.last_modified_date_time,
+            name: base.name,
+            size: base.size,
+            additional_properties: base.additional_properties,
+        })
     }
 }
 /// Describes a temporary session that accepts a large file in consecutive byte ranges.

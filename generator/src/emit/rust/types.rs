@@ -196,18 +196,32 @@ fn upcast(derived: &proc_macro2::Ident, base: &proc_macro2::Ident, fields: &[Fie
         let (name, json_name) = (super::names::ident(&f.name), &f.property.json_name);
         quote! { crate::runtime::object::keep_member(&mut additional_properties, #json_name, value.#name); }
     });
-    let moved = base_fields.iter().filter_map(|b| {
-        let f = fields.iter().find(|f| f.property.json_name == b.property.json_name)?;
-        let (from, to, json_name) = (super::names::ident(&f.name), super::names::ident(&b.name), &b.property.json_name);
-        Some(match move_kind(&f.ty, &b.ty) {
-            Move::Same => quote! { #to: value.#from, },
-            Move::Boxed => quote! { #to: value.#from.map(Box::new), },
-            Move::Unboxed => quote! { #to: value.#from.map(|boxed| *boxed), },
-            Move::Json => quote! { #to: crate::runtime::object::convert_or_keep(&mut additional_properties, #json_name, value.#from), },
+    let kept: Vec<TokenStream> = kept.collect();
+    let mut converts = false;
+    let moved: Vec<TokenStream> = base_fields
+        .iter()
+        .filter_map(|b| {
+            let f = fields.iter().find(|f| f.property.json_name == b.property.json_name)?;
+            let (from, to, json_name) = (super::names::ident(&f.name), super::names::ident(&b.name), &b.property.json_name);
+            Some(match move_kind(&f.ty, &b.ty) {
+                Move::Same => quote! { #to: value.#from, },
+                Move::Boxed => quote! { #to: value.#from.map(Box::new), },
+                Move::Unboxed => quote! { #to: value.#from.map(|boxed| *boxed), },
+                Move::Json => {
+                    converts = true;
+                    quote! { #to: crate::runtime::object::convert_or_keep(&mut additional_properties, #json_name, value.#from), }
+                }
+            })
         })
-    });
+        .collect();
+    // `mut` only when a member goes into the map: an unused `mut` warns in the user's build.
+    let binding = if kept.is_empty() && !converts {
+        quote! { additional_properties }
+    } else {
+        quote! { mut additional_properties }
+    };
     quote! {
-        let mut additional_properties = value.additional_properties;
+        let #binding = value.additional_properties;
         #(#kept)*
         #base {
             odata_type: Some(value.odata_type.unwrap_or_else(|| #derived::ODATA_TYPE.to_owned())),
