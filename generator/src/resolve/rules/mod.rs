@@ -33,7 +33,8 @@
 //! Types, in the order `resolve` applies them:
 //! - [`duplicate_type`]: which page defines a type (`PAGE_PREFERENCE`).
 //! - [`type_name_mismatch`]: its name (`TYPE_NAME`: annotation, title, file).
-//! - [`duplicate_property`], [`member_case`], [`undocumented_property`]: its members.
+//! - [`duplicate_property`], [`member_case`], [`undocumented_property`]: its
+//!   members; [`open_type`]: whether it takes members beyond them.
 //! - [`conflicting_duplicate`]: what other pages add.
 //! - [`base_type_mismatch`]: its base (`BASE_TYPE`: annotation, prose), and
 //!   [`derived_types`]: a base page's list of the types deriving from it.
@@ -63,6 +64,7 @@ pub(super) mod member_case;
 pub(super) mod monitored_action;
 pub(super) mod navigation_collection;
 pub(super) mod no_body;
+pub(super) mod open_type;
 pub(super) mod optional_arguments;
 pub(super) mod overloads;
 pub(super) mod parameter_in_prose;
