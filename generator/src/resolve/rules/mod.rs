@@ -9,7 +9,8 @@
 //!
 //! Operations, in the order `OperationResolver::add_page` applies them:
 //! - [`empty_http_request`]: the request lines (the block, else the example),
-//!   its literal keys made placeholders ([`literal_key`]), and
+//!   less those that get the resource's parent and expand it
+//!   ([`expand_of_parent`]), its literal keys made placeholders ([`literal_key`]), and
 //!   [`example_only_request`]: the forms only an example shows.
 //! - [`alternative_answers`]: which examples document the default answer,
 //!   and which another answer (`$format`, `Prefer: return=`), each read by the
@@ -58,6 +59,7 @@ pub(super) mod duplicate_type;
 pub(super) mod empty_http_request;
 pub(super) mod example_member;
 pub(super) mod example_only_request;
+pub(super) mod expand_of_parent;
 pub(super) mod inferred_parameters;
 pub(super) mod literal_key;
 pub(super) mod member_case;
