@@ -206,6 +206,13 @@ codes! {
         fallback: "The form becomes an operation of its own, flagged `example_only`; it is named after, and loses duplicate contests to, documented lines.",
         raised_in: ["resolve/rules/example_only_request.rs"],
     }
+    ExpandOfParent {
+        code: "expand-of-parent",
+        severity: Warning,
+        meaning: "A request line gets the parent of the page's resource and `$expand`s the navigation the page is about (`GET /me/todo/lists/{id}?$expand=extensions(...)` on the extension's page, `GET /me?$expand=manager` on the manager's): the service answers with the parent, not with the page's resource.",
+        fallback: "The line is not an operation of this page: the parent's own page documents that GET (and `$expand` among its query options), so the page's type is never given to the parent's path.",
+        raised_in: ["resolve/rules/expand_of_parent.rs"],
+    }
     ForeignNamespace {
         code: "foreign-namespace",
         severity: Warning,

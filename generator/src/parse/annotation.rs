@@ -13,6 +13,8 @@ pub struct Annotation {
     pub truncated: bool,
     /// `"target": "action"` on a request: it calls an action or function.
     pub targets_call: bool,
+    /// `"openType": true` on a resource: the type takes members beyond its documented ones.
+    pub open_type: bool,
     pub raw: Map<String, Value>,
 }
 
@@ -46,6 +48,7 @@ fn from_map(raw: Map<String, Value>) -> Annotation {
         is_collection: flag("isCollection"),
         truncated: flag("truncated"),
         targets_call: text("target").is_some_and(|t| t.eq_ignore_ascii_case("action")),
+        open_type: flag("openType"),
         raw,
     }
 }
@@ -65,6 +68,8 @@ mod tests {
         assert!(!short.targets_call);
         let call = parse(r#"<!-- { "blockType": "request", "name": "recent", "target": "action" } -->"#).unwrap().unwrap();
         assert!(call.targets_call);
+        let open = parse(r#"<!-- { "blockType": "resource", "openType": true } -->"#).unwrap().unwrap();
+        assert!(open.open_type && !call.open_type);
     }
 
     #[test]

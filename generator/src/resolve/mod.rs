@@ -17,7 +17,7 @@ use crate::parse::example::{Example, ExampleMessage};
 use crate::parse::page::{ExampleRole, Page, PageKind};
 use rules::{
     bad_base_type, base_type_mismatch, conflicting_duplicate, derived_types, duplicate_property, example_member, member_case,
-    navigation_collection, path_navigation, type_name_mismatch, undocumented_property,
+    navigation_collection, open_type, path_navigation, type_name_mismatch, undocumented_property,
 };
 use std::collections::BTreeMap;
 use types::{documented_types, page_namespace, Form, TypeIndex};
@@ -72,7 +72,7 @@ fn type_defs(page: &Page, index: &TypeIndex, diags: &mut Diagnostics) -> Vec<(Ty
         let source = Source { file: page.file.clone(), line: documented.line };
         let (kind, description, open) = match documented.form {
             Form::Enum(rows) => (TypeKind::Enum { members: enum_members(page, rows) }, page.description.clone(), false),
-            Form::Object => (object_kind(page, index, diags), page.description.clone(), page.open_type),
+            Form::Object => (object_kind(page, index, diags), page.description.clone(), open_type::is_open(page)),
         };
         let description = if documented.anchor.is_some() { String::new() } else { description };
         defs.push((

@@ -5,8 +5,8 @@
 use super::paths::{literal_words, name_placeholders};
 use super::rules::{
     alternative_answers, body_of_get, duplicate_operation, duplicate_placeholder, empty_http_request, example_member, example_only_request,
-    literal_key, monitored_action, optional_arguments, overloads, raw_content, request_body, response_body, status_mismatch,
-    ResponseEvidence,
+    expand_of_parent, literal_key, monitored_action, optional_arguments, overloads, raw_content, request_body, response_body,
+    status_mismatch, ResponseEvidence,
 };
 use super::types::{split_qualified, TypeIndex};
 use super::Exchange;
@@ -129,6 +129,7 @@ impl<'a> OperationResolver<'a> {
             }
         }
         let mut lines = empty_http_request::request_lines(page, &requests, diags);
+        expand_of_parent::leave_out(page, &mut lines, diags);
         if lines.is_empty() {
             return;
         }

@@ -9,7 +9,8 @@
 //!
 //! Operations, in the order `OperationResolver::add_page` applies them:
 //! - [`empty_http_request`]: the request lines (the block, else the example),
-//!   its literal keys made placeholders ([`literal_key`]), and
+//!   less those that get the resource's parent and expand it
+//!   ([`expand_of_parent`]), its literal keys made placeholders ([`literal_key`]), and
 //!   [`example_only_request`]: the forms only an example shows.
 //! - [`alternative_answers`]: which examples document the default answer,
 //!   and which another answer (`$format`, `Prefer: return=`), each read by the
@@ -33,7 +34,8 @@
 //! Types, in the order `resolve` applies them:
 //! - [`duplicate_type`]: which page defines a type (`PAGE_PREFERENCE`).
 //! - [`type_name_mismatch`]: its name (`TYPE_NAME`: annotation, title, file).
-//! - [`duplicate_property`], [`member_case`], [`undocumented_property`]: its members.
+//! - [`duplicate_property`], [`member_case`], [`undocumented_property`]: its
+//!   members; [`open_type`]: whether it takes members beyond them.
 //! - [`conflicting_duplicate`]: what other pages add.
 //! - [`base_type_mismatch`]: its base (`BASE_TYPE`: annotation, prose), and
 //!   [`derived_types`]: a base page's list of the types deriving from it.
@@ -57,12 +59,14 @@ pub(super) mod duplicate_type;
 pub(super) mod empty_http_request;
 pub(super) mod example_member;
 pub(super) mod example_only_request;
+pub(super) mod expand_of_parent;
 pub(super) mod inferred_parameters;
 pub(super) mod literal_key;
 pub(super) mod member_case;
 pub(super) mod monitored_action;
 pub(super) mod navigation_collection;
 pub(super) mod no_body;
+pub(super) mod open_type;
 pub(super) mod optional_arguments;
 pub(super) mod overloads;
 pub(super) mod parameter_in_prose;

@@ -12,7 +12,7 @@
 //! nothing here.
 
 use super::super::types::{infer_properties, TypeIndex};
-use super::type_name_mismatch;
+use super::{open_type, type_name_mismatch};
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{Property, Source};
 use crate::parse::page::{ExampleRole, Page};
@@ -27,7 +27,7 @@ pub(in crate::resolve) fn shown_members(
 ) -> Vec<Property> {
     let (properties, navigation) = documented;
     let listed = |name: &str| properties.iter().chain(navigation).any(|p| p.json_name.eq_ignore_ascii_case(name));
-    let shown = if page.open_type { Vec::new() } else { properties_from_json(page, index) };
+    let shown = if open_type::is_open(page) { Vec::new() } else { properties_from_json(page, index) };
     let missing: Vec<Property> = shown.into_iter().filter(|p| !listed(&p.json_name)).collect();
     let has_tables = !properties.is_empty() || !navigation.is_empty();
     if !missing.is_empty() && has_tables {
@@ -67,7 +67,7 @@ fn own_representation(page: &Page) -> Option<(&serde_json::Map<String, Value>, u
 }
 
 /// An annotation that names no type, or names the page's own (by its last segment).
-fn about_own_type(annotated: Option<&str>, own: Option<&str>) -> bool {
+pub(super) fn about_own_type(annotated: Option<&str>, own: Option<&str>) -> bool {
     match (annotated, own) {
         (Some(annotated), Some(own)) => {
             annotated.trim_start_matches('#').rsplit('.').next().is_some_and(|last| last.eq_ignore_ascii_case(own))
