@@ -50,6 +50,30 @@ fn committed_generated_crate_compiles_and_passes_its_tests() {
     let generated = common::workspace_root().join("generated");
     common::cargo(&generated, &["test", "--all-features"]);
     common::cargo(&generated, &["doc", "--no-deps"]);
+    rustdoc_leads_from_me_to_create_upload_session();
+}
+
+/// `POST /me/messages/{message-id}/attachments/createUploadSession` is found in
+/// the rustdoc by following `me`, `messages`, `attachments`: each page has the
+/// method and links the page of the builder it returns (issue 20).
+fn rustdoc_leads_from_me_to_create_upload_session() {
+    let doc = common::workspace_root().join("target/generated-crates/doc/graph_client/operations");
+    let steps = [
+        ("fn.me.html", None, "users/struct.User.html"),
+        ("users/struct.User.html", Some("method.messages"), "messages/struct.Messages.html"),
+        ("users/messages/struct.Messages.html", Some("method.by_id"), "struct.Message.html"),
+        ("users/messages/struct.Message.html", Some("method.attachments"), "attachments/struct.Attachments.html"),
+    ];
+    for (page, method, link) in steps {
+        let html = std::fs::read_to_string(doc.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"));
+        if let Some(method) = method {
+            assert!(html.contains(&format!("id=\"{method}\"")), "{page} has no {method}");
+        }
+        assert!(html.contains(&format!("href=\"{link}\"")), "{page} does not link {link}");
+    }
+    let last = std::fs::read_to_string(doc.join("users/messages/attachments/struct.Attachments.html")).unwrap();
+    assert!(last.contains("id=\"method.create_upload_session\""), "Attachments has no create_upload_session");
+    assert!(last.contains("/createUploadSession"), "the method's doc names its path");
 }
 
 /// The member constants are checked names: a misspelt member, or a member of
