@@ -165,11 +165,11 @@ fn node_items(cx: &Context<'_>, index: usize) -> TokenStream {
         .flat_map(|method| {
             let op = &cx.model.operations[method.operations[0]];
             let item = &cx.surface.operations()[method.operations[0]];
-            let default = operation_methods(cx, node, method, op, item, &signature(op, item, method));
+            let default = MethodSite { cx, node, method, op, item, signature: &signature(op, item, method) }.methods();
             let alternatives = item.alternatives.iter().map(move |alternative| {
                 let item = alternative_operation(item, alternative);
                 let signature = signature_of(&item, alternative_doc(op, alternative), method);
-                operation_methods(cx, node, method, op, &item, &signature)
+                MethodSite { cx, node, method, op, item: &item, signature: &signature }.methods()
             });
             std::iter::once(default).chain(alternatives.collect::<Vec<_>>())
         })
@@ -231,16 +231,21 @@ fn step_expression(text: &str, params: &[(String, String, bool)]) -> TokenStream
     quote! { &format!(#template, #(#args),*) }
 }
 
-/// The request-building method and its `Client`-bound twin.
-fn operation_methods(
-    cx: &Context<'_>,
-    node: &Node,
-    method: &Method,
-    op: &Operation,
-    item: &OperationItem,
-    signature: &Signature,
-) -> (TokenStream, TokenStream) {
-    (request_method(cx, node, method, op, item, signature), client_method(cx, node, method, op, item, signature))
+/// One operation method of a builder: where it is and what it takes and gives.
+struct MethodSite<'a, 'm> {
+    cx: &'a Context<'m>,
+    node: &'a Node,
+    method: &'a Method,
+    op: &'a Operation,
+    item: &'a OperationItem,
+    signature: &'a Signature,
+}
+
+impl MethodSite<'_, '_> {
+    /// The request-building method and its `Client`-bound twin.
+    fn methods(&self) -> (TokenStream, TokenStream) {
+        (request_method(self), client_method(self))
+    }
 }
 
 /// Argument names and types of an operation, shared by both emitted forms.
@@ -383,14 +388,8 @@ fn callers(permissions: &Permissions) -> Vec<(&'static str, String)> {
         .collect()
 }
 
-fn request_method(
-    cx: &Context<'_>,
-    node: &Node,
-    method: &Method,
-    op: &Operation,
-    item: &OperationItem,
-    signature: &Signature,
-) -> TokenStream {
+fn request_method(site: &MethodSite<'_, '_>) -> TokenStream {
+    let MethodSite { cx, node, method, op, item, signature } = *site;
     let Signature { params, response, doc, .. } = signature;
     let mut doc = doc.clone();
     for other in method.operations.iter().skip(1).map(|&i| &cx.model.operations[i]) {
@@ -468,14 +467,8 @@ fn identity(cx: &Context<'_>, node: &Node, method: &Method) -> TokenStream {
     }
 }
 
-fn client_method(
-    cx: &Context<'_>,
-    node: &Node,
-    method: &Method,
-    _op: &Operation,
-    item: &OperationItem,
-    signature: &Signature,
-) -> TokenStream {
+fn client_method(site: &MethodSite<'_, '_>) -> TokenStream {
+    let MethodSite { cx, node, method, item, signature, .. } = *site;
     let Signature { params, args, response, doc } = signature;
     let name = ident(&item.place.method);
     let ty = format_ident!("{}", node.name);
