@@ -14,8 +14,13 @@ fn attachments_reach_their_concrete_type() {
     assert_eq!(file.content_bytes.as_deref(), Some(b"hi".as_slice()), "base64 is read into bytes");
     assert_eq!(file.additional_properties["custom"], 7);
 
-    let other: Attachment = serde_json::from_str(r##"{"@odata.type": "#microsoft.graph.referenceAttachment", "name": "link"}"##).unwrap();
-    assert!(matches!(other.into_kind(), AttachmentKind::Other(a) if a.name.as_deref() == Some("link")));
+    // A derived type with no members of its own still reaches its type, and keeps its base's members.
+    let link: Attachment = serde_json::from_str(r##"{"@odata.type": "#microsoft.graph.referenceAttachment", "name": "link"}"##).unwrap();
+    assert!(matches!(link.into_kind(), AttachmentKind::ReferenceAttachment(r) if r.name.as_deref() == Some("link")));
+
+    // A derived type the docs of this crate do not describe stays the base value.
+    let other: Attachment = serde_json::from_str(r##"{"@odata.type": "#microsoft.graph.itemAttachment", "name": "mail"}"##).unwrap();
+    assert!(matches!(other.into_kind(), AttachmentKind::Other(a) if a.name.as_deref() == Some("mail")));
 }
 
 #[test]
