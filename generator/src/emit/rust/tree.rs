@@ -256,7 +256,7 @@ impl Tree {
     pub fn new(model: &ApiModel, facts: &[OperationFacts]) -> Tree {
         let mut nodes: Vec<NodeBuilder> = Vec::new();
         let mut root_nodes: BTreeMap<String, usize> = BTreeMap::new();
-        let mut roots: Vec<(String, usize, usize, String, usize)> = Vec::new();
+        let mut roots: Vec<RootFound> = Vec::new();
         let mut places = Vec::new();
         let mut renames = Vec::new();
         let new_node = |nodes: &mut Vec<NodeBuilder>, template: String, aliased: bool| {
@@ -308,7 +308,13 @@ impl Tree {
                 None => {
                     let n = new_node(&mut nodes, first.text.clone(), false);
                     root_nodes.insert(root_key.clone(), n);
-                    roots.push((segment_word(&first.text), n, 0, first.text.clone(), index));
+                    roots.push(RootFound {
+                        word: segment_word(&first.text),
+                        node: n,
+                        alias: 0,
+                        text: first.text.clone(),
+                        operation: index,
+                    });
                     n
                 }
             };
@@ -357,21 +363,21 @@ impl Tree {
             let root = match alias {
                 Some(a) => {
                     let name = ALIASES[a].0;
-                    match roots.iter().find(|r| r.0 == name) {
-                        Some(r) => r.0.clone(),
+                    match roots.iter().find(|r| r.word == name) {
+                        Some(r) => r.word.clone(),
                         None => {
-                            roots.push((
-                                name.to_owned(),
-                                node_at(&nodes, root_nodes[&root_key], &navigation[1]),
-                                1,
-                                format!("/{name}"),
-                                index,
-                            ));
+                            roots.push(RootFound {
+                                word: name.to_owned(),
+                                node: node_at(&nodes, root_nodes[&root_key], &navigation[1]),
+                                alias: 1,
+                                text: format!("/{name}"),
+                                operation: index,
+                            });
                             name.to_owned()
                         }
                     }
                 }
-                None => roots.iter().find(|r| r.1 == root_nodes[&root_key] && r.2 == 0).map(|r| r.0.clone()).unwrap_or_default(),
+                None => roots.iter().find(|r| r.node == root_nodes[&root_key] && r.alias == 0).map(|r| r.word.clone()).unwrap_or_default(),
             };
             let key = (method_step.shape(), op.method.to_string(), facts[index].signature.clone());
             let (method, alternatives) = match nodes[node].methods.get(&key) {
@@ -426,12 +432,25 @@ fn node_at(nodes: &[NodeBuilder], from: usize, step: &Step) -> usize {
 }
 
 /// Root names unique among themselves and `Client`'s methods; places renamed to match.
-fn name_roots(roots: Vec<(String, usize, usize, String, usize)>, places: &mut [Place], renames: &mut Vec<Rename>) -> Vec<Root> {
+/// A root as the operations first reach it, before the roots are named together.
+struct RootFound {
+    /// The word its name is made from.
+    word: String,
+    node: usize,
+    /// As [`Root::alias`].
+    alias: usize,
+    /// Its path text (`/users`).
+    text: String,
+    /// The operation that reached it first (its diagnostics point there).
+    operation: usize,
+}
+
+fn name_roots(roots: Vec<RootFound>, places: &mut [Place], renames: &mut Vec<Rename>) -> Vec<Root> {
     let mut scope = Scope::with_reserved(RESERVED_FUNCTION_NAMES);
     let mut renamed = BTreeMap::new();
     let roots: Vec<Root> = roots
         .into_iter()
-        .map(|(word, node, alias, text, operation)| {
+        .map(|RootFound { word, node, alias, text, operation }| {
             let name = scope.claim(&word);
             renames.push(Rename { operation, what: "root", word: text.trim_start_matches('/').to_owned(), name: name.clone() });
             renamed.insert(word.clone(), name.clone());
