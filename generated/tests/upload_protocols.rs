@@ -105,8 +105,8 @@ async fn upload(graph: &Graph, service: Service, data: &[u8], progress: Arc<Mute
         .expires_at("2030-01-01T00:00:00Z")
         .on_progress(move |p| progress.lock().unwrap().push(p));
     match service {
-        Service::Outlook => upload.for_attachment().upload_bytes(data).await.map(|done| done.location),
-        Service::OneDrive => upload.for_item::<DriveItem>().upload_bytes(data).await.map(|item| item.id.unwrap_or_default()),
+        Service::Outlook => upload.for_attachment().upload_bytes(data.to_vec()).await.map(|done| done.location),
+        Service::OneDrive => upload.for_item::<DriveItem>().upload_bytes(data.to_vec()).await.map(|item| item.id.unwrap_or_default()),
     }
 }
 
@@ -270,7 +270,7 @@ async fn a_drive_path_keeps_its_slashes_and_encodes_each_segment() {
         let client = client(&graph.base_url);
         let data = test_bytes(1000);
         let upload_url = open_session(&graph, &client, Service::OneDrive, data.len()).await;
-        let item = client.large_file_upload(upload_url).for_item::<DriveItem>().upload_bytes(&data).await.unwrap();
+        let item = client.large_file_upload(upload_url).for_item::<DriveItem>().upload_bytes(data.clone()).await.unwrap();
         let fetched = client.me().drive().root().path(DRIVE_PATH).get().await.unwrap();
         assert_eq!((fetched.id, fetched.name.as_deref(), fetched.size), (item.id, Some("big file.bin"), Some(1000)));
         let targets: Vec<String> = graph.api_seen().into_iter().map(|s| s.target).collect();

@@ -159,7 +159,7 @@ async fn the_default_chunk_size_is_3_75_mib() {
         let data = test_bytes(5 * 1024 * 1024);
         let upload = client.large_file_upload(host.upload_url());
         assert_eq!(upload.configured_chunk_size(), DEFAULT_CHUNK_SIZE);
-        let done = upload.upload_bytes(&data).await.unwrap();
+        let done = upload.upload_bytes(data.clone()).await.unwrap();
         assert_eq!(done.status, 201);
         let state = host.state();
         assert_same_content(&state.received, &data);
@@ -179,7 +179,7 @@ async fn retries_are_bounded_and_a_later_resume_finishes_the_upload() {
         host.fail_chunk(second, Fault::Unavailable { retry_after: "0" }, 2);
 
         let upload = client.large_file_upload(host.upload_url()).chunk_size(KIB_320).unwrap().retry(fast_retry(2));
-        let error = upload.upload_bytes(&data).await.unwrap_err();
+        let error = upload.upload_bytes(data.clone()).await.unwrap_err();
         assert_eq!(error.status(), Some(503), "{error:?}");
         let puts_of_second = |host: &OtherHost| {
             host.state().seen.iter().filter(|s| s.header("content-range").is_some_and(|r| r.starts_with("bytes 327680-"))).count()
@@ -227,7 +227,7 @@ async fn cancel_sends_delete_to_the_upload_url_without_a_token() {
         // The session is gone: its status, and any further upload, is the typed "start over" error.
         let error = upload.status().await.unwrap_err();
         assert!(matches!(error, Error::UploadSessionNotFound), "expected the session-gone error, got {error:?}");
-        let error = upload.upload_bytes(b"late").await.unwrap_err();
+        let error = upload.upload_bytes(&b"late"[..]).await.unwrap_err();
         assert!(matches!(error, Error::UploadSessionNotFound), "{error:?}");
         assert_eq!(error.status(), Some(404));
         assert_eq!(host.state().log.len(), 3, "a 404 is not retried");
@@ -242,7 +242,7 @@ async fn upload_errors_never_show_the_upload_url_or_token() {
         let port = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap().port();
         let client = client("http://127.0.0.1:9/v1.0");
         let upload = client.large_file_upload(format!("http://127.0.0.1:{port}/upload/x?tempauth={UPLOAD_SECRET}")).retry(fast_retry(2));
-        let error = upload.upload_bytes(&test_bytes(1000)).await.unwrap_err();
+        let error = upload.upload_bytes(test_bytes(1000)).await.unwrap_err();
         assert!(matches!(error, Error::Transport(_)), "{error:?}");
         let shown = format!("{error} {error:?} {upload:?}");
         assert!(!shown.contains(UPLOAD_SECRET) && !shown.contains("/upload/x") && !shown.contains(TOKEN), "{shown}");
@@ -258,7 +258,7 @@ async fn bad_chunk_sizes_and_empty_files_are_refused_before_sending() {
         for bad in [0, 1000, KIB_320 + 1, 13 * KIB_320] {
             assert!(matches!(upload.clone().chunk_size(bad), Err(Error::InvalidRequest(_))), "{bad}");
         }
-        assert!(matches!(upload.upload_bytes(&[]).await, Err(Error::InvalidRequest(_))));
+        assert!(matches!(upload.upload_bytes(Vec::new()).await, Err(Error::InvalidRequest(_))));
         assert!(host.state().seen.is_empty());
     })
     .await

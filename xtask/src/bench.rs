@@ -212,14 +212,20 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
     if let Some(mib) = args.upload {
         let figures = crate::bench_upload::run(mib, runs)?;
         let rate = |d: Duration| figures.size as f64 / (1 << 20) as f64 / d.as_secs_f64();
-        let ratio = rate(figures.runtime) / rate(figures.baseline);
-        println!(
-            "| upload of {mib} MiB in 3.75 MiB chunks (runtime: read, PUT, answers checked) | {:.0} MiB/s ({}) | plain reqwest PUT loop {:.0} MiB/s ({}) | {ratio:.2}x throughput | >= 0.9x |",
-            rate(figures.runtime),
-            secs(figures.runtime),
-            rate(figures.baseline),
-            secs(figures.baseline)
-        );
+        for (what, time, target) in [
+            ("`upload_bytes` from memory", figures.runtime, ">= 0.9x"),
+            ("`upload` through a reader (a file's path: one copy)", figures.runtime_reader, ""),
+        ] {
+            let ratio = rate(time) / rate(figures.baseline);
+            println!(
+                "| upload of {mib} MiB in 3.75 MiB chunks, runtime {what}, answers checked | {:.0} MiB/s ({}) | plain reqwest PUT loop {:.0} MiB/s ({}) | {ratio:.2}x throughput | {target} |",
+                rate(time),
+                secs(time),
+                rate(figures.baseline),
+                secs(figures.baseline)
+            );
+            ok &= target.is_empty() || ratio >= 0.9;
+        }
     }
 
     // 5. Decoding and compiling the generated crate.

@@ -74,6 +74,8 @@
 //! (read ahead, never sent before the server asks for them). Chunks are read
 //! straight into the buffers (no zero fill) and leave as `Bytes` views of
 //! them; a chunk sent again after a fault is the same `Bytes`, not a copy.
+//! Bytes already in memory ([`LargeFileUpload::upload_bytes`]) are not
+//! copied at all: each chunk is a view of them.
 //!
 //! ```ignore
 //! let session = client.send(operations::me().messages().by_id("message-id").attachments().create_upload_session(&body)).await?;
@@ -479,25 +481,45 @@ impl ChunkBuffer {
     }
 }
 
+/// Where an upload's bytes come from.
+enum Source<R> {
+    /// A file (or any reader), read into the upload's two buffers.
+    Reader { reader: R, buffers: [ChunkBuffer; 2] },
+    /// Bytes already in memory: every chunk is a view of them.
+    Memory(Bytes),
+}
+
+impl<R: AsyncRead + AsyncSeek + Unpin> Source<R> {
+    fn reader(reader: R) -> Self {
+        Source::Reader { reader, buffers: Default::default() }
+    }
+
+    async fn len(&mut self) -> Result<u64, Error> {
+        match self {
+            Source::Reader { reader, .. } => {
+                reader.seek(SeekFrom::End(0)).await.map_err(|e| Error::Upload(format!("cannot read the file: {e}")))
+            }
+            Source::Memory(bytes) => Ok(bytes.len() as u64),
+        }
+    }
+
+    /// Bytes `start..=end`, into buffer `buffer` when they have to be read.
+    async fn chunk(&mut self, buffer: usize, start: u64, end: u64) -> Result<Chunk, Error> {
+        let bytes = match self {
+            Source::Reader { reader, buffers } => buffers[buffer].fill(reader, start, end).await?,
+            // `start..=end` lies inside the data: the loop never asks for a byte past `len`.
+            Source::Memory(bytes) => bytes.slice(start as usize..=end as usize),
+        };
+        Ok(Chunk { start, end, bytes, buffer })
+    }
+}
+
 /// Bytes `start..=end` of the file, read from one of the upload's two buffers.
 struct Chunk {
     start: u64,
     end: u64,
     bytes: Bytes,
     buffer: usize,
-}
-
-impl Chunk {
-    async fn read<R: AsyncRead + AsyncSeek + Unpin>(
-        buffers: &mut [ChunkBuffer; 2],
-        buffer: usize,
-        reader: &mut R,
-        start: u64,
-        end: u64,
-    ) -> Result<Chunk, Error> {
-        let bytes = buffers[buffer].fill(reader, start, end).await?;
-        Ok(Chunk { start, end, bytes, buffer })
-    }
 }
 
 /// Where the upload goes next.
@@ -656,12 +678,14 @@ impl<C: Completion> LargeFileUpload<C> {
     /// Uploads everything `reader` holds (its length is found by seeking to the
     /// end), starting at byte 0 of a fresh session.
     pub async fn upload<R: AsyncRead + AsyncSeek + Unpin>(&self, reader: R) -> Result<C::Output, Error> {
-        self.run(reader, Next::Send(ByteRange { start: 0, end: None })).await
+        self.run(Source::reader(reader), Next::Send(ByteRange { start: 0, end: None })).await
     }
 
-    /// Uploads `data` from memory.
-    pub async fn upload_bytes(&self, data: &[u8]) -> Result<C::Output, Error> {
-        self.upload(std::io::Cursor::new(data)).await
+    /// Uploads `data` from memory (a `Vec<u8>`, `Bytes`, `&'static [u8]`, ...)
+    /// without copying it: each chunk sent is a view of `data`.
+    pub async fn upload_bytes(&self, data: impl Into<Bytes>) -> Result<C::Output, Error> {
+        let memory: Source<std::io::Cursor<&'static [u8]>> = Source::Memory(data.into());
+        self.run(memory, Next::Send(ByteRange { start: 0, end: None })).await
     }
 
     /// Carries on with a session that already has part of the file (after
@@ -669,25 +693,30 @@ impl<C: Completion> LargeFileUpload<C> {
     /// asks the session which ranges it still needs first. `reader` must hold
     /// the same file.
     pub async fn resume<R: AsyncRead + AsyncSeek + Unpin>(&self, reader: R) -> Result<C::Output, Error> {
-        self.run(reader, Next::Ask).await
+        self.run(Source::reader(reader), Next::Ask).await
     }
 
-    async fn run<R: AsyncRead + AsyncSeek + Unpin>(&self, mut reader: R, next: Next) -> Result<C::Output, Error> {
-        let total = reader.seek(SeekFrom::End(0)).await.map_err(|e| Error::Upload(format!("cannot read the file: {e}")))?;
+    async fn run<R: AsyncRead + AsyncSeek + Unpin>(&self, mut source: Source<R>, next: Next) -> Result<C::Output, Error> {
+        let total = source.len().await?;
         let span = tracing::info_span!(
             "graph.upload",
             upload.origin = %redacted_origin(&self.url),
             upload.size = total,
             upload.chunk_size = self.chunk_size,
         );
-        let result = self.run_in_span(reader, next, total).instrument(span.clone()).await;
+        let result = self.run_in_span(source, next, total).instrument(span.clone()).await;
         if let Err(error) = &result {
             span.in_scope(|| tracing::warn!(error = %error, "graph.upload failed"));
         }
         result
     }
 
-    async fn run_in_span<R: AsyncRead + AsyncSeek + Unpin>(&self, mut reader: R, mut next: Next, total: u64) -> Result<C::Output, Error> {
+    async fn run_in_span<R: AsyncRead + AsyncSeek + Unpin>(
+        &self,
+        mut source: Source<R>,
+        mut next: Next,
+        total: u64,
+    ) -> Result<C::Output, Error> {
         if total == 0 {
             return Err(Error::InvalidRequest("an upload session needs a file of at least one byte".into()));
         }
@@ -696,7 +725,6 @@ impl<C: Completion> LargeFileUpload<C> {
         }
         let mut expiry = self.expiration_date_time.clone();
         self.check_expiry(expiry.as_deref())?;
-        let mut buffers = [ChunkBuffer::default(), ChunkBuffer::default()];
         // Chunks already read that the server may ask for next: the one read
         // ahead, and the one just sent when its answer was a fault.
         let mut ready: Vec<Chunk> = Vec::with_capacity(2);
@@ -735,7 +763,7 @@ impl<C: Completion> LargeFileUpload<C> {
             ready.clear();
             let chunk = match matching {
                 Some(chunk) => chunk,
-                None => Chunk::read(&mut buffers, ahead.as_ref().map_or(0, |ahead| 1 - ahead.buffer), &mut reader, start, end).await?,
+                None => source.chunk(ahead.as_ref().map_or(0, |ahead| 1 - ahead.buffer), start, end).await?,
             };
             let put = self
                 .http
@@ -756,7 +784,7 @@ impl<C: Completion> LargeFileUpload<C> {
             let (sent, read_ahead) = match (ahead, following) {
                 (Some(ahead), _) => (send.await, Some(ahead)),
                 (None, Some((start, end))) => {
-                    let read = Chunk::read(&mut buffers, 1 - chunk.buffer, &mut reader, start, end);
+                    let read = source.chunk(1 - chunk.buffer, start, end);
                     let (sent, read) = futures_util::future::join(send, read).await;
                     // A read that failed is made again, and its error reported, if the server asks for those bytes.
                     (sent, read.ok())

@@ -48,6 +48,9 @@ pub mod test_server;
 
 #[cfg(feature = "client")]
 pub use batch::{Batch, BatchHandle, BatchResults, ItemResponse};
+/// The shared byte buffer [`LargeFileUpload::upload_bytes`] sends its chunks as views of.
+#[cfg(feature = "client")]
+pub use bytes::Bytes;
 #[cfg(feature = "client")]
 pub use client::{
     AccessToken, Client, ClientBuilder, Cloud, RetryPolicy, TokenFuture, TokenProvider, TokenSource, DEFAULT_CONNECT_TIMEOUT,
