@@ -1,11 +1,19 @@
 //! Collections come back one page at a time; `@odata.nextLink` names the next.
 
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::marker::PhantomData;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(bound(deserialize = "T: Deserialize<'de>", serialize = "T: Serialize"))]
+/// One page of a collection: `value` holds its items, `next_link` the URL of
+/// the next page (absent on the last).
+///
+/// `Deserialize` is written by hand so that each item goes straight into
+/// `value`: serde's `Vec` visitor returns every item as an `Option` first,
+/// one more copy of each (2.5 KB for a `User`) than pushing it as it is read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(bound(serialize = "T: Serialize"))]
 pub struct Page<T> {
-    #[serde(default)]
     pub value: Vec<T>,
     #[serde(rename = "@odata.nextLink", default, skip_serializing_if = "Option::is_none")]
     pub next_link: Option<String>,
@@ -21,9 +29,101 @@ impl<T> Default for Page<T> {
     }
 }
 
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(PageVisitor(PhantomData))
+    }
+}
+
+struct PageVisitor<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for PageVisitor<T> {
+    type Value = Page<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a page of a collection (an object with `value`)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Page<T>, A::Error> {
+        let mut page = Page::default();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match &*key {
+                "value" => map.next_value_seed(Items(&mut page.value))?,
+                "@odata.nextLink" => page.next_link = map.next_value()?,
+                "@odata.deltaLink" => page.delta_link = map.next_value()?,
+                "@odata.count" => page.count = map.next_value()?,
+                // `@odata.context` and any other annotation of the page.
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(page)
+    }
+}
+
+/// The `value` array, each item pushed onto the page's `Vec` as it is read.
+struct Items<'a, T>(&'a mut Vec<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Items<'_, T> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Items<'_, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of items")
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        // A page that says `value` twice keeps the last, as a derived decoder would.
+        self.0.clear();
+        while seq.next_element_seed(Push(&mut *self.0))?.is_some() {}
+        Ok(())
+    }
+}
+
+struct Push<'a, T>(&'a mut Vec<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Push<'_, T> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        self.0.push(T::deserialize(deserializer)?);
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn items_links_and_count_are_read_and_other_annotations_skipped() {
+        let page: Page<i32> = serde_json::from_str(
+            r#"{"@odata.context": "https://x/$metadata#things", "@odata.count": 3, "value": [1, 2, 3], "@odata.deltaLink": "https://x/delta", "@odata.nextLink": null}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (page.value, page.count, page.delta_link.as_deref(), page.next_link),
+            (vec![1, 2, 3], Some(3), Some("https://x/delta"), None)
+        );
+        let empty: Page<i32> = serde_json::from_str(r#"{"@odata.context": "https://x/$metadata#things"}"#).unwrap();
+        assert_eq!(empty, Page::default(), "a page without `value` has no items");
+    }
+
+    #[test]
+    fn an_item_that_does_not_fit_is_an_error_with_its_place() {
+        let error = serde_json::from_str::<Page<i32>>(r#"{"value": [1, "two"]}"#).unwrap_err();
+        assert_eq!((error.line(), error.column()), (1, 19), "{error}");
+        assert!(serde_json::from_str::<Page<i32>>(r#"{"value": {"not": "an array"}}"#).is_err());
+        assert!(serde_json::from_str::<Page<i32>>(r#"[1, 2]"#).is_err());
+    }
 
     #[test]
     fn reads_next_links() {
