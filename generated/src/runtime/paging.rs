@@ -109,7 +109,10 @@ mod tests {
             r#"{"@odata.context": "https://x/$metadata#things", "@odata.count": 3, "value": [1, 2, 3], "@odata.deltaLink": "https://x/delta", "@odata.nextLink": null}"#,
         )
         .unwrap();
-        assert_eq!((page.value, page.count, page.delta_link.as_deref(), page.next_link), (vec![1, 2, 3], Some(3), Some("https://x/delta"), None));
+        assert_eq!(
+            (page.value, page.count, page.delta_link.as_deref(), page.next_link),
+            (vec![1, 2, 3], Some(3), Some("https://x/delta"), None)
+        );
         let empty: Page<i32> = serde_json::from_str(r#"{"@odata.context": "https://x/$metadata#things"}"#).unwrap();
         assert_eq!(empty, Page::default(), "a page without `value` has no items");
     }

@@ -211,12 +211,12 @@ fn verb(kind: OperationKind, op: &Operation) -> &'static str {
     }
 }
 
-/// A navigation's name: `messages`, `by_id`, `path` (a value that holds a path, or `:/{p}`), `range`, `as_user` (a cast).
 /// A type-cast segment (`/microsoft.graph.user`), reached as `as_user()`.
 fn is_cast(step: &Step) -> bool {
     step.kind == StepKind::Literal && step.text.contains("microsoft.graph.") && !step.text.contains('(')
 }
 
+/// A navigation's name: `messages`, `by_id`, `path` (a value that holds a path, or `:/{p}`), `range`, `as_user` (a cast).
 fn edge_name(step: &Step, op: &Operation) -> String {
     match step.kind {
         StepKind::Key => {
@@ -251,169 +251,224 @@ struct NodeBuilder {
     methods: BTreeMap<(String, String, String), usize>,
 }
 
-impl Tree {
-    /// `signatures[i]` says what operation `i` takes and gives, without names.
-    pub fn new(model: &ApiModel, facts: &[OperationFacts]) -> Tree {
-        let mut nodes: Vec<NodeBuilder> = Vec::new();
-        let mut root_nodes: BTreeMap<String, usize> = BTreeMap::new();
-        let mut roots: Vec<RootFound> = Vec::new();
-        let mut places = Vec::new();
-        let mut renames = Vec::new();
-        let new_node = |nodes: &mut Vec<NodeBuilder>, template: String, aliased: bool| {
-            nodes.push(NodeBuilder {
-                node: Node {
-                    module: Vec::new(),
-                    name: String::new(),
-                    template,
-                    aliased,
-                    edges: Vec::new(),
-                    methods: Vec::new(),
-                    areas: Default::default(),
-                },
-                scope: Scope::with_reserved(&["unsent"]),
-                edges: BTreeMap::new(),
-                methods: BTreeMap::new(),
-            });
-            nodes.len() - 1
-        };
-        for (index, op) in model.operations.iter().enumerate() {
-            let (mut steps, alias, trailing) = steps_of(op);
-            if steps.is_empty() {
-                steps.push(Step { text: String::new(), params: Vec::new(), kind: StepKind::Literal });
-            }
-            let kind = op.kind;
-            let last = steps.last().cloned().unwrap_or_else(|| Step { text: String::new(), params: Vec::new(), kind: StepKind::Literal });
-            let on_itself = matches!(
-                kind,
-                OperationKind::List | OperationKind::Get | OperationKind::Create | OperationKind::Update | OperationKind::Delete
-            ) && !last.text.starts_with("/$");
-            let (navigation, method_step, method_name) = if on_itself || steps.len() == 1 || (alias.is_some() && steps.len() == 2) {
-                let name = verb(kind, op).to_owned();
-                (steps.clone(), Step { text: trailing.clone(), params: Vec::new(), kind: StepKind::Literal }, name)
-            } else {
-                let name = if last.text.starts_with("/$") {
-                    format!("{}_{}", verb(kind, op), segment_word(&last.text))
-                } else {
-                    segment_word(&last.text)
-                };
-                let mut step = last.clone();
-                step.text.push_str(&trailing);
-                (steps[..steps.len() - 1].to_vec(), step, name)
-            };
-            // The root.
-            let first = &navigation[0];
-            let root_key = first.shape();
-            let mut node = match root_nodes.get(&root_key) {
-                Some(&n) => n,
-                None => {
-                    let n = new_node(&mut nodes, first.text.clone(), false);
-                    root_nodes.insert(root_key.clone(), n);
-                    roots.push(RootFound {
-                        word: segment_word(&first.text),
-                        node: n,
-                        alias: 0,
-                        text: first.text.clone(),
-                        operation: index,
-                    });
-                    n
-                }
-            };
-            let mut template = first.text.clone();
-            let mut place_steps = Vec::new();
-            let skipped = if alias.is_some() { 2 } else { 1 };
-            for (depth, step) in navigation.iter().enumerate().skip(1) {
-                template.push_str(&step.text);
-                let shape = step.shape();
-                let target = match nodes[node].edges.get(&shape) {
-                    Some(&edge) => nodes[node].node.edges[edge].target,
-                    None => {
-                        let target = new_node(&mut nodes, template.clone(), false);
-                        let word = edge_name(step, op);
-                        let name = nodes[node].scope.claim(&word);
-                        // A literal segment is reported under its documented spelling; a cast's `as_` name is the designed one.
-                        let word = if step.kind == StepKind::Literal && !is_cast(step) {
-                            step.text.trim_start_matches('/').to_owned()
-                        } else {
-                            word
-                        };
-                        renames.push(Rename { operation: index, what: "path segment", word, name: name.clone() });
-                        let params = if alias.is_some() && depth == 1 {
-                            let key = ALIASES[alias.unwrap_or_default()].2;
-                            vec![(key.to_owned(), key.to_owned(), false)]
-                        } else {
-                            step.params
-                                .iter()
-                                .map(|&i| {
-                                    (op.path_params[i].name.clone(), facts[index].path_params[i].clone(), op.path_params[i].holds_path)
-                                })
-                                .collect()
-                        };
-                        let builder = &mut nodes[node];
-                        builder.edges.insert(shape, builder.node.edges.len());
-                        builder.node.edges.push(Edge { name, target, step: step.clone(), params });
-                        target
-                    }
-                };
-                if depth >= skipped {
-                    let edge = nodes[node].edges[&step.shape()];
-                    place_steps.push((nodes[node].node.edges[edge].name.clone(), step.params.len()));
-                }
-                node = target;
-            }
-            let root = match alias {
-                Some(a) => {
-                    let name = ALIASES[a].0;
-                    match roots.iter().find(|r| r.word == name) {
-                        Some(r) => r.word.clone(),
-                        None => {
-                            roots.push(RootFound {
-                                word: name.to_owned(),
-                                node: node_at(&nodes, root_nodes[&root_key], &navigation[1]),
-                                alias: 1,
-                                text: format!("/{name}"),
-                                operation: index,
-                            });
-                            name.to_owned()
-                        }
-                    }
-                }
-                None => roots.iter().find(|r| r.node == root_nodes[&root_key] && r.alias == 0).map(|r| r.word.clone()).unwrap_or_default(),
-            };
-            let key = (method_step.shape(), op.method.to_string(), facts[index].signature.clone());
-            let (method, alternatives) = match nodes[node].methods.get(&key) {
-                Some(&m) => {
-                    let method = &mut nodes[node].node.methods[m];
-                    method.operations.push(index);
-                    (method.name.clone(), method.alternatives.clone())
-                }
-                None => {
-                    let builder = &mut nodes[node];
-                    let name = builder.scope.claim(&method_name);
-                    renames.push(Rename { operation: index, what: "operation", word: method_name.clone(), name: name.clone() });
-                    let alternatives: Vec<String> =
-                        facts[index].alternatives.iter().map(|suffix| builder.scope.claim(&format!("{name}_{suffix}"))).collect();
-                    builder.methods.insert(key, builder.node.methods.len());
-                    builder.node.methods.push(Method {
-                        name: name.clone(),
-                        operations: vec![index],
-                        alternatives: alternatives.clone(),
-                        step: method_step.clone(),
-                    });
-                    (name, alternatives)
-                }
-            };
-            places.push(Place { root, steps: place_steps, method, method_params: method_step.params.len(), alternatives });
-            // Areas of every node on the way.
-            let mut at = root_nodes[&root_key];
-            nodes[at].node.areas.insert(op.area.clone());
-            for step in navigation.iter().skip(1) {
-                let edge = nodes[at].edges[&step.shape()];
-                at = nodes[at].node.edges[edge].target;
-                nodes[at].node.areas.insert(op.area.clone());
-            }
+impl NodeBuilder {
+    fn new(template: String) -> NodeBuilder {
+        NodeBuilder {
+            node: Node {
+                module: Vec::new(),
+                name: String::new(),
+                template,
+                aliased: false,
+                edges: Vec::new(),
+                methods: Vec::new(),
+                areas: Default::default(),
+            },
+            scope: Scope::with_reserved(&["unsent"]),
+            edges: BTreeMap::new(),
+            methods: BTreeMap::new(),
         }
-        let mut nodes: Vec<Node> = nodes.into_iter().map(|b| b.node).collect();
-        let roots = name_roots(roots, &mut places, &mut renames);
+    }
+
+    fn target(&self, step: &Step) -> Option<usize> {
+        self.edges.get(&step.shape()).map(|&edge| self.node.edges[edge].target)
+    }
+}
+
+/// An operation's path cut where its method goes: the navigation to the
+/// node it acts on, and the step (if any) its method adds.
+struct Split {
+    navigation: Vec<Step>,
+    method_step: Step,
+    method_name: String,
+    alias: Option<usize>,
+}
+
+/// `list`/`get`/... on the resource the path names itself; otherwise the
+/// last segment (an action, a function, `$value`) is the method of its parent.
+fn split(op: &Operation) -> Split {
+    let (mut steps, alias, trailing) = steps_of(op);
+    if steps.is_empty() {
+        steps.push(Step { text: String::new(), params: Vec::new(), kind: StepKind::Literal });
+    }
+    let kind = op.kind;
+    let last = steps.last().cloned().unwrap_or_else(|| Step { text: String::new(), params: Vec::new(), kind: StepKind::Literal });
+    let on_itself =
+        matches!(kind, OperationKind::List | OperationKind::Get | OperationKind::Create | OperationKind::Update | OperationKind::Delete)
+            && !last.text.starts_with("/$");
+    if on_itself || steps.len() == 1 || (alias.is_some() && steps.len() == 2) {
+        let method_step = Step { text: trailing, params: Vec::new(), kind: StepKind::Literal };
+        return Split { navigation: steps, method_step, method_name: verb(kind, op).to_owned(), alias };
+    }
+    let method_name =
+        if last.text.starts_with("/$") { format!("{}_{}", verb(kind, op), segment_word(&last.text)) } else { segment_word(&last.text) };
+    let mut method_step = last;
+    method_step.text.push_str(&trailing);
+    steps.pop();
+    Split { navigation: steps, method_step, method_name, alias }
+}
+
+/// The tree while operations are placed in it, one at a time.
+struct TreeBuilder<'a> {
+    model: &'a ApiModel,
+    facts: &'a [OperationFacts],
+    nodes: Vec<NodeBuilder>,
+    /// A root step's shape -> its node.
+    root_nodes: BTreeMap<String, usize>,
+    roots: Vec<RootFound>,
+    places: Vec<Place>,
+    renames: Vec<Rename>,
+}
+
+impl Tree {
+    /// `facts[i]` says what operation `i` takes and gives, without names.
+    pub fn new(model: &ApiModel, facts: &[OperationFacts]) -> Tree {
+        let mut builder = TreeBuilder {
+            model,
+            facts,
+            nodes: Vec::new(),
+            root_nodes: BTreeMap::new(),
+            roots: Vec::new(),
+            places: Vec::new(),
+            renames: Vec::new(),
+        };
+        for index in 0..model.operations.len() {
+            builder.place(index);
+        }
+        builder.finish()
+    }
+}
+
+impl TreeBuilder<'_> {
+    fn new_node(&mut self, template: String) -> usize {
+        self.nodes.push(NodeBuilder::new(template));
+        self.nodes.len() - 1
+    }
+
+    /// Places operation `index`: its root, the edges down to its node, its method there.
+    fn place(&mut self, index: usize) {
+        let op = &self.model.operations[index];
+        let split = split(op);
+        let root_node = self.root_node(&split.navigation[0], index);
+        let (node, steps) = self.walk(index, &split, root_node);
+        let root = self.root_name(index, &split, root_node);
+        let (method, alternatives) = self.method(index, node, &split);
+        self.places.push(Place { root, steps, method, method_params: split.method_step.params.len(), alternatives });
+        self.mark_areas(root_node, &split.navigation, &op.area);
+    }
+
+    /// The node of a root step, made (and its root recorded) the first time an operation reaches it.
+    fn root_node(&mut self, first: &Step, index: usize) -> usize {
+        if let Some(&node) = self.root_nodes.get(&first.shape()) {
+            return node;
+        }
+        let node = self.new_node(first.text.clone());
+        self.root_nodes.insert(first.shape(), node);
+        self.roots.push(RootFound { word: segment_word(&first.text), node, alias: 0, text: first.text.clone(), operation: index });
+        node
+    }
+
+    /// Follows (and makes) the edges of the navigation from the root; the node reached, and the
+    /// named steps a call site spells after its root (an alias's canonical prefix left out).
+    fn walk(&mut self, index: usize, split: &Split, root_node: usize) -> (usize, Vec<(String, usize)>) {
+        let mut node = root_node;
+        let mut template = split.navigation[0].text.clone();
+        let mut place_steps = Vec::new();
+        let skipped = if split.alias.is_some() { 2 } else { 1 };
+        for (depth, step) in split.navigation.iter().enumerate().skip(1) {
+            template.push_str(&step.text);
+            let target = match self.nodes[node].target(step) {
+                Some(target) => target,
+                None => self.new_edge(index, split.alias.filter(|_| depth == 1), node, step, &template),
+            };
+            if depth >= skipped {
+                let edge = self.nodes[node].edges[&step.shape()];
+                place_steps.push((self.nodes[node].node.edges[edge].name.clone(), step.params.len()));
+            }
+            node = target;
+        }
+        (node, place_steps)
+    }
+
+    /// A new edge from `node` along `step` to a new node, named in `node`'s scope; `alias` when the
+    /// step is the key an alias root stands for (`/me` for `/users/{user_id}`).
+    fn new_edge(&mut self, index: usize, alias: Option<usize>, node: usize, step: &Step, template: &str) -> usize {
+        let op = &self.model.operations[index];
+        let target = self.new_node(template.to_owned());
+        let word = edge_name(step, op);
+        let name = self.nodes[node].scope.claim(&word);
+        // A literal segment is reported under its documented spelling; a cast's `as_` name is the designed one.
+        let word = if step.kind == StepKind::Literal && !is_cast(step) { step.text.trim_start_matches('/').to_owned() } else { word };
+        self.renames.push(Rename { operation: index, what: "path segment", word, name: name.clone() });
+        let params = match alias {
+            Some(alias) => {
+                let key = ALIASES[alias].2;
+                vec![(key.to_owned(), key.to_owned(), false)]
+            }
+            None => step
+                .params
+                .iter()
+                .map(|&i| (op.path_params[i].name.clone(), self.facts[index].path_params[i].clone(), op.path_params[i].holds_path))
+                .collect(),
+        };
+        let builder = &mut self.nodes[node];
+        builder.edges.insert(step.shape(), builder.node.edges.len());
+        builder.node.edges.push(Edge { name, target, step: step.clone(), params });
+        target
+    }
+
+    /// The root a call site starts from: the alias (`me`) when the path came by one, recorded the
+    /// first time; otherwise the canonical root of `root_node`.
+    fn root_name(&mut self, index: usize, split: &Split, root_node: usize) -> String {
+        let Some(alias) = split.alias else {
+            return self.roots.iter().find(|r| r.node == root_node && r.alias == 0).map(|r| r.word.clone()).unwrap_or_default();
+        };
+        let name = ALIASES[alias].0;
+        if !self.roots.iter().any(|r| r.word == name) {
+            let node = self.nodes[root_node].target(&split.navigation[1]).expect("walk made the alias's key edge");
+            self.roots.push(RootFound { word: name.to_owned(), node, alias: 1, text: format!("/{name}"), operation: index });
+        }
+        name.to_owned()
+    }
+
+    /// The method of `node` that operation `index` is: an existing one when another spelling of the
+    /// same operation made it (same step, HTTP method and signature), else a new one. Its name and
+    /// the names of its alternative answers' methods.
+    fn method(&mut self, index: usize, node: usize, split: &Split) -> (String, Vec<String>) {
+        let op = &self.model.operations[index];
+        let facts = &self.facts[index];
+        let key = (split.method_step.shape(), op.method.to_string(), facts.signature.clone());
+        let builder = &mut self.nodes[node];
+        if let Some(&m) = builder.methods.get(&key) {
+            let method = &mut builder.node.methods[m];
+            method.operations.push(index);
+            return (method.name.clone(), method.alternatives.clone());
+        }
+        let name = builder.scope.claim(&split.method_name);
+        self.renames.push(Rename { operation: index, what: "operation", word: split.method_name.clone(), name: name.clone() });
+        let alternatives: Vec<String> = facts.alternatives.iter().map(|suffix| builder.scope.claim(&format!("{name}_{suffix}"))).collect();
+        builder.methods.insert(key, builder.node.methods.len());
+        builder.node.methods.push(Method {
+            name: name.clone(),
+            operations: vec![index],
+            alternatives: alternatives.clone(),
+            step: split.method_step.clone(),
+        });
+        (name, alternatives)
+    }
+
+    /// Every node on the way to an operation is in its area (the builders' `cfg`).
+    fn mark_areas(&mut self, root_node: usize, navigation: &[Step], area: &str) {
+        let mut at = root_node;
+        self.nodes[at].node.areas.insert(area.to_owned());
+        for step in navigation.iter().skip(1) {
+            at = self.nodes[at].target(step).expect("walk made every edge");
+            self.nodes[at].node.areas.insert(area.to_owned());
+        }
+    }
+
+    fn finish(mut self) -> Tree {
+        let mut nodes: Vec<Node> = self.nodes.into_iter().map(|b| b.node).collect();
+        let roots = name_roots(self.roots, &mut self.places, &mut self.renames);
         // Everything below an alias's node is reached from two roots.
         let mut below: Vec<usize> = roots.iter().filter(|r| r.alias > 0).map(|r| r.node).collect();
         while let Some(index) = below.pop() {
@@ -422,16 +477,10 @@ impl Tree {
             }
         }
         name_nodes(&mut nodes, &roots);
-        Tree { nodes, roots, places, renames }
+        Tree { nodes, roots, places: self.places, renames: self.renames }
     }
 }
 
-fn node_at(nodes: &[NodeBuilder], from: usize, step: &Step) -> usize {
-    let edge = nodes[from].edges[&step.shape()];
-    nodes[from].node.edges[edge].target
-}
-
-/// Root names unique among themselves and `Client`'s methods; places renamed to match.
 /// A root as the operations first reach it, before the roots are named together.
 struct RootFound {
     /// The word its name is made from.
@@ -445,6 +494,7 @@ struct RootFound {
     operation: usize,
 }
 
+/// Root names unique among themselves and `Client`'s methods; places renamed to match.
 fn name_roots(roots: Vec<RootFound>, places: &mut [Place], renames: &mut Vec<Rename>) -> Vec<Root> {
     let mut scope = Scope::with_reserved(RESERVED_FUNCTION_NAMES);
     let mut renamed = BTreeMap::new();
