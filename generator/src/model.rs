@@ -255,6 +255,15 @@ pub fn call_arguments(path: &str) -> Option<(&str, Vec<&str>)> {
     Some((arguments, arguments.split(',').filter_map(|a| a.split_once('=').map(|(name, _)| name.trim())).collect()))
 }
 
+/// The name of a call's overload whose plain name `word` another one took:
+/// `word` and the arguments its path spells (`image_width_height` for
+/// `image(width={w},height={h})`); `None` when it spells none.
+pub fn overload_name(word: &str, path: &str) -> Option<String> {
+    let (_, names) = call_arguments(path)?;
+    let names: Vec<String> = names.iter().map(|name| heck::ToSnakeCase::to_snake_case(*name)).filter(|name| !name.is_empty()).collect();
+    (!names.is_empty()).then(|| format!("{word}_{}", names.join("_")))
+}
+
 /// Who may call an operation, least privileged permission first. `None`:
 /// the page's table has no row for that kind of caller; empty: "Not supported".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

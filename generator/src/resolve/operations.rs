@@ -281,13 +281,19 @@ impl<'a> OperationResolver<'a> {
     pub fn finish(mut self, diags: &mut Diagnostics) -> (Vec<Operation>, Option<String>, Vec<example_member::Observation>) {
         self.operations.sort_by(|(a, _), (b, _)| (&a.path, &a.method, &a.source).cmp(&(&b.path, &b.method, &b.source)));
         let mut kept = duplicate_operation::keep_best(&self.operations, diags);
-        // Names are unique: a second `foo_bar` becomes `foo_bar_2`, unless some
-        // operation is already named that, and so on. Forms only an example
-        // shows are named last, so that they never take a documented form's name.
+        // Names are unique: a second `foo_bar` becomes `foo_bar_2` (an overload
+        // of a call `foo_bar_width`, by its arguments), unless some operation is
+        // already named that, and so on. Forms only an example shows are named
+        // last, so that they never take a documented form's name.
         let mut taken: BTreeMap<String, String> = BTreeMap::new();
         let (documented, from_examples): (Vec<&mut Operation>, Vec<&mut Operation>) = kept.iter_mut().partition(|op| !op.example_only);
         for op in documented.into_iter().chain(from_examples) {
             let base = operation_id(op);
+            // An overload of a call is named by its arguments (`..._image_width`), a designed name.
+            let base = match crate::model::overload_name(&base, &op.path) {
+                Some(by_arguments) if taken.contains_key(&base) && !taken.contains_key(&by_arguments) => by_arguments,
+                _ => base,
+            };
             let id = if taken.contains_key(&base) {
                 (2..).map(|n| format!("{base}_{n}")).find(|id| !taken.contains_key(id)).unwrap_or_default()
             } else {

@@ -161,6 +161,10 @@ impl Scope {
         Scope { taken: names.iter().map(|s| s.to_string()).collect() }
     }
 
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
     /// `candidate` if free, else `candidate2`, `candidate3`, ... (with `_` for snake names).
     pub fn claim(&mut self, candidate: &str) -> String {
         let separator = if candidate.contains('_') || candidate.chars().all(|c| c.is_ascii_lowercase()) { "_" } else { "" };

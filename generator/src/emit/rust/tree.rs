@@ -14,7 +14,9 @@
 //! is defined once, and an operation documented under both is one method.
 //!
 //! Names are claimed per node (methods), per module (builder types, child
-//! modules) and among the roots (with `Client`'s own methods reserved).
+//! modules) and among the roots (with `Client`'s own methods reserved). An
+//! overload of a call whose plain name is taken is named by its arguments
+//! (`image_width_height`) before it would get a number.
 
 use super::names::{snake_name, type_name, Scope, RESERVED_FUNCTION_NAMES};
 use crate::model::{ApiModel, Operation, OperationKind};
@@ -211,6 +213,17 @@ fn verb(kind: OperationKind, op: &Operation) -> &'static str {
     }
 }
 
+/// `word` in `scope`; a call whose plain name another overload took is named by its
+/// arguments (`image_width_height(width, height)` beside `image()`) before a number.
+/// Also the word the name was meant to be: an overload's name is designed, not a rename.
+fn claim_call(scope: &mut Scope, word: &str, step: &Step) -> (String, String) {
+    let by_arguments = crate::model::overload_name(word, &step.text).map(|name| snake_name(&name));
+    match by_arguments {
+        Some(name) if scope.is_taken(word) && !scope.is_taken(&name) => (scope.claim(&name), name),
+        _ => (scope.claim(word), word.to_owned()),
+    }
+}
+
 /// A type-cast segment (`/microsoft.graph.user`), reached as `as_user()`.
 fn is_cast(step: &Step) -> bool {
     step.kind == StepKind::Literal && step.text.contains("microsoft.graph.") && !step.text.contains('(')
@@ -395,7 +408,7 @@ impl TreeBuilder<'_> {
         let op = &self.model.operations[index];
         let target = self.new_node(template.to_owned());
         let word = edge_name(step, op);
-        let name = self.nodes[node].scope.claim(&word);
+        let (name, word) = claim_call(&mut self.nodes[node].scope, &word, step);
         // A literal segment is reported under its documented spelling; a cast's `as_` name is the designed one.
         let word = if step.kind == StepKind::Literal && !is_cast(step) { step.text.trim_start_matches('/').to_owned() } else { word };
         self.renames.push(Rename { operation: index, what: "path segment", word, name: name.clone() });
@@ -443,8 +456,8 @@ impl TreeBuilder<'_> {
             method.operations.push(index);
             return (method.name.clone(), method.alternatives.clone());
         }
-        let name = builder.scope.claim(&split.method_name);
-        self.renames.push(Rename { operation: index, what: "operation", word: split.method_name.clone(), name: name.clone() });
+        let (name, word) = claim_call(&mut builder.scope, &split.method_name, &split.method_step);
+        self.renames.push(Rename { operation: index, what: "operation", word, name: name.clone() });
         let alternatives: Vec<String> = facts.alternatives.iter().map(|suffix| builder.scope.claim(&format!("{name}_{suffix}"))).collect();
         builder.methods.insert(key, builder.node.methods.len());
         builder.node.methods.push(Method {
@@ -564,5 +577,40 @@ fn name_nodes(nodes: &mut [Node], roots: &[Root]) {
         }
         nodes[index].module = module;
         nodes[index].name = name;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::rust::test_model::{model, operation};
+    use crate::model::HttpMethod;
+
+    fn tree_of(paths: &[&str]) -> Tree {
+        let mut model = model(Vec::new());
+        model.operations =
+            paths.iter().map(|path| Operation { kind: OperationKind::Function, ..operation(HttpMethod::Get, path) }).collect();
+        // Each overload has a signature of its own, as its arguments differ.
+        let facts: Vec<OperationFacts> = paths
+            .iter()
+            .map(|path| OperationFacts { signature: path.to_string(), path_params: Vec::new(), alternatives: Vec::new() })
+            .collect();
+        Tree::new(&model, &facts)
+    }
+
+    #[test]
+    fn overloads_of_a_call_are_named_by_their_arguments() {
+        let tree = tree_of(&[
+            "/widgets/{widget_id}/image",
+            "/widgets/{widget_id}/image(width={width})",
+            "/widgets/{widget_id}/image(width={width},fittingMode='{fitting_mode}')",
+            "/widgets/{widget_id}/image(width=640)",
+        ]);
+        let methods: Vec<&str> = tree.places.iter().map(|p| p.method.as_str()).collect();
+        // The last spells the same argument as the second: named by a number.
+        assert_eq!(methods, ["image", "image_width", "image_width_fitting_mode", "image_2"]);
+        let renamed: Vec<&str> =
+            tree.renames.iter().filter(|r| r.what == "operation" && r.word != r.name).map(|r| r.name.as_str()).collect();
+        assert_eq!(renamed, ["image_2"], "a name by arguments is designed, not a rename");
     }
 }
