@@ -4,9 +4,9 @@
 
 use super::paths::{literal_words, name_placeholders};
 use super::rules::{
-    alternative_answers, body_of_get, duplicate_operation, duplicate_placeholder, empty_http_request, example_member, example_only_request,
-    expand_of_parent, literal_key, monitored_action, optional_arguments, overloads, raw_content, request_body, response_body,
-    status_mismatch, ResponseEvidence,
+    adds_to_collection, alternative_answers, body_of_get, duplicate_operation, duplicate_placeholder, empty_http_request, example_member,
+    example_only_request, expand_of_parent, literal_key, monitored_action, optional_arguments, overloads, raw_content, request_body,
+    response_body, status_mismatch, ResponseEvidence,
 };
 use super::types::{split_qualified, TypeIndex};
 use super::Exchange;
@@ -231,6 +231,7 @@ impl<'a> OperationResolver<'a> {
                 area: page.area.clone(),
                 source: Source { file: page.file.clone(), line },
             };
+            operation.kind = adds_to_collection::kind(&operation, calls);
             operation.optional_arguments = optional_arguments::of(&operation);
             self.operations.push((operation, fit));
         }

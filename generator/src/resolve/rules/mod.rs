@@ -27,6 +27,8 @@
 //!   [`request_example_mismatch`], [`inferred_parameters`]
 //!   (`SHOWN_PARAMETERS`), and for actions [`resource_body_parameters`] and
 //!   [`parameter_in_prose`].
+//! - [`adds_to_collection`]: a POST that sends a resource and gets it back
+//!   creates, whatever verb its title uses.
 //! - [`body_of_get`], [`overloads`], [`optional_arguments`]: function parameters.
 //! - [`duplicate_placeholder`]: placeholder names.
 //! - [`duplicate_operation`]: two pages, one request (`PREFERENCE`).
@@ -44,6 +46,7 @@
 //!   response examples show; [`navigation_collection`]: relationships the
 //!   operations show to be collections.
 
+pub(super) mod adds_to_collection;
 pub(super) mod alternative_answers;
 pub(super) mod bad_base_type;
 pub(super) mod base_type_mismatch;
