@@ -20,7 +20,7 @@
 
 use super::names::{snake_name, type_name, Scope, RESERVED_FUNCTION_NAMES};
 use crate::model::{ApiModel, Operation, OperationKind};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The roots that are another spelling of a position below a canonical root:
 /// (alias, canonical literal, the key's parameter name).
@@ -296,18 +296,38 @@ struct Split {
     alias: Option<usize>,
 }
 
+/// The positions other operations pass through on their way: every proper
+/// prefix of every path, as step shapes.
+fn passed_through(model: &ApiModel) -> BTreeSet<Vec<String>> {
+    let mut passed = BTreeSet::new();
+    for op in &model.operations {
+        let shapes: Vec<String> = steps_of(op).0.iter().map(Step::shape).collect();
+        for end in 1..shapes.len() {
+            passed.insert(shapes[..end].to_vec());
+        }
+    }
+    passed
+}
+
 /// `list`/`get`/... on the resource the path names itself; otherwise the
 /// last segment (an action, a function, `$value`) is the method of its parent.
-fn split(op: &Operation) -> Split {
+/// An action or function on a plain segment other operations pass through
+/// (`GET .../names/{name}/range` beside `PATCH .../range`) names that position:
+/// it is `range().get()`, not a method `range` beside the navigation `range()`.
+fn split(op: &Operation, passed: &BTreeSet<Vec<String>>) -> Split {
     let (mut steps, alias, trailing) = steps_of(op);
     if steps.is_empty() {
         steps.push(Step { text: String::new(), params: Vec::new(), kind: StepKind::Literal });
     }
     let kind = op.kind;
     let last = steps.last().cloned().unwrap_or_else(|| Step { text: String::new(), params: Vec::new(), kind: StepKind::Literal });
-    let on_itself =
-        matches!(kind, OperationKind::List | OperationKind::Get | OperationKind::Create | OperationKind::Update | OperationKind::Delete)
-            && !last.text.starts_with("/$");
+    let crud =
+        matches!(kind, OperationKind::List | OperationKind::Get | OperationKind::Create | OperationKind::Update | OperationKind::Delete);
+    let names_a_position = last.kind == StepKind::Literal
+        && !is_cast(&last)
+        && !last.text.starts_with("/$")
+        && passed.contains(&steps.iter().map(Step::shape).collect::<Vec<_>>());
+    let on_itself = (crud && !last.text.starts_with("/$")) || names_a_position;
     if on_itself || steps.len() == 1 || (alias.is_some() && steps.len() == 2) {
         let method_step = Step { text: trailing, params: Vec::new(), kind: StepKind::Literal };
         return Split { navigation: steps, method_step, method_name: verb(kind, op).to_owned(), alias };
@@ -330,6 +350,8 @@ struct TreeBuilder<'a> {
     roots: Vec<RootFound>,
     places: Vec<Place>,
     renames: Vec<Rename>,
+    /// As [`passed_through`].
+    passed: BTreeSet<Vec<String>>,
 }
 
 impl Tree {
@@ -343,6 +365,7 @@ impl Tree {
             roots: Vec::new(),
             places: Vec::new(),
             renames: Vec::new(),
+            passed: passed_through(model),
         };
         for index in 0..model.operations.len() {
             builder.place(index);
@@ -360,7 +383,7 @@ impl TreeBuilder<'_> {
     /// Places operation `index`: its root, the edges down to its node, its method there.
     fn place(&mut self, index: usize) {
         let op = &self.model.operations[index];
-        let split = split(op);
+        let split = split(op, &self.passed);
         let root_node = self.root_node(&split.navigation[0], index);
         let (node, steps) = self.walk(index, &split, root_node);
         let root = self.root_name(index, &split, root_node);
@@ -587,15 +610,34 @@ mod tests {
     use crate::model::HttpMethod;
 
     fn tree_of(paths: &[&str]) -> Tree {
+        let functions = paths.iter().map(|path| (OperationKind::Function, HttpMethod::Get, *path)).collect::<Vec<_>>();
+        tree_of_operations(&functions)
+    }
+
+    fn tree_of_operations(operations: &[(OperationKind, HttpMethod, &str)]) -> Tree {
         let mut model = model(Vec::new());
-        model.operations =
-            paths.iter().map(|path| Operation { kind: OperationKind::Function, ..operation(HttpMethod::Get, path) }).collect();
-        // Each overload has a signature of its own, as its arguments differ.
-        let facts: Vec<OperationFacts> = paths
+        model.operations = operations.iter().map(|&(kind, method, path)| Operation { kind, ..operation(method, path) }).collect();
+        // Each operation has a signature of its own (overloads differ in their arguments).
+        let facts: Vec<OperationFacts> = operations
             .iter()
-            .map(|path| OperationFacts { signature: path.to_string(), path_params: Vec::new(), alternatives: Vec::new() })
+            .map(|(_, _, path)| OperationFacts { signature: path.to_string(), path_params: Vec::new(), alternatives: Vec::new() })
             .collect();
         Tree::new(&model, &facts)
+    }
+
+    #[test]
+    fn a_call_on_a_position_other_operations_pass_through_is_that_position_s_method() {
+        let tree = tree_of_operations(&[
+            (OperationKind::Function, HttpMethod::Get, "/books/{book_id}/range"),
+            (OperationKind::Update, HttpMethod::Patch, "/books/{book_id}/range"),
+            (OperationKind::Get, HttpMethod::Get, "/books/{book_id}/range/format"),
+            (OperationKind::Function, HttpMethod::Get, "/books/{book_id}/summary"),
+        ]);
+        let spelled: Vec<String> = tree.places.iter().map(Place::spelled).collect();
+        assert_eq!(
+            spelled,
+            ["books().by_id().range().get", "books().by_id().range().update", "books().by_id().range().format().get", "books().by_id().summary"]
+        );
     }
 
     #[test]
