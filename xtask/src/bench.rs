@@ -122,7 +122,7 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
         let wall = median(&mut runs.iter().map(|r| r.wall).collect::<Vec<_>>());
         let max_rss_kib = runs.iter().map(|r| r.max_rss_kib).max().unwrap_or_default();
         let written = runs.iter().map(|r| r.written).max().unwrap_or_default();
-        ChildRun { wall, max_rss_kib, written }
+        ChildRun { wall, max_rss_kib, written, replayed: runs.iter().map(|r| r.replayed).sum() }
     });
     let mib = |kib: u64| kib as f64 / 1024.0;
     let floor = |run: &ChildRun| run.wall.as_secs_f64() / base.as_secs_f64();
@@ -156,6 +156,15 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
         ok = false;
     }
     println!("gen with no doc change, files written: {}", unchanged.written);
+    // Only the no-change child may replay the record of the gen before it: a replay after the page changed would hide the change.
+    println!(
+        "runs that replayed the gen record, of {runs}: fresh {}, no doc change {}, one page changed {}",
+        fresh.replayed, unchanged.replayed, one_page.replayed
+    );
+    if fresh.replayed + one_page.replayed > 0 {
+        eprintln!("error: a gen whose inputs changed replayed the record of the previous one");
+        ok = false;
+    }
 
     // 3. In-process: the pipeline and its stages (no format cache).
     for _ in 0..runs {
@@ -264,6 +273,8 @@ struct ChildRun {
     wall: Duration,
     max_rss_kib: u64,
     written: usize,
+    /// How many runs replayed `gen`'s record of the previous one instead of generating.
+    replayed: usize,
 }
 
 /// Runs `xtask gen` (this executable) and waits for it with `wait4`, which
@@ -298,7 +309,8 @@ fn gen_child(docs: &Path, out: &Path, cache: &Path, log: &Path) -> Result<ChildR
         .filter_map(|counts| counts.split(" written").next()?.trim().parse().ok())
         .next_back()
         .ok_or_else(|| format!("no `generated ...: N written` line in {}", log.display()))?;
-    Ok(ChildRun { wall, max_rss_kib, written })
+    let replayed = usize::from(text.lines().any(|l| l.starts_with(crate::fingerprint::REPLAYED)));
+    Ok(ChildRun { wall, max_rss_kib, written, replayed })
 }
 
 fn remove_dir(dir: &Path) -> Result<(), String> {
