@@ -5,7 +5,8 @@
 //!   pages (both in this process, median of `--runs`);
 //! - `xtask gen` child processes on a scratch copy of the docs: fresh (no
 //!   format cache, no output), again with no doc change (must write no
-//!   file), and again after one page's description changed, each as a
+//!   file; it replays `gen`'s record of the first, src/fingerprint.rs), and
+//!   again after one page's description changed (must not replay), each as a
 //!   ratio to that pulldown-cmark pass, with their peak memory (max RSS, from `wait4`);
 //! - with `--compile`: `cargo check` of the generated crate, all features and
 //!   one area, beside `cargo check` and `cargo build` of graph-rs-sdk 3.0.1

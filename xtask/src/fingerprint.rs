@@ -72,7 +72,8 @@ pub fn fingerprint(inputs: &Inputs) -> io::Result<String> {
     hasher.update(&(inputs.pages.len() as u64).to_le_bytes());
     for page in inputs.pages {
         field(&mut hasher, page.path.as_bytes());
-        field(&mut hasher, page.text.as_bytes());
+        // Each text hashed whole: BLAKE3 then hashes its chunks side by side (SIMD).
+        hasher.update(blake3::hash(page.text.as_bytes()).as_bytes());
     }
     // Invalid UTF-8 is replaced in the text; the loader's diagnostic says where.
     for diagnostic in inputs.load_diagnostics.iter() {
@@ -92,8 +93,13 @@ fn field(hasher: &mut blake3::Hasher, bytes: &[u8]) {
 /// rebuild while `gen` runs), so a record never pairs new code with old output.
 fn generator_hash() -> io::Result<blake3::Hash> {
     let exe = if cfg!(target_os = "linux") { PathBuf::from("/proc/self/exe") } else { std::env::current_exe()? };
+    file_hash(&exe)
+}
+
+/// Streamed through a small buffer: a generated file of tens of megabytes is never held whole.
+fn file_hash(path: &Path) -> io::Result<blake3::Hash> {
     let mut hasher = blake3::Hasher::new();
-    hasher.update_reader(std::fs::File::open(exe)?)?;
+    hasher.update_reader(std::fs::File::open(path)?)?;
     Ok(hasher.finalize())
 }
 
@@ -108,8 +114,9 @@ pub struct Outcome {
     pub exit_code: u8,
 }
 
+/// The last complete run of one output directory and crate name.
 #[derive(Serialize, Deserialize)]
-struct Record {
+pub struct Record {
     version: String,
     fingerprint: String,
     outcome: Outcome,
@@ -138,13 +145,11 @@ impl GenRecord {
         self.path.as_deref()
     }
 
-    /// The recorded outcome and number of files, when the last run had this
-    /// `fingerprint` and its output is in `out` exactly as it left it (see the module docs).
-    pub fn replay(&self, fingerprint: &str, out: &Path) -> Option<(Outcome, usize)> {
+    /// The record of the last run, when there is one of this [`VERSION`].
+    pub fn read(&self) -> Option<Record> {
         let text = std::fs::read(self.path.as_ref()?).ok()?;
         let record: Record = serde_json::from_slice(&text).ok()?;
-        let hit = record.version == VERSION && record.fingerprint == fingerprint && output_in_place(out, &record.outputs);
-        hit.then(|| (record.outcome, record.outputs.len()))
+        (record.version == VERSION).then_some(record)
     }
 
     /// Records a complete run: its fingerprint, the files it generated and
@@ -172,20 +177,28 @@ impl GenRecord {
     }
 }
 
-/// True when `docgen::output::write` of files with these hashes into `out`
-/// would find nothing to recover, write or remove.
-fn output_in_place(out: &Path, outputs: &BTreeMap<String, String>) -> bool {
-    if docgen::output::interrupted_write_left(out) {
-        return false;
+impl Record {
+    /// True when `docgen::output::write` of the recorded files into `out`
+    /// would find nothing to recover, write or remove.
+    pub fn output_in_place(&self, out: &Path) -> bool {
+        if docgen::output::interrupted_write_left(out) {
+            return false;
+        }
+        let same = |path: &String, hash: &String| file_hash(&out.join(path)).is_ok_and(|actual| actual.to_hex().as_str() == hash);
+        if !self.outputs.iter().all(|(path, hash)| same(path, hash)) {
+            return false;
+        }
+        // The manifest is among the outputs, so this holds unless the record is
+        // inconsistent; checked all the same, with `write`'s own idea of what it owns.
+        let owned = docgen::output::owned_files(out);
+        owned.iter().all(|owned| self.outputs.contains_key(owned) || std::fs::symlink_metadata(out.join(owned)).is_err())
     }
-    let same =
-        |path: &String, hash: &String| std::fs::read(out.join(path)).is_ok_and(|bytes| blake3::hash(&bytes).to_hex().as_str() == hash);
-    if !outputs.iter().all(|(path, hash)| same(path, hash)) {
-        return false;
+
+    /// What to replay, and how many files are unchanged, when the recorded
+    /// run had this `fingerprint` and its output was found in place (see the module docs).
+    pub fn replay(self, fingerprint: &str, output_in_place: bool) -> Option<(Outcome, usize)> {
+        (output_in_place && self.fingerprint == fingerprint).then_some((self.outcome, self.outputs.len()))
     }
-    // The manifest is among the outputs, so this holds unless the record is
-    // inconsistent; checked all the same, with `write`'s own idea of what it owns.
-    docgen::output::owned_files(out).iter().all(|owned| outputs.contains_key(owned) || std::fs::symlink_metadata(out.join(owned)).is_err())
 }
 
 /// Keeps the [`RECORDS_KEPT`] most recently written records of `dir`.
@@ -205,6 +218,13 @@ fn prune(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `gen` decides, on one thread.
+    fn replay(record: &GenRecord, fingerprint: &str, out: &Path) -> Option<(Outcome, usize)> {
+        let recorded = record.read()?;
+        let in_place = recorded.output_in_place(out);
+        recorded.replay(fingerprint, in_place)
+    }
 
     fn page(path: &str, text: &str) -> SourceFile {
         SourceFile { path: path.to_owned(), text: text.to_owned() }
@@ -239,24 +259,24 @@ mod tests {
         let record = GenRecord::open(&dir.path().join("cache"), "key");
         let outcome = Outcome { counts: "1 operations, 1 types".into(), diagnostics: "diagnostics: none\n".into(), exit_code: 0 };
         record.save("f1", &files, &outcome).unwrap();
-        assert_eq!(record.replay("f1", &out), Some((outcome.clone(), 2)));
-        assert_eq!(record.replay("f2", &out), None, "another fingerprint");
-        assert_eq!(GenRecord::open(&dir.path().join("cache"), "other key").replay("f1", &out), None, "another output");
-        assert_eq!(GenRecord::none().replay("f1", &out), None);
+        assert_eq!(replay(&record, "f1", &out), Some((outcome.clone(), 2)));
+        assert_eq!(replay(&record, "f2", &out), None, "another fingerprint");
+        assert_eq!(replay(&GenRecord::open(&dir.path().join("cache"), "other key"), "f1", &out), None, "another output");
+        assert_eq!(replay(&GenRecord::none(), "f1", &out), None);
 
         std::fs::create_dir(out.join(docgen::output::STAGING)).unwrap();
-        assert_eq!(record.replay("f1", &out), None, "an interrupted write to recover");
+        assert_eq!(replay(&record, "f1", &out), None, "an interrupted write to recover");
         std::fs::remove_dir(out.join(docgen::output::STAGING)).unwrap();
 
         std::fs::write(out.join("src/lib.rs"), "// edited\n").unwrap();
-        assert_eq!(record.replay("f1", &out), None, "an output edited by hand");
+        assert_eq!(replay(&record, "f1", &out), None, "an output edited by hand");
         std::fs::remove_file(out.join("src/lib.rs")).unwrap();
-        assert_eq!(record.replay("f1", &out), None, "an output deleted");
+        assert_eq!(replay(&record, "f1", &out), None, "an output deleted");
         std::fs::write(out.join("src/lib.rs"), "// lib\n").unwrap();
-        assert!(record.replay("f1", &out).is_some());
+        assert!(replay(&record, "f1", &out).is_some());
 
         std::fs::write(record.path().unwrap(), "{ not a record").unwrap();
-        assert_eq!(record.replay("f1", &out), None, "an unreadable record");
+        assert_eq!(replay(&record, "f1", &out), None, "an unreadable record");
     }
 
     #[test]
@@ -271,6 +291,6 @@ mod tests {
         let listed: Files =
             old.iter().filter(|(path, _)| path.as_str() == docgen::output::MANIFEST).map(|(p, c)| (p.clone(), c.clone())).collect();
         record.save("f", &listed, &outcome).unwrap();
-        assert_eq!(record.replay("f", &out), None, "write would remove src/old.rs");
+        assert_eq!(replay(&record, "f", &out), None, "write would remove src/old.rs");
     }
 }

@@ -156,15 +156,17 @@ fn gen(
     });
     let record = cache.as_ref().map_or_else(GenRecord::none, |(dir, key)| GenRecord::open(dir, key));
 
-    let mut load_diagnostics = Diagnostics::default();
-    let pages = docgen::load::load_docs(&docs, &mut load_diagnostics)
-        .map_err(|e| format!("{}: {}", docs.display(), docgen::GenerateError::Io(e)))?;
-    let fingerprint = record.path().and_then(|_| {
-        let inputs =
-            fingerprint::Inputs { crate_name: &crate_name, docs: &docs, out: &out, pages: &pages, load_diagnostics: &load_diagnostics };
-        fingerprint::fingerprint(&inputs).map_err(|e| eprintln!("warning: no gen record: cannot read the generator's executable: {e}")).ok()
+    let recorded = record.read();
+    let (loaded, output_in_place) = std::thread::scope(|scope| {
+        // On a hit both are needed, and they are independent: the output is
+        // hashed on the other core while this one loads and fingerprints the pages.
+        let in_place = scope.spawn(|| recorded.as_ref().is_some_and(|r| r.output_in_place(&out)));
+        let loaded = load_and_fingerprint(&docs, &out, &crate_name, &record);
+        (loaded, in_place.join().unwrap_or(false))
     });
-    if let Some((outcome, files)) = fingerprint.as_deref().and_then(|f| record.replay(f, &out)) {
+    let (pages, load_diagnostics, fingerprint) = loaded?;
+    let hit = recorded.zip(fingerprint.as_deref()).and_then(|(recorded, f)| recorded.replay(f, output_in_place));
+    if let Some((outcome, files)) = hit {
         return Ok(replay(&outcome, files, &out, check, &record));
     }
 
@@ -190,6 +192,24 @@ fn gen(
         }
     }
     Ok(ExitCode::from(outcome.exit_code))
+}
+
+/// The pages `gen` generates from, what loading them reported, and their
+/// fingerprint (none without a record, or when the executable cannot be read).
+fn load_and_fingerprint(
+    docs: &Path,
+    out: &Path,
+    crate_name: &str,
+    record: &GenRecord,
+) -> Result<(Vec<docgen::load::SourceFile>, Diagnostics, Option<String>), String> {
+    let mut load_diagnostics = Diagnostics::default();
+    let pages = docgen::load::load_docs(docs, &mut load_diagnostics)
+        .map_err(|e| format!("{}: {}", docs.display(), docgen::GenerateError::Io(e)))?;
+    let fingerprint = record.path().and_then(|_| {
+        let inputs = fingerprint::Inputs { crate_name, docs, out, pages: &pages, load_diagnostics: &load_diagnostics };
+        fingerprint::fingerprint(&inputs).map_err(|e| eprintln!("warning: no gen record: cannot read the generator's executable: {e}")).ok()
+    });
+    Ok((pages, load_diagnostics, fingerprint))
 }
 
 /// A hit: the last run's diagnostics and summary, nothing generated or written.
