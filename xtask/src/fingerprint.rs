@@ -16,8 +16,8 @@
 //! a regeneration, and the loader's own listing decides which files count,
 //! so the two cannot disagree.
 //!
-//! The record (one small JSON file per output directory and crate name, in
-//! the format cache's directory; safe to delete) holds the fingerprint of the
+//! The record (one JSON file per output directory and crate name, in the
+//! format cache's directory, 0.5 MB for v1.0; safe to delete) holds the fingerprint of the
 //! last complete run, a hash of every file it generated, the diagnostics it
 //! printed, its counts and its exit code. A run replays it instead of
 //! generating only when all of these hold, which together mean that

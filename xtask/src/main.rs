@@ -177,6 +177,7 @@ fn gen(
     let outcome = fingerprint::Outcome {
         counts: format!("{} operations, {} types", generation.model.operations.len(), generation.model.types.len()),
         diagnostics: render_report(&generation.diagnostics),
+        // A run that fails (drift, a refused write) returns before it is recorded.
         exit_code: 0,
     };
     eprint!("{}", outcome.diagnostics);
