@@ -39,11 +39,18 @@ impl Corpus {
     pub fn read_with_progress(docs: &Path, progress: &mut dyn FnMut(Progress)) -> std::io::Result<Corpus> {
         let mut diagnostics = Diagnostics::default();
         let sources = load::load_docs(docs, &mut diagnostics)?;
+        Ok(Corpus::from_loaded(sources, diagnostics, progress))
+    }
+
+    /// Parses (on every core) and resolves the pages [`load::load_docs`]
+    /// returned, `diagnostics` holding what it reported: [`Corpus::read`]
+    /// for a caller that looked at the pages first.
+    pub fn from_loaded(sources: Vec<load::SourceFile>, mut diagnostics: Diagnostics, progress: &mut dyn FnMut(Progress)) -> Corpus {
         progress(Progress::Loaded(sources.len()));
         let pages = parse_in_parallel(&sources, &mut diagnostics, progress);
         let model = resolve::resolve(&pages, &mut diagnostics);
         progress(Progress::Resolved);
-        Ok(Corpus { sources, pages, model, diagnostics })
+        Corpus { sources, pages, model, diagnostics }
     }
 
     /// Parses and resolves pages already in memory (paths relative to a docs
@@ -118,7 +125,22 @@ pub fn generate_cached(
     cache: &emit::rust::FormatCache,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Generation, GenerateError> {
-    let Corpus { sources, pages, model, mut diagnostics } = Corpus::read_with_progress(docs, progress)?;
+    let mut diagnostics = Diagnostics::default();
+    let sources = load::load_docs(docs, &mut diagnostics)?;
+    generate_loaded(sources, diagnostics, options, cache, progress)
+}
+
+/// [`generate_cached`] from pages already loaded ([`load::load_docs`] and
+/// what it reported), so that a caller that fingerprinted them (`gen`'s
+/// record of its last run) generates from exactly the text it fingerprinted.
+pub fn generate_loaded(
+    sources: Vec<load::SourceFile>,
+    load_diagnostics: Diagnostics,
+    options: &emit::CrateOptions,
+    cache: &emit::rust::FormatCache,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Generation, GenerateError> {
+    let Corpus { sources, pages, model, mut diagnostics } = Corpus::from_loaded(sources, load_diagnostics, progress);
     // What the model was built from is not needed to emit it: free it first (peak memory).
     drop(pages);
     drop(sources);

@@ -97,8 +97,9 @@ pub fn with_manifest(mut files: Files) -> Files {
     files
 }
 
-/// The files a previous run owns: those its manifest lists, and the manifest itself.
-fn previous_manifest(out: &Path) -> BTreeSet<String> {
+/// The files a previous run owns: those its manifest lists, and the manifest
+/// itself. `write` removes those of them it no longer generates.
+pub fn owned_files(out: &Path) -> BTreeSet<String> {
     let mut owned: BTreeSet<String> = fs::read_to_string(out.join(MANIFEST))
         .map(|text| text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).map(str::to_owned).collect())
         .unwrap_or_default();
@@ -128,7 +129,7 @@ pub fn write(out: &Path, files: &Files) -> io::Result<WriteReport> {
 pub fn write_with_failpoint(out: &Path, files: &Files, failpoint: Failpoint) -> io::Result<WriteReport> {
     fs::create_dir_all(out)?;
     let mut report = WriteReport { recovered: recover(out)?, ..WriteReport::default() };
-    let previously_owned = previous_manifest(out);
+    let previously_owned = owned_files(out);
     let mut changed: Vec<&String> = Vec::new();
     let mut conflicts = Vec::new();
     for (path, contents) in files {
@@ -263,6 +264,12 @@ fn apply(out: &Path, marker: &str, stop_after: Option<usize>) -> io::Result<Opti
     Ok(Some(moved))
 }
 
+/// True when an interrupted write left its staging directory or commit
+/// marker (a temporary one included): the next `write` has recovery to do.
+pub fn interrupted_write_left(out: &Path) -> bool {
+    [COMMIT_MARKER, COMMIT_MARKER_TEMP, STAGING].iter().any(|leftover| fs::symlink_metadata(out.join(leftover)).is_ok())
+}
+
 /// What `write` would change, without changing anything.
 pub fn check(out: &Path, files: &Files) -> Vec<Drift> {
     let mut drift = Vec::new();
@@ -271,7 +278,7 @@ pub fn check(out: &Path, files: &Files) -> Vec<Drift> {
             drift.push(Drift::Interrupted(leftover.to_owned()));
         }
     }
-    let owned = previous_manifest(out);
+    let owned = owned_files(out);
     for (path, contents) in files {
         match fs::read(out.join(path)) {
             Ok(existing) if existing == contents.as_bytes() => {}
@@ -406,9 +413,11 @@ mod tests {
             if staged > 0 {
                 assert_eq!(check(out, &previous), vec![Drift::Interrupted(STAGING.into())]);
             }
+            assert_eq!(interrupted_write_left(out), staged > 0);
 
             let report = write(out, &next).unwrap();
             assert_eq!(report.recovered, (staged > 0).then_some(Recovery::RolledBack));
+            assert!(!interrupted_write_left(out));
             assert_eq!(report.removed, ["src/gone.rs"]);
             assert_eq!(tree(out), with_user_files(&next), "the next gen completes");
             assert!(check(out, &next).is_empty());
@@ -423,6 +432,7 @@ mod tests {
             let err = write_with_failpoint(out, &next, Failpoint::AfterMoving(moved)).unwrap_err();
             assert_eq!(err.kind(), io::ErrorKind::Interrupted);
             assert!(out.join(COMMIT_MARKER).exists());
+            assert!(interrupted_write_left(out));
             assert!(check(out, &next).contains(&Drift::Interrupted(COMMIT_MARKER.into())));
             // Each file is whole, from one generation or the other; the user's are untouched.
             for (path, contents) in tree(out).iter().filter(|(p, _)| !p.starts_with(".docgen")) {
@@ -472,7 +482,7 @@ mod tests {
         // Once the user moves it away, gen writes, and adopts the identical `Cargo.toml`.
         fs::rename(out.join("src/lib.rs"), out.join("src/mine.rs")).unwrap();
         write(out, &generated).unwrap();
-        assert!(previous_manifest(out).contains("Cargo.toml"));
+        assert!(owned_files(out).contains("Cargo.toml"));
         assert_eq!(fs::read_to_string(out.join("src/mine.rs")).unwrap(), "// the user's lib");
 
         // A user's file where the generator needs a directory is a conflict too.

@@ -5,7 +5,8 @@
 //!   pages (both in this process, median of `--runs`);
 //! - `xtask gen` child processes on a scratch copy of the docs: fresh (no
 //!   format cache, no output), again with no doc change (must write no
-//!   file), and again after one page's description changed, each as a
+//!   file; it replays `gen`'s record of the first, src/fingerprint.rs), and
+//!   again after one page's description changed (must not replay), each as a
 //!   ratio to that pulldown-cmark pass, with their peak memory (max RSS, from `wait4`);
 //! - with `--compile`: `cargo check` of the generated crate, all features and
 //!   one area, beside `cargo check` and `cargo build` of graph-rs-sdk 3.0.1
@@ -122,7 +123,7 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
         let wall = median(&mut runs.iter().map(|r| r.wall).collect::<Vec<_>>());
         let max_rss_kib = runs.iter().map(|r| r.max_rss_kib).max().unwrap_or_default();
         let written = runs.iter().map(|r| r.written).max().unwrap_or_default();
-        ChildRun { wall, max_rss_kib, written }
+        ChildRun { wall, max_rss_kib, written, replayed: runs.iter().map(|r| r.replayed).sum() }
     });
     let mib = |kib: u64| kib as f64 / 1024.0;
     let floor = |run: &ChildRun| run.wall.as_secs_f64() / base.as_secs_f64();
@@ -156,6 +157,15 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
         ok = false;
     }
     println!("gen with no doc change, files written: {}", unchanged.written);
+    // Only the no-change child may replay the record of the gen before it: a replay after the page changed would hide the change.
+    println!(
+        "runs that replayed the gen record, of {runs}: fresh {}, no doc change {}, one page changed {}",
+        fresh.replayed, unchanged.replayed, one_page.replayed
+    );
+    if fresh.replayed + one_page.replayed > 0 {
+        eprintln!("error: a gen whose inputs changed replayed the record of the previous one");
+        ok = false;
+    }
 
     // 3. In-process: the pipeline and its stages (no format cache).
     for _ in 0..runs {
@@ -270,6 +280,8 @@ struct ChildRun {
     wall: Duration,
     max_rss_kib: u64,
     written: usize,
+    /// How many runs replayed `gen`'s record of the previous one instead of generating.
+    replayed: usize,
 }
 
 /// Runs `xtask gen` (this executable) and waits for it with `wait4`, which
@@ -304,7 +316,8 @@ fn gen_child(docs: &Path, out: &Path, cache: &Path, log: &Path) -> Result<ChildR
         .filter_map(|counts| counts.split(" written").next()?.trim().parse().ok())
         .next_back()
         .ok_or_else(|| format!("no `generated ...: N written` line in {}", log.display()))?;
-    Ok(ChildRun { wall, max_rss_kib, written })
+    let replayed = usize::from(text.lines().any(|l| l.starts_with(crate::fingerprint::REPLAYED)));
+    Ok(ChildRun { wall, max_rss_kib, written, replayed })
 }
 
 fn remove_dir(dir: &Path) -> Result<(), String> {

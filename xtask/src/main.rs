@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use docgen::diagnostics::Diagnostics;
 use docgen::emit::rust::FormatCache;
 use docgen::emit::CrateOptions;
+use fingerprint::GenRecord;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -11,6 +12,7 @@ mod bench;
 mod bench_decode;
 mod bench_upload;
 mod diagnostics;
+mod fingerprint;
 mod progress;
 mod sample;
 mod verify;
@@ -39,10 +41,13 @@ enum Command {
         #[arg(long, default_value = "graph-client")]
         crate_name: String,
         /// Directory of formatted items kept between runs, so a regeneration formats only
-        /// what changed (default: target/docgen-cache; safe to delete).
+        /// what changed, and of the record of the last gen, so a gen with nothing changed
+        /// generates nothing (default: target/docgen-cache; safe to delete).
         #[arg(long)]
         format_cache: Option<PathBuf>,
-        /// Format every item, reading and writing no cache.
+        /// Generate everything from scratch, reading and writing no cache: neither formatted
+        /// items nor the record of the last gen (which otherwise lets a gen whose generator,
+        /// options and pages did not change, with its output in place, skip generating).
         #[arg(long, conflicts_with = "format_cache")]
         no_format_cache: bool,
     },
@@ -119,10 +124,17 @@ fn target_dir(root: &Path) -> PathBuf {
 }
 
 fn report(diags: &Diagnostics) {
+    eprint!("{}", render_report(diags));
+}
+
+/// The diagnostics as `gen` prints them: one line each, then the counts by code.
+fn render_report(diags: &Diagnostics) -> String {
+    let mut text = String::new();
     for d in diags.sorted() {
-        eprintln!("{d}");
+        text.push_str(&format!("{d}\n"));
     }
-    eprintln!("diagnostics: {}", diags.summary());
+    text.push_str(&format!("diagnostics: {}\n", diags.summary()));
+    text
 }
 
 fn gen(
@@ -136,31 +148,106 @@ fn gen(
     let root = project_root();
     let docs = docs.unwrap_or_else(|| root.join("docs-input"));
     let out = out.unwrap_or_else(|| root.join("generated"));
-    let cache = if no_format_cache {
-        FormatCache::none()
-    } else {
+    // One format cache file and one gen record per output directory and crate name.
+    let cache = (!no_format_cache).then(|| {
         let dir = format_cache.unwrap_or_else(|| target_dir(&root).join("docgen-cache"));
-        // One cache file per output directory and crate name.
         let out = std::path::absolute(&out).unwrap_or_else(|_| out.clone());
-        FormatCache::open(&dir, &format!("{}-{crate_name}", out.display()))
+        (dir, format!("{}-{crate_name}", out.display()))
+    });
+    let record = cache.as_ref().map_or_else(GenRecord::none, |(dir, key)| GenRecord::open(dir, key));
+
+    let recorded = record.read();
+    let (loaded, output_in_place) = std::thread::scope(|scope| {
+        // On a hit both are needed, and they are independent: the output is
+        // hashed on the other core while this one loads and fingerprints the pages.
+        let in_place = scope.spawn(|| recorded.as_ref().is_some_and(|r| r.output_in_place(&out)));
+        let loaded = load_and_fingerprint(&docs, &out, &crate_name, &record);
+        (loaded, in_place.join().unwrap_or(false))
+    });
+    let (pages, load_diagnostics, fingerprint) = loaded?;
+    let hit = recorded.zip(fingerprint.as_deref()).and_then(|(recorded, f)| recorded.replay(f, output_in_place));
+    if let Some((outcome, files)) = hit {
+        return Ok(replay(&outcome, files, &out, check, &record));
+    }
+
+    // Read only on a miss: for v1.0 it is tens of megabytes.
+    let format_cache = cache.as_ref().map_or_else(FormatCache::none, |(dir, key)| FormatCache::open(dir, key));
+    let generation = progress::generate(pages, load_diagnostics, &CrateOptions { crate_name }, &format_cache)
+        .map_err(|e| format!("{}: {e}", docs.display()))?;
+    let outcome = fingerprint::Outcome {
+        counts: format!("{} operations, {} types", generation.model.operations.len(), generation.model.types.len()),
+        diagnostics: render_report(&generation.diagnostics),
+        // A run that fails (drift, a refused write) returns before it is recorded.
+        exit_code: 0,
     };
-    let generation = progress::generate(&docs, &CrateOptions { crate_name }, &cache).map_err(|e| format!("{}: {e}", docs.display()))?;
-    report(&generation.diagnostics);
-    let counts = format!("{} operations, {} types", generation.model.operations.len(), generation.model.types.len());
-    if check {
-        let drift = docgen::output::check(&out, &generation.files);
-        if drift.is_empty() {
-            eprintln!("{} is up to date ({counts})", out.display());
-            return Ok(ExitCode::SUCCESS);
-        }
-        for d in &drift {
-            eprintln!("stale: {}", out.join(d.to_string()).display());
-        }
-        eprintln!("{} file(s) in {} differ from the docs; run `cargo xtask gen`", drift.len(), out.display());
+    eprint!("{}", outcome.diagnostics);
+    let in_place =
+        if check { check_output(&out, &generation, &outcome) } else { write_output(&out, &generation, &outcome).map(|()| true)? };
+    if !in_place {
         return Ok(ExitCode::FAILURE);
     }
+    // Recorded only once the output is what the record says: written, or found up to date.
+    if let Some(fingerprint) = &fingerprint {
+        if let Err(e) = record.save(fingerprint, &generation.files, &outcome) {
+            eprintln!("warning: could not write the gen record {}: {e}", record.path().unwrap_or(Path::new("")).display());
+        }
+    }
+    Ok(ExitCode::from(outcome.exit_code))
+}
+
+/// The pages `gen` generates from, what loading them reported, and their
+/// fingerprint (none without a record, or when the executable cannot be read).
+fn load_and_fingerprint(
+    docs: &Path,
+    out: &Path,
+    crate_name: &str,
+    record: &GenRecord,
+) -> Result<(Vec<docgen::load::SourceFile>, Diagnostics, Option<String>), String> {
+    let mut load_diagnostics = Diagnostics::default();
+    let pages = docgen::load::load_docs(docs, &mut load_diagnostics)
+        .map_err(|e| format!("{}: {}", docs.display(), docgen::GenerateError::Io(e)))?;
+    let fingerprint = record.path().and_then(|_| {
+        let inputs = fingerprint::Inputs { crate_name, docs, out, pages: &pages, load_diagnostics: &load_diagnostics };
+        fingerprint::fingerprint(&inputs).map_err(|e| eprintln!("warning: no gen record: cannot read the generator's executable: {e}")).ok()
+    });
+    Ok((pages, load_diagnostics, fingerprint))
+}
+
+/// A hit: the last run's diagnostics and summary, nothing generated or written.
+fn replay(outcome: &fingerprint::Outcome, files: usize, out: &Path, check: bool, record: &GenRecord) -> ExitCode {
+    eprint!("{}", outcome.diagnostics);
+    let record = record.path().unwrap_or(Path::new("")).display();
+    eprintln!(
+        "{} the generator, options and pages are those of the last gen, and its output is in place ({record})",
+        fingerprint::REPLAYED
+    );
+    if check {
+        eprintln!("{} is up to date ({})", out.display(), outcome.counts);
+    } else {
+        eprintln!("generated {} ({}): 0 written, {files} unchanged, 0 removed", out.display(), outcome.counts);
+        eprintln!("api changes: none");
+    }
+    ExitCode::from(outcome.exit_code)
+}
+
+/// `gen --check`: names the files that differ from what gen would write; true when none does.
+fn check_output(out: &Path, generation: &docgen::Generation, outcome: &fingerprint::Outcome) -> bool {
+    let drift = docgen::output::check(out, &generation.files);
+    if drift.is_empty() {
+        eprintln!("{} is up to date ({})", out.display(), outcome.counts);
+        return true;
+    }
+    for d in &drift {
+        eprintln!("stale: {}", out.join(d.to_string()).display());
+    }
+    eprintln!("{} file(s) in {} differ from the docs; run `cargo xtask gen`", drift.len(), out.display());
+    false
+}
+
+/// `gen`: writes the crate (one transaction) and says what changed.
+fn write_output(out: &Path, generation: &docgen::Generation, outcome: &fingerprint::Outcome) -> Result<(), String> {
     let previous_snapshot = std::fs::read_to_string(out.join(docgen::emit::MODEL_SNAPSHOT)).ok();
-    let written = docgen::output::write(&out, &generation.files).map_err(|e| format!("writing {}: {e}", out.display()))?;
+    let written = docgen::output::write(out, &generation.files).map_err(|e| format!("writing {}: {e}", out.display()))?;
     match written.recovered {
         Some(docgen::output::Recovery::RolledForward { moved }) => {
             eprintln!("finished an interrupted gen in {} first ({moved} file(s) moved into place)", out.display())
@@ -169,8 +256,9 @@ fn gen(
         None => {}
     }
     eprintln!(
-        "generated {} ({counts}): {} written, {} unchanged, {} removed",
+        "generated {} ({}): {} written, {} unchanged, {} removed",
         out.display(),
+        outcome.counts,
         written.written.len(),
         written.unchanged,
         written.removed.len()
@@ -182,7 +270,7 @@ fn gen(
     } else {
         eprintln!("{}", docgen::diff::snapshot_summary(previous_snapshot.as_deref(), &generation.model));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn openapi(docs: Option<PathBuf>, out: &Path) -> Result<ExitCode, String> {

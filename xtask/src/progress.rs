@@ -1,8 +1,10 @@
 //! Progress bars on a terminal, nothing otherwise: a bar is drawn only when
 //! standard error is a TTY, so logs and CI output stay quiet.
 
+use docgen::diagnostics::Diagnostics;
 use docgen::emit::rust::FormatCache;
 use docgen::emit::CrateOptions;
+use docgen::load::SourceFile;
 use docgen::{Corpus, GenerateError, Generation, Progress};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -31,11 +33,16 @@ fn target() -> ProgressDrawTarget {
     }
 }
 
-/// `docgen::generate_cached` with a bar over the pages, then a spinner while resolving and emitting.
-pub fn generate(docs: &Path, options: &CrateOptions, cache: &FormatCache) -> Result<Generation, GenerateError> {
+/// `docgen::generate_loaded` with a bar over the pages, then a spinner while resolving and emitting.
+pub fn generate(
+    pages: Vec<SourceFile>,
+    load_diagnostics: Diagnostics,
+    options: &CrateOptions,
+    cache: &FormatCache,
+) -> Result<Generation, GenerateError> {
     let bar = bar(0, "gen");
     bar.set_message("parsing pages");
-    let result = docgen::generate_cached(docs, options, cache, &mut |step| match step {
+    let result = docgen::generate_loaded(pages, load_diagnostics, options, cache, &mut |step| match step {
         Progress::Loaded(pages) => bar.set_length(pages as u64),
         Progress::Parsed => bar.inc(1),
         Progress::Resolved => bar.set_message("emitting"),
