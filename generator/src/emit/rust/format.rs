@@ -137,20 +137,28 @@ impl FormatCache {
             return;
         }
         let Some(dir) = path.parent() else { return };
-        let mut text = format!("{CACHE_MAGIC}; {FORMATTER}\n");
-        for (key, value) in used {
-            text.push_str(&format!("{} {}\n", key.len(), value.len()));
-            text.push_str(key);
-            text.push_str(value);
-        }
         let staged = path.with_extension("cache.tmp");
         let written =
-            std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&staged, text)).and_then(|()| std::fs::rename(&staged, path));
+            std::fs::create_dir_all(dir).and_then(|()| write_entries(&staged, used)).and_then(|()| std::fs::rename(&staged, path));
         if written.is_err() {
             let _ = std::fs::remove_file(&staged);
         }
         prune(dir);
     }
+}
+
+/// Streamed to the file: the cache of v1.0 is 42 MB, which as one string
+/// (and its growth) was the peak of a fresh `gen`'s memory.
+fn write_entries(path: &Path, used: &[(&str, &str)]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(file, "{CACHE_MAGIC}; {FORMATTER}")?;
+    for (key, value) in used {
+        writeln!(file, "{} {}", key.len(), value.len())?;
+        file.write_all(key.as_bytes())?;
+        file.write_all(value.as_bytes())?;
+    }
+    file.flush()
 }
 
 fn read_entry(text: &str) -> Option<(&str, &str, &str)> {

@@ -636,7 +636,12 @@ mod tests {
         let spelled: Vec<String> = tree.places.iter().map(Place::spelled).collect();
         assert_eq!(
             spelled,
-            ["books().by_id().range().get", "books().by_id().range().update", "books().by_id().range().format().get", "books().by_id().summary"]
+            [
+                "books().by_id().range().get",
+                "books().by_id().range().update",
+                "books().by_id().range().format().get",
+                "books().by_id().summary"
+            ]
         );
     }
 
