@@ -6,7 +6,6 @@ mod common;
 use common::*;
 use std::path::Path;
 use std::process::Output;
-use std::time::SystemTime;
 
 /// A docs tree (one page with a located warning), an output directory and a format cache directory.
 struct Setup {
@@ -54,32 +53,13 @@ fn diagnostics(output: &Output) -> Vec<String> {
     lines.map(str::to_owned).collect()
 }
 
-/// Every file below `dir` with its contents and modification time.
-fn tree(dir: &Path) -> Vec<(String, Vec<u8>, SystemTime)> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
-                files.push((path.strip_prefix(dir).unwrap().display().to_string(), std::fs::read(&path).unwrap(), modified));
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 #[test]
 fn a_second_gen_with_nothing_changed_writes_nothing_and_prints_the_same_diagnostics() {
     let setup = Setup::new();
     let first = setup.gen(&[]);
     assert!(!replayed(&first), "{}", stderr(&first));
     assert!(diagnostics(&first).iter().any(|l| l.contains("warning[bad-request-line]")), "{}", stderr(&first));
-    let before = tree(setup.out.path());
+    let before = files_below(setup.out.path());
 
     let second = setup.gen(&[]);
     let text = stderr(&second);
@@ -88,7 +68,7 @@ fn a_second_gen_with_nothing_changed_writes_nothing_and_prints_the_same_diagnost
     let summary = format!("(1 operations, 1 types): 0 written, {} unchanged, 0 removed", before.len());
     assert!(text.contains(&summary), "{summary} in {text}");
     assert!(text.contains("api changes: none"), "{text}");
-    assert_eq!(tree(setup.out.path()), before, "nothing was written: same bytes, same modification times");
+    assert_eq!(files_below(setup.out.path()), before, "nothing was written: same bytes, same modification times");
 
     // A file the loader does not read changes nothing either.
     std::fs::write(setup.docs.path().join("notes.txt"), "not a page").unwrap();

@@ -3,7 +3,6 @@
 mod common;
 
 use common::*;
-use std::path::Path;
 
 fn docs() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -11,23 +10,6 @@ fn docs() -> tempfile::TempDir {
     let page = "# Get widget\n\n## HTTP request\n```http\nGET /widgets/{id}\n```\n\n## Response\nIf successful, this method returns a `204 No Content` response code.\n";
     std::fs::write(dir.path().join("api/widget-get.md"), page).unwrap();
     dir
-}
-
-fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((path.strip_prefix(dir).unwrap().display().to_string(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]
@@ -38,7 +20,7 @@ fn gen_refuses_to_replace_a_users_file_and_writes_nothing() {
     std::fs::create_dir_all(out.path().join("src")).unwrap();
     std::fs::write(out.path().join("Cargo.toml"), "[package]\nname = \"mine\"\n").unwrap();
     std::fs::write(out.path().join("src/lib.rs"), "pub fn mine() {}\n").unwrap();
-    let before = tree(out.path());
+    let before = files_below(out.path());
 
     let args = ["gen", "--docs", docs.path().to_str().unwrap(), "--out", out.path().to_str().unwrap()];
     let output = xtask(&args);
@@ -46,7 +28,7 @@ fn gen_refuses_to_replace_a_users_file_and_writes_nothing() {
     let message = stderr(&output);
     assert!(message.contains("refusing to replace files that docgen did not write"), "{message}");
     assert!(message.contains("Cargo.toml") && message.contains("src/lib.rs"), "{message}");
-    assert_eq!(tree(out.path()), before, "nothing was written or removed");
+    assert_eq!(files_below(out.path()), before, "nothing was written or removed");
 
     let check = xtask(&["gen", "--check", "--docs", docs.path().to_str().unwrap(), "--out", out.path().to_str().unwrap()]);
     assert!(!check.status.success());
