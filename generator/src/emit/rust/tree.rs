@@ -323,11 +323,9 @@ fn split(op: &Operation, passed: &BTreeSet<Vec<String>>) -> Split {
     let last = steps.last().cloned().unwrap_or_else(|| Step { text: String::new(), params: Vec::new(), kind: StepKind::Literal });
     let crud =
         matches!(kind, OperationKind::List | OperationKind::Get | OperationKind::Create | OperationKind::Update | OperationKind::Delete);
-    let names_a_position = last.kind == StepKind::Literal
-        && !is_cast(&last)
-        && !last.text.starts_with("/$")
-        && passed.contains(&steps.iter().map(Step::shape).collect::<Vec<_>>());
-    let on_itself = (crud && !last.text.starts_with("/$")) || names_a_position;
+    let names_a_position =
+        last.kind == StepKind::Literal && !is_cast(&last) && passed.contains(&steps.iter().map(Step::shape).collect::<Vec<_>>());
+    let on_itself = !last.text.starts_with("/$") && (crud || names_a_position);
     if on_itself || steps.len() == 1 || (alias.is_some() && steps.len() == 2) {
         let method_step = Step { text: trailing, params: Vec::new(), kind: StepKind::Literal };
         return Split { navigation: steps, method_step, method_name: verb(kind, op).to_owned(), alias };
