@@ -28,14 +28,14 @@ pub fn types_module(cx: &Context<'_>) -> Result<super::ModuleSource, EmitError> 
         let fields = fields_tokens(&parameters.fields);
         let constants = member_constants(&parameters.fields);
         let reading = read_members(&ident, &parameters.fields, false, &cfg);
+        let writing = write_members(&ident, &parameters.fields, false, &cfg);
         file.push(quote! {
             #doc
             #cfg
-            #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+            #[derive(Debug, Clone, Default, PartialEq)]
             pub struct #ident {
                 #(#fields)*
                 /// Parameters the docs do not list.
-                #[serde(flatten)]
                 pub additional_properties: serde_json::Map<String, serde_json::Value>,
             }
 
@@ -45,6 +45,7 @@ pub fn types_module(cx: &Context<'_>) -> Result<super::ModuleSource, EmitError> 
             }
 
             #reading
+            #writing
         })?;
     }
     Ok(file.finish())
@@ -72,17 +73,16 @@ fn object(cx: &Context<'_>, def: &TypeDef, name: &str, fields: &[FieldItem<'_>],
     let kind = kind.map(|kind| kind_enum(cx, &qualified, kind)).unwrap_or_default();
     let cfg = cx.features.type_cfg(&qualified);
     let reading = read_members(&name, fields, true, &cfg);
+    let writing = write_members(&name, fields, true, &cfg);
     quote! {
         #doc
         #cfg
-        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+        #[derive(Debug, Clone, Default, PartialEq)]
         pub struct #name {
             /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
-            #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
             pub odata_type: Option<String>,
             #(#field_tokens)*
             /// Properties the docs do not list, kept so a read-modify-write loses nothing.
-            #[serde(flatten)]
             pub additional_properties: serde_json::Map<String, serde_json::Value>,
         }
 
@@ -94,6 +94,7 @@ fn object(cx: &Context<'_>, def: &TypeDef, name: &str, fields: &[FieldItem<'_>],
         }
 
         #reading
+        #writing
         #(#conversions)*
         #kind
     }
@@ -130,6 +131,44 @@ fn read_members(name: &proc_macro2::Ident, fields: &[FieldItem<'_>], odata_type:
                     _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
                 }
                 Ok(())
+            }
+        }
+    }
+}
+
+/// `Serialize` through [`runtime::object`](crate): the members that are set,
+/// `@odata.type` first, in declaration order, then `additional_properties`
+/// (what serde's derive wrote with `skip_serializing_if` and `flatten`,
+/// without needing `serde_derive` to build the crate).
+fn write_members(name: &proc_macro2::Ident, fields: &[FieldItem<'_>], odata_type: bool, cfg: &TokenStream) -> TokenStream {
+    let json_names = fields.iter().map(|f| &f.property.json_name);
+    let idents = fields.iter().map(|f| super::names::ident(&f.name));
+    let odata_type = odata_type.then(|| quote! { crate::runtime::object::write(map, "@odata.type", &self.odata_type)?; });
+    // A struct with no member to write leaves the map unused (a warning in the user's build).
+    let map = if fields.is_empty() && odata_type.is_none() {
+        quote! { _map }
+    } else {
+        quote! { map }
+    };
+    quote! {
+        #cfg
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                crate::runtime::object::serialize(self, serializer)
+            }
+        }
+
+        #cfg
+        #[allow(deprecated)]
+        impl crate::runtime::object::WriteMembers for #name {
+            fn write_members<M: serde::ser::SerializeMap>(&self, #map: &mut M) -> Result<(), M::Error> {
+                #odata_type
+                #( crate::runtime::object::write(map, #json_names, &self.#idents)?; )*
+                Ok(())
+            }
+
+            fn additional_properties(&self) -> &crate::runtime::object::Additional {
+                &self.additional_properties
             }
         }
     }
@@ -342,7 +381,6 @@ fn fields_tokens(fields: &[FieldItem<'_>]) -> Vec<TokenStream> {
             quote! {
                 #doc
                 #deprecated
-                #[serde(rename = #json_name, default, skip_serializing_if = "Option::is_none")]
                 pub #name: Option<#ty>,
             }
         })
@@ -374,8 +412,7 @@ fn enumeration(cx: &Context<'_>, def: &TypeDef, name: &str, members: &[VariantIt
     quote! {
         #doc
         #cfg
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[serde(from = "String", into = "String")]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #( #docs_per_variant #variants, )*
             /// A value this crate does not know (added to the API after generation).
@@ -400,6 +437,20 @@ fn enumeration(cx: &Context<'_>, def: &TypeDef, name: &str, members: &[VariantIt
                     #( #wire => #name::#variants, )*
                     _ => #name::Unknown(value),
                 }
+            }
+        }
+
+        #cfg
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        #cfg
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::object::string_enum(deserializer)
             }
         }
 
