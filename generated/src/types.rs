@@ -5,35 +5,23 @@
 ///
 /// `microsoft.graph.attachment`
 #[cfg(feature = "outlook")]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Attachment {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The media type of the attached content.
-    #[serde(rename = "contentType", default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// The unique identifier of the attachment. Read-only.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Whether the content is rendered within the body of its parent item.
-    #[serde(rename = "isInline", default, skip_serializing_if = "Option::is_none")]
     pub is_inline: Option<bool>,
     /// When the attachment last changed, expressed in UTC using ISO 8601.
-    #[serde(
-        rename = "lastModifiedDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modified_date_time: Option<crate::runtime::Timestamp>,
     /// The display label of the attachment.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The length of the attachment in bytes.
-    #[serde(rename = "size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// Properties the docs do not list, kept so a read-modify-write loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "outlook")]
@@ -83,6 +71,36 @@ impl crate::runtime::object::ReadMembers for Attachment {
         Ok(())
     }
 }
+#[cfg(feature = "outlook")]
+impl serde::Serialize for Attachment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "outlook")]
+#[allow(deprecated)]
+impl crate::runtime::object::WriteMembers for Attachment {
+    fn write_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
+        crate::runtime::object::write(map, "contentType", &self.content_type)?;
+        crate::runtime::object::write(map, "id", &self.id)?;
+        crate::runtime::object::write(map, "isInline", &self.is_inline)?;
+        crate::runtime::object::write(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        crate::runtime::object::write(map, "name", &self.name)?;
+        crate::runtime::object::write(map, "size", &self.size)?;
+        Ok(())
+    }
+    fn additional_properties(&self) -> &crate::runtime::object::Additional {
+        &self.additional_properties
+    }
+}
 /// The concrete types of `microsoft.graph.attachment`, chosen by `@odata.type`.
 #[cfg(feature = "outlook")]
 #[derive(Debug, Clone, PartialEq)]
@@ -126,31 +144,23 @@ impl Attachment {
 ///
 /// `microsoft.graph.attachmentItem`
 #[cfg(any(feature = "onenote", feature = "outlook"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AttachmentItem {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The kind of attachment being created. Required.
-    #[serde(rename = "attachmentType", default, skip_serializing_if = "Option::is_none")]
     pub attachment_type: Option<crate::types::AttachmentType>,
     /// An identifier that inline content in the item body can use to point at this attachment. Optional.
-    #[serde(rename = "contentId", default, skip_serializing_if = "Option::is_none")]
     pub content_id: Option<String>,
     /// The media type of the file, such as application/pdf. Optional.
-    #[serde(rename = "contentType", default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// Whether the attachment is shown inside the body of the item rather than listed separately. Optional.
-    #[serde(rename = "isInline", default, skip_serializing_if = "Option::is_none")]
     pub is_inline: Option<bool>,
     /// The label shown for the attachment; it may differ from the original file name. Required.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The total number of bytes that will be uploaded. Required.
-    #[serde(rename = "size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Properties the docs do not list, kept so a read-modify-write loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "onenote", feature = "outlook"))]
@@ -202,12 +212,37 @@ impl crate::runtime::object::ReadMembers for AttachmentItem {
         Ok(())
     }
 }
+#[cfg(any(feature = "onenote", feature = "outlook"))]
+impl serde::Serialize for AttachmentItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::serialize(self, serializer)
+    }
+}
+#[cfg(any(feature = "onenote", feature = "outlook"))]
+#[allow(deprecated)]
+impl crate::runtime::object::WriteMembers for AttachmentItem {
+    fn write_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
+        crate::runtime::object::write(map, "attachmentType", &self.attachment_type)?;
+        crate::runtime::object::write(map, "contentId", &self.content_id)?;
+        crate::runtime::object::write(map, "contentType", &self.content_type)?;
+        crate::runtime::object::write(map, "isInline", &self.is_inline)?;
+        crate::runtime::object::write(map, "name", &self.name)?;
+        crate::runtime::object::write(map, "size", &self.size)?;
+        Ok(())
+    }
+    fn additional_properties(&self) -> &crate::runtime::object::Additional {
+        &self.additional_properties
+    }
+}
 /// Lists the kinds of attachment that an upload session can create.
 ///
 /// `microsoft.graph.attachmentType`
 #[cfg(any(feature = "onenote", feature = "outlook"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AttachmentType {
     /// The attachment carries the bytes of a file.
     File,
@@ -242,6 +277,20 @@ impl From<String> for AttachmentType {
     }
 }
 #[cfg(any(feature = "onenote", feature = "outlook"))]
+impl serde::Serialize for AttachmentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "onenote", feature = "outlook"))]
+impl<'de> serde::Deserialize<'de> for AttachmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::string_enum(deserializer)
+    }
+}
+#[cfg(any(feature = "onenote", feature = "outlook"))]
 impl From<AttachmentType> for String {
     fn from(value: AttachmentType) -> Self {
         match value {
@@ -254,16 +303,13 @@ impl From<AttachmentType> for String {
 ///
 /// `microsoft.graph.deleted`
 #[cfg(any(feature = "files", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Deleted {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// What happened to the item, for example deleted.
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Properties the docs do not list, kept so a read-modify-write loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "files", feature = "sharepoint"))]
@@ -297,68 +343,62 @@ impl crate::runtime::object::ReadMembers for Deleted {
         Ok(())
     }
 }
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+impl serde::Serialize for Deleted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::serialize(self, serializer)
+    }
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+#[allow(deprecated)]
+impl crate::runtime::object::WriteMembers for Deleted {
+    fn write_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
+        crate::runtime::object::write(map, "state", &self.state)?;
+        Ok(())
+    }
+    fn additional_properties(&self) -> &crate::runtime::object::Additional {
+        &self.additional_properties
+    }
+}
 /// A file, folder, or other item stored in a drive.
 ///
 /// `microsoft.graph.driveItem`
 #[cfg(any(feature = "files", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DriveItem {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// An entity tag that changes whenever the content of the item changes (and only then). Read-only.
-    #[serde(rename = "cTag", default, skip_serializing_if = "Option::is_none")]
     pub c_tag: Option<String>,
     /// When the item was first stored, in UTC. Read-only.
-    #[serde(
-        rename = "createdDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_date_time: Option<crate::runtime::Timestamp>,
     /// Present when the item was removed. Read-only.
-    #[serde(rename = "deleted", default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<crate::types::Deleted>,
     /// A note about the item that people can see.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Changes whenever the item or its metadata changes. Read-only.
-    #[serde(rename = "eTag", default, skip_serializing_if = "Option::is_none")]
     pub e_tag: Option<String>,
     /// Present when the item is a file.
-    #[serde(rename = "file", default, skip_serializing_if = "Option::is_none")]
     pub file: Option<crate::types::File>,
     /// Present when the item is a folder.
-    #[serde(rename = "folder", default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<crate::types::Folder>,
     /// The unique identifier of the item within its drive. Read-only.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the item last changed, in UTC. Read-only.
-    #[serde(
-        rename = "lastModifiedDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modified_date_time: Option<crate::runtime::Timestamp>,
     /// The item's name, extension included.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The folder that holds the item.
-    #[serde(
-        rename = "parentReference",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parent_reference: Option<crate::types::ItemReference>,
     /// The size in bytes; for a folder, the total of everything below it. Read-only.
-    #[serde(rename = "size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// The address at which a browser shows the item. Read-only.
-    #[serde(rename = "webUrl", default, skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
     /// Properties the docs do not list, kept so a read-modify-write loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "files", feature = "sharepoint"))]
@@ -430,33 +470,60 @@ impl crate::runtime::object::ReadMembers for DriveItem {
         Ok(())
     }
 }
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+impl serde::Serialize for DriveItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::serialize(self, serializer)
+    }
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+#[allow(deprecated)]
+impl crate::runtime::object::WriteMembers for DriveItem {
+    fn write_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
+        crate::runtime::object::write(map, "cTag", &self.c_tag)?;
+        crate::runtime::object::write(map, "createdDateTime", &self.created_date_time)?;
+        crate::runtime::object::write(map, "deleted", &self.deleted)?;
+        crate::runtime::object::write(map, "description", &self.description)?;
+        crate::runtime::object::write(map, "eTag", &self.e_tag)?;
+        crate::runtime::object::write(map, "file", &self.file)?;
+        crate::runtime::object::write(map, "folder", &self.folder)?;
+        crate::runtime::object::write(map, "id", &self.id)?;
+        crate::runtime::object::write(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        crate::runtime::object::write(map, "name", &self.name)?;
+        crate::runtime::object::write(map, "parentReference", &self.parent_reference)?;
+        crate::runtime::object::write(map, "size", &self.size)?;
+        crate::runtime::object::write(map, "webUrl", &self.web_url)?;
+        Ok(())
+    }
+    fn additional_properties(&self) -> &crate::runtime::object::Additional {
+        &self.additional_properties
+    }
+}
 /// Metadata that a client supplies about a drive file when opening an upload session.
 ///
 /// `microsoft.graph.driveItemUploadableProperties`
 #[cfg(any(feature = "files", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DriveItemUploadableProperties {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// What the service does when a file of the same name already exists in the destination: fail (the default), replace or rename.
-    #[serde(
-        rename = "@microsoft.graph.conflictBehavior",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub microsoft_graph_conflict_behavior: Option<String>,
     /// A human-readable note stored with the file.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The expected size of the file in bytes, which lets the service check storage quota up front.
-    #[serde(rename = "fileSize", default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
     /// The file name, including its extension.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the docs do not list, kept so a read-modify-write loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "files", feature = "sharepoint"))]
@@ -504,20 +571,45 @@ impl crate::runtime::object::ReadMembers for DriveItemUploadableProperties {
         Ok(())
     }
 }
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+impl serde::Serialize for DriveItemUploadableProperties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::serialize(self, serializer)
+    }
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+#[allow(deprecated)]
+impl crate::runtime::object::WriteMembers for DriveItemUploadableProperties {
+    fn write_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
+        crate::runtime::object::write(
+            map,
+            "@microsoft.graph.conflictBehavior",
+            &self.microsoft_graph_conflict_behavior,
+        )?;
+        crate::runtime::object::write(map, "description", &self.description)?;
+        crate::runtime::object::write(map, "fileSize", &self.file_size)?;
+        crate::runtime::object::write(map, "name", &self.name)?;
+        Ok(())
+    }
+    fn additional_properties(&self) -> &crate::runtime::object::Additional {
+        &self.additional_properties
+    }
+}
 /// Marks a drive item that is a file.
 ///
 /// `microsoft.graph.file`
 #[cfg(any(feature = "files", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct File {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The media type of the content, as the service detected it. Read-only.
-    #[serde(rename = "mimeType", default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
     /// Properties the docs do not list, kept so a read-modify-write loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "files", feature = "sharepoint"))]
@@ -553,54 +645,56 @@ impl crate::runtime::object::ReadMembers for File {
         Ok(())
     }
 }
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+impl serde::Serialize for File {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::serialize(self, serializer)
+    }
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+#[allow(deprecated)]
+impl crate::runtime::object::WriteMembers for File {
+    fn write_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
+        crate::runtime::object::write(map, "mimeType", &self.mime_type)?;
+        Ok(())
+    }
+    fn additional_properties(&self) -> &crate::runtime::object::Additional {
+        &self.additional_properties
+    }
+}
 /// An attachment whose payload is the raw content of a file.
 ///
 /// `microsoft.graph.fileAttachment`
 ///
 /// Includes the properties of its base type `microsoft.graph.attachment`.
 #[cfg(feature = "outlook")]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FileAttachment {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The file content, encoded as base64.
-    #[serde(rename = "contentBytes", default, skip_serializing_if = "Option::is_none")]
     pub content_bytes: Option<crate::runtime::Binary>,
     /// An identifier that inline content in the parent body can use to point at this file.
-    #[serde(rename = "contentId", default, skip_serializing_if = "Option::is_none")]
     pub content_id: Option<String>,
     /// Reserved; clients should not rely on this value.
-    #[serde(
-        rename = "contentLocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub content_location: Option<String>,
     /// The media type of the attached content. Inherited from attachment.
-    #[serde(rename = "contentType", default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// The unique identifier of the attachment. Read-only. Inherited from attachment.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Whether the content is rendered within the body of its parent item. Inherited from attachment.
-    #[serde(rename = "isInline", default, skip_serializing_if = "Option::is_none")]
     pub is_inline: Option<bool>,
     /// When the attachment last changed, expressed in UTC using ISO 8601. Inherited from attachment.
-    #[serde(
-        rename = "lastModifiedDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modified_date_time: Option<crate::runtime::Timestamp>,
     /// The display label of the attachment. Inherited from attachment.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The length of the attachment in bytes. Inherited from attachment.
-    #[serde(rename = "size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// Properties the docs do not list, kept so a read-modify-write loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "outlook")]
@@ -660,6 +754,39 @@ impl crate::runtime::object::ReadMembers for FileAttachment {
             _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
         }
         Ok(())
+    }
+}
+#[cfg(feature = "outlook")]
+impl serde::Serialize for FileAttachment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "outlook")]
+#[allow(deprecated)]
+impl crate::runtime::object::WriteMembers for FileAttachment {
+    fn write_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
+        crate::runtime::object::write(map, "contentBytes", &self.content_bytes)?;
+        crate::runtime::object::write(map, "contentId", &self.content_id)?;
+        crate::runtime::object::write(map, "contentLocation", &self.content_location)?;
+        crate::runtime::object::write(map, "contentType", &self.content_type)?;
+        crate::runtime::object::write(map, "id", &self.id)?;
+        crate::runtime::object::write(map, "isInline", &self.is_inline)?;
+        crate::runtime::object::write(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        crate::runtime::object::write(map, "name", &self.name)?;
+        crate::runtime::object::write(map, "size", &self.size)?;
+        Ok(())
+    }
+    fn additional_properties(&self) -> &crate::runtime::object::Additional {
+        &self.additional_properties
     }
 }
 #[cfg(feature = "outlook")]
@@ -736,16 +863,13 @@ impl TryFrom<Attachment> for FileAttachment {
 ///
 /// `microsoft.graph.folder`
 #[cfg(any(feature = "files", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Folder {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// How many items the folder holds directly. Read-only.
-    #[serde(rename = "childCount", default, skip_serializing_if = "Option::is_none")]
     pub child_count: Option<i32>,
     /// Properties the docs do not list, kept so a read-modify-write loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "files", feature = "sharepoint"))]
@@ -781,29 +905,44 @@ impl crate::runtime::object::ReadMembers for Folder {
         Ok(())
     }
 }
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+impl serde::Serialize for Folder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::serialize(self, serializer)
+    }
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+#[allow(deprecated)]
+impl crate::runtime::object::WriteMembers for Folder {
+    fn write_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
+        crate::runtime::object::write(map, "childCount", &self.child_count)?;
+        Ok(())
+    }
+    fn additional_properties(&self) -> &crate::runtime::object::Additional {
+        &self.additional_properties
+    }
+}
 /// Points at a drive item, such as the folder that holds another item.
 ///
 /// `microsoft.graph.itemReference`
 #[cfg(any(feature = "files", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ItemReference {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The drive that holds the item.
-    #[serde(rename = "driveId", default, skip_serializing_if = "Option::is_none")]
     pub drive_id: Option<String>,
     /// The item within that drive.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The item's name.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The item's path below the drive's root, percent-encoded. Read-only.
-    #[serde(rename = "path", default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Properties the docs do not list, kept so a read-modify-write loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "files", feature = "sharepoint"))]
@@ -845,45 +984,55 @@ impl crate::runtime::object::ReadMembers for ItemReference {
         Ok(())
     }
 }
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+impl serde::Serialize for ItemReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::serialize(self, serializer)
+    }
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
+#[allow(deprecated)]
+impl crate::runtime::object::WriteMembers for ItemReference {
+    fn write_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
+        crate::runtime::object::write(map, "driveId", &self.drive_id)?;
+        crate::runtime::object::write(map, "id", &self.id)?;
+        crate::runtime::object::write(map, "name", &self.name)?;
+        crate::runtime::object::write(map, "path", &self.path)?;
+        Ok(())
+    }
+    fn additional_properties(&self) -> &crate::runtime::object::Additional {
+        &self.additional_properties
+    }
+}
 /// An email message in a mail folder.
 ///
 /// `microsoft.graph.message`
 #[cfg(feature = "outlook")]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Message {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The first characters of the body, as plain text.
-    #[serde(rename = "bodyPreview", default, skip_serializing_if = "Option::is_none")]
     pub body_preview: Option<String>,
     /// Whether the message has attachments other than inline ones.
-    #[serde(rename = "hasAttachments", default, skip_serializing_if = "Option::is_none")]
     pub has_attachments: Option<bool>,
     /// The unique identifier of the message. Read-only.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Whether the message has been read.
-    #[serde(rename = "isRead", default, skip_serializing_if = "Option::is_none")]
     pub is_read: Option<bool>,
     /// The folder that holds the message.
-    #[serde(rename = "parentFolderId", default, skip_serializing_if = "Option::is_none")]
     pub parent_folder_id: Option<String>,
     /// When the message arrived, in UTC.
-    #[serde(
-        rename = "receivedDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub received_date_time: Option<crate::runtime::Timestamp>,
     /// The subject line.
-    #[serde(rename = "subject", default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// The files and items attached to the message.
-    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::types::Attachment>>,
     /// Properties the docs do not list, kept so a read-modify-write loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "outlook")]
@@ -945,41 +1094,61 @@ impl crate::runtime::object::ReadMembers for Message {
         Ok(())
     }
 }
+#[cfg(feature = "outlook")]
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "outlook")]
+#[allow(deprecated)]
+impl crate::runtime::object::WriteMembers for Message {
+    fn write_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
+        crate::runtime::object::write(map, "bodyPreview", &self.body_preview)?;
+        crate::runtime::object::write(map, "hasAttachments", &self.has_attachments)?;
+        crate::runtime::object::write(map, "id", &self.id)?;
+        crate::runtime::object::write(map, "isRead", &self.is_read)?;
+        crate::runtime::object::write(map, "parentFolderId", &self.parent_folder_id)?;
+        crate::runtime::object::write(
+            map,
+            "receivedDateTime",
+            &self.received_date_time,
+        )?;
+        crate::runtime::object::write(map, "subject", &self.subject)?;
+        crate::runtime::object::write(map, "attachments", &self.attachments)?;
+        Ok(())
+    }
+    fn additional_properties(&self) -> &crate::runtime::object::Additional {
+        &self.additional_properties
+    }
+}
 /// An attachment that points at a file stored elsewhere instead of carrying its bytes.
 ///
 /// `microsoft.graph.referenceAttachment`
 ///
 /// Includes the properties of its base type `microsoft.graph.attachment`.
 #[cfg(feature = "outlook")]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReferenceAttachment {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The media type of the linked content. Inherited from attachment.
-    #[serde(rename = "contentType", default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// The unique identifier of the attachment. Read-only. Inherited from attachment.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Whether the link is shown within the body of its parent item. Inherited from attachment.
-    #[serde(rename = "isInline", default, skip_serializing_if = "Option::is_none")]
     pub is_inline: Option<bool>,
     /// When the attachment last changed, expressed in UTC using ISO 8601. Inherited from attachment.
-    #[serde(
-        rename = "lastModifiedDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modified_date_time: Option<crate::runtime::Timestamp>,
     /// The display label of the attachment. Inherited from attachment.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The length in bytes of what the link points at. Inherited from attachment.
-    #[serde(rename = "size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// Properties the docs do not list, kept so a read-modify-write loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "outlook")]
@@ -1030,6 +1199,36 @@ impl crate::runtime::object::ReadMembers for ReferenceAttachment {
     }
 }
 #[cfg(feature = "outlook")]
+impl serde::Serialize for ReferenceAttachment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "outlook")]
+#[allow(deprecated)]
+impl crate::runtime::object::WriteMembers for ReferenceAttachment {
+    fn write_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
+        crate::runtime::object::write(map, "contentType", &self.content_type)?;
+        crate::runtime::object::write(map, "id", &self.id)?;
+        crate::runtime::object::write(map, "isInline", &self.is_inline)?;
+        crate::runtime::object::write(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        crate::runtime::object::write(map, "name", &self.name)?;
+        crate::runtime::object::write(map, "size", &self.size)?;
+        Ok(())
+    }
+    fn additional_properties(&self) -> &crate::runtime::object::Additional {
+        &self.additional_properties
+    }
+}
+#[cfg(feature = "outlook")]
 #[allow(deprecated)]
 impl From<ReferenceAttachment> for Attachment {
     fn from(value: ReferenceAttachment) -> Self {
@@ -1072,30 +1271,17 @@ impl TryFrom<Attachment> for ReferenceAttachment {
 ///
 /// `microsoft.graph.uploadSession`
 #[cfg(any(feature = "onenote", feature = "outlook", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UploadSession {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The UTC moment after which the session stops accepting bytes, so the whole file must arrive before then.
-    #[serde(
-        rename = "expirationDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub expiration_date_time: Option<crate::runtime::Timestamp>,
     /// The byte ranges the service still needs, written as {start}-{end} or as an open-ended {start}-.
-    #[serde(
-        rename = "nextExpectedRanges",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_expected_ranges: Option<Vec<String>>,
     /// The opaque address that receives PUT requests carrying byte ranges of the file.
-    #[serde(rename = "uploadUrl", default, skip_serializing_if = "Option::is_none")]
     pub upload_url: Option<String>,
     /// Properties the docs do not list, kept so a read-modify-write loses nothing.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "onenote", feature = "outlook", feature = "sharepoint"))]
@@ -1139,15 +1325,44 @@ impl crate::runtime::object::ReadMembers for UploadSession {
         Ok(())
     }
 }
+#[cfg(any(feature = "onenote", feature = "outlook", feature = "sharepoint"))]
+impl serde::Serialize for UploadSession {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::serialize(self, serializer)
+    }
+}
+#[cfg(any(feature = "onenote", feature = "outlook", feature = "sharepoint"))]
+#[allow(deprecated)]
+impl crate::runtime::object::WriteMembers for UploadSession {
+    fn write_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
+        crate::runtime::object::write(
+            map,
+            "expirationDateTime",
+            &self.expiration_date_time,
+        )?;
+        crate::runtime::object::write(
+            map,
+            "nextExpectedRanges",
+            &self.next_expected_ranges,
+        )?;
+        crate::runtime::object::write(map, "uploadUrl", &self.upload_url)?;
+        Ok(())
+    }
+    fn additional_properties(&self) -> &crate::runtime::object::Additional {
+        &self.additional_properties
+    }
+}
 /// Parameters of `attachment: createUploadSession`.
 #[cfg(feature = "outlook")]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AttachmentCreateUploadSessionRequest {
     /// Details of the file to be attached; set at least the attachment type, the name, and the size.
-    #[serde(rename = "AttachmentItem", default, skip_serializing_if = "Option::is_none")]
     pub attachment_item: Option<crate::types::AttachmentItem>,
     /// Parameters the docs do not list.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "outlook")]
@@ -1180,22 +1395,35 @@ impl crate::runtime::object::ReadMembers for AttachmentCreateUploadSessionReques
         Ok(())
     }
 }
+#[cfg(feature = "outlook")]
+impl serde::Serialize for AttachmentCreateUploadSessionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "outlook")]
+#[allow(deprecated)]
+impl crate::runtime::object::WriteMembers for AttachmentCreateUploadSessionRequest {
+    fn write_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::runtime::object::write(map, "AttachmentItem", &self.attachment_item)?;
+        Ok(())
+    }
+    fn additional_properties(&self) -> &crate::runtime::object::Additional {
+        &self.additional_properties
+    }
+}
 /// Parameters of `driveItem: copy`.
 #[cfg(feature = "sharepoint")]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DriveItemCopyRequest {
     /// Optional. The folder that receives the copy, named by its driveId and id. Leave it out to copy next to the original.
-    #[serde(
-        rename = "parentReference",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub parent_reference: Option<crate::types::ItemReference>,
     /// Optional. The name of the copy. Leave it out to keep the original's name.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Parameters the docs do not list.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "sharepoint")]
@@ -1230,18 +1458,36 @@ impl crate::runtime::object::ReadMembers for DriveItemCopyRequest {
         Ok(())
     }
 }
+#[cfg(feature = "sharepoint")]
+impl serde::Serialize for DriveItemCopyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "sharepoint")]
+#[allow(deprecated)]
+impl crate::runtime::object::WriteMembers for DriveItemCopyRequest {
+    fn write_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::runtime::object::write(map, "parentReference", &self.parent_reference)?;
+        crate::runtime::object::write(map, "name", &self.name)?;
+        Ok(())
+    }
+    fn additional_properties(&self) -> &crate::runtime::object::Additional {
+        &self.additional_properties
+    }
+}
 /// Parameters of `driveItem: createUploadSession`.
 #[cfg(feature = "sharepoint")]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DriveItemCreateUploadSessionRequest {
     /// Metadata about the file that is about to be uploaded.
-    #[serde(rename = "item", default, skip_serializing_if = "Option::is_none")]
     pub item: Option<crate::types::DriveItemUploadableProperties>,
     /// When true, the file is not created in its destination until the app sends an explicit completion request.
-    #[serde(rename = "deferCommit", default, skip_serializing_if = "Option::is_none")]
     pub defer_commit: Option<bool>,
     /// Parameters the docs do not list.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "sharepoint")]
@@ -1276,15 +1522,34 @@ impl crate::runtime::object::ReadMembers for DriveItemCreateUploadSessionRequest
         Ok(())
     }
 }
+#[cfg(feature = "sharepoint")]
+impl serde::Serialize for DriveItemCreateUploadSessionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "sharepoint")]
+#[allow(deprecated)]
+impl crate::runtime::object::WriteMembers for DriveItemCreateUploadSessionRequest {
+    fn write_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::runtime::object::write(map, "item", &self.item)?;
+        crate::runtime::object::write(map, "deferCommit", &self.defer_commit)?;
+        Ok(())
+    }
+    fn additional_properties(&self) -> &crate::runtime::object::Additional {
+        &self.additional_properties
+    }
+}
 /// Parameters of `fileAttachment: createUploadSession`.
 #[cfg(feature = "onenote")]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FileAttachmentCreateUploadSessionRequest {
     /// Details of the file to be attached; set at least the attachment type, the name, and the size.
-    #[serde(rename = "AttachmentItem", default, skip_serializing_if = "Option::is_none")]
     pub attachment_item: Option<crate::types::AttachmentItem>,
     /// Parameters the docs do not list.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "onenote")]
@@ -1315,5 +1580,25 @@ impl crate::runtime::object::ReadMembers for FileAttachmentCreateUploadSessionRe
             _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
         }
         Ok(())
+    }
+}
+#[cfg(feature = "onenote")]
+impl serde::Serialize for FileAttachmentCreateUploadSessionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::runtime::object::serialize(self, serializer)
+    }
+}
+#[cfg(feature = "onenote")]
+#[allow(deprecated)]
+impl crate::runtime::object::WriteMembers for FileAttachmentCreateUploadSessionRequest {
+    fn write_members<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        crate::runtime::object::write(map, "AttachmentItem", &self.attachment_item)?;
+        Ok(())
+    }
+    fn additional_properties(&self) -> &crate::runtime::object::Additional {
+        &self.additional_properties
     }
 }

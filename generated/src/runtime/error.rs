@@ -1,40 +1,103 @@
 //! Errors. The API's error body (`{"error": {"code", "message", "innerError"}}`)
 //! is decoded into `GraphError`; nothing here ever holds a token.
 
-use serde::Deserialize;
+use super::object::{Key, ReadMembers};
+use serde::de::{IgnoredAny, MapAccess};
+use serde::{Deserialize, Deserializer};
 use std::fmt;
 use std::time::Duration;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GraphError {
-    #[serde(default)]
     pub code: String,
-    #[serde(default)]
     pub message: String,
-    #[serde(default, rename = "innerError", alias = "innererror")]
     pub inner_error: Option<InnerError>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InnerError {
-    #[serde(default, rename = "request-id")]
     pub request_id: Option<String>,
-    #[serde(default, rename = "client-request-id")]
     pub client_request_id: Option<String>,
-    #[serde(default)]
     pub date: Option<String>,
+}
+
+// Read by hand like the generated types (runtime::object): the crate
+// without `client` builds without `serde_derive`. Members that are missing
+// keep their default; others are skipped.
+impl ReadMembers for GraphError {
+    const EXPECTING: &'static str = "a Graph error object";
+
+    fn read_member<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        match key.as_str() {
+            "code" => self.code = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            "innerError" | "innererror" => self.inner_error = map.next_value()?,
+            _ => skip(map)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for GraphError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        super::object::deserialize(deserializer)
+    }
+}
+
+impl ReadMembers for InnerError {
+    const EXPECTING: &'static str = "a Graph inner error object";
+
+    fn read_member<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        match key.as_str() {
+            "request-id" => self.request_id = map.next_value()?,
+            "client-request-id" => self.client_request_id = map.next_value()?,
+            "date" => self.date = map.next_value()?,
+            _ => skip(map)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for InnerError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        super::object::deserialize(deserializer)
+    }
+}
+
+fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(|_| ())
+}
+
+/// `{"error": {...}}`; `error` is `None` when the body has none.
+#[derive(Default)]
+struct Envelope {
+    error: Option<GraphError>,
+}
+
+impl ReadMembers for Envelope {
+    const EXPECTING: &'static str = "a Graph error body";
+
+    fn read_member<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        match key.as_str() {
+            "error" => self.error = Some(map.next_value()?),
+            _ => skip(map)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Envelope {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        super::object::deserialize(deserializer)
+    }
 }
 
 impl GraphError {
     /// Decodes an error body; bodies that are not Graph errors keep their text as the message.
     pub fn from_body(body: &[u8]) -> GraphError {
-        #[derive(Deserialize)]
-        struct Envelope {
-            error: GraphError,
-        }
         match serde_json::from_slice::<Envelope>(body) {
-            Ok(envelope) => envelope.error,
-            Err(_) => GraphError { message: String::from_utf8_lossy(&body[..body.len().min(1024)]).into_owned(), ..GraphError::default() },
+            Ok(Envelope { error: Some(error) }) => error,
+            _ => GraphError { message: String::from_utf8_lossy(&body[..body.len().min(1024)]).into_owned(), ..GraphError::default() },
         }
     }
 }

@@ -1,5 +1,5 @@
-//! Reading generated structs, and moving values between a type and its base
-//! or derived types, member by member.
+//! Reading and writing generated structs, and moving values between a type
+//! and its base or derived types, member by member.
 //!
 //! Every generated struct keeps the members it does not declare in
 //! `additional_properties`. `#[serde(flatten)]` would do that by first
@@ -10,9 +10,16 @@
 //! the input: a declared member into its field, any other into the map.
 //! Member names borrow from the input where they can, so declared members
 //! cost no allocation for their name.
+//!
+//! Writing is the same in reverse ([`WriteMembers`], [`serialize`]): each
+//! struct writes its set members in declaration order, then the ones it keeps.
+//! Written by hand rather than derived, a build of the crate without the
+//! `client` feature needs no `serde_derive` (nor `syn`), the longest part of
+//! compiling it.
 
 use serde::de::{DeserializeOwned, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -40,6 +47,42 @@ pub fn deserialize<'de, D: Deserializer<'de>, T: ReadMembers>(deserializer: D) -
     let mut value = T::default();
     deserializer.deserialize_map(MembersInto(&mut value))?;
     Ok(value)
+}
+
+/// A generated struct, written one member at a time.
+pub trait WriteMembers {
+    /// Writes the declared members that are set (`Some`), in declaration
+    /// order, each with [`write`].
+    fn write_members<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+
+    /// The members the struct does not declare, written after the others.
+    fn additional_properties(&self) -> &Additional;
+}
+
+/// `Serialize::serialize` of every generated struct: one JSON object, the
+/// declared members that are set, then `additional_properties` (what
+/// `skip_serializing_if = "Option::is_none"` and `#[serde(flatten)]` wrote).
+pub fn serialize<S: Serializer, T: WriteMembers>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    value.write_members(&mut map)?;
+    for (name, member) in value.additional_properties() {
+        map.serialize_entry(name, member)?;
+    }
+    map.end()
+}
+
+/// Writes one declared member, left out when it is `None`.
+pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, name: &'static str, value: &Option<T>) -> Result<(), M::Error> {
+    match value {
+        Some(value) => map.serialize_entry(name, value),
+        None => Ok(()),
+    }
+}
+
+/// `Deserialize::deserialize` of every generated enum: its wire string, any
+/// value (one it does not know becomes `Unknown`, so it is sent back as read).
+pub fn string_enum<'de, D: Deserializer<'de>, T: From<String>>(deserializer: D) -> Result<T, D::Error> {
+    String::deserialize(deserializer).map(T::from)
 }
 
 /// Reads an object's members into a value that starts as `T::default()`.
@@ -173,6 +216,23 @@ mod tests {
         }
     }
 
+    impl WriteMembers for Note {
+        fn write_members<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+            write(map, "title", &self.title)?;
+            write(map, "pages", &self.pages)
+        }
+
+        fn additional_properties(&self) -> &Additional {
+            &self.additional_properties
+        }
+    }
+
+    impl Serialize for Note {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serialize(self, serializer)
+        }
+    }
+
     impl<'de> Deserialize<'de> for Note {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             deserialize(deserializer)
@@ -204,6 +264,46 @@ mod tests {
         let error = serde_json::from_str::<Note>(r#"["Plan"]"#).unwrap_err();
         assert!(error.to_string().contains("a Note object"), "{error}");
         assert!(serde_json::from_str::<Note>("null").is_err());
+    }
+
+    #[test]
+    fn declared_members_are_written_in_order_unset_ones_left_out_kept_ones_last() {
+        let mut kept = Additional::new();
+        kept.insert("zeta".into(), serde_json::json!([1]));
+        kept.insert("alpha".into(), serde_json::Value::Null);
+        let note = Note { title: Some("Plan".into()), pages: Some(vec![3]), additional_properties: kept.clone() };
+        let written = serde_json::to_string(&note).unwrap();
+        // serde_json's map is sorted unless its `preserve_order` feature is on.
+        assert_eq!(written, r#"{"title":"Plan","pages":[3],"alpha":null,"zeta":[1]}"#);
+        let untitled = Note { pages: Some(vec![]), ..Note::default() };
+        assert_eq!(serde_json::to_string(&untitled).unwrap(), r#"{"pages":[]}"#, "None is left out");
+        assert_eq!(serde_json::to_string(&Note::default()).unwrap(), "{}");
+        let back: Note = serde_json::from_str(&written).unwrap();
+        assert_eq!(back, note, "what is written reads back");
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Color {
+        Red,
+        Unknown(String),
+    }
+
+    impl From<String> for Color {
+        fn from(value: String) -> Self {
+            match value.as_str() {
+                "red" => Color::Red,
+                _ => Color::Unknown(value),
+            }
+        }
+    }
+
+    #[test]
+    fn string_enums_keep_values_they_do_not_know() {
+        let read = |json: &str| string_enum::<_, Color>(&mut serde_json::Deserializer::from_str(json));
+        assert_eq!(read(r#""red""#).unwrap(), Color::Red);
+        assert_eq!(read(r#""ultraViolet""#).unwrap(), Color::Unknown("ultraViolet".into()));
+        assert_eq!(read(r#""a\u0062""#).unwrap(), Color::Unknown("ab".into()), "an escaped value is read too");
+        assert!(read("3").is_err(), "only a string is an enum value");
     }
 
     #[test]

@@ -1,17 +1,67 @@
 //! OData conventions shared by generated types: `@odata.type` discriminators
 //! and lossless conversion between a type and its base or derived types.
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use super::object::{Additional, Key};
+use serde::de::{DeserializeOwned, Error as _, IntoDeserializer, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::marker::PhantomData;
 
 /// A primitive result (a function returning a string, a number, ...): OData
 /// sends it as `{"value": ...}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Written and read by hand (`value`, then the annotations), so that the
+/// crate without `client` builds without `serde_derive`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ODataValue<T> {
     pub value: T,
     /// Instance annotations such as `@odata.context`.
-    #[serde(flatten)]
-    pub annotations: serde_json::Map<String, serde_json::Value>,
+    pub annotations: Additional,
+}
+
+impl<T: Serialize> Serialize for ODataValue<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        for (name, annotation) in &self.annotations {
+            map.serialize_entry(name, annotation)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ODataValue<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ValueVisitor(PhantomData))
+    }
+}
+
+struct ValueVisitor<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ValueVisitor<T> {
+    type Value = ODataValue<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object with a `value`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ODataValue<T>, A::Error> {
+        let mut value = None;
+        let mut annotations = Additional::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match key.as_str() {
+                "value" => value = Some(map.next_value()?),
+                _ => super::object::keep(&mut annotations, key, &mut map)?,
+            }
+        }
+        // Absent, an `Option` is `None` (as serde's derive reads it); anything else is missing.
+        let value = match value {
+            Some(value) => value,
+            None => T::deserialize(().into_deserializer()).map_err(|_: serde::de::value::Error| A::Error::missing_field("value"))?,
+        };
+        Ok(ODataValue { value, annotations })
+    }
 }
 
 /// Re-reads `value` as another type through JSON. Generated types keep unknown
@@ -62,10 +112,15 @@ mod tests {
     fn function_call_arguments() {
         assert_eq!(string_argument("it's"), "'it''s'");
         assert_eq!(string_argument("a/b c"), "'a%2Fb%20c'");
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
         enum Level {
             VeryHigh,
+        }
+        impl Serialize for Level {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    Level::VeryHigh => serializer.serialize_unit_variant("Level", 0, "veryHigh"),
+                }
+            }
         }
         assert_eq!(enum_argument(&Level::VeryHigh), "'veryHigh'");
         assert_eq!(call_arguments(&[("token", None), ("top", Some("5".into())), ("q", Some(string_argument("a b")))]), "(top=5,q='a%20b')");
@@ -85,6 +140,10 @@ mod tests {
         let result: ODataValue<String> = serde_json::from_str(r#"{"@odata.context": "x", "value": "abc"}"#).unwrap();
         assert_eq!(result.value, "abc");
         assert_eq!(result.annotations["@odata.context"], "x");
+        assert_eq!(serde_json::to_string(&result).unwrap(), r#"{"value":"abc","@odata.context":"x"}"#);
+        assert!(serde_json::from_str::<ODataValue<String>>(r#"{"@odata.context": "x"}"#).is_err());
+        let absent: ODataValue<Option<u8>> = serde_json::from_str("{}").unwrap();
+        assert_eq!(absent.value, None, "an optional value may be absent");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Collections come back one page at a time; `@odata.nextLink` names the next.
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -11,16 +12,32 @@ use std::marker::PhantomData;
 /// `Deserialize` is written by hand so that each item goes straight into
 /// `value`: serde's `Vec` visitor returns every item as an `Option` first,
 /// one more copy of each (2.5 KB for a `User`) than pushing it as it is read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(bound(serialize = "T: Serialize"))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
     pub value: Vec<T>,
-    #[serde(rename = "@odata.nextLink", default, skip_serializing_if = "Option::is_none")]
     pub next_link: Option<String>,
-    #[serde(rename = "@odata.deltaLink", default, skip_serializing_if = "Option::is_none")]
     pub delta_link: Option<String>,
-    #[serde(rename = "@odata.count", default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
+}
+
+/// `value`, then the links and the count that are set (written by hand: the
+/// crate without `client` builds without `serde_derive`).
+impl<T: Serialize> Serialize for Page<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let set = [self.next_link.is_some(), self.delta_link.is_some(), self.count.is_some()];
+        let mut page = serializer.serialize_struct("Page", 1 + set.iter().filter(|s| **s).count())?;
+        page.serialize_field("value", &self.value)?;
+        if let Some(link) = &self.next_link {
+            page.serialize_field("@odata.nextLink", link)?;
+        }
+        if let Some(link) = &self.delta_link {
+            page.serialize_field("@odata.deltaLink", link)?;
+        }
+        if let Some(count) = &self.count {
+            page.serialize_field("@odata.count", count)?;
+        }
+        page.end()
+    }
 }
 
 impl<T> Default for Page<T> {

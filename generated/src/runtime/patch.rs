@@ -113,14 +113,34 @@ impl<T: Serialize> BodyOf<T> for Patch<T> {}
 mod tests {
     use super::*;
 
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+    use crate::runtime::object::{self, Additional, WriteMembers};
+    use serde::ser::SerializeMap;
+
+    /// Written as a generated struct is.
+    #[derive(Debug, Clone, Default, PartialEq)]
     struct Widget {
-        #[serde(rename = "a", skip_serializing_if = "Option::is_none")]
         a: Option<String>,
-        #[serde(rename = "b", skip_serializing_if = "Option::is_none")]
         b: Option<i32>,
-        #[serde(rename = "c", skip_serializing_if = "Option::is_none")]
         c: Option<Box<Widget>>,
+        additional_properties: Additional,
+    }
+
+    impl WriteMembers for Widget {
+        fn write_members<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+            object::write(map, "a", &self.a)?;
+            object::write(map, "b", &self.b)?;
+            object::write(map, "c", &self.c)
+        }
+
+        fn additional_properties(&self) -> &Additional {
+            &self.additional_properties
+        }
+    }
+
+    impl Serialize for Widget {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            object::serialize(self, serializer)
+        }
     }
 
     impl Widget {
