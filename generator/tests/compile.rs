@@ -45,6 +45,26 @@ fn required_dependencies_are_serde_and_serde_json() {
     assert_eq!(dependencies, ["serde", "serde_json"], "{tree}");
 }
 
+/// Without `client` (the typed scalars or not) no proc macro is built:
+/// `serde_derive` and `syn` were most of the time of checking one area.
+#[test]
+fn types_build_without_proc_macros() {
+    let generated = common::workspace_root().join("generated");
+    for features in [&["--no-default-features"][..], &["--no-default-features", "--features", "scalars"]] {
+        let output = std::process::Command::new(env!("CARGO"))
+            .args(["tree", "-e", "normal,build", "--prefix", "none", "--format", "{p}"])
+            .args(features)
+            .current_dir(&generated)
+            .output()
+            .expect("cargo runs");
+        let tree = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        for proc_macro in ["serde_derive", "syn "] {
+            assert!(!tree.contains(proc_macro), "{features:?} builds {proc_macro}:\n{tree}");
+        }
+    }
+}
+
 #[test]
 fn committed_generated_crate_compiles_and_passes_its_tests() {
     let generated = common::workspace_root().join("generated");
