@@ -46,9 +46,7 @@ pub fn emit_crate_cached(
     let base_url = model.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), scaffold::cargo_toml(&options.crate_name, &rust::areas(model)));
-    for (path, text) in rust::emit_modules(model, base_url, &options.crate_name, cache, diags)? {
-        files.insert(path.to_owned(), text);
-    }
+    files.extend(rust::emit_modules(model, base_url, &options.crate_name, cache, diags)?);
     for (path, text) in scaffold::RUNTIME_FILES {
         files.insert((*path).to_owned(), (*text).to_owned());
     }

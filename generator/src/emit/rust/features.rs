@@ -55,6 +55,22 @@ impl Features {
         self.cfg(self.parameter_areas.get(model_name).unwrap_or(&BTreeSet::new()))
     }
 
+    /// The one area that needs a type's items, when exactly one does (their
+    /// `cfg` is then `#[cfg(feature = "area")]`).
+    pub fn type_home(&self, qualified: &str) -> Option<&str> {
+        self.home(self.type_areas.get(qualified))
+    }
+
+    /// [`Features::type_home`] of a parameter struct (by its model name).
+    pub fn parameter_home(&self, model_name: &str) -> Option<&str> {
+        self.home(self.parameter_areas.get(model_name))
+    }
+
+    fn home<'a>(&self, areas: Option<&'a BTreeSet<String>>) -> Option<&'a str> {
+        let areas = areas.filter(|areas| areas.len() == 1 && self.areas.len() > 1)?;
+        areas.first().map(String::as_str)
+    }
+
     /// An operation's own area: needed only there, unless it is the crate's only area.
     pub fn area_cfg(&self, area: &str) -> TokenStream {
         if self.areas.len() <= 1 {

@@ -27,6 +27,7 @@ const CACHE_MAGIC: &str = "docgen format cache 1";
 const CACHE_FILES_KEPT: usize = 8;
 
 /// One module's source before formatting: its parts in file order.
+#[derive(Default)]
 pub struct ModuleSource {
     parts: Vec<Part>,
 }
@@ -55,6 +56,11 @@ impl ModuleSource {
     /// A module starting with `head` (its inner doc comment and attributes).
     pub fn new(head: TokenStream) -> ModuleSource {
         ModuleSource { parts: vec![Part::Items(head.to_string())] }
+    }
+
+    /// Appends `other`'s parts.
+    pub fn append(&mut self, other: ModuleSource) {
+        self.parts.extend(other.parts);
     }
 
     /// Appends `items`, formatted as one chunk.

@@ -70,54 +70,33 @@ pub fn operation_types(surface: &Surface<'_>, krate: &str) -> Vec<OperationTypes
         .collect()
 }
 
-/// The `lib.rs`, `types.rs` and `operations.rs` sources, formatted (items
-/// `cache` holds for the same tokens are not formatted again).
+/// The `lib.rs`, `types/` and `operations.rs` sources, formatted (items
+/// `cache` holds for the same tokens are not formatted again), by path.
 pub fn emit_modules(
     model: &ApiModel,
     default_base_url: &str,
     crate_name: &str,
     cache: &FormatCache,
     diags: &mut Diagnostics,
-) -> Result<Vec<(&'static str, String)>, EmitError> {
+) -> Result<Vec<(String, String)>, EmitError> {
     let cx = Context::new(model, crate_name, diags);
     let lib = lib_rs(&cx, default_base_url)?;
     // Tokens are not `Send`: each module is built and cut into chunks of
     // token text on a thread of its own (`operations.rs` is built whole,
     // its methods share one `impl` block); the chunks are then formatted on
     // every core.
-    let (types, operations) = std::thread::scope(|scope| {
+    let (mut modules, operations) = std::thread::scope(|scope| {
         let operations = scope.spawn(|| ModuleSource::from_file(operations::operations_module(&cx)));
-        let types = types::types_module(&cx);
+        let types = types::types_modules(&cx);
         (types, operations.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     // The surface is not needed to format (peak memory).
     drop(cx);
-    let mut texts = format::format_modules(&[&types?, &operations], GENERATED_HEADER, cache)?.into_iter();
-    let (types, operations) = (texts.next().unwrap_or_default(), texts.next().unwrap_or_default());
-    Ok(vec![("src/lib.rs", lib), ("src/types.rs", types), ("src/operations.rs", operations)])
-}
-
-/// A module's items, collected one item (or group of items) at a time to
-/// be formatted as chunks of their own: the same text as formatting the whole file.
-struct ItemFormatter {
-    module: ModuleSource,
-}
-
-impl ItemFormatter {
-    /// Starts the file with `head`: its inner doc comment and attributes.
-    fn new(head: TokenStream) -> Result<ItemFormatter, EmitError> {
-        Ok(ItemFormatter { module: ModuleSource::new(head) })
-    }
-
-    /// Adds `items`; a chunk that does not parse fails formatting.
-    fn push(&mut self, items: TokenStream) -> Result<(), EmitError> {
-        self.module.push(items);
-        Ok(())
-    }
-
-    fn finish(self) -> ModuleSource {
-        self.module
-    }
+    modules.push(("src/operations.rs".to_owned(), operations));
+    let sources: Vec<&ModuleSource> = modules.iter().map(|(_, source)| source).collect();
+    let texts = format::format_modules(&sources, GENERATED_HEADER, cache)?;
+    let paths = modules.into_iter().map(|(path, _)| path);
+    Ok(std::iter::once(("src/lib.rs".to_owned(), lib)).chain(paths.zip(texts)).collect())
 }
 
 /// The crate root: what the crate is, then the map of the areas (each Cargo feature and the roots its

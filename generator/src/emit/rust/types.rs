@@ -3,23 +3,25 @@
 
 use super::docs::{doc_lines, docs};
 use super::surface::{FieldItem, ItemPaths, KindEnum, RustType, Shape, VariantItem};
-use super::{Context, ItemFormatter};
-use crate::emit::EmitError;
+use super::format::ModuleSource;
+use super::Context;
 use crate::model::{TypeDef, TypeKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use std::collections::BTreeMap;
 
-/// `types.rs`, formatted: its types are independent items, formatted one at a time.
-pub fn types_module(cx: &Context<'_>) -> Result<super::ModuleSource, EmitError> {
-    let mut file = ItemFormatter::new(quote! {
-        //! Request and response types, one per documented type.
-    })?;
+/// The `types` module's files, unformatted (each type's items are one chunk):
+/// `types/mod.rs` with the types several areas need, and one file per area
+/// with the types only that area needs.
+pub fn types_modules(cx: &Context<'_>) -> Vec<(String, ModuleSource)> {
+    let mut files = TypeFiles::default();
     for def in &cx.model.types {
-        let Some(item) = cx.surface.type_item(&def.qualified_name()) else { continue };
-        file.push(match &item.shape {
+        let qualified = def.qualified_name();
+        let Some(item) = cx.surface.type_item(&qualified) else { continue };
+        files.push(cx.features.type_home(&qualified), match &item.shape {
             Shape::Struct { fields, kind } => object(cx, def, &item.name, fields, kind.as_ref()),
             Shape::Enum { variants } => enumeration(cx, def, &item.name, variants),
-        })?;
+        });
     }
     for (name, parameters) in cx.surface.parameter_structs() {
         let doc = docs(&[format!("Parameters of `{}`.", parameters.title)]);
@@ -29,7 +31,7 @@ pub fn types_module(cx: &Context<'_>) -> Result<super::ModuleSource, EmitError> 
         let constants = member_constants(&parameters.fields);
         let reading = read_members(&ident, &parameters.fields, false, &cfg);
         let writing = write_members(&ident, &parameters.fields, false, &cfg);
-        file.push(quote! {
+        files.push(cx.features.parameter_home(parameters.model_name), quote! {
             #doc
             #cfg
             #[derive(Debug, Clone, Default, PartialEq)]
@@ -46,10 +48,72 @@ pub fn types_module(cx: &Context<'_>) -> Result<super::ModuleSource, EmitError> 
 
             #reading
             #writing
-        })?;
+        });
     }
-    Ok(file.finish())
+    files.finish()
 }
+
+/// The files of the `types` module being filled. The items only one area
+/// needs (their `cfg` is that one feature) go to that area's file, declared
+/// `#[cfg(feature = "area")] mod area;` and glob re-exported, so paths stay
+/// `types::User` and a build of another area does not even parse them (in
+/// v1.0, checking `outlook` alone read all 12 MB of types before).
+#[derive(Default)]
+struct TypeFiles {
+    shared: ModuleSource,
+    /// Area -> its file.
+    areas: BTreeMap<String, ModuleSource>,
+    /// Module name -> the area that has it.
+    modules: BTreeMap<String, String>,
+}
+
+impl TypeFiles {
+    fn push(&mut self, home: Option<&str>, items: TokenStream) {
+        match home.filter(|area| self.claim(area)) {
+            Some(area) => self.areas.entry(area.to_owned()).or_insert_with(|| ModuleSource::new(area_head(area))).push(items),
+            None => self.shared.push(items),
+        }
+    }
+
+    /// Whether `area` can have a file: its module name is an identifier no other area took.
+    fn claim(&mut self, area: &str) -> bool {
+        let module = area_module(area);
+        syn::parse_str::<syn::Ident>(&module).is_ok() && self.modules.entry(module).or_insert_with(|| area.to_owned()) == area
+    }
+
+    fn finish(self) -> Vec<(String, ModuleSource)> {
+        let mut root = ModuleSource::new(quote! {
+            //! Request and response types, one per documented type.
+        });
+        if !self.areas.is_empty() {
+            let declarations = self.areas.keys().map(|area| {
+                let module = format_ident!("{}", area_module(area));
+                quote! {
+                    #[cfg(feature = #area)]
+                    mod #module;
+                    #[cfg(feature = #area)]
+                    pub use #module::*;
+                }
+            });
+            root.push(quote! { #(#declarations)* });
+        }
+        root.append(self.shared);
+        let mut files = vec![("src/types/mod.rs".to_owned(), root)];
+        files.extend(self.areas.into_iter().map(|(area, source)| (format!("src/types/{}.rs", area_module(&area)), source)));
+        files
+    }
+}
+
+/// The module of an area's types: `cloud-communications` -> `cloud_communications`.
+fn area_module(area: &str) -> String {
+    area.replace('-', "_")
+}
+
+fn area_head(area: &str) -> TokenStream {
+    let doc = format!(" The types only the `{area}` area needs (feature `{area}`), in a file of their own.");
+    quote! { #![doc = #doc] }
+}
+
 
 fn object(cx: &Context<'_>, def: &TypeDef, name: &str, fields: &[FieldItem<'_>], kind: Option<&KindEnum>) -> TokenStream {
     let qualified = def.qualified_name();
