@@ -32,22 +32,30 @@ pub struct ModuleSource {
     parts: Vec<Part>,
 }
 
+/// What a container's head is formatted with, in place of its members (then cut off again).
+const PLACEHOLDER: &str = "fn __docgen_placeholder() {}";
+
+/// A piece of a module, formatted as a file of its own. A piece inside
+/// containers (`mod` and `impl` bodies cut into their members) is formatted
+/// inside the bare heads of those containers, so that it is indented and
+/// broken as in the whole file; their lines are then cut off again.
 enum Part {
-    /// Tokens of whole items (or a file's inner attributes), formatted as a file.
+    /// Tokens of whole top-level items (or a file's inner attributes).
     Items(String),
-    /// `attrs impl X { first member }`: the impl's head and its first member (its `}` cut off).
-    ImplHead(String),
-    /// `impl X { member }`: one more member of that impl (its first and last line cut off).
-    ImplMember(String),
-    /// The `}` closing an impl whose members were formatted one at a time.
-    ImplEnd,
+    /// A container's attributes and head (`pub mod users {`), `depth`
+    /// containers deep, formatted around the [`PLACEHOLDER`] member.
+    Head { tokens: String, depth: usize },
+    /// A member of the container `depth - 1` containers deep.
+    Member { tokens: String, depth: usize },
+    /// The `}` closing a container `depth` containers deep.
+    End { depth: usize },
 }
 
 impl Part {
     fn tokens(&self) -> Option<&str> {
         match self {
-            Part::Items(text) | Part::ImplHead(text) | Part::ImplMember(text) => Some(text),
-            Part::ImplEnd => None,
+            Part::Items(tokens) | Part::Head { tokens, .. } | Part::Member { tokens, .. } => Some(tokens),
+            Part::End { .. } => None,
         }
     }
 }
@@ -68,33 +76,47 @@ impl ModuleSource {
         self.parts.push(Part::Items(items.to_string()));
     }
 
-    /// A whole module cut into chunks: its inner attributes, each item, and
-    /// each member of an `impl` (operations' `Client` methods share one).
+    /// A whole module cut into chunks: its inner attributes, each item, each
+    /// member of a top-level `impl` (operations' `Client` methods share one)
+    /// and each item of a `mod` at any depth (the module tree's `users` is a
+    /// fifth of `operations.rs`: whole, it was formatted last, alone on one core).
     pub fn from_file(tokens: TokenStream) -> ModuleSource {
         let (inner, items) = split_items(tokens);
         let mut module = ModuleSource::new(inner);
+        let mut around = Vec::new();
         for item in items {
-            module.push_item(item);
+            module.push_item(item, &mut around);
         }
         module
     }
 
-    fn push_item(&mut self, item: Vec<TokenTree>) {
-        let Some((head, members)) = impl_members(&item) else {
-            self.parts.push(Part::Items(TokenStream::from_iter(item).to_string()));
+    /// Pushes `item`, which sits inside the containers whose bare heads are `around`.
+    fn push_item(&mut self, item: Vec<TokenTree>, around: &mut Vec<Vec<TokenTree>>) {
+        let depth = around.len();
+        let Some((head, members)) = container_members(&item, depth) else {
+            let tokens = wrapped(around, TokenStream::from_iter(item));
+            self.parts.push(if depth == 0 { Part::Items(tokens) } else { Part::Member { tokens, depth } });
             return;
         };
-        let bare_head = without_outer_attributes(head);
-        for (index, member) in members.into_iter().enumerate() {
-            let body = TokenTree::Group(Group::new(Delimiter::Brace, TokenStream::from_iter(member)));
-            if index == 0 {
-                self.parts.push(Part::ImplHead(TokenStream::from_iter(head.iter().cloned().chain([body])).to_string()));
-            } else {
-                self.parts.push(Part::ImplMember(TokenStream::from_iter(bare_head.iter().cloned().chain([body])).to_string()));
-            }
+        let placeholder: TokenStream = PLACEHOLDER.parse().unwrap_or_default();
+        let head_tokens = TokenStream::from_iter(head.iter().cloned().chain([braced(placeholder)]));
+        self.parts.push(Part::Head { tokens: wrapped(around, head_tokens), depth });
+        around.push(without_outer_attributes(head).to_vec());
+        for member in members {
+            self.push_item(member, around);
         }
-        self.parts.push(Part::ImplEnd);
+        around.pop();
+        self.parts.push(Part::End { depth });
     }
+}
+
+fn braced(body: TokenStream) -> TokenTree {
+    TokenTree::Group(Group::new(Delimiter::Brace, body))
+}
+
+/// The token text of `inner` inside the containers whose bare heads are `around`.
+fn wrapped(around: &[Vec<TokenTree>], inner: TokenStream) -> String {
+    around.iter().rev().fold(inner, |body, head| TokenStream::from_iter(head.iter().cloned().chain([braced(body)]))).to_string()
 }
 
 /// Where formatted items are kept between generations, and which of them
@@ -207,6 +229,9 @@ pub fn format_modules(modules: &[&ModuleSource], header: &str, cache: &FormatCac
 /// Each chunk's formatted text, in order: the cached one, or parsed and formatted now.
 fn format_chunks<'c>(chunks: &[&str], cache: &HashMap<&str, &'c str>) -> Result<Vec<Cow<'c, str>>, EmitError> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(chunks.len()).max(1);
+    // Largest first: the last chunks to finish are small, so no core idles at the end.
+    let mut order: Vec<usize> = (0..chunks.len()).collect();
+    order.sort_by_key(|&index| std::cmp::Reverse(chunks[index].len()));
     let next = AtomicUsize::new(0);
     let mut done: Vec<(usize, Result<Cow<'c, str>, syn::Error>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
@@ -214,8 +239,8 @@ fn format_chunks<'c>(chunks: &[&str], cache: &HashMap<&str, &'c str>) -> Result<
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(chunk) = chunks.get(index) else { break done };
+                        let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) else { break done };
+                        let chunk = chunks[index];
                         let text = match cache.get(chunk) {
                             Some(cached) => Ok(Cow::Borrowed(*cached)),
                             None => syn::parse_file(chunk).map(|file| Cow::Owned(prettyplease::unparse(&file))),
@@ -232,24 +257,50 @@ fn format_chunks<'c>(chunks: &[&str], cache: &HashMap<&str, &'c str>) -> Result<
 }
 
 fn assemble<'t>(module: &ModuleSource, header: &str, formatted: &mut impl Iterator<Item = &'t str>) -> Result<String, EmitError> {
-    let mut text = header.to_owned();
+    let mut pieces = Vec::with_capacity(module.parts.len());
     for part in &module.parts {
-        let piece = match part {
-            Part::ImplEnd => "}\n",
-            Part::Items(_) => formatted.next().unwrap_or_default(),
-            Part::ImplHead(_) => formatted.next().unwrap_or_default().strip_suffix("}\n").ok_or_else(|| malformed("impl"))?,
-            Part::ImplMember(_) => {
-                let member = formatted.next().unwrap_or_default();
-                let (open, rest) = member.split_once('\n').ok_or_else(|| malformed("impl member"))?;
-                if !open.ends_with('{') {
-                    return Err(malformed("impl member"));
-                }
-                rest.strip_suffix("}\n").ok_or_else(|| malformed("impl member"))?
-            }
-        };
-        text.push_str(piece);
+        pieces.push(match part {
+            Part::Items(_) => Cow::Borrowed(formatted.next().unwrap_or_default()),
+            Part::Head { depth, .. } => Cow::Borrowed(cut(formatted.next().unwrap_or_default(), *depth, *depth + 1, true)?),
+            Part::Member { depth, .. } => Cow::Borrowed(cut(formatted.next().unwrap_or_default(), *depth, *depth, false)?),
+            Part::End { depth } => Cow::Owned(format!("{}}}\n", "    ".repeat(*depth))),
+        });
     }
+    // Sized once: the modules are the largest strings of a generation (peak memory).
+    let mut text = String::with_capacity(header.len() + pieces.iter().map(|p| p.len()).sum::<usize>());
+    text.push_str(header);
+    pieces.iter().for_each(|piece| text.push_str(piece));
     Ok(text)
+}
+
+/// `formatted` without its first `open` lines (the heads of the containers
+/// it was formatted in, each ending with `{`) and its last `close` lines
+/// (their `}`), and before those the placeholder line when `placeholder`.
+fn cut(formatted: &str, open: usize, close: usize, placeholder: bool) -> Result<&str, EmitError> {
+    let mut rest = formatted;
+    for _ in 0..open {
+        let (line, after) = rest.split_once('\n').ok_or_else(|| malformed("container head"))?;
+        if !line.ends_with('{') {
+            return Err(malformed("container head"));
+        }
+        rest = after;
+    }
+    let mut cut_last = |expected: &str| -> Result<(), EmitError> {
+        let body = rest.strip_suffix('\n').ok_or_else(|| malformed("container end"))?;
+        let start = body.rfind('\n').map_or(0, |at| at + 1);
+        if body[start..].trim_start() != expected {
+            return Err(malformed("container end"));
+        }
+        rest = &rest[..start];
+        Ok(())
+    };
+    for _ in 0..close {
+        cut_last("}")?;
+    }
+    if placeholder {
+        cut_last(PLACEHOLDER)?;
+    }
+    Ok(rest)
 }
 
 fn malformed(what: &str) -> EmitError {
@@ -304,16 +355,21 @@ fn is_punct(token: &TokenTree, c: char) -> bool {
     matches!(token, TokenTree::Punct(p) if p.as_char() == c)
 }
 
-/// For `attrs impl ... { members }`: the tokens before the body, and the
-/// members cut like items; `None` for another item, or an impl with no
-/// member or with inner attributes (formatted whole).
-fn impl_members(item: &[TokenTree]) -> Option<(&[TokenTree], Vec<Vec<TokenTree>>)> {
+/// Longest bare head (token text) of a container that is cut: longer, its
+/// formatted head could take more than one line, which [`cut`] refuses.
+const CUT_HEAD_MAX: usize = 48;
+
+/// For a container cut into its members (`attrs mod name { items }` at any
+/// depth, `attrs impl X { members }` at the top): the tokens before the
+/// body, and the members cut like items. `None` for any other item, or a
+/// container with no member, inner attributes or a long head (formatted whole).
+fn container_members(item: &[TokenTree], depth: usize) -> Option<(&[TokenTree], Vec<Vec<TokenTree>>)> {
     let (TokenTree::Group(body), head) = item.split_last()? else { return None };
-    let first_word = without_outer_attributes(head).iter().find_map(|t| match t {
-        TokenTree::Ident(ident) if ident != "unsafe" => Some(ident.to_string()),
-        _ => None,
-    })?;
-    if body.delimiter() != Delimiter::Brace || first_word != "impl" {
+    let bare = without_outer_attributes(head);
+    let is_word = |t: &TokenTree, word: &str| matches!(t, TokenTree::Ident(ident) if ident == word);
+    let is_impl = depth == 0 && bare.iter().find(|t| matches!(t, TokenTree::Ident(i) if i != "unsafe")).is_some_and(|t| is_word(t, "impl"));
+    let is_mod = bare.iter().any(|t| is_word(t, "mod"));
+    if body.delimiter() != Delimiter::Brace || !(is_impl || is_mod) || TokenStream::from_iter(bare.iter().cloned()).to_string().len() > CUT_HEAD_MAX {
         return None;
     }
     let (inner, members) = split_items(body.stream());
@@ -370,13 +426,31 @@ mod tests {
                 pub async fn g(&self, first_argument: &str, second_argument: &str, third_argument: &str) -> Result<(), ()> { Ok(()) }
             }
             impl Empty {}
+            /// A tree of modules, cut at every depth.
+            #[cfg(feature = "outlook")]
+            pub mod users {
+                use crate::runtime::Request;
+                pub struct Users<S = ()>(S);
+                impl<S> Users<S> { pub fn get(&self) -> Request<()> { Request::new(Method::Get, "/users") } }
+                pub mod messages {
+                    /// Deep enough for the printer to break this signature over several lines at this indentation.
+                    pub fn list_every_message(first_argument: &str, second_argument: &str, third: &str) -> Request<()> { todo!() }
+                    pub mod attachments { pub struct A; }
+                    pub mod empty {}
+                }
+                mod private_one;
+            }
         }
     }
 
     #[test]
     fn formatting_chunk_by_chunk_gives_the_whole_file_text() {
         let module = ModuleSource::from_file(sample());
-        assert_eq!(module.parts.iter().filter(|p| matches!(p, Part::ImplMember(_))).count(), 2);
+        let count = |depth: usize| module.parts.iter().filter(|p| matches!(p, Part::Member { depth: d, .. } if *d == depth)).count();
+        // `from`, `Client`'s three members and four items of `users`; two of `messages` (`empty` whole); `attachments`' one.
+        assert_eq!((count(1), count(2), count(3)), (1 + 3 + 4, 2, 1));
+        let heads = module.parts.iter().filter(|p| matches!(p, Part::Head { .. })).count();
+        assert_eq!(heads, 5, "the impls of From and Client, users, messages, attachments (`Empty` and `empty` have no member)");
         assert_eq!(format(&module, &FormatCache::none()).unwrap(), whole_file(sample()));
     }
 
