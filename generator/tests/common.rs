@@ -20,6 +20,21 @@ pub fn seed_docs() -> tempfile::TempDir {
     dir
 }
 
+/// The generated `types` module: every file of `src/types/`, in path order
+/// (the types only one area needs have that area's file).
+pub fn types_text(files: &std::collections::BTreeMap<String, String>) -> String {
+    files.iter().filter(|(path, _)| path.starts_with("src/types/")).map(|(_, text)| text.as_str()).collect()
+}
+
+/// Whether the generated `types` read the JSON member `json` into `field`
+/// and write it from there (the wire name of a Rust field), however the
+/// lines are broken.
+pub fn maps_member(types: &str, json: &str, field: &str) -> bool {
+    let unspaced: String = types.split_whitespace().collect::<String>().replace(",)", ")");
+    unspaced.contains(&format!("\"{json}\"=>self.{field}=map.next_value()?"))
+        && unspaced.contains(&format!("crate::runtime::object::write(map,\"{json}\",&self.{field})?"))
+}
+
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }

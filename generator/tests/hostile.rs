@@ -77,6 +77,12 @@ fn generation() -> &'static Generation {
     })
 }
 
+/// The `types` module, all its files.
+fn types() -> &'static str {
+    static TYPES: OnceLock<String> = OnceLock::new();
+    TYPES.get_or_init(|| common::types_text(&generation().files))
+}
+
 fn file(path: &str) -> &'static str {
     generation().files.get(path).unwrap_or_else(|| panic!("{path} is not generated"))
 }
@@ -116,10 +122,8 @@ fn keywords_as_property_names_become_raw_identifiers_or_take_a_suffix() {
     renamed("api/match.md", 22, "property", "type", "r#type");
     renamed("api/match.md", 23, "property", "self", "self_");
     renamed("api/match.md", 25, "property", "async", "r#async");
-    let types = file("src/types.rs");
-    assert!(
-        types.contains("#[serde(rename = \"type\", default, skip_serializing_if = \"Option::is_none\")]\n    pub r#type: Option<String>,")
-    );
+    let types = types();
+    assert!(types.contains("pub r#type: Option<String>,") && common::maps_member(types, "type", "r#type"));
     assert!(types.contains("pub crate_: Option<String>,"));
 }
 
@@ -133,9 +137,9 @@ fn names_colliding_after_case_conversion_are_numbered_or_merged() {
     renamed(page, 36, "property", "additionalProperties", "additional_properties_2");
     // `@odata.type` is the struct's own discriminator field: one field, not two.
     expect(page, 26, "merged", "property `@odata.type` is not emitted as a field of its own");
-    let types = file("src/types.rs");
-    assert!(types.contains("#[serde(rename = \"odataType\", default, skip_serializing_if = \"Option::is_none\")]\n    pub odata_type_2"));
-    assert!(types.contains("#[serde(rename = \"ID\", default, skip_serializing_if = \"Option::is_none\")]\n    pub id: "));
+    let types = types();
+    assert!(common::maps_member(types, "odataType", "odata_type_2"));
+    assert!(common::maps_member(types, "ID", "id"));
     // Operations: `fooBar` and `foo_bar` collide, and the second takes `foo_bar_2`
     // from the operation documented with that very name.
     expect("api/foo-bar.md", 15, "renamed", "`POST /foo_bar` would be named `foo_bar` like `POST /fooBar`");
@@ -156,7 +160,7 @@ fn names_starting_with_digits_not_ascii_or_empty_are_made_identifiers() {
     renamed("api/2fa.md", 15, "root", "2fa", "n2fa");
     renamed("api/type-get-again.md", 15, "path parameter", "2fa", "n2fa");
     renamed("api/type-get-again.md", 15, "path parameter", "été", "t");
-    assert!(file("src/types.rs").contains("#[serde(rename = \"été\", default, skip_serializing_if = \"Option::is_none\")]\n    pub t: "));
+    assert!(common::maps_member(types(), "été", "t"));
 }
 
 #[test]
@@ -170,13 +174,13 @@ fn types_named_like_prelude_items_or_keywords_get_a_suffix() {
         ("resources/self.md", "Self", "SelfType"),
     ] {
         expect(page, 6, "renamed", &format!("type `microsoft.graph.{name}` is emitted as `{rust}`"));
-        assert!(file("src/types.rs").contains(&format!("pub struct {rust} {{")), "{rust}");
+        assert!(types().contains(&format!("pub struct {rust} {{")), "{rust}");
     }
     // Two types whose names collide after case conversion.
     expect("resources/type-foo-bar.md", 7, "renamed", "type `microsoft.graph.foo_bar` is emitted as `FooBar2`");
-    assert!(file("src/types.rs").contains("pub struct FooBar {") && file("src/types.rs").contains("pub struct FooBar2 {"));
+    assert!(types().contains("pub struct FooBar {") && types().contains("pub struct FooBar2 {"));
     // `type` is a keyword only in lower case: `Type` needs no rename.
-    assert!(file("src/types.rs").contains("pub struct Type {"));
+    assert!(types().contains("pub struct Type {"));
 }
 
 #[test]
@@ -216,7 +220,7 @@ fn enum_members_named_like_keywords_colliding_or_invalid_are_renamed() {
     renamed(page, 21, "enum member", "2fa", "V2fa");
     renamed(page, 22, "enum member", "été", "T");
     expect(page, 23, "duplicate-member", "enum member `match` is listed twice; the first is kept");
-    let types = file("src/types.rs");
+    let types = types();
     // The wire values are kept exactly.
     assert!(types.contains("\"Unknown\" => KeywordKind::Unknown2,"));
     assert!(types.contains("\"été\" => KeywordKind::T,"));
@@ -224,7 +228,7 @@ fn enum_members_named_like_keywords_colliding_or_invalid_are_renamed() {
 
 #[test]
 fn recursive_types_are_boxed_and_inheritance_loops_are_cut() {
-    let types = file("src/types.rs");
+    let types = types();
     for field in [
         "pub self_ref: Option<Box<crate::types::Type>>,",
         "pub me: Option<Box<crate::types::SelfType>>,",
@@ -250,7 +254,7 @@ fn recursive_types_are_boxed_and_inheritance_loops_are_cut() {
 
 #[test]
 fn descriptions_cannot_break_out_of_doc_comments() {
-    let types = file("src/types.rs");
+    let types = types();
     let doc: Vec<&str> = types.lines().filter(|l| l.trim_start().starts_with("///") && l.contains("Closes a comment")).collect();
     assert_eq!(doc.len(), 1, "{doc:?}");
     assert!(doc[0].contains(r"\*/ opens /\* a fence \`\`\` \<script\>alert(1)\</script\> \#\[allow(warnings)\] \[Vec\]"), "{}", doc[0]);
@@ -261,7 +265,7 @@ fn descriptions_cannot_break_out_of_doc_comments() {
 
 #[test]
 fn a_table_of_thousands_of_rows() {
-    let types = file("src/types.rs");
+    let types = types();
     let start = types.find("pub struct Huge {").expect("the huge type is emitted");
     let body = &types[start..start + types[start..].find("\n}\n").unwrap()];
     assert_eq!(body.matches("pub property").count(), HUGE_ROWS);
@@ -296,7 +300,7 @@ fn the_same_operation_or_type_documented_twice() {
     // the same JSON member would not compile).
     expect("api/match.md", 26, "duplicate-parameter", "parameter `type` is listed twice; the first row is kept");
     // What only the second page has is merged in.
-    assert!(file("src/types.rs").contains("#[serde(rename = \"extra\""));
+    assert!(common::maps_member(types(), "extra", "extra"));
 }
 
 #[test]

@@ -16,7 +16,7 @@ fn gen_creates_the_crate_and_check_names_stale_files() {
     let output = xtask(&["gen", "--docs", docs_arg, "--out", out_arg]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stderr(&output).contains("1 operations, 1 types"), "{}", stderr(&output));
-    assert!(crate_dir.join("src/types.rs").is_file());
+    assert!(crate_dir.join("src/types/mod.rs").is_file());
     let operations = std::fs::read_to_string(crate_dir.join("src/operations.rs")).unwrap();
     // `GET /widgets/{id}` is `operations::widgets().by_id(widget_id).get()`.
     assert!(operations.contains("pub fn widgets() -> crate::operations::widgets::Widgets"), "{operations}");
@@ -30,7 +30,7 @@ fn gen_creates_the_crate_and_check_names_stale_files() {
     let check = xtask(&["gen", "--check", "--docs", docs_arg, "--out", out_arg]);
     assert!(!check.status.success());
     let text = stderr(&check);
-    assert!(text.contains("src/types.rs"), "{text}");
+    assert!(text.contains("src/types/mod.rs"), "{text}");
     assert!(text.contains("api-model.json"), "{text}");
     assert!(!text.contains("src/operations.rs"), "unchanged files are not named: {text}");
 }

@@ -88,7 +88,7 @@ fn a_changed_added_or_deleted_page_is_regenerated() {
     write_page(setup.docs.path(), "resources/widget.md", &RESOURCE.replace("| size | Int32 | Size. |\n", ""));
     let changed = setup.gen(&[]);
     assert!(!replayed(&changed), "{}", stderr(&changed));
-    let types = std::fs::read_to_string(setup.out.path().join("src/types.rs")).unwrap();
+    let types = std::fs::read_to_string(setup.out.path().join("src/types/mod.rs")).unwrap();
     assert!(!types.contains("pub size"), "{types}");
     assert!(replayed(&setup.gen(&[])), "the new run is recorded");
 
@@ -104,13 +104,13 @@ fn a_changed_added_or_deleted_page_is_regenerated() {
 fn an_output_file_edited_or_deleted_by_hand_is_restored() {
     let setup = Setup::new();
     setup.gen(&[]);
-    let types = setup.out.path().join("src/types.rs");
+    let types = setup.out.path().join("src/types/mod.rs");
     let generated = std::fs::read(&types).unwrap();
 
     std::fs::write(&types, "// edited by hand\n").unwrap();
     let check = setup.gen(&["--check"]);
     assert!(!check.status.success() && !replayed(&check), "{}", stderr(&check));
-    assert!(stderr(&check).contains("src/types.rs"), "{}", stderr(&check));
+    assert!(stderr(&check).contains("src/types/mod.rs"), "{}", stderr(&check));
     let restored = setup.gen(&[]);
     assert!(!replayed(&restored) && stderr(&restored).contains(": 1 written"), "{}", stderr(&restored));
     assert_eq!(std::fs::read(&types).unwrap(), generated);
@@ -126,8 +126,8 @@ fn an_interrupted_gen_is_recovered_not_replayed() {
     let setup = Setup::new();
     setup.gen(&[]);
     // A gen killed while staging: the output is intact, but the staging directory must be cleared.
-    std::fs::create_dir_all(setup.out.path().join(".docgen-staging/src")).unwrap();
-    std::fs::write(setup.out.path().join(".docgen-staging/src/types.rs"), "// half written").unwrap();
+    std::fs::create_dir_all(setup.out.path().join(".docgen-staging/src/types")).unwrap();
+    std::fs::write(setup.out.path().join(".docgen-staging/src/types/mod.rs"), "// half written").unwrap();
     let output = setup.gen(&[]);
     assert!(!replayed(&output), "{}", stderr(&output));
     assert!(stderr(&output).contains("discarded the files staged by an interrupted gen"), "{}", stderr(&output));

@@ -88,8 +88,10 @@ impl TypeFiles {
         if !self.areas.is_empty() {
             let declarations = self.areas.keys().map(|area| {
                 let module = format_ident!("{}", area_module(area));
+                let file = area_file(area);
                 quote! {
                     #[cfg(feature = #area)]
+                    #[path = #file]
                     mod #module;
                     #[cfg(feature = #area)]
                     pub use #module::*;
@@ -99,19 +101,31 @@ impl TypeFiles {
         }
         root.append(self.shared);
         let mut files = vec![("src/types/mod.rs".to_owned(), root)];
-        files.extend(self.areas.into_iter().map(|(area, source)| (format!("src/types/{}.rs", area_module(&area)), source)));
+        files.extend(self.areas.into_iter().map(|(area, source)| (format!("src/types/{}", area_file(&area)), source)));
         files
     }
 }
 
-/// The module of an area's types: `cloud-communications` -> `cloud_communications`.
+/// The module of an area's types: `cloud-communications` -> `area_cloud_communications`.
+/// Never a crate's name (an area may be called `serde`): the module is in
+/// scope in `types/mod.rs` and, through `use super::*`, in every area's file.
 fn area_module(area: &str) -> String {
-    area.replace('-', "_")
+    format!("area_{}", area.replace('-', "_"))
+}
+
+/// Its file in `src/types/`: `cloud-communications.rs`.
+fn area_file(area: &str) -> String {
+    format!("{area}.rs")
 }
 
 fn area_head(area: &str) -> TokenStream {
     let doc = format!(" The types only the `{area}` area needs (feature `{area}`), in a file of their own.");
-    quote! { #![doc = #doc] }
+    // Conversions between relatives name each other without a path.
+    quote! {
+        #![doc = #doc]
+        #[allow(unused_imports)]
+        use super::*;
+    }
 }
 
 
