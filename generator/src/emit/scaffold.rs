@@ -136,8 +136,9 @@ mod tests {
     fn manifest_takes_the_template_dependencies() {
         let toml = cargo_toml("demo", &BTreeSet::from(["mail".to_owned()]));
         assert!(toml.contains("name = \"demo\""));
-        assert!(toml.contains("[dependencies]\nserde = "));
-        assert!(toml.contains("client = [\"dep:reqwest\""));
+        let dependencies = &toml[toml.find("\n[dependencies]\n").expect("a [dependencies] section")..];
+        assert!(dependencies.contains("\nserde = { version = \"1\", default-features = false"), "{toml}");
+        assert!(toml.contains("client = [\"serde/derive\", \"dep:reqwest\""), "serde's derive is the client's only");
         assert!(
             toml.contains("\n[dev-dependencies]\n") && toml.contains("\ntokio = { version = \"1\", features = [\"macros\""),
             "tests and examples of the generated crate get the template's dev-dependencies"

@@ -369,7 +369,10 @@ fn container_members(item: &[TokenTree], depth: usize) -> Option<(&[TokenTree], 
     let is_word = |t: &TokenTree, word: &str| matches!(t, TokenTree::Ident(ident) if ident == word);
     let is_impl = depth == 0 && bare.iter().find(|t| matches!(t, TokenTree::Ident(i) if i != "unsafe")).is_some_and(|t| is_word(t, "impl"));
     let is_mod = bare.iter().any(|t| is_word(t, "mod"));
-    if body.delimiter() != Delimiter::Brace || !(is_impl || is_mod) || TokenStream::from_iter(bare.iter().cloned()).to_string().len() > CUT_HEAD_MAX {
+    if body.delimiter() != Delimiter::Brace
+        || !(is_impl || is_mod)
+        || TokenStream::from_iter(bare.iter().cloned()).to_string().len() > CUT_HEAD_MAX
+    {
         return None;
     }
     let (inner, members) = split_items(body.stream());

@@ -2,8 +2,8 @@
 //! rendered from the [`Surface`](super::Surface).
 
 use super::docs::{doc_lines, docs};
-use super::surface::{FieldItem, ItemPaths, KindEnum, RustType, Shape, VariantItem};
 use super::format::ModuleSource;
+use super::surface::{FieldItem, ItemPaths, KindEnum, RustType, Shape, VariantItem};
 use super::Context;
 use crate::model::{TypeDef, TypeKind};
 use proc_macro2::TokenStream;
@@ -18,10 +18,13 @@ pub fn types_modules(cx: &Context<'_>) -> Vec<(String, ModuleSource)> {
     for def in &cx.model.types {
         let qualified = def.qualified_name();
         let Some(item) = cx.surface.type_item(&qualified) else { continue };
-        files.push(cx.features.type_home(&qualified), match &item.shape {
-            Shape::Struct { fields, kind } => object(cx, def, &item.name, fields, kind.as_ref()),
-            Shape::Enum { variants } => enumeration(cx, def, &item.name, variants),
-        });
+        files.push(
+            cx.features.type_home(&qualified),
+            match &item.shape {
+                Shape::Struct { fields, kind } => object(cx, def, &item.name, fields, kind.as_ref()),
+                Shape::Enum { variants } => enumeration(cx, def, &item.name, variants),
+            },
+        );
     }
     for (name, parameters) in cx.surface.parameter_structs() {
         let doc = docs(&[format!("Parameters of `{}`.", parameters.title)]);
@@ -31,24 +34,27 @@ pub fn types_modules(cx: &Context<'_>) -> Vec<(String, ModuleSource)> {
         let constants = member_constants(&parameters.fields);
         let reading = read_members(&ident, &parameters.fields, false, &cfg);
         let writing = write_members(&ident, &parameters.fields, false, &cfg);
-        files.push(cx.features.parameter_home(parameters.model_name), quote! {
-            #doc
-            #cfg
-            #[derive(Debug, Clone, Default, PartialEq)]
-            pub struct #ident {
-                #(#fields)*
-                /// Parameters the docs do not list.
-                pub additional_properties: serde_json::Map<String, serde_json::Value>,
-            }
+        files.push(
+            cx.features.parameter_home(parameters.model_name),
+            quote! {
+                #doc
+                #cfg
+                #[derive(Debug, Clone, Default, PartialEq)]
+                pub struct #ident {
+                    #(#fields)*
+                    /// Parameters the docs do not list.
+                    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+                }
 
-            #cfg
-            impl #ident {
-                #(#constants)*
-            }
+                #cfg
+                impl #ident {
+                    #(#constants)*
+                }
 
-            #reading
-            #writing
-        });
+                #reading
+                #writing
+            },
+        );
     }
     files.finish()
 }
@@ -127,7 +133,6 @@ fn area_head(area: &str) -> TokenStream {
         use super::*;
     }
 }
-
 
 fn object(cx: &Context<'_>, def: &TypeDef, name: &str, fields: &[FieldItem<'_>], kind: Option<&KindEnum>) -> TokenStream {
     let qualified = def.qualified_name();
