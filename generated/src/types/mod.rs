@@ -76,16 +76,17 @@ impl crate::runtime::object::ReadMembers for AttachmentItem {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "attachmentType" => self.attachment_type = map.next_value()?,
-            "contentId" => self.content_id = map.next_value()?,
-            "contentType" => self.content_type = map.next_value()?,
-            "isInline" => self.is_inline = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "size" => self.size = map.next_value()?,
-            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+            "@odata.type" => crate::runtime::object::read(&mut self.odata_type, map),
+            "attachmentType" => {
+                crate::runtime::object::read(&mut self.attachment_type, map)
+            }
+            "contentId" => crate::runtime::object::read(&mut self.content_id, map),
+            "contentType" => crate::runtime::object::read(&mut self.content_type, map),
+            "isInline" => crate::runtime::object::read(&mut self.is_inline, map),
+            "name" => crate::runtime::object::read(&mut self.name, map),
+            "size" => crate::runtime::object::read(&mut self.size, map),
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map),
         }
-        Ok(())
     }
 }
 #[cfg(any(feature = "onenote", feature = "outlook"))]
@@ -212,11 +213,10 @@ impl crate::runtime::object::ReadMembers for Deleted {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "state" => self.state = map.next_value()?,
-            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+            "@odata.type" => crate::runtime::object::read(&mut self.odata_type, map),
+            "state" => crate::runtime::object::read(&mut self.state, map),
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map),
         }
-        Ok(())
     }
 }
 #[cfg(any(feature = "files", feature = "sharepoint"))]
@@ -327,23 +327,28 @@ impl crate::runtime::object::ReadMembers for DriveItem {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "cTag" => self.c_tag = map.next_value()?,
-            "createdDateTime" => self.created_date_time = map.next_value()?,
-            "deleted" => self.deleted = map.next_value()?,
-            "description" => self.description = map.next_value()?,
-            "eTag" => self.e_tag = map.next_value()?,
-            "file" => self.file = map.next_value()?,
-            "folder" => self.folder = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "lastModifiedDateTime" => self.last_modified_date_time = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "parentReference" => self.parent_reference = map.next_value()?,
-            "size" => self.size = map.next_value()?,
-            "webUrl" => self.web_url = map.next_value()?,
-            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+            "@odata.type" => crate::runtime::object::read(&mut self.odata_type, map),
+            "cTag" => crate::runtime::object::read(&mut self.c_tag, map),
+            "createdDateTime" => {
+                crate::runtime::object::read(&mut self.created_date_time, map)
+            }
+            "deleted" => crate::runtime::object::read(&mut self.deleted, map),
+            "description" => crate::runtime::object::read(&mut self.description, map),
+            "eTag" => crate::runtime::object::read(&mut self.e_tag, map),
+            "file" => crate::runtime::object::read(&mut self.file, map),
+            "folder" => crate::runtime::object::read(&mut self.folder, map),
+            "id" => crate::runtime::object::read(&mut self.id, map),
+            "lastModifiedDateTime" => {
+                crate::runtime::object::read(&mut self.last_modified_date_time, map)
+            }
+            "name" => crate::runtime::object::read(&mut self.name, map),
+            "parentReference" => {
+                crate::runtime::object::read(&mut self.parent_reference, map)
+            }
+            "size" => crate::runtime::object::read(&mut self.size, map),
+            "webUrl" => crate::runtime::object::read(&mut self.web_url, map),
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map),
         }
-        Ok(())
     }
 }
 #[cfg(any(feature = "files", feature = "sharepoint"))]
@@ -435,16 +440,18 @@ impl crate::runtime::object::ReadMembers for DriveItemUploadableProperties {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "@odata.type" => self.odata_type = map.next_value()?,
+            "@odata.type" => crate::runtime::object::read(&mut self.odata_type, map),
             "@microsoft.graph.conflictBehavior" => {
-                self.microsoft_graph_conflict_behavior = map.next_value()?;
+                crate::runtime::object::read(
+                    &mut self.microsoft_graph_conflict_behavior,
+                    map,
+                )
             }
-            "description" => self.description = map.next_value()?,
-            "fileSize" => self.file_size = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+            "description" => crate::runtime::object::read(&mut self.description, map),
+            "fileSize" => crate::runtime::object::read(&mut self.file_size, map),
+            "name" => crate::runtime::object::read(&mut self.name, map),
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map),
         }
-        Ok(())
     }
 }
 #[cfg(any(feature = "files", feature = "sharepoint"))]
@@ -514,11 +521,10 @@ impl crate::runtime::object::ReadMembers for File {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "mimeType" => self.mime_type = map.next_value()?,
-            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+            "@odata.type" => crate::runtime::object::read(&mut self.odata_type, map),
+            "mimeType" => crate::runtime::object::read(&mut self.mime_type, map),
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map),
         }
-        Ok(())
     }
 }
 #[cfg(any(feature = "files", feature = "sharepoint"))]
@@ -581,11 +587,10 @@ impl crate::runtime::object::ReadMembers for Folder {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "childCount" => self.child_count = map.next_value()?,
-            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+            "@odata.type" => crate::runtime::object::read(&mut self.odata_type, map),
+            "childCount" => crate::runtime::object::read(&mut self.child_count, map),
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map),
         }
-        Ok(())
     }
 }
 #[cfg(any(feature = "files", feature = "sharepoint"))]
@@ -657,14 +662,13 @@ impl crate::runtime::object::ReadMembers for ItemReference {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "driveId" => self.drive_id = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "path" => self.path = map.next_value()?,
-            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+            "@odata.type" => crate::runtime::object::read(&mut self.odata_type, map),
+            "driveId" => crate::runtime::object::read(&mut self.drive_id, map),
+            "id" => crate::runtime::object::read(&mut self.id, map),
+            "name" => crate::runtime::object::read(&mut self.name, map),
+            "path" => crate::runtime::object::read(&mut self.path, map),
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map),
         }
-        Ok(())
     }
 }
 #[cfg(any(feature = "files", feature = "sharepoint"))]
@@ -740,13 +744,16 @@ impl crate::runtime::object::ReadMembers for UploadSession {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "expirationDateTime" => self.expiration_date_time = map.next_value()?,
-            "nextExpectedRanges" => self.next_expected_ranges = map.next_value()?,
-            "uploadUrl" => self.upload_url = map.next_value()?,
-            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+            "@odata.type" => crate::runtime::object::read(&mut self.odata_type, map),
+            "expirationDateTime" => {
+                crate::runtime::object::read(&mut self.expiration_date_time, map)
+            }
+            "nextExpectedRanges" => {
+                crate::runtime::object::read(&mut self.next_expected_ranges, map)
+            }
+            "uploadUrl" => crate::runtime::object::read(&mut self.upload_url, map),
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map),
         }
-        Ok(())
     }
 }
 #[cfg(any(feature = "onenote", feature = "outlook", feature = "sharepoint"))]

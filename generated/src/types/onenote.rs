@@ -36,10 +36,11 @@ impl crate::runtime::object::ReadMembers for FileAttachmentCreateUploadSessionRe
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "AttachmentItem" => self.attachment_item = map.next_value()?,
-            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+            "AttachmentItem" => {
+                crate::runtime::object::read(&mut self.attachment_item, map)
+            }
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map),
         }
-        Ok(())
     }
 }
 #[cfg(feature = "onenote")]

@@ -61,16 +61,17 @@ impl crate::runtime::object::ReadMembers for Attachment {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "contentType" => self.content_type = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "isInline" => self.is_inline = map.next_value()?,
-            "lastModifiedDateTime" => self.last_modified_date_time = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "size" => self.size = map.next_value()?,
-            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+            "@odata.type" => crate::runtime::object::read(&mut self.odata_type, map),
+            "contentType" => crate::runtime::object::read(&mut self.content_type, map),
+            "id" => crate::runtime::object::read(&mut self.id, map),
+            "isInline" => crate::runtime::object::read(&mut self.is_inline, map),
+            "lastModifiedDateTime" => {
+                crate::runtime::object::read(&mut self.last_modified_date_time, map)
+            }
+            "name" => crate::runtime::object::read(&mut self.name, map),
+            "size" => crate::runtime::object::read(&mut self.size, map),
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map),
         }
-        Ok(())
     }
 }
 #[cfg(feature = "outlook")]
@@ -217,19 +218,22 @@ impl crate::runtime::object::ReadMembers for FileAttachment {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "contentBytes" => self.content_bytes = map.next_value()?,
-            "contentId" => self.content_id = map.next_value()?,
-            "contentLocation" => self.content_location = map.next_value()?,
-            "contentType" => self.content_type = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "isInline" => self.is_inline = map.next_value()?,
-            "lastModifiedDateTime" => self.last_modified_date_time = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "size" => self.size = map.next_value()?,
-            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+            "@odata.type" => crate::runtime::object::read(&mut self.odata_type, map),
+            "contentBytes" => crate::runtime::object::read(&mut self.content_bytes, map),
+            "contentId" => crate::runtime::object::read(&mut self.content_id, map),
+            "contentLocation" => {
+                crate::runtime::object::read(&mut self.content_location, map)
+            }
+            "contentType" => crate::runtime::object::read(&mut self.content_type, map),
+            "id" => crate::runtime::object::read(&mut self.id, map),
+            "isInline" => crate::runtime::object::read(&mut self.is_inline, map),
+            "lastModifiedDateTime" => {
+                crate::runtime::object::read(&mut self.last_modified_date_time, map)
+            }
+            "name" => crate::runtime::object::read(&mut self.name, map),
+            "size" => crate::runtime::object::read(&mut self.size, map),
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map),
         }
-        Ok(())
     }
 }
 #[cfg(feature = "outlook")]
@@ -407,18 +411,23 @@ impl crate::runtime::object::ReadMembers for Message {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "bodyPreview" => self.body_preview = map.next_value()?,
-            "hasAttachments" => self.has_attachments = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "isRead" => self.is_read = map.next_value()?,
-            "parentFolderId" => self.parent_folder_id = map.next_value()?,
-            "receivedDateTime" => self.received_date_time = map.next_value()?,
-            "subject" => self.subject = map.next_value()?,
-            "attachments" => self.attachments = map.next_value()?,
-            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+            "@odata.type" => crate::runtime::object::read(&mut self.odata_type, map),
+            "bodyPreview" => crate::runtime::object::read(&mut self.body_preview, map),
+            "hasAttachments" => {
+                crate::runtime::object::read(&mut self.has_attachments, map)
+            }
+            "id" => crate::runtime::object::read(&mut self.id, map),
+            "isRead" => crate::runtime::object::read(&mut self.is_read, map),
+            "parentFolderId" => {
+                crate::runtime::object::read(&mut self.parent_folder_id, map)
+            }
+            "receivedDateTime" => {
+                crate::runtime::object::read(&mut self.received_date_time, map)
+            }
+            "subject" => crate::runtime::object::read(&mut self.subject, map),
+            "attachments" => crate::runtime::object::read(&mut self.attachments, map),
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map),
         }
-        Ok(())
     }
 }
 #[cfg(feature = "outlook")]
@@ -513,16 +522,17 @@ impl crate::runtime::object::ReadMembers for ReferenceAttachment {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "contentType" => self.content_type = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "isInline" => self.is_inline = map.next_value()?,
-            "lastModifiedDateTime" => self.last_modified_date_time = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "size" => self.size = map.next_value()?,
-            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+            "@odata.type" => crate::runtime::object::read(&mut self.odata_type, map),
+            "contentType" => crate::runtime::object::read(&mut self.content_type, map),
+            "id" => crate::runtime::object::read(&mut self.id, map),
+            "isInline" => crate::runtime::object::read(&mut self.is_inline, map),
+            "lastModifiedDateTime" => {
+                crate::runtime::object::read(&mut self.last_modified_date_time, map)
+            }
+            "name" => crate::runtime::object::read(&mut self.name, map),
+            "size" => crate::runtime::object::read(&mut self.size, map),
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map),
         }
-        Ok(())
     }
 }
 #[cfg(feature = "outlook")]
@@ -627,10 +637,11 @@ impl crate::runtime::object::ReadMembers for AttachmentCreateUploadSessionReques
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "AttachmentItem" => self.attachment_item = map.next_value()?,
-            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+            "AttachmentItem" => {
+                crate::runtime::object::read(&mut self.attachment_item, map)
+            }
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map),
         }
-        Ok(())
     }
 }
 #[cfg(feature = "outlook")]

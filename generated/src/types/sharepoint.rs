@@ -39,11 +39,12 @@ impl crate::runtime::object::ReadMembers for DriveItemCopyRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "parentReference" => self.parent_reference = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+            "parentReference" => {
+                crate::runtime::object::read(&mut self.parent_reference, map)
+            }
+            "name" => crate::runtime::object::read(&mut self.name, map),
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map),
         }
-        Ok(())
     }
 }
 #[cfg(feature = "sharepoint")]
@@ -103,11 +104,10 @@ impl crate::runtime::object::ReadMembers for DriveItemCreateUploadSessionRequest
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "item" => self.item = map.next_value()?,
-            "deferCommit" => self.defer_commit = map.next_value()?,
-            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map)?,
+            "item" => crate::runtime::object::read(&mut self.item, map),
+            "deferCommit" => crate::runtime::object::read(&mut self.defer_commit, map),
+            _ => crate::runtime::object::keep(&mut self.additional_properties, key, map),
         }
-        Ok(())
     }
 }
 #[cfg(feature = "sharepoint")]

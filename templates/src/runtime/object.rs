@@ -144,6 +144,12 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
+/// Reads a declared member into its field.
+pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(field: &mut T, map: &mut A) -> Result<(), A::Error> {
+    *field = map.next_value()?;
+    Ok(())
+}
+
 /// Keeps a member the struct does not declare, as JSON.
 pub fn keep<'de, A: MapAccess<'de>>(additional: &mut Additional, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
     let value = map.next_value()?;
