@@ -81,10 +81,13 @@ impl TypeFiles {
         }
     }
 
-    /// Whether `area` can have a file: its module name is an identifier no other area took.
+    /// Whether `area` can have a file: its module name is an identifier no
+    /// other area took, and its file is not the module's own `mod.rs`.
     fn claim(&mut self, area: &str) -> bool {
         let module = area_module(area);
-        syn::parse_str::<syn::Ident>(&module).is_ok() && self.modules.entry(module).or_insert_with(|| area.to_owned()) == area
+        area_file(area) != "mod.rs"
+            && syn::parse_str::<syn::Ident>(&module).is_ok()
+            && self.modules.entry(module).or_insert_with(|| area.to_owned()) == area
     }
 
     fn finish(self) -> Vec<(String, ModuleSource)> {
@@ -547,5 +550,20 @@ fn enumeration(cx: &Context<'_>, def: &TypeDef, name: &str, members: &[VariantIt
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_area_has_a_file_only_under_a_name_of_its_own() {
+        let mut files = TypeFiles::default();
+        assert!(files.claim("cloud-communications") && files.claim("cloud-communications"), "claimed once, kept");
+        assert!(!files.claim("cloud_communications"), "the same module as `cloud-communications`");
+        assert!(files.claim("serde"), "`area_serde` never shadows the serde crate");
+        assert!(!files.claim("mod"), "its file would be the types module's own mod.rs");
+        assert!(!files.claim("a.b"), "not an identifier");
     }
 }
