@@ -31,7 +31,8 @@ pub fn types_text(files: &std::collections::BTreeMap<String, String>) -> String 
 /// lines are broken.
 pub fn maps_member(types: &str, json: &str, field: &str) -> bool {
     let unspaced: String = types.split_whitespace().collect::<String>().replace(",)", ")");
-    unspaced.contains(&format!("\"{json}\"=>self.{field}=map.next_value()?"))
+    let read = format!("crate::runtime::object::read(&mutself.{field},map)");
+    (unspaced.contains(&format!("\"{json}\"=>{read}")) || unspaced.contains(&format!("\"{json}\"=>{{{read}}}")))
         && unspaced.contains(&format!("crate::runtime::object::write(map,\"{json}\",&self.{field})?"))
 }
 

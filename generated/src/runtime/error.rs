@@ -38,12 +38,6 @@ impl ReadMembers for GraphError {
     }
 }
 
-impl<'de> Deserialize<'de> for GraphError {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        super::object::deserialize(deserializer)
-    }
-}
-
 impl ReadMembers for InnerError {
     const EXPECTING: &'static str = "a Graph inner error object";
 
@@ -55,12 +49,6 @@ impl ReadMembers for InnerError {
             _ => skip(map)?,
         }
         Ok(())
-    }
-}
-
-impl<'de> Deserialize<'de> for InnerError {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        super::object::deserialize(deserializer)
     }
 }
 
@@ -86,11 +74,18 @@ impl ReadMembers for Envelope {
     }
 }
 
-impl<'de> Deserialize<'de> for Envelope {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        super::object::deserialize(deserializer)
-    }
+// `Deserialize` through `ReadMembers`, as the generated types read.
+macro_rules! deserialize_by_members {
+    ($($type:ty),*) => {$(
+        impl<'de> Deserialize<'de> for $type {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                super::object::deserialize(deserializer)
+            }
+        }
+    )*};
 }
+
+deserialize_by_members!(GraphError, InnerError, Envelope);
 
 impl GraphError {
     /// Decodes an error body; bodies that are not Graph errors keep their text as the message.
