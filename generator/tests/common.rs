@@ -20,10 +20,12 @@ pub fn seed_docs() -> tempfile::TempDir {
     dir
 }
 
-/// The generated `types` module: every file of `src/types/`, in path order
-/// (the types only one area needs have that area's file).
-pub fn types_text(files: &std::collections::BTreeMap<String, String>) -> String {
-    files.iter().filter(|(path, _)| path.starts_with("src/types/")).map(|(_, text)| text.as_str()).collect()
+/// A generated module split into files (`types`: `src/types/`, one file
+/// per area for the types only that area needs; `operations`:
+/// `src/operations/`, one file per root module), all of it in path order.
+pub fn module_text(files: &std::collections::BTreeMap<String, String>, module: &str) -> String {
+    let dir = format!("src/{module}/");
+    files.iter().filter(|(path, _)| path.starts_with(&dir)).map(|(_, text)| text.as_str()).collect()
 }
 
 /// Whether the generated `types` read the JSON member `json` into `field`

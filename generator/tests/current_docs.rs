@@ -27,7 +27,7 @@ fn export(generation: &docgen::Generation) -> Value {
 #[test]
 fn a_deprecated_name_is_the_member_marked_deprecated_and_properties_may_be_null() {
     let generation = generate("deprecated-names");
-    let types = compact(&common::types_text(&generation.files));
+    let types = compact(&common::module_text(&generation.files, "types"));
     assert!(
         types.contains("#[deprecated = \"the docs mark `backupReviewers` deprecated\"] pub backup_reviewers:")
             && common::maps_member(&types, "backupReviewers", "backup_reviewers"),
@@ -50,7 +50,7 @@ fn a_deprecated_name_is_the_member_marked_deprecated_and_properties_may_be_null(
 #[test]
 fn an_alternative_answer_has_a_function_of_its_own_and_both_answers_are_exported() {
     let generation = generate("alternative-answers");
-    let compact = compact(&generation.files["src/operations.rs"]);
+    let compact = compact(&common::module_text(&generation.files, "operations"));
     assert!(
         compact.contains(
             "pub fn update( &self, body: &impl crate::runtime::BodyOf<crate::types::PlannerTask>, ) -> crate::runtime::Request<()> {"
@@ -77,7 +77,7 @@ fn an_alternative_answer_has_a_function_of_its_own_and_both_answers_are_exported
 #[test]
 fn types_of_two_namespaces_with_one_name_stay_two_types() {
     let generation = generate("namespaces");
-    let types = compact(&common::types_text(&generation.files));
+    let types = compact(&common::module_text(&generation.files, "types"));
     assert!(types.contains("pub struct Alert {"));
     assert!(types.contains("pub struct SecurityAlert {"));
     assert!(types.contains("pub status: Option<crate::types::SecurityAlertStatus>"), "the qualified cell names the security enum");
@@ -118,7 +118,7 @@ fn an_option_the_prose_says_is_unsupported_is_no_option() {
 #[test]
 fn a_raw_value_line_beside_a_json_line_downloads_bytes() {
     let generation = generate("raw-content");
-    let operations = compact(&generation.files["src/operations.rs"]);
+    let operations = compact(&common::module_text(&generation.files, "operations"));
     // `me().widgets().by_id(w)`: the resource as JSON, its `$value` as bytes.
     assert!(operations.contains("pub fn get(&self) -> crate::runtime::Request<crate::types::Widget>"), "{operations}");
     assert!(operations.contains("pub fn get_value(&self) -> crate::runtime::Request<crate::runtime::Content>"), "{operations}");

@@ -80,7 +80,14 @@ fn generation() -> &'static Generation {
 /// The `types` module, all its files.
 fn types() -> &'static str {
     static TYPES: OnceLock<String> = OnceLock::new();
-    TYPES.get_or_init(|| common::types_text(&generation().files))
+    TYPES.get_or_init(|| common::module_text(&generation().files, "types"))
+}
+
+/// The `operations` module, all its files, without whitespace (prettyplease
+/// spaces and breaks macro arguments freely).
+fn unspaced_operations() -> &'static str {
+    static OPERATIONS: OnceLock<String> = OnceLock::new();
+    OPERATIONS.get_or_init(|| common::module_text(&generation().files, "operations").split_whitespace().collect())
 }
 
 fn file(path: &str) -> &'static str {
@@ -193,7 +200,7 @@ fn operations_named_like_keywords_or_client_methods_are_renamed() {
     renamed("api/send.md", 16, "root", "send", "send_2");
     renamed("api/new.md", 15, "root", "new", "new_2");
     renamed("api/encode.md", 15, "root", "encodePathSegment", "encode_path_segment_2");
-    let unspaced: String = file("src/operations.rs").chars().filter(|c| !c.is_whitespace()).collect();
+    let unspaced = unspaced_operations();
     for function in ["pubfnself_()->", "pubfnsend_2()->", "pubfnsend_2(&self)->", "pubfnr#match()->"] {
         assert!(unspaced.contains(function), "{function}");
     }
@@ -313,7 +320,7 @@ fn links_to_pages_that_do_not_exist_degrade_to_json() {
     );
     expect("api/ghost-get.md", 24, "unresolved-link", "link target `../resources/ghost.md` does not exist");
     // `ghosts().by_id(ghost_id).get()`
-    let unspaced: String = file("src/operations.rs").chars().filter(|c| !c.is_whitespace()).collect();
+    let unspaced = unspaced_operations();
     assert!(unspaced.contains("pubfnget(&self)->crate::runtime::Request<serde_json::Value>"), "get of a ghost");
 }
 
@@ -340,8 +347,7 @@ fn function_arguments_and_download_limits_never_collide_with_other_arguments() {
     renamed("api/measure.md", 24, "function parameter", "self", "self_2");
     renamed("api/measure.md", 27, "function parameter", "body", "body_2");
     renamed("api/raw-content.md", 15, "path parameter", "max_bytes", "max_bytes_2");
-    // prettyplease spaces macro arguments freely: compare without whitespace.
-    let operations: String = file("src/operations.rs").chars().filter(|c| !c.is_whitespace()).collect();
+    let operations = unspaced_operations();
     for expected in [
         // `types().by_id(self_).measure(r#type, self_2, kind, since, body_2)`
         "\"/measure(type={},self={},kind={},since={},body={})\"",
@@ -357,7 +363,7 @@ fn function_arguments_and_download_limits_never_collide_with_other_arguments() {
 
 #[test]
 fn optional_function_arguments_are_left_out_of_the_call_when_not_given() {
-    let operations: String = file("src/operations.rs").chars().filter(|c| !c.is_whitespace()).collect();
+    let operations = unspaced_operations();
     for expected in [
         "pubfnwindow(&self,rows:Option<i32>,label:Option<&str>,kind:Option<&crate::types::KeywordKind>,since:Option<crate::runtime::Timestamp>,anchor:&str,)",
         "format!(\"/window{}\",odata::call_arguments(&[(\"rows\",rows.map(|rows|rows.to_string())),(\"label\",label.map(odata::string_argument)),(\"kind\",kind.map(odata::enum_argument)),(\"since\",since.map(|since|encode_path_segment(&since.to_string()))),(\"anchor\",Some(odata::string_argument(anchor)))]))",

@@ -74,9 +74,9 @@ fn seed_code_snapshot() {
         let name = format!("seed_{}", file.replace(['/', '.'], "_"));
         insta::assert_snapshot!(name, text);
     }
-    let operations = &generation.files["src/operations.rs"];
+    let operations = &common::module_text(&generation.files, "operations");
     assert!(operations.contains("/// fileattachment : createUploadSession"), "the method carries rustdoc from the page");
-    let types = &common::types_text(&generation.files);
+    let types = &common::module_text(&generation.files, "types");
     assert!(common::maps_member(types, "AttachmentItem", "attachment_item"));
     assert!(types.contains("pub attachment_item: Option<serde_json::Value>"));
 }

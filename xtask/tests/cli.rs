@@ -17,7 +17,9 @@ fn gen_creates_the_crate_and_check_names_stale_files() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stderr(&output).contains("1 operations, 1 types"), "{}", stderr(&output));
     assert!(crate_dir.join("src/types/mod.rs").is_file());
-    let operations = std::fs::read_to_string(crate_dir.join("src/operations.rs")).unwrap();
+    let read = |file: &str| std::fs::read_to_string(crate_dir.join("src/operations").join(file)).unwrap();
+    // The roots are in `mod.rs`, each root module in a file of its own.
+    let operations = read("mod.rs") + &read("widgets.rs");
     // `GET /widgets/{id}` is `operations::widgets().by_id(widget_id).get()`.
     assert!(operations.contains("pub fn widgets() -> crate::operations::widgets::Widgets"), "{operations}");
     assert!(operations.contains("pub fn by_id(&self, widget_id: &str)"), "{operations}");
@@ -32,7 +34,7 @@ fn gen_creates_the_crate_and_check_names_stale_files() {
     let text = stderr(&check);
     assert!(text.contains("src/types/mod.rs"), "{text}");
     assert!(text.contains("api-model.json"), "{text}");
-    assert!(!text.contains("src/operations.rs"), "unchanged files are not named: {text}");
+    assert!(!text.contains("src/operations/"), "unchanged files are not named: {text}");
 }
 
 #[test]

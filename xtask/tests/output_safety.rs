@@ -42,13 +42,13 @@ fn gen_finishes_an_interrupted_gen_and_check_reports_it() {
     let (docs_arg, out_arg) = (docs.path().to_str().unwrap(), out.path().to_str().unwrap());
     assert!(xtask(&["gen", "--docs", docs_arg, "--out", out_arg]).status.success());
     std::fs::write(out.path().join("src/ext.rs"), "// mine\n").unwrap();
-    let generated = std::fs::read(out.path().join("src/operations.rs")).unwrap();
+    let generated = std::fs::read(out.path().join("src/operations/mod.rs")).unwrap();
 
-    // A gen killed after writing its commit marker, before moving `src/operations.rs`.
-    std::fs::write(out.path().join("src/operations.rs"), "// half of an older version").unwrap();
-    std::fs::create_dir_all(out.path().join(".docgen-staging/src")).unwrap();
-    std::fs::write(out.path().join(".docgen-staging/src/operations.rs"), &generated).unwrap();
-    std::fs::write(out.path().join(".docgen-commit"), "# docgen\nwrite src/operations.rs\n").unwrap();
+    // A gen killed after writing its commit marker, before moving `src/operations/mod.rs`.
+    std::fs::write(out.path().join("src/operations/mod.rs"), "// half of an older version").unwrap();
+    std::fs::create_dir_all(out.path().join(".docgen-staging/src/operations")).unwrap();
+    std::fs::write(out.path().join(".docgen-staging/src/operations/mod.rs"), &generated).unwrap();
+    std::fs::write(out.path().join(".docgen-commit"), "# docgen\nwrite src/operations/mod.rs\n").unwrap();
 
     let check = xtask(&["gen", "--check", "--docs", docs_arg, "--out", out_arg]);
     assert!(!check.status.success());
@@ -58,7 +58,7 @@ fn gen_finishes_an_interrupted_gen_and_check_reports_it() {
     let output = xtask(&["gen", "--docs", docs_arg, "--out", out_arg]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stderr(&output).contains("finished an interrupted gen"), "{}", stderr(&output));
-    assert_eq!(std::fs::read(out.path().join("src/operations.rs")).unwrap(), generated);
+    assert_eq!(std::fs::read(out.path().join("src/operations/mod.rs")).unwrap(), generated);
     assert!(!out.path().join(".docgen-commit").exists() && !out.path().join(".docgen-staging").exists());
     assert_eq!(std::fs::read_to_string(out.path().join("src/ext.rs")).unwrap(), "// mine\n");
     assert!(xtask(&["gen", "--check", "--docs", docs_arg, "--out", out_arg]).status.success());

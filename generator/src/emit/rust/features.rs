@@ -35,11 +35,11 @@ impl Features {
 
     /// `#[cfg(any(feature = "a", ...))]` for items needed by `areas`; nothing when every area needs them.
     pub fn cfg(&self, areas: &BTreeSet<String>) -> TokenStream {
+        if let Some(only) = self.home(areas) {
+            return quote! { #[cfg(feature = #only)] };
+        }
         if areas.is_empty() || self.areas.is_subset(areas) {
             return TokenStream::new();
-        }
-        if let (1, Some(only)) = (areas.len(), areas.first()) {
-            return quote! { #[cfg(feature = #only)] };
         }
         let names = areas.iter();
         quote! { #[cfg(any(#(feature = #names),*))] }
@@ -58,17 +58,18 @@ impl Features {
     /// The one area that needs a type's items, when exactly one does (their
     /// `cfg` is then `#[cfg(feature = "area")]`).
     pub fn type_home(&self, qualified: &str) -> Option<&str> {
-        self.home(self.type_areas.get(qualified))
+        self.type_areas.get(qualified).and_then(|areas| self.home(areas))
     }
 
     /// [`Features::type_home`] of a parameter struct (by its model name).
     pub fn parameter_home(&self, model_name: &str) -> Option<&str> {
-        self.home(self.parameter_areas.get(model_name))
+        self.parameter_areas.get(model_name).and_then(|areas| self.home(areas))
     }
 
-    fn home<'a>(&self, areas: Option<&'a BTreeSet<String>>) -> Option<&'a str> {
-        let areas = areas.filter(|areas| areas.len() == 1 && self.areas.len() > 1)?;
-        areas.first().map(String::as_str)
+    /// The one area of `areas`, unless it is the crate's only area (no `cfg` then).
+    fn home<'a>(&self, areas: &'a BTreeSet<String>) -> Option<&'a str> {
+        let only = areas.first().filter(|_| areas.len() == 1 && self.areas.len() > 1)?;
+        Some(only.as_str())
     }
 
     /// An operation's own area: needed only there, unless it is the crate's only area.

@@ -70,7 +70,7 @@ pub fn operation_types(surface: &Surface<'_>, krate: &str) -> Vec<OperationTypes
         .collect()
 }
 
-/// The `lib.rs`, `types/` and `operations.rs` sources, formatted (items
+/// The `lib.rs`, `types/` and `operations/` sources, formatted (items
 /// `cache` holds for the same tokens are not formatted again), by path.
 pub fn emit_modules(
     model: &ApiModel,
@@ -82,17 +82,20 @@ pub fn emit_modules(
     let cx = Context::new(model, crate_name, diags);
     let lib = lib_rs(&cx, default_base_url)?;
     // Tokens are not `Send`: each module is built and cut into chunks of
-    // token text on a thread of its own (`operations.rs` is built whole,
-    // its methods share one `impl` block); the chunks are then formatted on
+    // token text on a thread of its own (`Client`'s root methods share one
+    // `impl` block of `operations/mod.rs`); the chunks are then formatted on
     // every core.
     let (mut modules, operations) = std::thread::scope(|scope| {
-        let operations = scope.spawn(|| ModuleSource::from_file(operations::operations_module(&cx)));
+        let operations = scope.spawn(|| {
+            let files = operations::operations_files(&cx).into_iter();
+            files.map(|(path, tokens)| (path, ModuleSource::from_file(tokens))).collect::<Vec<_>>()
+        });
         let types = types::types_modules(&cx);
         (types, operations.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     // The surface is not needed to format (peak memory).
     drop(cx);
-    modules.push(("src/operations.rs".to_owned(), operations));
+    modules.extend(operations);
     let sources: Vec<&ModuleSource> = modules.iter().map(|(_, source)| source).collect();
     let texts = format::format_modules(&sources, GENERATED_HEADER, cache)?;
     let paths = modules.into_iter().map(|(path, _)| path);

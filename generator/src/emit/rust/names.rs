@@ -188,9 +188,30 @@ pub fn is_plain_conversion(documented: &str, rust: &str) -> bool {
     documented.to_snake_case() == rust || documented.to_upper_camel_case() == rust
 }
 
+/// Whether a generated module can be the file `stem.rs` beside its parent's
+/// file: not the parent's own `mod.rs`, and not a name Windows keeps for a
+/// device (`con`, `aux`, `nul`, `com1`, in any case), which no checkout there
+/// could create.
+pub fn module_file_stem(stem: &str) -> bool {
+    const DEVICES: &[&str] = &["con", "prn", "aux", "nul"];
+    let lower = stem.to_ascii_lowercase();
+    let numbered = ["com", "lpt"].iter().any(|p| lower.strip_prefix(p).is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit()));
+    lower != "mod" && !DEVICES.contains(&lower.as_str()) && !numbered
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_module_file_is_never_mod_rs_nor_a_windows_device() {
+        for stem in ["users", "cloud-communications", "console", "com", "com10", "auxiliary"] {
+            assert!(module_file_stem(stem), "{stem}");
+        }
+        for stem in ["mod", "con", "Aux", "NUL", "prn", "com1", "LPT9"] {
+            assert!(!module_file_stem(stem), "{stem}");
+        }
+    }
 
     #[test]
     fn hostile_names_become_valid_identifiers() {

@@ -5,7 +5,7 @@
 
 use super::docs::{doc_lines, docs};
 use super::examples::example_doc;
-use super::names::ident;
+use super::names::{ident, module_file_stem};
 use super::surface::{AlternativeItem, CallArgument, ItemPaths, Literal, OperationItem};
 use super::tree::{Method, Node};
 use super::Context;
@@ -13,7 +13,27 @@ use crate::model::{ConditionKind, HttpMethod, Operation, Permissions};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn operations_module(cx: &Context<'_>) -> TokenStream {
+/// How deep the module tree is cut into files: `operations/users.rs` and
+/// `operations/users/messages.rs` are files, the modules below those inline.
+/// The second level is where a root's areas part (in v1.0, `users` is
+/// 5.4 MB, of which 1.1 MB is below modules an `outlook` build compiles).
+const FILE_DEPTH: usize = 2;
+
+/// The `operations` module's files, unformatted: `operations/mod.rs` with
+/// the roots, and a file per module of the tree down to [`FILE_DEPTH`],
+/// each declared with the `cfg` of the areas found below it, so that a
+/// build of one area does not even parse the others' builders (in v1.0,
+/// checking `outlook` read all 12 MB of one `operations.rs` before).
+pub fn operations_files(cx: &Context<'_>) -> Vec<(String, TokenStream)> {
+    let mut files = Vec::new();
+    let contents = module_contents(cx, &[], Some("src/operations"), &mut files);
+    files.insert(0, ("src/operations/mod.rs".to_owned(), root_module(cx, contents)));
+    files
+}
+
+/// `operations/mod.rs`: the root functions, `Client`'s twins of them, then
+/// `contents` (the nodes at the top, if any, and the root modules).
+fn root_module(cx: &Context<'_>, contents: TokenStream) -> TokenStream {
     let tree = cx.surface.tree();
     let roots = tree.roots.iter().map(|root| {
         let node = &tree.nodes[root.node];
@@ -37,7 +57,6 @@ pub fn operations_module(cx: &Context<'_>) -> TokenStream {
         (function, method)
     });
     let (functions, methods): (Vec<TokenStream>, Vec<TokenStream>) = roots.unzip();
-    let modules = module_tree(cx, &[]);
     quote! {
         //! Every operation, found the way its URL reads: a root (`me()`, `users()`, ...)
         //! and one method per path segment lead to a builder of the resource, whose
@@ -54,7 +73,7 @@ pub fn operations_module(cx: &Context<'_>) -> TokenStream {
             #(#methods)*
         }
 
-        #modules
+        #contents
     }
 }
 
@@ -65,10 +84,59 @@ fn node_type(node: &Node) -> TokenStream {
     quote! { crate::operations::#(#modules::)*#name }
 }
 
-/// The nodes of `module` and, nested, the modules below it.
-fn module_tree(cx: &Context<'_>, module: &[String]) -> TokenStream {
+/// The nodes of `module`, then the modules below it. `dir` is where the
+/// files of its child modules go (`src/operations/users` for `users`);
+/// `None` puts them inline, as every module below an inline one.
+fn module_contents(cx: &Context<'_>, module: &[String], dir: Option<&str>, files: &mut Vec<(String, TokenStream)>) -> TokenStream {
     let tree = cx.surface.tree();
-    let items = tree.nodes.iter().enumerate().filter(|(_, n)| n.module == module).map(|(i, _)| node_items(cx, i));
+    let items: Vec<TokenStream> =
+        tree.nodes.iter().enumerate().filter(|(_, n)| n.module == module).map(|(i, _)| node_items(cx, i)).collect();
+    let children: Vec<TokenStream> = child_modules(cx, module)
+        .into_iter()
+        .map(|child| {
+            let ChildModule { doc, cfg, name, path } = child;
+            let file = dir.filter(|_| module.len() < FILE_DEPTH).and_then(|dir| module_file(&name, &path).map(|file| (dir, file)));
+            let imports = quote! {
+                #[allow(unused_imports)]
+                use crate::runtime::{encode_path, encode_path_segment, odata};
+            };
+            match file {
+                Some((dir, file)) => {
+                    let below = format!("{dir}/{file}");
+                    let body = module_contents(cx, &path, Some(&below), files);
+                    files.push((format!("{below}.rs"), quote! { #imports #body }));
+                    quote! { #doc #cfg pub mod #name; }
+                }
+                None => {
+                    let body = module_contents(cx, &path, None, files);
+                    quote! { #doc #cfg pub mod #name { #imports #body } }
+                }
+            }
+        })
+        .collect();
+    quote! { #(#items)* #(#children)* }
+}
+
+/// The file name (without `.rs`) a module declared `pub mod name;` is found
+/// by, if it can have one: none for a raw identifier (`r#type`), or where
+/// `names::module_file_stem` says no.
+fn module_file(name: &proc_macro2::Ident, path: &[String]) -> Option<String> {
+    let word = path.last()?;
+    (*name == word.as_str() && module_file_stem(word)).then(|| word.clone())
+}
+
+/// A module of the tree, as declared: its doc and `cfg`, its identifier
+/// (`r#type`) and its path of words below `operations`.
+struct ChildModule {
+    doc: TokenStream,
+    cfg: TokenStream,
+    name: proc_macro2::Ident,
+    path: Vec<String>,
+}
+
+/// The modules directly below `module`, in name order.
+fn child_modules(cx: &Context<'_>, module: &[String]) -> Vec<ChildModule> {
+    let tree = cx.surface.tree();
     let mut children: Vec<&String> = tree
         .nodes
         .iter()
@@ -77,27 +145,22 @@ fn module_tree(cx: &Context<'_>, module: &[String]) -> TokenStream {
         .collect();
     children.sort();
     children.dedup();
-    let children = children.into_iter().map(|child| {
-        let mut path = module.to_vec();
-        path.push(child.clone());
-        let areas: std::collections::BTreeSet<String> =
-            tree.nodes.iter().filter(|n| n.module.starts_with(&path)).flat_map(|n| n.areas.iter().cloned()).collect();
-        let cfg = cx.features.cfg(&areas);
-        let inner = module_tree(cx, &path);
-        let name = ident(child);
-        let doc =
-            docs(&[format!("The resources below `{}`.", tree.nodes.iter().find(|n| n.module == path).map_or("", |n| n.template.as_str()))]);
-        quote! {
-            #doc
-            #cfg
-            pub mod #name {
-                #[allow(unused_imports)]
-                use crate::runtime::{encode_path, encode_path_segment, odata};
-                #inner
+    children
+        .into_iter()
+        .map(|child| {
+            let mut path = module.to_vec();
+            path.push(child.clone());
+            let areas: std::collections::BTreeSet<String> =
+                tree.nodes.iter().filter(|n| n.module.starts_with(&path)).flat_map(|n| n.areas.iter().cloned()).collect();
+            let template = tree.nodes.iter().find(|n| n.module == path).map_or("", |n| n.template.as_str());
+            ChildModule {
+                doc: docs(&[format!("The resources below `{template}`.")]),
+                cfg: cx.features.cfg(&areas),
+                name: ident(child),
+                path,
             }
-        }
-    });
-    quote! { #(#items)* #(#children)* }
+        })
+        .collect()
 }
 
 /// One line on a node: its path and how many operations are found at and below it.
@@ -625,6 +688,25 @@ mod tests {
         for method in HttpMethod::ALL {
             assert!(variants.contains(&runtime_method(method).to_owned()), "runtime `Method` has no {}", runtime_method(method));
         }
+    }
+
+    #[test]
+    fn modules_down_to_the_file_depth_are_files_of_their_own_unless_no_file_can_have_their_name() {
+        use super::super::test_model::operation;
+        let mut model = crate::model::ApiModel::default();
+        for path in ["/users/{id}/messages/{message_id}/attachments", "/type/{id}", "/con/{id}", "/users/{id}/mod/x"] {
+            model.operations.push(operation(HttpMethod::Get, path));
+        }
+        let cx = Context::new(&model, "c", &mut crate::diagnostics::Diagnostics::default());
+        let files = operations_files(&cx);
+        let paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(paths, ["src/operations/mod.rs", "src/operations/users/messages.rs", "src/operations/users.rs"]);
+        let text = |path: &str| files.iter().find(|(p, _)| p == path).unwrap().1.to_string();
+        let root = text("src/operations/mod.rs");
+        assert!(root.contains("pub mod users ;") && root.contains("pub mod r#type {") && root.contains("pub mod con {"), "{root}");
+        let users = text("src/operations/users.rs");
+        assert!(users.contains("pub mod messages ;") && users.contains("pub mod r#mod {"), "{users}");
+        assert!(text("src/operations/users/messages.rs").contains("pub mod attachments {"), "below the file depth, inline");
     }
 
     #[test]

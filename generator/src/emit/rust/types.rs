@@ -82,10 +82,10 @@ impl TypeFiles {
     }
 
     /// Whether `area` can have a file: its module name is an identifier no
-    /// other area took, and its file is not the module's own `mod.rs`.
+    /// other area took, and its file name can be one (`names::module_file_stem`).
     fn claim(&mut self, area: &str) -> bool {
         let module = area_module(area);
-        area_file(area) != "mod.rs"
+        super::names::module_file_stem(area)
             && syn::parse_str::<syn::Ident>(&module).is_ok()
             && self.modules.entry(module).or_insert_with(|| area.to_owned()) == area
     }
@@ -564,6 +564,7 @@ mod tests {
         assert!(!files.claim("cloud_communications"), "the same module as `cloud-communications`");
         assert!(files.claim("serde"), "`area_serde` never shadows the serde crate");
         assert!(!files.claim("mod"), "its file would be the types module's own mod.rs");
+        assert!(!files.claim("con"), "no file of that name can exist on Windows");
         assert!(!files.claim("a.b"), "not an identifier");
     }
 }
