@@ -114,7 +114,7 @@ pub fn generate_with_progress(
     options: &emit::CrateOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Generation, GenerateError> {
-    generate_cached(docs, options, &emit::rust::FormatCache::none(), progress)
+    generate_cached(docs, options, emit::rust::FormatCache::none(), progress)
 }
 
 /// [`generate_with_progress`], formatting only the items whose tokens `cache`
@@ -122,7 +122,7 @@ pub fn generate_with_progress(
 pub fn generate_cached(
     docs: &Path,
     options: &emit::CrateOptions,
-    cache: &emit::rust::FormatCache,
+    cache: emit::rust::FormatCache,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Generation, GenerateError> {
     let mut diagnostics = Diagnostics::default();
@@ -137,7 +137,7 @@ pub fn generate_loaded(
     sources: Vec<load::SourceFile>,
     load_diagnostics: Diagnostics,
     options: &emit::CrateOptions,
-    cache: &emit::rust::FormatCache,
+    cache: emit::rust::FormatCache,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Generation, GenerateError> {
     let Corpus { sources, pages, model, mut diagnostics } = Corpus::from_loaded(sources, load_diagnostics, progress);

@@ -172,7 +172,7 @@ fn gen(
 
     // Read only on a miss: for v1.0 it is tens of megabytes.
     let format_cache = cache.as_ref().map_or_else(FormatCache::none, |(dir, key)| FormatCache::open(dir, key));
-    let generation = progress::generate(pages, load_diagnostics, &CrateOptions { crate_name }, &format_cache)
+    let generation = progress::generate(pages, load_diagnostics, &CrateOptions { crate_name }, format_cache)
         .map_err(|e| format!("{}: {e}", docs.display()))?;
     let outcome = fingerprint::Outcome {
         counts: format!("{} operations, {} types", generation.model.operations.len(), generation.model.types.len()),

@@ -38,7 +38,7 @@ pub fn generate(
     pages: Vec<SourceFile>,
     load_diagnostics: Diagnostics,
     options: &CrateOptions,
-    cache: &FormatCache,
+    cache: FormatCache,
 ) -> Result<Generation, GenerateError> {
     let bar = bar(0, "gen");
     bar.set_message("parsing pages");

@@ -58,6 +58,13 @@ impl Part {
             Part::End { .. } => None,
         }
     }
+
+    /// Frees the token text, keeping where the part goes.
+    fn forget_tokens(&mut self) {
+        if let Part::Items(tokens) | Part::Head { tokens, .. } | Part::Member { tokens, .. } = self {
+            *tokens = String::new();
+        }
+    }
 }
 
 impl ModuleSource {
@@ -214,14 +221,21 @@ fn prune(dir: &Path) {
 
 /// Formats `modules` on every core, each item from the cache when its
 /// tokens are there, and updates the cache. Each module's text starts with `header`.
-pub fn format_modules(modules: &[&ModuleSource], header: &str, cache: &FormatCache) -> Result<Vec<String>, EmitError> {
+pub fn format_modules(mut modules: Vec<ModuleSource>, header: &str, cache: &FormatCache) -> Result<Vec<String>, EmitError> {
     let entries = cache.entries();
-    let chunks: Vec<&str> = modules.iter().flat_map(|m| &m.parts).filter_map(Part::tokens).collect();
-    let formatted = format_chunks(&chunks, &entries)?;
-    let used: Vec<(&str, &str)> = chunks.iter().copied().zip(formatted.iter().map(|f| f.as_ref())).collect();
-    let distinct: HashSet<&str> = chunks.iter().copied().collect();
-    let all_cached = formatted.iter().all(|f| matches!(f, Cow::Borrowed(_)));
-    cache.save(&used, all_cached && distinct.len() == entries.len());
+    let formatted = {
+        let chunks: Vec<&str> = modules.iter().flat_map(|m| &m.parts).filter_map(Part::tokens).collect();
+        let formatted = format_chunks(&chunks, &entries)?;
+        let used: Vec<(&str, &str)> = chunks.iter().copied().zip(formatted.iter().map(|f| f.as_ref())).collect();
+        let distinct: HashSet<&str> = chunks.iter().copied().collect();
+        let all_cached = formatted.iter().all(|f| matches!(f, Cow::Borrowed(_)));
+        cache.save(&used, all_cached && distinct.len() == entries.len());
+        formatted
+    };
+    // The token texts (a fifth of the formatted size) are not needed to
+    // assemble, and the assembled files are the largest strings of a
+    // generation: freed first (peak memory).
+    modules.iter_mut().flat_map(|m| &mut m.parts).for_each(Part::forget_tokens);
     let mut formatted = formatted.iter().map(|f| f.as_ref());
     modules.iter().map(|module| assemble(module, header, &mut formatted)).collect()
 }
@@ -400,8 +414,8 @@ mod tests {
         prettyplease::unparse(&syn::parse2(tokens).unwrap())
     }
 
-    fn format(module: &ModuleSource, cache: &FormatCache) -> Result<String, EmitError> {
-        Ok(format_modules(&[module], "", cache)?.remove(0))
+    fn format(module: ModuleSource, cache: &FormatCache) -> Result<String, EmitError> {
+        Ok(format_modules(vec![module], "", cache)?.remove(0))
     }
 
     fn sample() -> TokenStream {
@@ -454,7 +468,7 @@ mod tests {
         assert_eq!((count(1), count(2), count(3)), (1 + 3 + 4, 2, 1));
         let heads = module.parts.iter().filter(|p| matches!(p, Part::Head { .. })).count();
         assert_eq!(heads, 5, "the impls of From and Client, users, messages, attachments (`Empty` and `empty` have no member)");
-        assert_eq!(format(&module, &FormatCache::none()).unwrap(), whole_file(sample()));
+        assert_eq!(format(module, &FormatCache::none()).unwrap(), whole_file(sample()));
     }
 
     #[test]
@@ -467,14 +481,14 @@ mod tests {
         }
         let whole = whole_file(quote! { //! A module.
         #(#items)* });
-        assert_eq!(format(&module, &FormatCache::none()).unwrap(), whole);
+        assert_eq!(format(module, &FormatCache::none()).unwrap(), whole);
     }
 
     #[test]
     fn an_item_that_does_not_parse_is_an_error() {
         let mut module = ModuleSource::new(TokenStream::new());
         module.push(quote! { pub struct });
-        assert!(matches!(format(&module, &FormatCache::none()), Err(EmitError::Unparsable(_))));
+        assert!(matches!(format(module, &FormatCache::none()), Err(EmitError::Unparsable(_))));
     }
 
     #[test]
@@ -483,7 +497,7 @@ mod tests {
         let mut module = ModuleSource::new(TokenStream::new());
         module.push(quote! { pub struct One; });
         module.push(quote! { pub struct Two; });
-        assert_eq!(format(&module, &FormatCache::open(dir.path(), "/out")).unwrap(), "pub struct One;\npub struct Two;\n");
+        assert_eq!(format(module, &FormatCache::open(dir.path(), "/out")).unwrap(), "pub struct One;\npub struct Two;\n");
         let keys = |cache: &FormatCache| cache.entries().into_keys().map(str::to_owned).collect::<HashSet<String>>();
         let cached = FormatCache::open(dir.path(), "/out");
         assert_eq!(keys(&cached), HashSet::from(["".into(), "pub struct One ;".into(), "pub struct Two ;".into()]));
@@ -493,7 +507,7 @@ mod tests {
         let mut changed = ModuleSource::new(TokenStream::new());
         changed.push(quote! { pub struct One; });
         changed.push(quote! { pub struct One {} });
-        assert_eq!(format(&changed, &FormatCache::open(dir.path(), "/out")).unwrap(), "pub struct Planted;\npub struct One {}\n");
+        assert_eq!(format(changed, &FormatCache::open(dir.path(), "/out")).unwrap(), "pub struct Planted;\npub struct One {}\n");
 
         // Rewritten with what that run used: `Two` is gone.
         let cached = FormatCache::open(dir.path(), "/out");
@@ -505,7 +519,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut module = ModuleSource::new(TokenStream::new());
         module.push(quote! { pub struct One; });
-        format(&module, &FormatCache::open(dir.path(), "out")).unwrap();
+        format(module, &FormatCache::open(dir.path(), "out")).unwrap();
         let path = dir.path().join("out.cache");
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, &text[..text.len() - 3]).unwrap();
@@ -520,7 +534,7 @@ mod tests {
         for n in 0..CACHE_FILES_KEPT + 3 {
             let mut module = ModuleSource::new(TokenStream::new());
             module.push(quote! { pub struct One; });
-            format(&module, &FormatCache::open(dir.path(), &format!("out{n}"))).unwrap();
+            format(module, &FormatCache::open(dir.path(), &format!("out{n}"))).unwrap();
         }
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), CACHE_FILES_KEPT);
     }

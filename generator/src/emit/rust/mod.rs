@@ -96,10 +96,9 @@ pub fn emit_modules(
     // The surface is not needed to format (peak memory).
     drop(cx);
     modules.extend(operations);
-    let sources: Vec<&ModuleSource> = modules.iter().map(|(_, source)| source).collect();
-    let texts = format::format_modules(&sources, GENERATED_HEADER, cache)?;
-    let paths = modules.into_iter().map(|(path, _)| path);
-    Ok(std::iter::once(("src/lib.rs".to_owned(), lib)).chain(paths.zip(texts)).collect())
+    let (paths, sources): (Vec<String>, Vec<ModuleSource>) = modules.into_iter().unzip();
+    let texts = format::format_modules(sources, GENERATED_HEADER, cache)?;
+    Ok(std::iter::once(("src/lib.rs".to_owned(), lib)).chain(paths.into_iter().zip(texts)).collect())
 }
 
 /// The crate root: what the crate is, then the map of the areas (each Cargo feature and the roots its
