@@ -47,7 +47,7 @@ pub fn emit_crate_cached(
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), scaffold::cargo_toml(&options.crate_name, &rust::areas(model)));
     files.extend(rust::emit_modules(model, base_url, &options.crate_name, &cache, diags)?);
-    // The cache file's text (42 MB for v1.0) is not needed past the formatting: freed before writing (peak memory).
+    // The cache file's text (44 MB for v1.0) is not needed past the formatting: freed before writing (peak memory).
     drop(cache);
     for (path, text) in scaffold::RUNTIME_FILES {
         files.insert((*path).to_owned(), (*text).to_owned());
