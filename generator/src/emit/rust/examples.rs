@@ -82,7 +82,7 @@ impl Writer<'_, '_> {
                 Ok(())
             }
         };
-        let text = prettyplease::unparse(&syn::parse2(file).ok()?);
+        let text = self.cx.formatter.format_file(file)?;
         let lines: Vec<&str> = text.lines().collect();
         let (first, inner, last) = (lines.first()?, &lines[1..lines.len().saturating_sub(2)], lines.last()?);
         let mut out = vec![format!("# {first}")];

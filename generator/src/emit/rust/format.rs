@@ -16,7 +16,8 @@ use proc_macro2::{Delimiter, Group, Spacing, TokenStream, TokenTree};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// What the cached texts were formatted by; a cache written by another
 /// version is ignored. A unit test checks these against `Cargo.lock`.
@@ -219,17 +220,55 @@ fn prune(dir: &Path) {
     }
 }
 
+/// The cache's formatted texts by token text, for the modules' chunks and
+/// for the small files formatted while the modules are built (the rustdoc
+/// examples: formatted one by one on the thread building the operations,
+/// they were a sixth of a regeneration's time before they were cached).
+pub struct Formatter<'c> {
+    cache: &'c FormatCache,
+    entries: HashMap<&'c str, &'c str>,
+    /// The files [`Formatter::format_file`] gave, with their token texts, to be cached with the chunks.
+    files: Mutex<Vec<(String, String)>>,
+    /// Whether any of them was not in the cache.
+    files_formatted: AtomicBool,
+}
+
+impl<'c> Formatter<'c> {
+    pub fn new(cache: &'c FormatCache) -> Formatter<'c> {
+        Formatter { cache, entries: cache.entries(), files: Mutex::default(), files_formatted: AtomicBool::new(false) }
+    }
+
+    /// `tokens` as a formatted file: the cached text when the cache holds
+    /// the same token text, else parsed and formatted now (`None` when it
+    /// does not parse).
+    pub fn format_file(&self, tokens: TokenStream) -> Option<String> {
+        let key = tokens.to_string();
+        let text = match self.entries.get(key.as_str()) {
+            Some(cached) => (*cached).to_owned(),
+            None => {
+                self.files_formatted.store(true, Ordering::Relaxed);
+                prettyplease::unparse(&syn::parse_file(&key).ok()?)
+            }
+        };
+        self.files.lock().unwrap_or_else(PoisonError::into_inner).push((key, text.clone()));
+        Some(text)
+    }
+}
+
 /// Formats `modules` on every core, each item from the cache when its
-/// tokens are there, and updates the cache. Each module's text starts with `header`.
-pub fn format_modules(mut modules: Vec<ModuleSource>, header: &str, cache: &FormatCache) -> Result<Vec<String>, EmitError> {
-    let entries = cache.entries();
+/// tokens are there, and updates the cache (with the files `formatter`
+/// gave too). Each module's text starts with `header`.
+pub fn format_modules(mut modules: Vec<ModuleSource>, header: &str, formatter: &Formatter<'_>) -> Result<Vec<String>, EmitError> {
+    let entries = &formatter.entries;
     let formatted = {
         let chunks: Vec<&str> = modules.iter().flat_map(|m| &m.parts).filter_map(Part::tokens).collect();
-        let formatted = format_chunks(&chunks, &entries)?;
-        let used: Vec<(&str, &str)> = chunks.iter().copied().zip(formatted.iter().map(|f| f.as_ref())).collect();
-        let distinct: HashSet<&str> = chunks.iter().copied().collect();
-        let all_cached = formatted.iter().all(|f| matches!(f, Cow::Borrowed(_)));
-        cache.save(&used, all_cached && distinct.len() == entries.len());
+        let formatted = format_chunks(&chunks, entries)?;
+        let files = formatter.files.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut used: Vec<(&str, &str)> = chunks.iter().copied().zip(formatted.iter().map(|f| f.as_ref())).collect();
+        used.extend(files.iter().map(|(key, text)| (key.as_str(), text.as_str())));
+        let distinct: HashSet<&str> = used.iter().map(|(key, _)| *key).collect();
+        let all_cached = formatted.iter().all(|f| matches!(f, Cow::Borrowed(_))) && !formatter.files_formatted.load(Ordering::Relaxed);
+        formatter.cache.save(&used, all_cached && distinct.len() == entries.len());
         formatted
     };
     // The token texts (a fifth of the formatted size) are not needed to
@@ -415,7 +454,7 @@ mod tests {
     }
 
     fn format(module: ModuleSource, cache: &FormatCache) -> Result<String, EmitError> {
-        Ok(format_modules(vec![module], "", cache)?.remove(0))
+        Ok(format_modules(vec![module], "", &Formatter::new(cache))?.remove(0))
     }
 
     fn sample() -> TokenStream {
@@ -512,6 +551,29 @@ mod tests {
         // Rewritten with what that run used: `Two` is gone.
         let cached = FormatCache::open(dir.path(), "/out");
         assert_eq!(keys(&cached), HashSet::from(["".into(), "pub struct One ;".into(), "pub struct One { }".into()]));
+    }
+
+    #[test]
+    fn files_formatted_while_building_are_cached_with_the_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = |cache: &FormatCache| cache.entries().into_keys().map(str::to_owned).collect::<HashSet<String>>();
+        let run = |example: TokenStream| {
+            let cache = FormatCache::open(dir.path(), "/out");
+            let formatter = Formatter::new(&cache);
+            let text = formatter.format_file(example);
+            let mut module = ModuleSource::new(TokenStream::new());
+            module.push(quote! { pub struct One; });
+            format_modules(vec![module], "", &formatter).unwrap();
+            text
+        };
+        assert_eq!(run(quote! { fn main() { let x = 1; } }).unwrap(), "fn main() {\n    let x = 1;\n}\n");
+        let example = "fn main () { let x = 1 ; }";
+        assert_eq!(keys(&FormatCache::open(dir.path(), "/out")), HashSet::from(["".into(), "pub struct One ;".into(), example.into()]));
+
+        // Served for its exact tokens: a planted text proves it.
+        FormatCache::open(dir.path(), "/out").save(&[(example, "planted\n"), ("pub struct One ;", "pub struct One;\n")], false);
+        assert_eq!(run(quote! { fn main() { let x = 1; } }).unwrap(), "planted\n");
+        assert_eq!(run(quote! { fn main() { let }; }), None, "tokens that do not parse are no file");
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::model::ApiModel;
 pub use features::areas;
 use features::Features;
 pub use format::FormatCache;
-use format::ModuleSource;
+use format::{Formatter, ModuleSource};
 use proc_macro2::TokenStream;
 use quote::quote;
 pub use surface::{ItemPaths, RustType, Surface};
@@ -31,6 +31,8 @@ pub use surface::{ItemPaths, RustType, Surface};
 /// its own file, computed once per model.
 struct Context<'m> {
     model: &'m ApiModel,
+    /// Formats the rustdoc examples (from the format cache when it can).
+    formatter: &'m Formatter<'m>,
     surface: Surface<'m>,
     features: Features,
     /// The generated crate's name, as its rustdoc examples import it.
@@ -38,8 +40,8 @@ struct Context<'m> {
 }
 
 impl<'m> Context<'m> {
-    fn new(model: &'m ApiModel, crate_name: &str, diags: &mut Diagnostics) -> Context<'m> {
-        Context { model, surface: Surface::new(model, diags), features: Features::new(model), crate_name: crate_name.to_owned() }
+    fn new(model: &'m ApiModel, formatter: &'m Formatter<'m>, crate_name: &str, diags: &mut Diagnostics) -> Context<'m> {
+        Context { model, formatter, surface: Surface::new(model, diags), features: Features::new(model), crate_name: crate_name.to_owned() }
     }
 }
 
@@ -79,7 +81,8 @@ pub fn emit_modules(
     cache: &FormatCache,
     diags: &mut Diagnostics,
 ) -> Result<Vec<(String, String)>, EmitError> {
-    let cx = Context::new(model, crate_name, diags);
+    let formatter = Formatter::new(cache);
+    let cx = Context::new(model, &formatter, crate_name, diags);
     let lib = lib_rs(&cx, default_base_url)?;
     // Tokens are not `Send`: each module is built and cut into chunks of
     // token text on a thread of its own (`Client`'s root methods share one
@@ -97,7 +100,7 @@ pub fn emit_modules(
     drop(cx);
     modules.extend(operations);
     let (paths, sources): (Vec<String>, Vec<ModuleSource>) = modules.into_iter().unzip();
-    let texts = format::format_modules(sources, GENERATED_HEADER, cache)?;
+    let texts = format::format_modules(sources, GENERATED_HEADER, &formatter)?;
     Ok(std::iter::once(("src/lib.rs".to_owned(), lib)).chain(paths.into_iter().zip(texts)).collect())
 }
 

@@ -697,7 +697,9 @@ mod tests {
         for path in ["/users/{id}/messages/{message_id}/attachments", "/type/{id}", "/con/{id}", "/users/{id}/mod/x"] {
             model.operations.push(operation(HttpMethod::Get, path));
         }
-        let cx = Context::new(&model, "c", &mut crate::diagnostics::Diagnostics::default());
+        let cache = super::super::FormatCache::none();
+        let formatter = super::super::format::Formatter::new(&cache);
+        let cx = Context::new(&model, &formatter, "c", &mut crate::diagnostics::Diagnostics::default());
         let files = operations_files(&cx);
         let paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
         assert_eq!(paths, ["src/operations/mod.rs", "src/operations/users/messages.rs", "src/operations/users.rs"]);
