@@ -253,7 +253,7 @@ fn apply(out: &Path, marker: &str, stop_after: Option<usize>) -> io::Result<Opti
     for (_, path) in entries.iter().filter(|(action, _)| *action == "remove") {
         match fs::remove_file(out.join(path)) {
             Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err),
-            _ => {}
+            _ => remove_emptied_dirs(out, path),
         }
     }
     sync_dir(out);
@@ -262,6 +262,20 @@ fn apply(out: &Path, marker: &str, stop_after: Option<usize>) -> io::Result<Opti
         fs::remove_dir_all(&staging)?;
     }
     Ok(Some(moved))
+}
+
+/// Removes the directories of `path` (below `out`) that its removal left
+/// empty, deepest first (a module of the resource tree that is gone leaves
+/// no `src/operations/sites/`); a directory holding anything else stays.
+fn remove_emptied_dirs(out: &Path, path: &str) {
+    let mut dir = Path::new(path).parent();
+    while let Some(relative) = dir.filter(|d| !d.as_os_str().is_empty()) {
+        // `remove_dir` removes only an empty directory.
+        if fs::remove_dir(out.join(relative)).is_err() {
+            return;
+        }
+        dir = relative.parent();
+    }
 }
 
 /// True when an interrupted write left its staging directory or commit
@@ -345,15 +359,26 @@ mod tests {
         assert!(check(out, &first).is_empty());
 
         fs::write(out.join("src/user.rs"), "mine").unwrap();
+        let nested = files(&[("src/a.rs", "a"), ("src/b.rs", "b"), ("src/m/n/c.rs", "c"), ("src/k/d.rs", "d")]);
+        write(out, &nested).unwrap();
+        fs::write(out.join("src/k/mine.rs"), "mine").unwrap();
         let second = files(&[("src/a.rs", "a2")]);
         assert_eq!(
             check(out, &second),
-            vec![Drift::Changed(".docgen-manifest".into()), Drift::Changed("src/a.rs".into()), Drift::Stale("src/b.rs".into())]
+            vec![
+                Drift::Changed(".docgen-manifest".into()),
+                Drift::Changed("src/a.rs".into()),
+                Drift::Stale("src/b.rs".into()),
+                Drift::Stale("src/k/d.rs".into()),
+                Drift::Stale("src/m/n/c.rs".into())
+            ]
         );
         let report = write(out, &second).unwrap();
-        assert_eq!(report.removed, ["src/b.rs"]);
+        assert_eq!(report.removed, ["src/b.rs", "src/k/d.rs", "src/m/n/c.rs"]);
         assert_eq!(fs::read_to_string(out.join("src/user.rs")).unwrap(), "mine");
         assert!(!out.join("src/b.rs").exists());
+        assert!(!out.join("src/m").exists(), "the directories its removed files emptied are gone");
+        assert_eq!(fs::read_to_string(out.join("src/k/mine.rs")).unwrap(), "mine", "a directory holding a user's file stays");
         assert_eq!(write(out, &second).unwrap(), WriteReport { written: vec![], unchanged: 2, removed: vec![], recovered: None });
     }
 
