@@ -87,11 +87,8 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
     let source =
         verify::program(&entries, &http_entries, &args.crate_name).map_err(|e| format!("the verify program does not parse: {e}"))?;
     write_if_changed(&out.join("examples/verify.rs"), &source)?;
-    let operations: Vec<&str> = files
-        .range("src/operations/".to_owned()..)
-        .take_while(|(path, _)| path.starts_with("src/operations/"))
-        .map(|(_, text)| text.as_str())
-        .collect();
+    let operations: Vec<&str> =
+        files.iter().filter(|(path, _)| path.starts_with("src/operations/")).map(|(_, text)| text.as_str()).collect();
     let (doc_examples, doc_example_count) = verify::doc_examples(&operations);
     write_if_changed(&out.join("examples/doc_examples.rs"), &doc_examples)?;
     eprintln!(

@@ -16,7 +16,7 @@ use proc_macro2::{Delimiter, Group, Spacing, TokenStream, TokenTree};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 /// What the cached texts were formatted by; a cache written by another
@@ -227,15 +227,14 @@ fn prune(dir: &Path) {
 pub struct Formatter<'c> {
     cache: &'c FormatCache,
     entries: HashMap<&'c str, &'c str>,
-    /// The files [`Formatter::format_file`] gave, with their token texts, to be cached with the chunks.
-    files: Mutex<Vec<(String, String)>>,
-    /// Whether any of them was not in the cache.
-    files_formatted: AtomicBool,
+    /// The token texts of the files [`Formatter::format_file`] gave, to be
+    /// cached with the chunks, and each one's text when it was not cached.
+    files: Mutex<Vec<(String, Option<String>)>>,
 }
 
 impl<'c> Formatter<'c> {
     pub fn new(cache: &'c FormatCache) -> Formatter<'c> {
-        Formatter { cache, entries: cache.entries(), files: Mutex::default(), files_formatted: AtomicBool::new(false) }
+        Formatter { cache, entries: cache.entries(), files: Mutex::default() }
     }
 
     /// `tokens` as a formatted file: the cached text when the cache holds
@@ -243,14 +242,14 @@ impl<'c> Formatter<'c> {
     /// does not parse).
     pub fn format_file(&self, tokens: TokenStream) -> Option<String> {
         let key = tokens.to_string();
-        let text = match self.entries.get(key.as_str()) {
-            Some(cached) => (*cached).to_owned(),
+        let (text, formatted) = match self.entries.get(key.as_str()) {
+            Some(cached) => ((*cached).to_owned(), None),
             None => {
-                self.files_formatted.store(true, Ordering::Relaxed);
-                prettyplease::unparse(&syn::parse_file(&key).ok()?)
+                let text = prettyplease::unparse(&syn::parse_file(&key).ok()?);
+                (text.clone(), Some(text))
             }
         };
-        self.files.lock().unwrap_or_else(PoisonError::into_inner).push((key, text.clone()));
+        self.files.lock().unwrap_or_else(PoisonError::into_inner).push((key, formatted));
         Some(text)
     }
 }
@@ -265,9 +264,10 @@ pub fn format_modules(mut modules: Vec<ModuleSource>, header: &str, formatter: &
         let formatted = format_chunks(&chunks, entries)?;
         let files = formatter.files.lock().unwrap_or_else(PoisonError::into_inner);
         let mut used: Vec<(&str, &str)> = chunks.iter().copied().zip(formatted.iter().map(|f| f.as_ref())).collect();
-        used.extend(files.iter().map(|(key, text)| (key.as_str(), text.as_str())));
+        // A file served from the cache keeps the cache's text.
+        used.extend(files.iter().filter_map(|(key, text)| Some((key.as_str(), text.as_deref().or(entries.get(key.as_str()).copied())?))));
         let distinct: HashSet<&str> = used.iter().map(|(key, _)| *key).collect();
-        let all_cached = formatted.iter().all(|f| matches!(f, Cow::Borrowed(_))) && !formatter.files_formatted.load(Ordering::Relaxed);
+        let all_cached = formatted.iter().all(|f| matches!(f, Cow::Borrowed(_))) && files.iter().all(|(_, text)| text.is_none());
         formatter.cache.save(&used, all_cached && distinct.len() == entries.len());
         formatted
     };
