@@ -35,7 +35,7 @@ pub fn maps_member(types: &str, json: &str, field: &str) -> bool {
     let unspaced: String = types.split_whitespace().collect::<String>().replace(",)", ")");
     let read = format!("crate::runtime::object::read(&mutself.{field},map)");
     (unspaced.contains(&format!("\"{json}\"=>{read}")) || unspaced.contains(&format!("\"{json}\"=>{{{read}}}")))
-        && unspaced.contains(&format!("crate::runtime::object::write(map,\"{json}\",&self.{field})?"))
+        && unspaced.contains(&format!("members.write(\"{json}\",&self.{field});"))
 }
 
 pub fn workspace_root() -> PathBuf {

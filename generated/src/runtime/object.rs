@@ -52,8 +52,8 @@ pub fn deserialize<'de, D: Deserializer<'de>, T: ReadMembers>(deserializer: D) -
 /// A generated struct, written one member at a time.
 pub trait WriteMembers {
     /// Writes the declared members that are set (`Some`), in declaration
-    /// order, each with [`write()`].
-    fn write_members<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+    /// order, each with [`Members::write`].
+    fn write_members<M: SerializeMap>(&self, members: &mut Members<'_, M>);
 
     /// The members the struct does not declare, written after the others.
     fn additional_properties(&self) -> &Additional;
@@ -64,18 +64,105 @@ pub trait WriteMembers {
 /// `skip_serializing_if = "Option::is_none"` and `#[serde(flatten)]` wrote).
 pub fn serialize<S: Serializer, T: WriteMembers>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
     let mut map = serializer.serialize_map(None)?;
-    value.write_members(&mut map)?;
+    Members::write_all(value, &mut map)?;
     for (name, member) in value.additional_properties() {
         map.serialize_entry(name, member)?;
     }
     map.end()
 }
 
-/// Writes one declared member, left out when it is `None`.
-pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, name: &'static str, value: &Option<T>) -> Result<(), M::Error> {
-    match value {
-        Some(value) => map.serialize_entry(name, value),
-        None => Ok(()),
+/// The declared members of one struct being written into a map.
+///
+/// [`Members::write`] returns nothing and an error stops the rest, so a
+/// generated `write_members` is one plain call per member: with a `?` on
+/// each (a `Result` matched and its error converted), type- and
+/// borrow-checking the v1.0 crate's 1,307 of them took 5.0 s of its `cargo
+/// check`, against 2.0 s this way (`-Zself-profile`, docs/BENCHMARKS.md).
+pub struct Members<'a, M: SerializeMap> {
+    map: &'a mut M,
+    error: Option<M::Error>,
+}
+
+impl<'a, M: SerializeMap> Members<'a, M> {
+    /// Writes `value`'s declared members into `map`, then says whether all were written.
+    pub fn write_all<T: WriteMembers + ?Sized>(value: &T, map: &'a mut M) -> Result<(), M::Error> {
+        let mut members = Members { map, error: None };
+        value.write_members(&mut members);
+        members.error.map_or(Ok(()), Err)
+    }
+
+    /// Writes one declared member, left out when it is `None`, and nothing
+    /// once a member failed.
+    pub fn write<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) {
+        if let (None, Some(value)) = (&self.error, value) {
+            if let Err(error) = self.map.serialize_entry(name, value) {
+                self.error = Some(error);
+            }
+        }
+    }
+}
+
+/// `Debug` of every generated struct: its name, then only the members that
+/// are set, as they go on the wire (JSON names and values), then the ones it
+/// keeps: `Message { subject: "Hi", from: {"emailAddress":{...}} }`, where a
+/// derived `Debug` would list every `None` of the type's dozens of members.
+/// Written through [`WriteMembers`] because a derived `Debug` was 2.9 s of
+/// the v1.0 crate's `cargo check` (this is 0.7 s).
+pub fn debug<T: WriteMembers>(value: &T, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let pretty = f.alternate();
+    let mut out = DebugMembers { out: f.debug_struct(name), name: None, pretty };
+    Members::write_all(value, &mut out).map_err(|_| fmt::Error)?;
+    for (name, member) in value.additional_properties() {
+        out.field(name, member).map_err(|_| fmt::Error)?;
+    }
+    out.out.finish()
+}
+
+/// A `debug_struct` filled as a map is serialized: each value as its JSON text.
+struct DebugMembers<'a, 'b> {
+    out: fmt::DebugStruct<'a, 'b>,
+    /// The member whose value comes next.
+    name: Option<String>,
+    /// `{:#?}`: the values as indented JSON.
+    pretty: bool,
+}
+
+impl DebugMembers<'_, '_> {
+    fn field<V: Serialize + ?Sized>(&mut self, name: &str, value: &V) -> Result<(), serde_json::Error> {
+        let json = if self.pretty { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) }?;
+        self.out.field(name, &Verbatim(&json));
+        Ok(())
+    }
+}
+
+impl SerializeMap for DebugMembers<'_, '_> {
+    type Ok = ();
+    type Error = serde_json::Error;
+
+    fn serialize_key<K: Serialize + ?Sized>(&mut self, key: &K) -> Result<(), Self::Error> {
+        self.name = Some(match serde_json::to_value(key)? {
+            serde_json::Value::String(name) => name,
+            other => other.to_string(),
+        });
+        Ok(())
+    }
+
+    fn serialize_value<V: Serialize + ?Sized>(&mut self, value: &V) -> Result<(), Self::Error> {
+        let name = self.name.take().unwrap_or_default();
+        self.field(&name, value)
+    }
+
+    fn end(self) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
+/// Text written as it is by `Debug` (a JSON value, not a quoted string).
+struct Verbatim<'a>(&'a str);
+
+impl fmt::Debug for Verbatim<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
     }
 }
 
@@ -182,7 +269,7 @@ pub fn convert_or_keep<T: DeserializeOwned>(additional: &mut Additional, name: &
 /// Moving a base value to a derived type: a member the derived type declares,
 /// read from where the base kept it (the caller removes it once every member
 /// fits). `Err` when it does not fit its type.
-pub fn kept_member<T: DeserializeOwned>(additional: &Additional, name: &str) -> Result<Option<T>, serde_json::Error> {
+fn kept_member<T: DeserializeOwned>(additional: &Additional, name: &str) -> Result<Option<T>, serde_json::Error> {
     match additional.get(name) {
         Some(json) => Option::<T>::deserialize(json),
         None => Ok(None),
@@ -191,10 +278,55 @@ pub fn kept_member<T: DeserializeOwned>(additional: &Additional, name: &str) -> 
 
 /// Moving a member whose type differs between a base and a derived type to
 /// the derived type: through JSON. `Err` when it does not fit.
-pub fn convert_member<T: DeserializeOwned>(value: &Option<impl Serialize>) -> Result<Option<T>, serde_json::Error> {
+fn convert_member<T: DeserializeOwned>(value: &Option<impl Serialize>) -> Result<Option<T>, serde_json::Error> {
     match value {
         Some(value) => serde_json::to_value(value).and_then(serde_json::from_value),
         None => Ok(None),
+    }
+}
+
+/// Moving a base value to a derived type (`TryFrom<Base> for Derived`): the
+/// members read back so far, and whether each fit its type.
+///
+/// Each read is one plain call that gives `None` for a member that does not
+/// fit; a generated `try_from` asks [`Fitting::all_fit`] once, before it
+/// changes the base, and hands the base back unchanged if not. (A `let Ok(..)
+/// = .. else { return Err(base) }` per member cost the v1.0 crate's `cargo
+/// check` more: see docs/BENCHMARKS.md.)
+pub struct Fitting {
+    all_fit: bool,
+}
+
+impl Fitting {
+    pub fn new() -> Self {
+        Fitting { all_fit: true }
+    }
+
+    /// A member the derived type declares, from where the base kept it.
+    pub fn kept<T: DeserializeOwned>(&mut self, additional: &Additional, name: &str) -> Option<T> {
+        self.fit(kept_member(additional, name))
+    }
+
+    /// A member both types declare, with different types: through JSON.
+    pub fn converted<T: DeserializeOwned>(&mut self, value: &Option<impl Serialize>) -> Option<T> {
+        self.fit(convert_member(value))
+    }
+
+    pub fn all_fit(&self) -> bool {
+        self.all_fit
+    }
+
+    fn fit<T>(&mut self, read: Result<Option<T>, serde_json::Error>) -> Option<T> {
+        read.unwrap_or_else(|_| {
+            self.all_fit = false;
+            None
+        })
+    }
+}
+
+impl Default for Fitting {
+    fn default() -> Self {
+        Fitting::new()
     }
 }
 
@@ -202,7 +334,7 @@ pub fn convert_member<T: DeserializeOwned>(value: &Option<impl Serialize>) -> Re
 mod tests {
     use super::*;
 
-    #[derive(Debug, Default, PartialEq)]
+    #[derive(Default, PartialEq)]
     struct Note {
         title: Option<String>,
         pages: Option<Vec<i32>>,
@@ -223,9 +355,9 @@ mod tests {
     }
 
     impl WriteMembers for Note {
-        fn write_members<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-            write(map, "title", &self.title)?;
-            write(map, "pages", &self.pages)
+        fn write_members<M: SerializeMap>(&self, members: &mut Members<'_, M>) {
+            members.write("title", &self.title);
+            members.write("pages", &self.pages);
         }
 
         fn additional_properties(&self) -> &Additional {
@@ -236,6 +368,12 @@ mod tests {
     impl Serialize for Note {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serialize(self, serializer)
+        }
+    }
+
+    impl fmt::Debug for Note {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            debug(self, "Note", f)
         }
     }
 
@@ -289,6 +427,53 @@ mod tests {
         assert_eq!(back, note, "what is written reads back");
     }
 
+    #[test]
+    fn debug_shows_the_set_members_as_json_then_the_kept_ones() {
+        let mut kept = Additional::new();
+        kept.insert("color".into(), serde_json::json!({"name": "red"}));
+        let note = Note { title: Some("Plan \"A\"".into()), pages: None, additional_properties: kept };
+        assert_eq!(format!("{note:?}"), r#"Note { title: "Plan \"A\"", color: {"name":"red"} }"#);
+        assert_eq!(format!("{note:#?}"), "Note {\n    title: \"Plan \\\"A\\\"\",\n    color: {\n      \"name\": \"red\"\n    },\n}");
+        assert_eq!(format!("{:?}", Note::default()), "Note", "nothing set, nothing listed");
+    }
+
+    /// Refuses the member `title`, as a serializer refusing a value would, and notes the others.
+    struct Refusing(Vec<&'static str>);
+
+    impl SerializeMap for Refusing {
+        type Ok = ();
+        type Error = serde_json::Error;
+
+        fn serialize_key<K: Serialize + ?Sized>(&mut self, key: &K) -> Result<(), Self::Error> {
+            let name = serde_json::to_value(key)?;
+            if name == "title" {
+                return Err(serde::ser::Error::custom("refused"));
+            }
+            self.0.push("other");
+            Ok(())
+        }
+
+        fn serialize_value<V: Serialize + ?Sized>(&mut self, _: &V) -> Result<(), Self::Error> {
+            Ok(())
+        }
+
+        fn end(self) -> Result<(), Self::Error> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_member_that_fails_stops_the_rest_and_is_the_error() {
+        let note = Note { title: Some("Plan".into()), pages: Some(vec![1]), ..Note::default() };
+        let mut map = Refusing(Vec::new());
+        let error = Members::write_all(&note, &mut map).unwrap_err();
+        assert_eq!((error.to_string().as_str(), map.0), ("refused", vec![]), "pages, after it, is not written");
+        let untitled = Note { pages: Some(vec![1]), ..Note::default() };
+        let mut map = Refusing(Vec::new());
+        assert!(Members::write_all(&untitled, &mut map).is_ok(), "an unset member is not written");
+        assert_eq!(map.0, vec!["other"]);
+    }
+
     #[derive(Debug, PartialEq)]
     enum Color {
         Red,
@@ -326,5 +511,22 @@ mod tests {
         assert_eq!(convert_or_keep::<i64>(&mut kept, "count", Some(4_i32)), Some(4));
         assert_eq!(convert_or_keep::<i64>(&mut kept, "label", Some("four")), None);
         assert_eq!(kept["label"], "four", "what does not fit the base's field is still sent");
+    }
+
+    #[test]
+    fn fitting_says_whether_every_member_read_back_fits() {
+        let mut kept = Additional::new();
+        kept.insert("size".into(), serde_json::json!(12));
+        let mut fitting = Fitting::new();
+        assert_eq!(fitting.kept::<i64>(&kept, "size"), Some(12));
+        assert_eq!(fitting.kept::<i64>(&kept, "name"), None, "a member not kept is unset");
+        assert_eq!(fitting.converted::<i64>(&Some(3_i32)), Some(3));
+        assert!(fitting.all_fit());
+        assert_eq!(fitting.kept::<String>(&kept, "size"), None, "a number is no string");
+        assert_eq!(fitting.converted::<i64>(&Some(12_i64)), Some(12));
+        assert!(!fitting.all_fit(), "one member that did not fit is enough, whatever comes after");
+        let mut converting = Fitting::default();
+        assert_eq!(converting.converted::<i64>(&Some("four")), None);
+        assert!(!converting.all_fit());
     }
 }

@@ -20,7 +20,7 @@ pub use area_sharepoint::*;
 ///
 /// `microsoft.graph.attachmentItem`
 #[cfg(any(feature = "onenote", feature = "outlook"))]
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AttachmentItem {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     pub odata_type: Option<String>,
@@ -96,20 +96,25 @@ impl serde::Serialize for AttachmentItem {
     }
 }
 #[cfg(any(feature = "onenote", feature = "outlook"))]
+impl std::fmt::Debug for AttachmentItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::object::debug(self, "AttachmentItem", f)
+    }
+}
+#[cfg(any(feature = "onenote", feature = "outlook"))]
 #[allow(deprecated)]
 impl crate::runtime::object::WriteMembers for AttachmentItem {
     fn write_members<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
-        crate::runtime::object::write(map, "attachmentType", &self.attachment_type)?;
-        crate::runtime::object::write(map, "contentId", &self.content_id)?;
-        crate::runtime::object::write(map, "contentType", &self.content_type)?;
-        crate::runtime::object::write(map, "isInline", &self.is_inline)?;
-        crate::runtime::object::write(map, "name", &self.name)?;
-        crate::runtime::object::write(map, "size", &self.size)?;
-        Ok(())
+        members: &mut crate::runtime::object::Members<'_, M>,
+    ) {
+        members.write("@odata.type", &self.odata_type);
+        members.write("attachmentType", &self.attachment_type);
+        members.write("contentId", &self.content_id);
+        members.write("contentType", &self.content_type);
+        members.write("isInline", &self.is_inline);
+        members.write("name", &self.name);
+        members.write("size", &self.size);
     }
     fn additional_properties(&self) -> &crate::runtime::object::Additional {
         &self.additional_properties
@@ -180,7 +185,7 @@ impl From<AttachmentType> for String {
 ///
 /// `microsoft.graph.deleted`
 #[cfg(any(feature = "files", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Deleted {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     pub odata_type: Option<String>,
@@ -226,15 +231,20 @@ impl serde::Serialize for Deleted {
     }
 }
 #[cfg(any(feature = "files", feature = "sharepoint"))]
+impl std::fmt::Debug for Deleted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::object::debug(self, "Deleted", f)
+    }
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
 #[allow(deprecated)]
 impl crate::runtime::object::WriteMembers for Deleted {
     fn write_members<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
-        crate::runtime::object::write(map, "state", &self.state)?;
-        Ok(())
+        members: &mut crate::runtime::object::Members<'_, M>,
+    ) {
+        members.write("@odata.type", &self.odata_type);
+        members.write("state", &self.state);
     }
     fn additional_properties(&self) -> &crate::runtime::object::Additional {
         &self.additional_properties
@@ -244,7 +254,7 @@ impl crate::runtime::object::WriteMembers for Deleted {
 ///
 /// `microsoft.graph.driveItem`
 #[cfg(any(feature = "files", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct DriveItem {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     pub odata_type: Option<String>,
@@ -358,31 +368,32 @@ impl serde::Serialize for DriveItem {
     }
 }
 #[cfg(any(feature = "files", feature = "sharepoint"))]
+impl std::fmt::Debug for DriveItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::object::debug(self, "DriveItem", f)
+    }
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
 #[allow(deprecated)]
 impl crate::runtime::object::WriteMembers for DriveItem {
     fn write_members<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
-        crate::runtime::object::write(map, "cTag", &self.c_tag)?;
-        crate::runtime::object::write(map, "createdDateTime", &self.created_date_time)?;
-        crate::runtime::object::write(map, "deleted", &self.deleted)?;
-        crate::runtime::object::write(map, "description", &self.description)?;
-        crate::runtime::object::write(map, "eTag", &self.e_tag)?;
-        crate::runtime::object::write(map, "file", &self.file)?;
-        crate::runtime::object::write(map, "folder", &self.folder)?;
-        crate::runtime::object::write(map, "id", &self.id)?;
-        crate::runtime::object::write(
-            map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-        )?;
-        crate::runtime::object::write(map, "name", &self.name)?;
-        crate::runtime::object::write(map, "parentReference", &self.parent_reference)?;
-        crate::runtime::object::write(map, "size", &self.size)?;
-        crate::runtime::object::write(map, "webUrl", &self.web_url)?;
-        Ok(())
+        members: &mut crate::runtime::object::Members<'_, M>,
+    ) {
+        members.write("@odata.type", &self.odata_type);
+        members.write("cTag", &self.c_tag);
+        members.write("createdDateTime", &self.created_date_time);
+        members.write("deleted", &self.deleted);
+        members.write("description", &self.description);
+        members.write("eTag", &self.e_tag);
+        members.write("file", &self.file);
+        members.write("folder", &self.folder);
+        members.write("id", &self.id);
+        members.write("lastModifiedDateTime", &self.last_modified_date_time);
+        members.write("name", &self.name);
+        members.write("parentReference", &self.parent_reference);
+        members.write("size", &self.size);
+        members.write("webUrl", &self.web_url);
     }
     fn additional_properties(&self) -> &crate::runtime::object::Additional {
         &self.additional_properties
@@ -392,7 +403,7 @@ impl crate::runtime::object::WriteMembers for DriveItem {
 ///
 /// `microsoft.graph.driveItemUploadableProperties`
 #[cfg(any(feature = "files", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct DriveItemUploadableProperties {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     pub odata_type: Option<String>,
@@ -461,22 +472,27 @@ impl serde::Serialize for DriveItemUploadableProperties {
     }
 }
 #[cfg(any(feature = "files", feature = "sharepoint"))]
+impl std::fmt::Debug for DriveItemUploadableProperties {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::object::debug(self, "DriveItemUploadableProperties", f)
+    }
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
 #[allow(deprecated)]
 impl crate::runtime::object::WriteMembers for DriveItemUploadableProperties {
     fn write_members<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
-        crate::runtime::object::write(
-            map,
-            "@microsoft.graph.conflictBehavior",
-            &self.microsoft_graph_conflict_behavior,
-        )?;
-        crate::runtime::object::write(map, "description", &self.description)?;
-        crate::runtime::object::write(map, "fileSize", &self.file_size)?;
-        crate::runtime::object::write(map, "name", &self.name)?;
-        Ok(())
+        members: &mut crate::runtime::object::Members<'_, M>,
+    ) {
+        members.write("@odata.type", &self.odata_type);
+        members
+            .write(
+                "@microsoft.graph.conflictBehavior",
+                &self.microsoft_graph_conflict_behavior,
+            );
+        members.write("description", &self.description);
+        members.write("fileSize", &self.file_size);
+        members.write("name", &self.name);
     }
     fn additional_properties(&self) -> &crate::runtime::object::Additional {
         &self.additional_properties
@@ -486,7 +502,7 @@ impl crate::runtime::object::WriteMembers for DriveItemUploadableProperties {
 ///
 /// `microsoft.graph.file`
 #[cfg(any(feature = "files", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct File {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     pub odata_type: Option<String>,
@@ -534,15 +550,20 @@ impl serde::Serialize for File {
     }
 }
 #[cfg(any(feature = "files", feature = "sharepoint"))]
+impl std::fmt::Debug for File {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::object::debug(self, "File", f)
+    }
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
 #[allow(deprecated)]
 impl crate::runtime::object::WriteMembers for File {
     fn write_members<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
-        crate::runtime::object::write(map, "mimeType", &self.mime_type)?;
-        Ok(())
+        members: &mut crate::runtime::object::Members<'_, M>,
+    ) {
+        members.write("@odata.type", &self.odata_type);
+        members.write("mimeType", &self.mime_type);
     }
     fn additional_properties(&self) -> &crate::runtime::object::Additional {
         &self.additional_properties
@@ -552,7 +573,7 @@ impl crate::runtime::object::WriteMembers for File {
 ///
 /// `microsoft.graph.folder`
 #[cfg(any(feature = "files", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Folder {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     pub odata_type: Option<String>,
@@ -600,15 +621,20 @@ impl serde::Serialize for Folder {
     }
 }
 #[cfg(any(feature = "files", feature = "sharepoint"))]
+impl std::fmt::Debug for Folder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::object::debug(self, "Folder", f)
+    }
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
 #[allow(deprecated)]
 impl crate::runtime::object::WriteMembers for Folder {
     fn write_members<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
-        crate::runtime::object::write(map, "childCount", &self.child_count)?;
-        Ok(())
+        members: &mut crate::runtime::object::Members<'_, M>,
+    ) {
+        members.write("@odata.type", &self.odata_type);
+        members.write("childCount", &self.child_count);
     }
     fn additional_properties(&self) -> &crate::runtime::object::Additional {
         &self.additional_properties
@@ -618,7 +644,7 @@ impl crate::runtime::object::WriteMembers for Folder {
 ///
 /// `microsoft.graph.itemReference`
 #[cfg(any(feature = "files", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ItemReference {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     pub odata_type: Option<String>,
@@ -678,18 +704,23 @@ impl serde::Serialize for ItemReference {
     }
 }
 #[cfg(any(feature = "files", feature = "sharepoint"))]
+impl std::fmt::Debug for ItemReference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::object::debug(self, "ItemReference", f)
+    }
+}
+#[cfg(any(feature = "files", feature = "sharepoint"))]
 #[allow(deprecated)]
 impl crate::runtime::object::WriteMembers for ItemReference {
     fn write_members<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
-        crate::runtime::object::write(map, "driveId", &self.drive_id)?;
-        crate::runtime::object::write(map, "id", &self.id)?;
-        crate::runtime::object::write(map, "name", &self.name)?;
-        crate::runtime::object::write(map, "path", &self.path)?;
-        Ok(())
+        members: &mut crate::runtime::object::Members<'_, M>,
+    ) {
+        members.write("@odata.type", &self.odata_type);
+        members.write("driveId", &self.drive_id);
+        members.write("id", &self.id);
+        members.write("name", &self.name);
+        members.write("path", &self.path);
     }
     fn additional_properties(&self) -> &crate::runtime::object::Additional {
         &self.additional_properties
@@ -699,7 +730,7 @@ impl crate::runtime::object::WriteMembers for ItemReference {
 ///
 /// `microsoft.graph.uploadSession`
 #[cfg(any(feature = "onenote", feature = "outlook", feature = "sharepoint"))]
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UploadSession {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     pub odata_type: Option<String>,
@@ -763,25 +794,22 @@ impl serde::Serialize for UploadSession {
     }
 }
 #[cfg(any(feature = "onenote", feature = "outlook", feature = "sharepoint"))]
+impl std::fmt::Debug for UploadSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::object::debug(self, "UploadSession", f)
+    }
+}
+#[cfg(any(feature = "onenote", feature = "outlook", feature = "sharepoint"))]
 #[allow(deprecated)]
 impl crate::runtime::object::WriteMembers for UploadSession {
     fn write_members<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
-        crate::runtime::object::write(
-            map,
-            "expirationDateTime",
-            &self.expiration_date_time,
-        )?;
-        crate::runtime::object::write(
-            map,
-            "nextExpectedRanges",
-            &self.next_expected_ranges,
-        )?;
-        crate::runtime::object::write(map, "uploadUrl", &self.upload_url)?;
-        Ok(())
+        members: &mut crate::runtime::object::Members<'_, M>,
+    ) {
+        members.write("@odata.type", &self.odata_type);
+        members.write("expirationDateTime", &self.expiration_date_time);
+        members.write("nextExpectedRanges", &self.next_expected_ranges);
+        members.write("uploadUrl", &self.upload_url);
     }
     fn additional_properties(&self) -> &crate::runtime::object::Additional {
         &self.additional_properties

@@ -5,7 +5,7 @@
 use super::*;
 /// Parameters of `fileAttachment: createUploadSession`.
 #[cfg(feature = "onenote")]
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct FileAttachmentCreateUploadSessionRequest {
     /// Details of the file to be attached; set at least the attachment type, the name, and the size.
     pub attachment_item: Option<crate::types::AttachmentItem>,
@@ -50,14 +50,23 @@ impl serde::Serialize for FileAttachmentCreateUploadSessionRequest {
     }
 }
 #[cfg(feature = "onenote")]
+impl std::fmt::Debug for FileAttachmentCreateUploadSessionRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::object::debug(
+            self,
+            "FileAttachmentCreateUploadSessionRequest",
+            f,
+        )
+    }
+}
+#[cfg(feature = "onenote")]
 #[allow(deprecated)]
 impl crate::runtime::object::WriteMembers for FileAttachmentCreateUploadSessionRequest {
     fn write_members<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        crate::runtime::object::write(map, "AttachmentItem", &self.attachment_item)?;
-        Ok(())
+        members: &mut crate::runtime::object::Members<'_, M>,
+    ) {
+        members.write("AttachmentItem", &self.attachment_item);
     }
     fn additional_properties(&self) -> &crate::runtime::object::Additional {
         &self.additional_properties

@@ -7,7 +7,7 @@ use super::*;
 ///
 /// `microsoft.graph.attachment`
 #[cfg(feature = "outlook")]
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Attachment {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     pub odata_type: Option<String>,
@@ -81,24 +81,25 @@ impl serde::Serialize for Attachment {
     }
 }
 #[cfg(feature = "outlook")]
+impl std::fmt::Debug for Attachment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::object::debug(self, "Attachment", f)
+    }
+}
+#[cfg(feature = "outlook")]
 #[allow(deprecated)]
 impl crate::runtime::object::WriteMembers for Attachment {
     fn write_members<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
-        crate::runtime::object::write(map, "contentType", &self.content_type)?;
-        crate::runtime::object::write(map, "id", &self.id)?;
-        crate::runtime::object::write(map, "isInline", &self.is_inline)?;
-        crate::runtime::object::write(
-            map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-        )?;
-        crate::runtime::object::write(map, "name", &self.name)?;
-        crate::runtime::object::write(map, "size", &self.size)?;
-        Ok(())
+        members: &mut crate::runtime::object::Members<'_, M>,
+    ) {
+        members.write("@odata.type", &self.odata_type);
+        members.write("contentType", &self.content_type);
+        members.write("id", &self.id);
+        members.write("isInline", &self.is_inline);
+        members.write("lastModifiedDateTime", &self.last_modified_date_time);
+        members.write("name", &self.name);
+        members.write("size", &self.size);
     }
     fn additional_properties(&self) -> &crate::runtime::object::Additional {
         &self.additional_properties
@@ -149,7 +150,7 @@ impl Attachment {
 ///
 /// Includes the properties of its base type `microsoft.graph.attachment`.
 #[cfg(feature = "outlook")]
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct FileAttachment {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     pub odata_type: Option<String>,
@@ -243,27 +244,28 @@ impl serde::Serialize for FileAttachment {
     }
 }
 #[cfg(feature = "outlook")]
+impl std::fmt::Debug for FileAttachment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::object::debug(self, "FileAttachment", f)
+    }
+}
+#[cfg(feature = "outlook")]
 #[allow(deprecated)]
 impl crate::runtime::object::WriteMembers for FileAttachment {
     fn write_members<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
-        crate::runtime::object::write(map, "contentBytes", &self.content_bytes)?;
-        crate::runtime::object::write(map, "contentId", &self.content_id)?;
-        crate::runtime::object::write(map, "contentLocation", &self.content_location)?;
-        crate::runtime::object::write(map, "contentType", &self.content_type)?;
-        crate::runtime::object::write(map, "id", &self.id)?;
-        crate::runtime::object::write(map, "isInline", &self.is_inline)?;
-        crate::runtime::object::write(
-            map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-        )?;
-        crate::runtime::object::write(map, "name", &self.name)?;
-        crate::runtime::object::write(map, "size", &self.size)?;
-        Ok(())
+        members: &mut crate::runtime::object::Members<'_, M>,
+    ) {
+        members.write("@odata.type", &self.odata_type);
+        members.write("contentBytes", &self.content_bytes);
+        members.write("contentId", &self.content_id);
+        members.write("contentLocation", &self.content_location);
+        members.write("contentType", &self.content_type);
+        members.write("id", &self.id);
+        members.write("isInline", &self.is_inline);
+        members.write("lastModifiedDateTime", &self.last_modified_date_time);
+        members.write("name", &self.name);
+        members.write("size", &self.size);
     }
     fn additional_properties(&self) -> &crate::runtime::object::Additional {
         &self.additional_properties
@@ -309,18 +311,15 @@ impl TryFrom<Attachment> for FileAttachment {
     /// The base value, unchanged, when a member it keeps does not fit the derived type.
     type Error = Attachment;
     fn try_from(mut base: Attachment) -> Result<Self, Attachment> {
-        let Ok(member_content_bytes) = crate::runtime::object::kept_member(
-            &base.additional_properties,
-            "contentBytes",
-        ) else { return Err(base) };
-        let Ok(member_content_id) = crate::runtime::object::kept_member(
-            &base.additional_properties,
-            "contentId",
-        ) else { return Err(base) };
-        let Ok(member_content_location) = crate::runtime::object::kept_member(
-            &base.additional_properties,
-            "contentLocation",
-        ) else { return Err(base) };
+        let mut fitting = crate::runtime::object::Fitting::new();
+        let member_content_bytes = fitting
+            .kept(&base.additional_properties, "contentBytes");
+        let member_content_id = fitting.kept(&base.additional_properties, "contentId");
+        let member_content_location = fitting
+            .kept(&base.additional_properties, "contentLocation");
+        if !fitting.all_fit() {
+            return Err(base);
+        }
         base.additional_properties.remove("contentBytes");
         base.additional_properties.remove("contentId");
         base.additional_properties.remove("contentLocation");
@@ -343,7 +342,7 @@ impl TryFrom<Attachment> for FileAttachment {
 ///
 /// `microsoft.graph.message`
 #[cfg(feature = "outlook")]
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Message {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     pub odata_type: Option<String>,
@@ -437,26 +436,27 @@ impl serde::Serialize for Message {
     }
 }
 #[cfg(feature = "outlook")]
+impl std::fmt::Debug for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::object::debug(self, "Message", f)
+    }
+}
+#[cfg(feature = "outlook")]
 #[allow(deprecated)]
 impl crate::runtime::object::WriteMembers for Message {
     fn write_members<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
-        crate::runtime::object::write(map, "bodyPreview", &self.body_preview)?;
-        crate::runtime::object::write(map, "hasAttachments", &self.has_attachments)?;
-        crate::runtime::object::write(map, "id", &self.id)?;
-        crate::runtime::object::write(map, "isRead", &self.is_read)?;
-        crate::runtime::object::write(map, "parentFolderId", &self.parent_folder_id)?;
-        crate::runtime::object::write(
-            map,
-            "receivedDateTime",
-            &self.received_date_time,
-        )?;
-        crate::runtime::object::write(map, "subject", &self.subject)?;
-        crate::runtime::object::write(map, "attachments", &self.attachments)?;
-        Ok(())
+        members: &mut crate::runtime::object::Members<'_, M>,
+    ) {
+        members.write("@odata.type", &self.odata_type);
+        members.write("bodyPreview", &self.body_preview);
+        members.write("hasAttachments", &self.has_attachments);
+        members.write("id", &self.id);
+        members.write("isRead", &self.is_read);
+        members.write("parentFolderId", &self.parent_folder_id);
+        members.write("receivedDateTime", &self.received_date_time);
+        members.write("subject", &self.subject);
+        members.write("attachments", &self.attachments);
     }
     fn additional_properties(&self) -> &crate::runtime::object::Additional {
         &self.additional_properties
@@ -468,7 +468,7 @@ impl crate::runtime::object::WriteMembers for Message {
 ///
 /// Includes the properties of its base type `microsoft.graph.attachment`.
 #[cfg(feature = "outlook")]
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ReferenceAttachment {
     /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
     pub odata_type: Option<String>,
@@ -542,24 +542,25 @@ impl serde::Serialize for ReferenceAttachment {
     }
 }
 #[cfg(feature = "outlook")]
+impl std::fmt::Debug for ReferenceAttachment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::object::debug(self, "ReferenceAttachment", f)
+    }
+}
+#[cfg(feature = "outlook")]
 #[allow(deprecated)]
 impl crate::runtime::object::WriteMembers for ReferenceAttachment {
     fn write_members<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        crate::runtime::object::write(map, "@odata.type", &self.odata_type)?;
-        crate::runtime::object::write(map, "contentType", &self.content_type)?;
-        crate::runtime::object::write(map, "id", &self.id)?;
-        crate::runtime::object::write(map, "isInline", &self.is_inline)?;
-        crate::runtime::object::write(
-            map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-        )?;
-        crate::runtime::object::write(map, "name", &self.name)?;
-        crate::runtime::object::write(map, "size", &self.size)?;
-        Ok(())
+        members: &mut crate::runtime::object::Members<'_, M>,
+    ) {
+        members.write("@odata.type", &self.odata_type);
+        members.write("contentType", &self.content_type);
+        members.write("id", &self.id);
+        members.write("isInline", &self.is_inline);
+        members.write("lastModifiedDateTime", &self.last_modified_date_time);
+        members.write("name", &self.name);
+        members.write("size", &self.size);
     }
     fn additional_properties(&self) -> &crate::runtime::object::Additional {
         &self.additional_properties
@@ -606,7 +607,7 @@ impl TryFrom<Attachment> for ReferenceAttachment {
 }
 /// Parameters of `attachment: createUploadSession`.
 #[cfg(feature = "outlook")]
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AttachmentCreateUploadSessionRequest {
     /// Details of the file to be attached; set at least the attachment type, the name, and the size.
     pub attachment_item: Option<crate::types::AttachmentItem>,
@@ -651,14 +652,19 @@ impl serde::Serialize for AttachmentCreateUploadSessionRequest {
     }
 }
 #[cfg(feature = "outlook")]
+impl std::fmt::Debug for AttachmentCreateUploadSessionRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::object::debug(self, "AttachmentCreateUploadSessionRequest", f)
+    }
+}
+#[cfg(feature = "outlook")]
 #[allow(deprecated)]
 impl crate::runtime::object::WriteMembers for AttachmentCreateUploadSessionRequest {
     fn write_members<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        crate::runtime::object::write(map, "AttachmentItem", &self.attachment_item)?;
-        Ok(())
+        members: &mut crate::runtime::object::Members<'_, M>,
+    ) {
+        members.write("AttachmentItem", &self.attachment_item);
     }
     fn additional_properties(&self) -> &crate::runtime::object::Additional {
         &self.additional_properties

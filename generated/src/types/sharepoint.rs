@@ -5,7 +5,7 @@
 use super::*;
 /// Parameters of `driveItem: copy`.
 #[cfg(feature = "sharepoint")]
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct DriveItemCopyRequest {
     /// Optional. The folder that receives the copy, named by its driveId and id. Leave it out to copy next to the original.
     pub parent_reference: Option<crate::types::ItemReference>,
@@ -54,15 +54,20 @@ impl serde::Serialize for DriveItemCopyRequest {
     }
 }
 #[cfg(feature = "sharepoint")]
+impl std::fmt::Debug for DriveItemCopyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::object::debug(self, "DriveItemCopyRequest", f)
+    }
+}
+#[cfg(feature = "sharepoint")]
 #[allow(deprecated)]
 impl crate::runtime::object::WriteMembers for DriveItemCopyRequest {
     fn write_members<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        crate::runtime::object::write(map, "parentReference", &self.parent_reference)?;
-        crate::runtime::object::write(map, "name", &self.name)?;
-        Ok(())
+        members: &mut crate::runtime::object::Members<'_, M>,
+    ) {
+        members.write("parentReference", &self.parent_reference);
+        members.write("name", &self.name);
     }
     fn additional_properties(&self) -> &crate::runtime::object::Additional {
         &self.additional_properties
@@ -70,7 +75,7 @@ impl crate::runtime::object::WriteMembers for DriveItemCopyRequest {
 }
 /// Parameters of `driveItem: createUploadSession`.
 #[cfg(feature = "sharepoint")]
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct DriveItemCreateUploadSessionRequest {
     /// Metadata about the file that is about to be uploaded.
     pub item: Option<crate::types::DriveItemUploadableProperties>,
@@ -117,15 +122,20 @@ impl serde::Serialize for DriveItemCreateUploadSessionRequest {
     }
 }
 #[cfg(feature = "sharepoint")]
+impl std::fmt::Debug for DriveItemCreateUploadSessionRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::object::debug(self, "DriveItemCreateUploadSessionRequest", f)
+    }
+}
+#[cfg(feature = "sharepoint")]
 #[allow(deprecated)]
 impl crate::runtime::object::WriteMembers for DriveItemCreateUploadSessionRequest {
     fn write_members<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        crate::runtime::object::write(map, "item", &self.item)?;
-        crate::runtime::object::write(map, "deferCommit", &self.defer_commit)?;
-        Ok(())
+        members: &mut crate::runtime::object::Members<'_, M>,
+    ) {
+        members.write("item", &self.item);
+        members.write("deferCommit", &self.defer_commit);
     }
     fn additional_properties(&self) -> &crate::runtime::object::Additional {
         &self.additional_properties

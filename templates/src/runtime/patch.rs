@@ -113,7 +113,7 @@ impl<T: Serialize> BodyOf<T> for Patch<T> {}
 mod tests {
     use super::*;
 
-    use crate::runtime::object::{self, Additional, WriteMembers};
+    use crate::runtime::object::{self, Additional, Members, WriteMembers};
     use serde::ser::SerializeMap;
 
     /// Written as a generated struct is.
@@ -126,10 +126,10 @@ mod tests {
     }
 
     impl WriteMembers for Widget {
-        fn write_members<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-            object::write(map, "a", &self.a)?;
-            object::write(map, "b", &self.b)?;
-            object::write(map, "c", &self.c)
+        fn write_members<M: SerializeMap>(&self, members: &mut Members<'_, M>) {
+            members.write("a", &self.a);
+            members.write("b", &self.b);
+            members.write("c", &self.c);
         }
 
         fn additional_properties(&self) -> &Additional {

@@ -39,7 +39,7 @@ pub fn types_modules(cx: &Context<'_>) -> Vec<(String, ModuleSource)> {
             quote! {
                 #doc
                 #cfg
-                #[derive(Debug, Clone, Default, PartialEq)]
+                #[derive(Clone, Default, PartialEq)]
                 pub struct #ident {
                     #(#fields)*
                     /// Parameters the docs do not list.
@@ -163,7 +163,7 @@ fn object(cx: &Context<'_>, def: &TypeDef, name: &str, fields: &[FieldItem<'_>],
     quote! {
         #doc
         #cfg
-        #[derive(Debug, Clone, Default, PartialEq)]
+        #[derive(Clone, Default, PartialEq)]
         pub struct #name {
             /// The concrete type of this value, e.g. `#microsoft.graph.fileAttachment`.
             pub odata_type: Option<String>,
@@ -223,20 +223,22 @@ fn read_members(name: &proc_macro2::Ident, fields: &[FieldItem<'_>], odata_type:
     }
 }
 
-/// `Serialize` through [`runtime::object`](crate): the members that are set,
-/// `@odata.type` first, in declaration order, then `additional_properties`
-/// (what serde's derive wrote with `skip_serializing_if` and `flatten`,
-/// without needing `serde_derive` to build the crate).
+/// `Serialize` and `Debug` through [`runtime::object`](crate): the members
+/// that are set, `@odata.type` first, in declaration order, then
+/// `additional_properties` (what serde's derive wrote with
+/// `skip_serializing_if` and `flatten`, without needing `serde_derive` to
+/// build the crate).
 fn write_members(name: &proc_macro2::Ident, fields: &[FieldItem<'_>], odata_type: bool, cfg: &TokenStream) -> TokenStream {
     let json_names = fields.iter().map(|f| &f.property.json_name);
     let idents = fields.iter().map(|f| super::names::ident(&f.name));
-    let odata_type = odata_type.then(|| quote! { crate::runtime::object::write(map, "@odata.type", &self.odata_type)?; });
-    // A struct with no member to write leaves the map unused (a warning in the user's build).
-    let map = if fields.is_empty() && odata_type.is_none() {
-        quote! { _map }
+    let odata_type = odata_type.then(|| quote! { members.write("@odata.type", &self.odata_type); });
+    // A struct with no member to write leaves the writer unused (a warning in the user's build).
+    let members = if fields.is_empty() && odata_type.is_none() {
+        quote! { _members }
     } else {
-        quote! { map }
+        quote! { members }
     };
+    let type_name = name.to_string();
     quote! {
         #cfg
         impl serde::Serialize for #name {
@@ -246,12 +248,18 @@ fn write_members(name: &proc_macro2::Ident, fields: &[FieldItem<'_>], odata_type
         }
 
         #cfg
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::object::debug(self, #type_name, f)
+            }
+        }
+
+        #cfg
         #[allow(deprecated)]
         impl crate::runtime::object::WriteMembers for #name {
-            fn write_members<M: serde::ser::SerializeMap>(&self, #map: &mut M) -> Result<(), M::Error> {
+            fn write_members<M: serde::ser::SerializeMap>(&self, #members: &mut crate::runtime::object::Members<'_, M>) {
                 #odata_type
-                #( crate::runtime::object::write(map, #json_names, &self.#idents)?; )*
-                Ok(())
+                #( members.write(#json_names, &self.#idents); )*
             }
 
             fn additional_properties(&self) -> &crate::runtime::object::Additional {
@@ -372,7 +380,7 @@ fn downcast(
         match base_fields.iter().find(|b| b.property.json_name == f.property.json_name) {
             None => {
                 checks.push(quote! {
-                    let Ok(#local) = crate::runtime::object::kept_member(&base.additional_properties, #json_name) else { return Err(base) };
+                    let #local = fitting.kept(&base.additional_properties, #json_name);
                 });
                 removals.push(quote! { base.additional_properties.remove(#json_name); });
                 members.push(quote! { #to: #local, });
@@ -385,7 +393,7 @@ fn downcast(
                     Move::Unboxed => quote! { #to: base.#from.map(|boxed| *boxed), },
                     Move::Json => {
                         checks.push(quote! {
-                            let Ok(#local) = crate::runtime::object::convert_member(&base.#from) else { return Err(base) };
+                            let #local = fitting.converted(&base.#from);
                         });
                         quote! { #to: #local, }
                     }
@@ -398,9 +406,18 @@ fn downcast(
     } else {
         quote! { mut base }
     };
+    let checks = (!checks.is_empty()).then(|| {
+        quote! {
+            let mut fitting = crate::runtime::object::Fitting::new();
+            #(#checks)*
+            if !fitting.all_fit() {
+                return Err(base);
+            }
+        }
+    });
     quote! {
         fn try_from(#binding: #base) -> Result<Self, #base> {
-            #(#checks)*
+            #checks
             #(#removals)*
             Ok(#derived {
                 odata_type: base.odata_type,
