@@ -77,7 +77,7 @@ pub fn serialize<S: Serializer, T: WriteMembers>(value: &T, serializer: S) -> Re
 /// generated `write_members` is one plain call per member: with a `?` on
 /// each (a `Result` matched and its error converted), type- and
 /// borrow-checking the v1.0 crate's 1,307 of them took 5.0 s of its `cargo
-/// check`, against 2.0 s this way (`-Zself-profile`, docs/BENCHMARKS.md).
+/// check`, against 1.5 s this way (`-Zself-profile`, docs/BENCHMARKS.md).
 pub struct Members<'a, M: SerializeMap> {
     map: &'a mut M,
     error: Option<M::Error>,
@@ -107,13 +107,15 @@ impl<'a, M: SerializeMap> Members<'a, M> {
 /// keeps: `Message { subject: "Hi", from: {"emailAddress":{...}} }`, where a
 /// derived `Debug` would list every `None` of the type's dozens of members.
 /// Written through [`WriteMembers`] because a derived `Debug` was 2.9 s of
-/// the v1.0 crate's `cargo check` (this is 0.7 s).
+/// the v1.0 crate's `cargo check` (this is 0.8 s).
 pub fn debug<T: WriteMembers>(value: &T, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let pretty = f.alternate();
     let mut out = DebugMembers { out: f.debug_struct(name), name: None, pretty };
-    Members::write_all(value, &mut out).map_err(|_| fmt::Error)?;
+    // Never an error of its own: `format!` panics on a `Debug` that fails
+    // when the output did not (the output's errors surface from `finish`).
+    let _ = Members::write_all(value, &mut out);
     for (name, member) in value.additional_properties() {
-        out.field(name, member).map_err(|_| fmt::Error)?;
+        out.field(name, member);
     }
     out.out.finish()
 }
@@ -128,10 +130,14 @@ struct DebugMembers<'a, 'b> {
 }
 
 impl DebugMembers<'_, '_> {
-    fn field<V: Serialize + ?Sized>(&mut self, name: &str, value: &V) -> Result<(), serde_json::Error> {
-        let json = if self.pretty { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) }?;
-        self.out.field(name, &Verbatim(&json));
-        Ok(())
+    /// One member; a value JSON cannot hold (a map with other keys than
+    /// strings, a serializer's error) shows as the error, in angle brackets.
+    fn field<V: Serialize + ?Sized>(&mut self, name: &str, value: &V) {
+        let json = if self.pretty { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) };
+        match json {
+            Ok(json) => self.out.field(name, &Verbatim(&json)),
+            Err(error) => self.out.field(name, &Verbatim(&format!("<{error}>"))),
+        };
     }
 }
 
@@ -149,7 +155,8 @@ impl SerializeMap for DebugMembers<'_, '_> {
 
     fn serialize_value<V: Serialize + ?Sized>(&mut self, value: &V) -> Result<(), Self::Error> {
         let name = self.name.take().unwrap_or_default();
-        self.field(&name, value)
+        self.field(&name, value);
+        Ok(())
     }
 
     fn end(self) -> Result<(), Self::Error> {
@@ -435,6 +442,18 @@ mod tests {
         assert_eq!(format!("{note:?}"), r#"Note { title: "Plan \"A\"", color: {"name":"red"} }"#);
         assert_eq!(format!("{note:#?}"), "Note {\n    title: \"Plan \\\"A\\\"\",\n    color: {\n      \"name\": \"red\"\n    },\n}");
         assert_eq!(format!("{:?}", Note::default()), "Note", "nothing set, nothing listed");
+        assert_eq!(format!("{Unencodable:?}"), "Odd { keys: <key must be a string> }", "what JSON cannot hold is shown, not a failure");
+    }
+
+    /// A member whose value JSON cannot hold (a map with keys that are not strings).
+    struct Unencodable;
+
+    impl fmt::Debug for Unencodable {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let mut members = DebugMembers { out: f.debug_struct("Odd"), name: None, pretty: false };
+            members.field("keys", &std::collections::BTreeMap::from([((1, 2), 3)]));
+            members.out.finish()
+        }
     }
 
     /// Refuses the member `title`, as a serializer refusing a value would, and notes the others.
