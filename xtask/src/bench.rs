@@ -10,7 +10,11 @@
 //!   ratio to that pulldown-cmark pass, with their peak memory (max RSS, from `wait4`);
 //! - with `--compile`: `cargo check` of the generated crate, all features and
 //!   one area, beside `cargo check` and `cargo build` of graph-rs-sdk 3.0.1
-//!   from crates.io, each with a fresh target directory.
+//!   from crates.io, each with a fresh target directory;
+//! - two floors no generator of this design can go under, measured in the
+//!   same run: `syn`'s parse of the emitted files (prettyplease formats a
+//!   `syn::File`), and checking the crate's dependencies alone (its manifest
+//!   with an empty library).
 //!
 //! Build it optimized for meaningful numbers: `cargo run --release -p xtask -- bench`.
 
@@ -84,6 +88,7 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
     // still small: a child's peak RSS (`wait4`) counts this process's peak
     // at the time it was spawned (Linux carries it over the exec).
     let mut last_model = None;
+    let mut last_files = None;
     for _ in 0..runs {
         let started = Instant::now();
         let sources = docgen::load::load_docs(&docs, &mut Diagnostics::default()).map_err(|e| format!("{}: {e}", docs.display()))?;
@@ -184,7 +189,7 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
         let files = docgen::emit::emit_crate(&model, &options, &mut diags).map_err(|e| e.to_string())?;
         stages[3].push(t.elapsed());
         pipeline.push(started.elapsed());
-        std::hint::black_box(files);
+        last_files = Some(files);
         last_model = Some(model);
     }
     let gen = median(&mut pipeline);
@@ -203,6 +208,19 @@ pub fn run(args: Args, root: &Path) -> Result<ExitCode, String> {
     for (name, times) in ["load", "parse", "resolve", "emit"].iter().zip(stages.iter_mut()) {
         let t = median(times);
         println!("| - stage `{name}` | {} | | {:.2}x | |", secs(t), t.as_secs_f64() / base.as_secs_f64());
+    }
+    if let Some(files) = &last_files {
+        // A floor of any gen that formats with prettyplease: it takes a
+        // `syn::File`, and every emitted file is parsed before it is written.
+        let floor = median(&mut (0..runs).map(|_| parse_rust_files(files).0).collect::<Vec<_>>());
+        let bytes: usize = files.iter().filter(|(path, _)| path.ends_with(".rs")).map(|(_, text)| text.len()).sum();
+        println!(
+            "| - floor: `syn::parse_file` of the emitted `.rs` files ({:.1} MB), one core; half on two | {} | | {:.2}x; {:.2}x | |",
+            bytes as f64 / 1e6,
+            secs(floor),
+            floor.as_secs_f64() / base.as_secs_f64(),
+            floor.as_secs_f64() / 2.0 / base.as_secs_f64()
+        );
     }
     ok &= ratio <= 5.0;
     if let Some(model) = &last_model {
@@ -274,6 +292,20 @@ fn crate_figures(args: &Args, docs: &Path, generated: &Path, scratch: &Path, run
         compile_figures(generated, scratch, &args.area)?;
     }
     Ok(ok)
+}
+
+/// How long `syn` takes to parse every Rust file of `files`, on this
+/// thread, and how many files it parsed.
+fn parse_rust_files(files: &docgen::output::Files) -> (Duration, usize) {
+    let started = Instant::now();
+    let mut parsed = 0;
+    for (path, text) in files.iter().filter(|(path, _)| path.ends_with(".rs")) {
+        match syn::parse_file(text) {
+            Ok(_) => parsed += 1,
+            Err(e) => eprintln!("warning: {path} does not parse: {e}"),
+        }
+    }
+    (started.elapsed(), parsed)
 }
 
 struct ChildRun {
@@ -406,6 +438,10 @@ fn compile_figures(generated: &Path, scratch: &Path, area: &str) -> Result<(), S
     let fetched = cargo(&sdk, &["fetch"], None).map(|_| ());
     let _ = cargo(generated, &["fetch"], None);
 
+    let deps_only = dependencies_only(generated, &scratch.join("dependencies-only"))?;
+    let _ = cargo(&deps_only, &["fetch"], None);
+
+    let deps = timed_cargo(&deps_only, &["check", "--all-features"], &scratch.join("target-check-deps"))?;
     let all = timed_cargo(generated, &["check", "--all-features"], &scratch.join("target-check-all"))?;
     let one = timed_cargo(generated, &["check", "--no-default-features", "--features", area], &scratch.join("target-check-area"))?;
     println!("| compile (fresh target dir) | time | baseline: graph-rs-sdk 3.0.1 (same run) | ratio |");
@@ -422,6 +458,12 @@ fn compile_figures(generated: &Path, scratch: &Path, area: &str) -> Result<(), S
                 r(all, sdk_check)
             );
             println!(
+                "| - floor: its dependencies alone (the same manifest, an empty `lib.rs`) `cargo check --all-features` | {} | `cargo check` {} | {:.2}x |",
+                secs(deps),
+                secs(sdk_check),
+                r(deps, sdk_check)
+            );
+            println!(
                 "| generated crate `cargo check --no-default-features --features {area}` | {} | `cargo check` {} | {:.2}x |",
                 secs(one),
                 secs(sdk_check),
@@ -436,10 +478,26 @@ fn compile_figures(generated: &Path, scratch: &Path, area: &str) -> Result<(), S
         }
         Err(e) => {
             println!("| generated crate `cargo check --all-features` | {} | graph-rs-sdk 3.0.1 could not be fetched: {e} | - |", secs(all));
+            println!("| - floor: its dependencies alone `cargo check --all-features` | {} | - | - |", secs(deps));
             println!("| generated crate `cargo check --no-default-features --features {area}` | {} | - | - |", secs(one));
         }
     }
     Ok(())
+}
+
+/// A crate with `generated`'s manifest and an empty library, in `dir`: what
+/// checking its dependencies costs, the floor under the whole crate's figure.
+fn dependencies_only(generated: &Path, dir: &Path) -> Result<PathBuf, String> {
+    let manifest = std::fs::read_to_string(generated.join("Cargo.toml")).map_err(|e| format!("{}: {e}", generated.display()))?;
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| format!("{}: {e}", dir.display()))?;
+    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| format!("{}: {e}", dir.display()))?;
+    std::fs::write(dir.join("src/lib.rs"), "").map_err(|e| format!("{}: {e}", dir.display()))?;
+    // The same versions as the crate's own build, where it has a lock file.
+    let lock = generated.join("Cargo.lock");
+    if lock.is_file() {
+        std::fs::copy(&lock, dir.join("Cargo.lock")).map_err(|e| format!("{}: {e}", lock.display()))?;
+    }
+    Ok(dir.to_owned())
 }
 
 fn timed_cargo(dir: &Path, args: &[&str], target: &Path) -> Result<Duration, String> {
@@ -511,4 +569,34 @@ fn median(times: &mut [Duration]) -> Duration {
 
 fn secs(d: Duration) -> String {
     format!("{:.2}s", d.as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dependency_floor_is_the_same_manifest_with_an_empty_library() {
+        let scratch = tempfile::tempdir().unwrap();
+        let generated = scratch.path().join("generated");
+        std::fs::create_dir_all(generated.join("src")).unwrap();
+        let manifest = "[package]\nname = \"graph-client\"\nversion = \"0.1.0\"\n\n[dependencies]\nserde_json = \"1\"\n";
+        std::fs::write(generated.join("Cargo.toml"), manifest).unwrap();
+        std::fs::write(generated.join("Cargo.lock"), "# lock\n").unwrap();
+        std::fs::write(generated.join("src/lib.rs"), "pub mod types;\n").unwrap();
+        let floor = dependencies_only(&generated, &scratch.path().join("floor")).unwrap();
+        assert_eq!(std::fs::read_to_string(floor.join("Cargo.toml")).unwrap(), manifest);
+        assert_eq!(std::fs::read_to_string(floor.join("Cargo.lock")).unwrap(), "# lock\n");
+        assert_eq!(std::fs::read_to_string(floor.join("src/lib.rs")).unwrap(), "");
+    }
+
+    #[test]
+    fn the_formatting_floor_parses_the_rust_files_only() {
+        let mut files = docgen::output::Files::new();
+        files.insert("src/lib.rs".into(), "pub fn f() {}\n".into());
+        // Not Rust: a parse of it would fail and warn, and would time the wrong thing.
+        files.insert("api-model.json".into(), "{\"operations\": []}\n".into());
+        files.insert("src/broken.rs".into(), "pub fn f( {}\n".into());
+        assert_eq!(parse_rust_files(&files).1, 1, "lib.rs parsed; the JSON not tried, broken.rs failed");
+    }
 }
