@@ -154,15 +154,45 @@ pub fn ident(name: &str) -> Ident {
 #[derive(Debug, Default)]
 pub struct Scope {
     taken: BTreeSet<String>,
+    reserved: BTreeSet<String>,
+}
+
+/// Why a [`Scope`] would not hand out a name as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clash {
+    /// The scope keeps the name for the crate's own use (`additional_properties`, `body`).
+    Reserved,
+    /// An earlier claim in the scope has it.
+    Taken,
 }
 
 impl Scope {
     pub fn with_reserved(names: &[&str]) -> Scope {
-        Scope { taken: names.iter().map(|s| s.to_string()).collect() }
+        let reserved: BTreeSet<String> = names.iter().map(|s| s.to_string()).collect();
+        Scope { taken: reserved.clone(), reserved }
     }
 
     pub fn is_taken(&self, name: &str) -> bool {
         self.taken.contains(name)
+    }
+
+    /// Why [`Scope::claim`] would not give `candidate` as it is, if it would not.
+    pub fn clash(&self, candidate: &str) -> Option<Clash> {
+        if self.reserved.contains(candidate) {
+            Some(Clash::Reserved)
+        } else if self.taken.contains(candidate) {
+            Some(Clash::Taken)
+        } else {
+            None
+        }
+    }
+
+    /// [`Scope::claim`] of `candidate`, the conversion of the documented
+    /// `word`, with what stood in its way: what a `renamed` diagnostic says.
+    pub fn claim_for(&mut self, word: &str, candidate: &str) -> Claim {
+        let clash = self.clash(candidate);
+        let name = self.claim(candidate);
+        Claim { word: word.to_owned(), candidate: candidate.to_owned(), name, clash }
     }
 
     /// `candidate` if free, else `candidate2`, `candidate3`, ... (with `_` for snake names).
@@ -180,6 +210,64 @@ impl Scope {
         };
         self.taken.insert(name.clone());
         name
+    }
+}
+
+/// A name a [`Scope`] gave for a documented word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// The page's word (`contentType`, `move`, `users`).
+    pub word: String,
+    /// Its conversion, as asked of the scope (`content_type`).
+    pub candidate: String,
+    /// What the scope gave (`content_type_2`).
+    pub name: String,
+    pub clash: Option<Clash>,
+}
+
+impl Claim {
+    /// Whether the name is more than the word's case conversion (a keyword
+    /// made raw, a reserved or taken name, characters a name cannot hold).
+    pub fn is_rename(&self) -> bool {
+        !is_plain_conversion(&self.word, &self.name) || ident(&self.name).to_string().starts_with("r#")
+    }
+
+    /// Why the name is not the word's case conversion. `within` places the
+    /// scope (`in the same struct`), `by` is what already has the name when
+    /// the scope had it (`another property`, or the operation whose method it is).
+    pub fn reason(&self, within: &str, by: &str) -> String {
+        let candidate = &self.candidate;
+        match self.clash {
+            Some(Clash::Reserved) => format!("`{candidate}` is kept for the crate's own use {within}"),
+            Some(Clash::Taken) => format!("`{candidate}` is taken {within} by {by}"),
+            None if ident(&self.name).to_string().starts_with("r#") => format!("`{}` is a Rust keyword", self.name),
+            None => self.spelling_reason(),
+        }
+    }
+
+    /// Why the conversion itself is not the plain one: the word cannot be a
+    /// Rust name as it is.
+    fn spelling_reason(&self) -> String {
+        let Some(first) = self.word.chars().find(char::is_ascii_alphanumeric) else {
+            return "it has no letters or digits".to_owned();
+        };
+        if first.is_ascii_digit() {
+            return "a Rust name cannot start with a digit".to_owned();
+        }
+        let plain = if self.candidate.starts_with(|c: char| c.is_ascii_uppercase()) {
+            self.word.to_upper_camel_case()
+        } else {
+            self.word.to_snake_case()
+        };
+        if self.candidate.len() > plain.len() && self.candidate.starts_with(&plain) {
+            if KEYWORDS.contains(&plain.as_str()) {
+                format!("`{plain}` is a Rust keyword that cannot be written raw")
+            } else {
+                format!("`{plain}` is a name the generated code uses")
+            }
+        } else {
+            "characters a Rust name cannot hold are left out".to_owned()
+        }
     }
 }
 
@@ -260,5 +348,45 @@ mod tests {
         assert_eq!(scope.claim("Thing"), "Thing2");
         assert_eq!(scope.claim("self_"), "self_");
         assert_eq!(scope.claim("self_"), "self_2");
+    }
+
+    #[test]
+    fn a_claim_says_why_its_name_is_not_the_plain_conversion() {
+        let claim = |scope: &mut Scope, word: &str, candidate: &str| scope.claim_for(word, candidate);
+        let mut fields = Scope::with_reserved(&["additional_properties"]);
+        let cases = [
+            (claim(&mut fields, "contentType", "content_type"), ""),
+            (claim(&mut fields, "ContentType", "content_type"), "`content_type` is taken in the same struct by another property"),
+            (
+                claim(&mut fields, "additionalProperties", "additional_properties"),
+                "`additional_properties` is kept for the crate's own use in the same struct",
+            ),
+            (claim(&mut fields, "move", "move"), "`move` is a Rust keyword"),
+            (claim(&mut fields, "self", &snake_name("self")), "`self` is a Rust keyword that cannot be written raw"),
+            (claim(&mut Scope::default(), "Option", &type_name("Option")), "`Option` is a name the generated code uses"),
+            (claim(&mut fields, "2fa", &snake_name("2fa")), "a Rust name cannot start with a digit"),
+            (claim(&mut fields, "@@", &snake_name("@@")), "it has no letters or digits"),
+            (claim(&mut fields, "café", &snake_name("café")), "characters a Rust name cannot hold are left out"),
+        ];
+        for (claim, reason) in cases {
+            if reason.is_empty() {
+                assert!(!claim.is_rename(), "{claim:?}");
+            } else {
+                assert!(claim.is_rename(), "{claim:?}");
+                assert_eq!(claim.reason("in the same struct", "another property"), reason, "{claim:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_scope_says_why_it_would_rename() {
+        let mut scope = Scope::with_reserved(&["body"]);
+        assert_eq!(scope.clash("body"), Some(Clash::Reserved));
+        assert_eq!(scope.clash("id"), None);
+        scope.claim("id");
+        assert_eq!(scope.clash("id"), Some(Clash::Taken));
+        // The reserved name stays reserved after a numbered claim beside it.
+        scope.claim("body");
+        assert_eq!(scope.clash("body"), Some(Clash::Reserved));
     }
 }

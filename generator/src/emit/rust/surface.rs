@@ -433,16 +433,16 @@ impl<'m> Surface<'m> {
         let shared = names_in_several_namespaces(model);
         for def in &model.types {
             let qualified = def.qualified_name();
-            let rust = module.claim(&namespaced_type_name(def, &shared));
-            if !is_plain_conversion(&def.name, &rust) {
-                let why = if shared.contains(&def.name.to_ascii_lowercase()) {
-                    "another namespace has a type of that name"
+            let claim = module.claim_for(&def.name, &namespaced_type_name(def, &shared));
+            if !is_plain_conversion(&def.name, &claim.name) {
+                let why = if claim.clash.is_none() && shared.contains(&def.name.to_ascii_lowercase()) {
+                    "another namespace has a type of that name".to_owned()
                 } else {
-                    "reserved or colliding name"
+                    claim.reason("among the types", "another type")
                 };
-                diags.report(Code::Renamed, &def.source, format!("type `{qualified}` is emitted as `{rust}` ({why})"));
+                diags.report(Code::Renamed, &def.source, format!("type `{qualified}` is emitted as `{}` ({why})", claim.name));
             }
-            type_names.insert(qualified, rust);
+            type_names.insert(qualified, claim.name);
         }
         let mut parameter_names: BTreeMap<&'m str, String> = BTreeMap::new();
         let mut parameter_owners: Vec<(&'m str, &'m [Property], &'m str)> = Vec::new();
@@ -487,7 +487,8 @@ impl<'m> Surface<'m> {
         let facts: Vec<OperationFacts> = operations.iter().map(operation_facts).collect();
         let tree = Tree::new(model, &facts);
         for rename in &tree.renames {
-            report_rename(builder.diags, &model.operations[rename.operation].source, rename.what, &rename.word, &rename.name);
+            let by = rename.holder.as_deref().unwrap_or("another name");
+            report_rename(builder.diags, &model.operations[rename.operation].source, rename.what, &rename.claim, rename.within, by);
         }
         for (item, place) in operations.iter_mut().zip(&tree.places) {
             item.function = place.spelled();
@@ -585,8 +586,9 @@ impl<'m> Builder<'m, '_> {
                 self.diags.report(Code::Merged, &property.source, message);
                 continue;
             }
-            let name = scope.claim(&snake_name(&property.json_name));
-            report_rename(self.diags, &property.source, "property", &property.json_name, &name);
+            let claim = scope.claim_for(&property.json_name, &snake_name(&property.json_name));
+            report_rename(self.diags, &property.source, "property", &claim, "in the same struct", "another property");
+            let name = claim.name;
             let ty = self.rust_type(&property.ty, self.boxing.is_boxed(owner, &property.json_name));
             fields.push(FieldItem { property, constant: member_constant(&name), name, ty });
         }
@@ -605,9 +607,9 @@ impl<'m> Builder<'m, '_> {
                 );
                 continue;
             }
-            let name = scope.claim(&variant_name(&member.name));
-            report_rename(self.diags, &member.source, "enum member", &member.name, &name);
-            variants.push(VariantItem { member, name });
+            let claim = scope.claim_for(&member.name, &variant_name(&member.name));
+            report_rename(self.diags, &member.source, "enum member", &claim, "in the same enum", "another member");
+            variants.push(VariantItem { member, name: claim.name });
         }
         variants
     }
@@ -625,17 +627,32 @@ impl<'m> Builder<'m, '_> {
                     .path_params
                     .iter()
                     .map(|param| {
-                        let rust = arguments.claim(&snake_name(&param.name));
-                        report_rename(self.diags, &op.source, "path parameter", &param.name, &rust);
-                        rust
+                        let claim = arguments.claim_for(&param.name, &snake_name(&param.name));
+                        report_rename(
+                            self.diags,
+                            &op.source,
+                            "path parameter",
+                            &claim,
+                            "among the method's arguments",
+                            "another path parameter",
+                        );
+                        claim.name
                     })
                     .collect();
                 let call_args = op
                     .unspelled_function_parameters()
                     .filter_map(|p| {
                         let literal = self.call_literal(&p.ty)?;
-                        let name = arguments.claim(&snake_name(&p.json_name));
-                        report_rename(self.diags, &p.source, "function parameter", &p.json_name, &name);
+                        let claim = arguments.claim_for(&p.json_name, &snake_name(&p.json_name));
+                        report_rename(
+                            self.diags,
+                            &p.source,
+                            "function parameter",
+                            &claim,
+                            "among the method's arguments",
+                            "another parameter",
+                        );
+                        let name = claim.name;
                         let optional = op.is_optional_argument(&p.json_name);
                         let ty = match literal {
                             Literal::Plain | Literal::Unquoted => self.rust_type(&p.ty, false),
@@ -748,10 +765,12 @@ fn member_constant(field: &str) -> String {
     field.trim_start_matches("r#").to_ascii_uppercase()
 }
 
-fn report_rename(diags: &mut Diagnostics, source: &Source, what: &str, documented: &str, rust: &str) {
-    let shown = names::ident(rust).to_string();
-    if !is_plain_conversion(documented, rust) || shown.starts_with("r#") {
-        let message = format!("{what} `{documented}` is emitted as `{shown}` (keyword, reserved or colliding name)");
+/// A `renamed` diagnostic for `claim` when its name is more than a case
+/// conversion of the page's word, saying why (`within`, `by`: [`names::Claim::reason`]).
+fn report_rename(diags: &mut Diagnostics, source: &Source, what: &str, claim: &names::Claim, within: &str, by: &str) {
+    if claim.is_rename() {
+        let shown = names::ident(&claim.name);
+        let message = format!("{what} `{}` is emitted as `{shown}` ({})", claim.word, claim.reason(within, by));
         diags.report(Code::Renamed, source, message);
     }
 }

@@ -18,7 +18,7 @@
 //! overload of a call whose plain name is taken is named by its arguments
 //! (`image_width_height`) before it would get a number.
 
-use super::names::{snake_name, type_name, Scope, RESERVED_FUNCTION_NAMES};
+use super::names::{self, snake_name, type_name, Claim, Scope, RESERVED_FUNCTION_NAMES};
 use crate::model::{ApiModel, Operation, OperationKind};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -42,8 +42,11 @@ pub struct Tree {
 pub struct Rename {
     pub operation: usize,
     pub what: &'static str,
-    pub word: String,
-    pub name: String,
+    pub claim: Claim,
+    /// Where the scope is, as the diagnostic says it (`on the same builder`).
+    pub within: &'static str,
+    /// What had the name when the scope had it (an operation's method, a navigation, a root).
+    pub holder: Option<String>,
 }
 
 pub struct Root {
@@ -216,11 +219,11 @@ fn verb(kind: OperationKind, op: &Operation) -> &'static str {
 /// `word` in `scope`; a call whose plain name another overload took is named by its
 /// arguments (`image_width_height(width, height)` beside `image()`) before a number.
 /// Also the word the name was meant to be: an overload's name is designed, not a rename.
-fn claim_call(scope: &mut Scope, word: &str, step: &Step) -> (String, String) {
+fn claim_call(scope: &mut Scope, word: &str, step: &Step) -> Claim {
     let by_arguments = crate::model::overload_name(word, &step.text).map(|name| snake_name(&name));
     match by_arguments {
-        Some(name) if scope.is_taken(word) && !scope.is_taken(&name) => (scope.claim(&name), name),
-        _ => (scope.claim(word), word.to_owned()),
+        Some(name) if scope.is_taken(word) && !scope.is_taken(&name) => scope.claim_for(&name, &name),
+        _ => scope.claim_for(word, word),
     }
 }
 
@@ -429,10 +432,14 @@ impl TreeBuilder<'_> {
         let op = &self.model.operations[index];
         let target = self.new_node(template.to_owned());
         let word = edge_name(step, op);
-        let (name, word) = claim_call(&mut self.nodes[node].scope, &word, step);
+        let mut claim = claim_call(&mut self.nodes[node].scope, &word, step);
+        let holder = self.holder(node, &claim);
         // A literal segment is reported under its documented spelling; a cast's `as_` name is the designed one.
-        let word = if step.kind == StepKind::Literal && !is_cast(step) { step.text.trim_start_matches('/').to_owned() } else { word };
-        self.renames.push(Rename { operation: index, what: "path segment", word, name: name.clone() });
+        if step.kind == StepKind::Literal && !is_cast(step) {
+            claim.word = step.text.trim_start_matches('/').to_owned();
+        }
+        let name = claim.name.clone();
+        self.renames.push(Rename { operation: index, what: "path segment", claim, within: "on the same builder", holder });
         let params = match alias {
             Some(alias) => {
                 let key = ALIASES[alias].2;
@@ -477,8 +484,11 @@ impl TreeBuilder<'_> {
             method.operations.push(index);
             return (method.name.clone(), method.alternatives.clone());
         }
-        let (name, word) = claim_call(&mut builder.scope, &split.method_name, &split.method_step);
-        self.renames.push(Rename { operation: index, what: "operation", word, name: name.clone() });
+        let claim = claim_call(&mut builder.scope, &split.method_name, &split.method_step);
+        let holder = self.holder(node, &claim);
+        let name = claim.name.clone();
+        self.renames.push(Rename { operation: index, what: "operation", claim, within: "on the same builder", holder });
+        let builder = &mut self.nodes[node];
         let alternatives: Vec<String> = facts.alternatives.iter().map(|suffix| builder.scope.claim(&format!("{name}_{suffix}"))).collect();
         builder.methods.insert(key, builder.node.methods.len());
         builder.node.methods.push(Method {
@@ -488,6 +498,24 @@ impl TreeBuilder<'_> {
             step: split.method_step.clone(),
         });
         (name, alternatives)
+    }
+
+    /// What already had the name `claim` asked for on `node`'s builder, as a
+    /// `renamed` diagnostic names it: an operation's method (its HTTP request
+    /// and page) or a navigation. Looked up before the claim's own method or
+    /// navigation is added.
+    fn holder(&self, node: usize, claim: &Claim) -> Option<String> {
+        if claim.clash != Some(names::Clash::Taken) {
+            return None;
+        }
+        let name = claim.candidate.as_str();
+        let node = &self.nodes[node].node;
+        if let Some(method) = node.methods.iter().find(|m| m.name == name) {
+            let op = &self.model.operations[*method.operations.first()?];
+            return Some(format!("`{} {}` ({})", op.method, op.documented_path, op.source));
+        }
+        let edge = node.edges.iter().find(|e| e.name == name)?;
+        Some(format!("the navigation along `{}`", edge.step.text))
     }
 
     /// Every node on the way to an operation is in its area (the builders' `cfg`).
@@ -532,11 +560,17 @@ struct RootFound {
 fn name_roots(roots: Vec<RootFound>, places: &mut [Place], renames: &mut Vec<Rename>) -> Vec<Root> {
     let mut scope = Scope::with_reserved(RESERVED_FUNCTION_NAMES);
     let mut renamed = BTreeMap::new();
+    // Each root name handed out, and the path it is the root of.
+    let mut claimed: BTreeMap<String, String> = BTreeMap::new();
     let roots: Vec<Root> = roots
         .into_iter()
         .map(|RootFound { word, node, alias, text, operation }| {
-            let name = scope.claim(&word);
-            renames.push(Rename { operation, what: "root", word: text.trim_start_matches('/').to_owned(), name: name.clone() });
+            let holder = claimed.get(&word).map(|text: &String| format!("the root `{text}`"));
+            let mut claim = scope.claim_for(&word, &word);
+            claim.word = text.trim_start_matches('/').to_owned();
+            let name = claim.name.clone();
+            claimed.insert(name.clone(), text.clone());
+            renames.push(Rename { operation, what: "root", claim, within: "among `Client`'s methods", holder });
             renamed.insert(word.clone(), name.clone());
             Root { name, node, alias, text }
         })
@@ -655,7 +689,7 @@ mod tests {
         // The last spells the same argument as the second: named by a number.
         assert_eq!(methods, ["image", "image_width", "image_width_fitting_mode", "image_2"]);
         let renamed: Vec<&str> =
-            tree.renames.iter().filter(|r| r.what == "operation" && r.word != r.name).map(|r| r.name.as_str()).collect();
+            tree.renames.iter().filter(|r| r.what == "operation" && r.claim.word != r.claim.name).map(|r| r.claim.name.as_str()).collect();
         assert_eq!(renamed, ["image_2"], "a name by arguments is designed, not a rename");
     }
 }
