@@ -692,4 +692,25 @@ mod tests {
             tree.renames.iter().filter(|r| r.what == "operation" && r.claim.word != r.claim.name).map(|r| r.claim.name.as_str()).collect();
         assert_eq!(renamed, ["image_2"], "a name by arguments is designed, not a rename");
     }
+
+    #[test]
+    fn a_taken_name_says_what_has_it() {
+        let mut model = model(Vec::new());
+        let mut first = Operation { kind: OperationKind::Update, ..operation(HttpMethod::Patch, "/users/{id}") };
+        first.source = crate::model::Source { file: "api/user-update.md".into(), line: 34 };
+        let second = Operation { kind: OperationKind::Update, ..operation(HttpMethod::Put, "/users/{id}") };
+        model.operations = vec![first, second];
+        let facts: Vec<OperationFacts> = ["patch", "put"]
+            .iter()
+            .map(|signature| OperationFacts { signature: signature.to_string(), path_params: Vec::new(), alternatives: Vec::new() })
+            .collect();
+        let tree = Tree::new(&model, &facts);
+        let taken: Vec<(&str, Option<&str>)> = tree
+            .renames
+            .iter()
+            .filter(|r| r.claim.clash == Some(names::Clash::Taken))
+            .map(|r| (r.claim.name.as_str(), r.holder.as_deref()))
+            .collect();
+        assert_eq!(taken, [("update_2", Some("`PATCH /users/{id}` (api/user-update.md:34)"))]);
+    }
 }
