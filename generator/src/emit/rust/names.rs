@@ -254,6 +254,12 @@ impl Claim {
         if first.is_ascii_digit() {
             return "a Rust name cannot start with a digit".to_owned();
         }
+        // A namespaced or dotted word (`microsoft.graph.user`, `contoso.com`) is named by its last part.
+        if let Some((_, last)) = self.word.rsplit_once('.') {
+            if !last.is_empty() && (last.to_snake_case() == self.candidate || last.to_upper_camel_case() == self.candidate) {
+                return "only the part after the last `.` names it".to_owned();
+            }
+        }
         let plain = if self.candidate.starts_with(|c: char| c.is_ascii_uppercase()) {
             self.word.to_upper_camel_case()
         } else {
@@ -367,6 +373,7 @@ mod tests {
             (claim(&mut fields, "2fa", &snake_name("2fa")), "a Rust name cannot start with a digit"),
             (claim(&mut fields, "@@", &snake_name("@@")), "it has no letters or digits"),
             (claim(&mut fields, "café", &snake_name("café")), "characters a Rust name cannot hold are left out"),
+            (claim(&mut fields, "contoso.com", "com"), "only the part after the last `.` names it"),
         ];
         for (claim, reason) in cases {
             if reason.is_empty() {
