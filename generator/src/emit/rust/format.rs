@@ -16,7 +16,6 @@ use proc_macro2::{Delimiter, Group, Spacing, TokenStream, TokenTree};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 /// What the cached texts were formatted by; a cache written by another
@@ -281,32 +280,15 @@ pub fn format_modules(mut modules: Vec<ModuleSource>, header: &str, formatter: &
 
 /// Each chunk's formatted text, in order: the cached one, or parsed and formatted now.
 fn format_chunks<'c>(chunks: &[&str], cache: &HashMap<&str, &'c str>) -> Result<Vec<Cow<'c, str>>, EmitError> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(chunks.len()).max(1);
-    // Largest first: the last chunks to finish are small, so no core idles at the end.
-    let mut order: Vec<usize> = (0..chunks.len()).collect();
-    order.sort_by_key(|&index| std::cmp::Reverse(chunks[index].len()));
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, Result<Cow<'c, str>, syn::Error>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) else { break done };
-                        let chunk = chunks[index];
-                        let text = match cache.get(chunk) {
-                            Some(cached) => Ok(Cow::Borrowed(*cached)),
-                            None => syn::parse_file(chunk).map(|file| Cow::Owned(prettyplease::unparse(&file))),
-                        };
-                        done.push((index, text));
-                    }
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    });
-    done.sort_by_key(|(index, _)| *index);
-    done.into_iter().map(|(_, text)| text.map_err(EmitError::from)).collect()
+    let texts = super::parallel::largest_first(
+        chunks.len(),
+        |index| chunks[index].len(),
+        |index| match cache.get(chunks[index]) {
+            Some(cached) => Ok(Cow::Borrowed(*cached)),
+            None => syn::parse_file(chunks[index]).map(|file| Cow::Owned(prettyplease::unparse(&file))),
+        },
+    );
+    texts.into_iter().map(|text| text.map_err(EmitError::from)).collect()
 }
 
 fn assemble<'t>(module: &ModuleSource, header: &str, formatted: &mut impl Iterator<Item = &'t str>) -> Result<String, EmitError> {

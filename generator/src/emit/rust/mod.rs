@@ -9,6 +9,7 @@ mod format;
 mod hierarchy;
 pub mod names;
 mod operations;
+mod parallel;
 pub mod surface;
 #[cfg(test)]
 pub(crate) mod test_model;
@@ -85,14 +86,12 @@ pub fn emit_modules(
     let cx = Context::new(model, &formatter, crate_name, diags);
     let lib = lib_rs(&cx, default_base_url)?;
     // Tokens are not `Send`: each module is built and cut into chunks of
-    // token text on a thread of its own (`Client`'s root methods share one
-    // `impl` block of `operations/mod.rs`); the chunks are then formatted on
-    // every core.
+    // token text on the thread that builds it (the types here, the
+    // operations' root modules on every core beside them; `Client`'s root
+    // methods share one `impl` block of `operations/mod.rs`); the chunks are
+    // then formatted on every core.
     let (mut modules, operations) = std::thread::scope(|scope| {
-        let operations = scope.spawn(|| {
-            let files = operations::operations_files(&cx).into_iter();
-            files.map(|(path, tokens)| (path, ModuleSource::from_file(tokens))).collect::<Vec<_>>()
-        });
+        let operations = scope.spawn(|| operations::operations_sources(&cx));
         let types = types::types_modules(&cx);
         (types, operations.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });

@@ -5,7 +5,9 @@
 
 use super::docs::{doc_lines, docs};
 use super::examples::example_doc;
+use super::format::ModuleSource;
 use super::names::{ident, module_file_stem};
+use super::parallel;
 use super::surface::{AlternativeItem, CallArgument, ItemPaths, Literal, OperationItem};
 use super::tree::{Method, Node};
 use super::Context;
@@ -24,11 +26,65 @@ const FILE_DEPTH: usize = 2;
 /// each declared with the `cfg` of the areas found below it, so that a
 /// build of one area does not even parse the others' builders (in v1.0,
 /// checking `outlook` read all 12 MB of one `operations.rs` before).
-pub fn operations_files(cx: &Context<'_>) -> Vec<(String, TokenStream)> {
+#[cfg(test)]
+fn operations_files(cx: &Context<'_>) -> Vec<(String, TokenStream)> {
+    let (root, deferred) = root_file(cx);
+    std::iter::once(root).chain(deferred.iter().flat_map(|child| child_files(cx, child))).collect()
+}
+
+/// [`operations_files`] cut into chunks of token text for formatting. The
+/// root modules that have files of their own (and the files below them) are
+/// built on every core, the largest first: they are most of the operations,
+/// and a regeneration that finds every item in the format cache spends its
+/// time building them. Tokens are not `Send`, so each is cut into chunks
+/// where it is built.
+pub fn operations_sources(cx: &Context<'_>) -> Vec<(String, ModuleSource)> {
+    let (root, deferred) = root_file(cx);
+    let tree = cx.surface.tree();
+    let size = |index: usize| tree.nodes.iter().filter(|n| n.module.starts_with(&deferred[index].path)).count();
+    let below = parallel::largest_first(deferred.len(), size, |index| {
+        child_files(cx, &deferred[index]).into_iter().map(|(path, tokens)| (path, ModuleSource::from_file(tokens))).collect::<Vec<_>>()
+    });
+    let root = (root.0, ModuleSource::from_file(root.1));
+    std::iter::once(root).chain(below.into_iter().flatten()).collect()
+}
+
+/// `operations/mod.rs`, and the root modules it declares that have files of
+/// their own, still to be built.
+fn root_file(cx: &Context<'_>) -> ((String, TokenStream), Vec<ChildFile>) {
+    let mut deferred = Vec::new();
+    let contents = module_contents(cx, &[], Some("src/operations"), &mut Below::Defer(&mut deferred));
+    (("src/operations/mod.rs".to_owned(), root_module(cx, contents)), deferred)
+}
+
+/// A module declared `pub mod name;`, whose file is `{below}.rs`.
+struct ChildFile {
+    below: String,
+    path: Vec<String>,
+}
+
+/// `child`'s file and the files below it, the deepest first.
+fn child_files(cx: &Context<'_>, child: &ChildFile) -> Vec<(String, TokenStream)> {
     let mut files = Vec::new();
-    let contents = module_contents(cx, &[], Some("src/operations"), &mut files);
-    files.insert(0, ("src/operations/mod.rs".to_owned(), root_module(cx, contents)));
+    let body = module_contents(cx, &child.path, Some(&child.below), &mut Below::Build(&mut files));
+    let imports = module_imports();
+    files.push((format!("{}.rs", child.below), quote! { #imports #body }));
     files
+}
+
+/// What becomes of the child modules that have files of their own: built
+/// now into the list, or left for later (the roots', built on every core).
+enum Below<'f> {
+    Build(&'f mut Vec<(String, TokenStream)>),
+    Defer(&'f mut Vec<ChildFile>),
+}
+
+/// What every module of the tree imports (not all use it).
+fn module_imports() -> TokenStream {
+    quote! {
+        #[allow(unused_imports)]
+        use crate::runtime::{encode_path, encode_path_segment, odata};
+    }
 }
 
 /// `operations/mod.rs`: the root functions, `Client`'s twins of them, then
@@ -87,7 +143,7 @@ fn node_type(node: &Node) -> TokenStream {
 /// The nodes of `module`, then the modules below it. `dir` is where the
 /// files of its child modules go (`src/operations/users` for `users`);
 /// `None` puts them inline, as every module below an inline one.
-fn module_contents(cx: &Context<'_>, module: &[String], dir: Option<&str>, files: &mut Vec<(String, TokenStream)>) -> TokenStream {
+fn module_contents(cx: &Context<'_>, module: &[String], dir: Option<&str>, files: &mut Below<'_>) -> TokenStream {
     let tree = cx.surface.tree();
     let items: Vec<TokenStream> =
         tree.nodes.iter().enumerate().filter(|(_, n)| n.module == module).map(|(i, _)| node_items(cx, i)).collect();
@@ -96,18 +152,17 @@ fn module_contents(cx: &Context<'_>, module: &[String], dir: Option<&str>, files
         .map(|child| {
             let ChildModule { doc, cfg, name, path } = child;
             let file = dir.filter(|_| module.len() < FILE_DEPTH).and_then(|dir| module_file(&name, &path).map(|file| (dir, file)));
-            let imports = quote! {
-                #[allow(unused_imports)]
-                use crate::runtime::{encode_path, encode_path_segment, odata};
-            };
             match file {
                 Some((dir, file)) => {
-                    let below = format!("{dir}/{file}");
-                    let body = module_contents(cx, &path, Some(&below), files);
-                    files.push((format!("{below}.rs"), quote! { #imports #body }));
+                    let child = ChildFile { below: format!("{dir}/{file}"), path };
+                    match files {
+                        Below::Build(built) => built.extend(child_files(cx, &child)),
+                        Below::Defer(deferred) => deferred.push(child),
+                    }
                     quote! { #doc #cfg pub mod #name; }
                 }
                 None => {
+                    let imports = module_imports();
                     let body = module_contents(cx, &path, None, files);
                     quote! { #doc #cfg pub mod #name { #imports #body } }
                 }
@@ -703,6 +758,8 @@ mod tests {
         let files = operations_files(&cx);
         let paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
         assert_eq!(paths, ["src/operations/mod.rs", "src/operations/users/messages.rs", "src/operations/users.rs"]);
+        let built_on_every_core: Vec<String> = operations_sources(&cx).into_iter().map(|(path, _)| path).collect();
+        assert_eq!(built_on_every_core, paths, "the same files in the same order");
         let text = |path: &str| files.iter().find(|(p, _)| p == path).unwrap().1.to_string();
         let root = text("src/operations/mod.rs");
         assert!(root.contains("pub mod users ;") && root.contains("pub mod r#type {") && root.contains("pub mod con {"), "{root}");
