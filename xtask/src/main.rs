@@ -247,7 +247,14 @@ fn check_output(out: &Path, generation: &docgen::Generation, outcome: &fingerpri
 /// `gen`: writes the crate (one transaction) and says what changed.
 fn write_output(out: &Path, generation: &docgen::Generation, outcome: &fingerprint::Outcome) -> Result<(), String> {
     let previous_snapshot = std::fs::read_to_string(out.join(docgen::emit::MODEL_SNAPSHOT)).ok();
-    let written = docgen::output::write(out, &generation.files).map_err(|e| format!("writing {}: {e}", out.display()))?;
+    // What changed in the API needs only the model and the previous snapshot
+    // (read above): it is worked out while the files are written.
+    let (written, api_changes) = std::thread::scope(|scope| {
+        let api_changes = scope.spawn(|| api_changes(previous_snapshot.as_deref(), generation));
+        let written = docgen::output::write(out, &generation.files);
+        (written, api_changes.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let written = written.map_err(|e| format!("writing {}: {e}", out.display()))?;
     match written.recovered {
         Some(docgen::output::Recovery::RolledForward { moved }) => {
             eprintln!("finished an interrupted gen in {} first ({moved} file(s) moved into place)", out.display())
@@ -263,14 +270,19 @@ fn write_output(out: &Path, generation: &docgen::Generation, outcome: &fingerpri
         written.unchanged,
         written.removed.len()
     );
-    let snapshot = generation.files.get(docgen::emit::MODEL_SNAPSHOT);
-    if previous_snapshot.is_some() && previous_snapshot.as_ref() == snapshot {
-        // The same model text: nothing to diff (reading it back costs a tenth of a regeneration).
-        eprintln!("api changes: none");
-    } else {
-        eprintln!("{}", docgen::diff::snapshot_summary(previous_snapshot.as_deref(), &generation.model));
-    }
+    eprintln!("{api_changes}");
     Ok(())
+}
+
+/// The `api changes:` line of a `gen`: the previous snapshot against the new model.
+fn api_changes(previous_snapshot: Option<&str>, generation: &docgen::Generation) -> String {
+    let snapshot = generation.files.get(docgen::emit::MODEL_SNAPSHOT);
+    if previous_snapshot.is_some() && previous_snapshot == snapshot.map(String::as_str) {
+        // The same model text: nothing to diff (reading it back costs a tenth of a regeneration).
+        "api changes: none".to_owned()
+    } else {
+        docgen::diff::snapshot_summary(previous_snapshot, &generation.model)
+    }
 }
 
 fn openapi(docs: Option<PathBuf>, out: &Path) -> Result<ExitCode, String> {
