@@ -21,23 +21,18 @@ use quote::{format_ident, quote};
 /// 5.4 MB, of which 1.1 MB is below modules an `outlook` build compiles).
 const FILE_DEPTH: usize = 2;
 
-/// The `operations` module's files, unformatted: `operations/mod.rs` with
-/// the roots, and a file per module of the tree down to [`FILE_DEPTH`],
-/// each declared with the `cfg` of the areas found below it, so that a
-/// build of one area does not even parse the others' builders (in v1.0,
-/// checking `outlook` read all 12 MB of one `operations.rs` before).
-#[cfg(test)]
-fn operations_files(cx: &Context<'_>) -> Vec<(String, TokenStream)> {
-    let (root, deferred) = root_file(cx);
-    std::iter::once(root).chain(deferred.iter().flat_map(|child| child_files(cx, child))).collect()
-}
-
-/// [`operations_files`] cut into chunks of token text for formatting. The
-/// root modules that have files of their own (and the files below them) are
-/// built on every core, the largest first: they are most of the operations,
-/// and a regeneration that finds every item in the format cache spends its
-/// time building them. Tokens are not `Send`, so each is cut into chunks
-/// where it is built.
+/// The `operations` module's files, cut into chunks of token text for
+/// formatting: `operations/mod.rs` with the roots, and a file per module of
+/// the tree down to [`FILE_DEPTH`], each declared with the `cfg` of the areas
+/// found below it, so that a build of one area does not even parse the
+/// others' builders (in v1.0, checking `outlook` read all 12 MB of one
+/// `operations.rs` before).
+///
+/// The root modules that have files of their own (and the files below them)
+/// are built on every core, the largest first: they are most of the
+/// operations, and a regeneration that finds every item in the format cache
+/// spends its time building them. Tokens are not `Send`, so each file is cut
+/// into chunks where it is built.
 pub fn operations_sources(cx: &Context<'_>) -> Vec<(String, ModuleSource)> {
     let (root, deferred) = root_file(cx);
     let tree = cx.surface.tree();
@@ -47,6 +42,13 @@ pub fn operations_sources(cx: &Context<'_>) -> Vec<(String, ModuleSource)> {
     });
     let root = (root.0, ModuleSource::from_file(root.1));
     std::iter::once(root).chain(below.into_iter().flatten()).collect()
+}
+
+/// [`operations_sources`]' files as tokens, built on one thread.
+#[cfg(test)]
+fn operations_files(cx: &Context<'_>) -> Vec<(String, TokenStream)> {
+    let (root, deferred) = root_file(cx);
+    std::iter::once(root).chain(deferred.iter().flat_map(|child| child_files(cx, child))).collect()
 }
 
 /// `operations/mod.rs`, and the root modules it declares that have files of
