@@ -10,6 +10,7 @@ pub mod emit;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod parallel;
 pub mod parse;
 pub mod resolve;
 

@@ -249,11 +249,8 @@ fn write_output(out: &Path, generation: &docgen::Generation, outcome: &fingerpri
     let previous_snapshot = std::fs::read_to_string(out.join(docgen::emit::MODEL_SNAPSHOT)).ok();
     // What changed in the API needs only the model and the previous snapshot
     // (read above): it is worked out while the files are written.
-    let (written, api_changes) = std::thread::scope(|scope| {
-        let api_changes = scope.spawn(|| api_changes(previous_snapshot.as_deref(), generation));
-        let written = docgen::output::write(out, &generation.files);
-        (written, api_changes.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    });
+    let (api_changes, written) =
+        docgen::parallel::join(|| api_changes(previous_snapshot.as_deref(), generation), || docgen::output::write(out, &generation.files));
     let written = written.map_err(|e| format!("writing {}: {e}", out.display()))?;
     match written.recovered {
         Some(docgen::output::Recovery::RolledForward { moved }) => {

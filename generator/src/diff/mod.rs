@@ -160,11 +160,8 @@ pub fn diff(old: &ApiModel, new: &ApiModel) -> Vec<Change> {
     // Renames were reported when each crate was generated; here only the
     // names matter. The two surfaces are independent: side by side they take
     // half the time (most of a `gen`'s summary after a doc update).
-    let (old_surface, new_surface) = std::thread::scope(|scope| {
-        let old_surface = scope.spawn(|| Surface::new(old, &mut Diagnostics::default()));
-        let new_surface = Surface::new(new, &mut Diagnostics::default());
-        (old_surface.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), new_surface)
-    });
+    let (old_surface, new_surface) =
+        crate::parallel::join(|| Surface::new(old, &mut Diagnostics::default()), || Surface::new(new, &mut Diagnostics::default()));
     let old = Side { model: old, surface: old_surface };
     let new = Side { model: new, surface: new_surface };
     let mut changes = Vec::new();

@@ -280,7 +280,7 @@ pub fn format_modules(mut modules: Vec<ModuleSource>, header: &str, formatter: &
 
 /// Each chunk's formatted text, in order: the cached one, or parsed and formatted now.
 fn format_chunks<'c>(chunks: &[&str], cache: &HashMap<&str, &'c str>) -> Result<Vec<Cow<'c, str>>, EmitError> {
-    let texts = super::parallel::largest_first(
+    let texts = crate::parallel::largest_first(
         chunks.len(),
         |index| chunks[index].len(),
         |index| match cache.get(chunks[index]) {

@@ -9,7 +9,6 @@ mod format;
 mod hierarchy;
 pub mod names;
 mod operations;
-mod parallel;
 pub mod surface;
 #[cfg(test)]
 pub(crate) mod test_model;
@@ -90,11 +89,7 @@ pub fn emit_modules(
     // operations' root modules on every core beside them; `Client`'s root
     // methods share one `impl` block of `operations/mod.rs`); the chunks are
     // then formatted on every core.
-    let (mut modules, operations) = std::thread::scope(|scope| {
-        let operations = scope.spawn(|| operations::operations_sources(&cx));
-        let types = types::types_modules(&cx);
-        (types, operations.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    });
+    let (operations, mut modules) = crate::parallel::join(|| operations::operations_sources(&cx), || types::types_modules(&cx));
     // The surface is not needed to format (peak memory).
     drop(cx);
     modules.extend(operations);

@@ -229,7 +229,12 @@ impl Claim {
     /// Whether the name is more than the word's case conversion (a keyword
     /// made raw, a reserved or taken name, characters a name cannot hold).
     pub fn is_rename(&self) -> bool {
-        !is_plain_conversion(&self.word, &self.name) || ident(&self.name).to_string().starts_with("r#")
+        !is_plain_conversion(&self.word, &self.name) || self.is_raw()
+    }
+
+    /// Whether the name is written as a raw identifier (`r#move`).
+    fn is_raw(&self) -> bool {
+        ident(&self.name).to_string().starts_with("r#")
     }
 
     /// Why the name is not the word's case conversion. `within` places the
@@ -240,7 +245,7 @@ impl Claim {
         match self.clash {
             Some(Clash::Reserved) => format!("`{candidate}` is kept for the crate's own use {within}"),
             Some(Clash::Taken) => format!("`{candidate}` is taken {within} by {by}"),
-            None if ident(&self.name).to_string().starts_with("r#") => format!("`{}` is a Rust keyword", self.name),
+            None if self.is_raw() => format!("`{}` is a Rust keyword", self.name),
             None => self.spelling_reason(),
         }
     }

@@ -7,7 +7,6 @@ use super::docs::{doc_lines, docs};
 use super::examples::example_doc;
 use super::format::ModuleSource;
 use super::names::{ident, module_file_stem};
-use super::parallel;
 use super::surface::{AlternativeItem, CallArgument, ItemPaths, Literal, OperationItem};
 use super::tree::{Method, Node};
 use super::Context;
@@ -37,7 +36,7 @@ pub fn operations_sources(cx: &Context<'_>) -> Vec<(String, ModuleSource)> {
     let (root, deferred) = root_file(cx);
     let tree = cx.surface.tree();
     let size = |index: usize| tree.nodes.iter().filter(|n| n.module.starts_with(&deferred[index].path)).count();
-    let below = parallel::largest_first(deferred.len(), size, |index| {
+    let below = crate::parallel::largest_first(deferred.len(), size, |index| {
         child_files(cx, &deferred[index]).into_iter().map(|(path, tokens)| (path, ModuleSource::from_file(tokens))).collect::<Vec<_>>()
     });
     let root = (root.0, ModuleSource::from_file(root.1));

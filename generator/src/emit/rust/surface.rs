@@ -17,7 +17,7 @@
 
 use super::boxing::Boxing;
 use super::hierarchy::Hierarchy;
-use super::names::{self, is_plain_conversion, snake_name, type_name, variant_name, Scope};
+use super::names::{self, snake_name, type_name, variant_name, Scope};
 use super::tree::{OperationFacts, Place, Tree};
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::{ApiModel, EnumMember, Operation, Primitive, Property, RequestBody, Source, TypeDef, TypeKind, TypeRef};
@@ -434,7 +434,7 @@ impl<'m> Surface<'m> {
         for def in &model.types {
             let qualified = def.qualified_name();
             let claim = module.claim_for(&def.name, &namespaced_type_name(def, &shared));
-            if !is_plain_conversion(&def.name, &claim.name) {
+            if claim.is_rename() {
                 let why = if claim.clash.is_none() && shared.contains(&def.name.to_ascii_lowercase()) {
                     "another namespace has a type of that name".to_owned()
                 } else {

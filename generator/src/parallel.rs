@@ -1,6 +1,7 @@
-//! Work spread over every core: the emitters' units (chunks to format, the
-//! operations' root modules) are independent, and their results go back in
-//! input order, so the output is the same as doing them one by one.
+//! Work spread over every core: the units (chunks to format, the
+//! operations' root modules, two surfaces to compare) are independent, and
+//! their results go back in input order, so the output is the same as doing
+//! them one by one. A panic in a unit is the caller's panic.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -30,6 +31,15 @@ pub fn largest_first<R: Send>(count: usize, size: impl Fn(usize) -> usize, work:
     done.into_iter().map(|(_, result)| result).collect()
 }
 
+/// `a()` on another thread and `b()` on this one; both results.
+pub fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|scope| {
+        let a = scope.spawn(a);
+        let b = b();
+        (a.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), b)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,5 +50,10 @@ mod tests {
         let doubled = largest_first(sizes.len(), |i| sizes[i], |i| sizes[i] * 2);
         assert_eq!(doubled, [6, 200, 2, 100, 14]);
         assert!(largest_first(0, |_| 0, |i| i).is_empty());
+    }
+
+    #[test]
+    fn join_gives_both_results_in_argument_order() {
+        assert_eq!(join(|| "other thread", || 2), ("other thread", 2));
     }
 }
